@@ -1,0 +1,80 @@
+/**
+ * The one place that reads configuration: non-secret defaults from config/default.json (or the
+ * file named by SIDBOT_CONFIG), overridden by environment variables; secrets only from the
+ * environment. Validated with zod; a bad setting fails with one line naming the key.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { ConfigError } from "./errors.js";
+
+// This file runs as src/config.ts (tests) or dist/src/config.js (built).
+export const PROJECT_ROOT = fileURLToPath(new URL(import.meta.url.endsWith("/dist/src/config.js") ? "../../" : "../", import.meta.url));
+export const DEFAULT_CONFIG_FILE = `${PROJECT_ROOT}config/default.json`;
+export const BUILTIN_CATALOG = `${PROJECT_ROOT}config/demo-catalog.jsonl`;
+
+const positiveInt = z.number().int().positive();
+
+export const ConfigSchema = z
+  .object({
+    catalog: z
+      .object({
+        /** SID → title mapping (.jsonl, .csv, .parquet); null = built-in demo catalog. Env CATALOG_PATH. */
+        path: z.string().min(1).nullable().default(null),
+        levels: positiveInt.max(8).default(4),
+        codesPerLevel: positiveInt.min(2).max(4096).default(256),
+      })
+      .strict()
+      .default({ path: null, levels: 4, codesPerLevel: 256 }),
+    titles: z
+      .object({ maxResults: positiveInt.max(25).default(10) })
+      .strict()
+      .default({ maxResults: 10 }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Environment variables that override a config key (non-secret ones). */
+const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; parse: (value: string) => unknown }>> = {
+  CATALOG_PATH: { path: ["catalog", "path"], parse: (v) => v },
+};
+
+export interface LoadConfigOptions {
+  /** @defaultValue process.env */
+  env?: NodeJS.ProcessEnv;
+  /** A JSON file with non-secret settings. @defaultValue env.SIDBOT_CONFIG, else config/default.json */
+  file?: string;
+}
+
+export function loadConfig({ env = process.env, file }: LoadConfigOptions = {}): Config {
+  const path = file ?? env.SIDBOT_CONFIG ?? DEFAULT_CONFIG_FILE;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError("SIDBOT_CONFIG", `config: cannot read ${path}: ${(error as Error).message}`);
+  }
+  for (const [name, { path: keyPath, parse }] of Object.entries(ENV_OVERRIDES)) {
+    const value = env[name];
+    if (value !== undefined && value !== "") setPath(raw, keyPath, parse(value));
+  }
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = issue.path.join(".") || "(root)";
+    const envName = Object.entries(ENV_OVERRIDES).find(([, o]) => o.path.join(".") === key)?.[0];
+    throw new ConfigError(key, `config: ${key}${envName ? ` (env ${envName})` : ""}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+function setPath(target: unknown, path: readonly string[], value: unknown): void {
+  if (!target || typeof target !== "object") return;
+  let node = target as Record<string, unknown>;
+  for (const key of path.slice(0, -1)) {
+    if (!node[key] || typeof node[key] !== "object") node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path.at(-1)!] = value;
+}

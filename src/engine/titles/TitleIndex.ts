@@ -1,0 +1,91 @@
+import MiniSearch, { type SearchResult } from "minisearch";
+import type { Catalog, CatalogItem } from "../catalog/Catalog.js";
+import { findPlatforms, platformByName, type Platform, type PlatformFamily } from "./platforms.js";
+import { titleTerms } from "./normalizeTitle.js";
+
+export interface TitleHit {
+  item: CatalogItem;
+  score: number;
+  /** The query equals the title (ignoring case, punctuation and platform words). */
+  exact: boolean;
+  /** Share of the query's terms found in the title, 0…1. */
+  coverage: number;
+}
+
+export interface TitleSearchOptions {
+  /** Most hits returned. @defaultValue 10 */
+  limit?: number;
+  /** Prefer items on this platform (and, less, on its family). Platform words in the query count too. */
+  platform?: Platform | undefined;
+  /** Treat the last term as a prefix, for type-ahead. @defaultValue true */
+  prefix?: boolean;
+}
+
+const EXACT_BOOST = 3;
+const PLATFORM_BOOST = 1.5;
+const FAMILY_BOOST = 1.2;
+
+/**
+ * Full-text index over catalog titles (MiniSearch): fuzzy and prefix matching, exact-title boost,
+ * platform words in the query used as a preference rather than as required terms.
+ */
+export class TitleIndex {
+  private readonly search_: MiniSearch<{ id: number; title: string }>;
+  /** Normalised titles without platform words, for the exact boost. */
+  private readonly bareTitles: string[];
+  private readonly families: (PlatformFamily | undefined)[];
+
+  constructor(private readonly catalog: Catalog) {
+    this.search_ = new MiniSearch({
+      fields: ["title"],
+      tokenize: (text) => titleTerms(text),
+      processTerm: (term) => term,
+      searchOptions: { tokenize: (text) => titleTerms(text), processTerm: (term) => term },
+    });
+    this.search_.addAll(catalog.items.map((item) => ({ id: item.index, title: item.title })));
+    this.bareTitles = catalog.items.map((item) => bareTerms(item.title).join(" "));
+    this.families = catalog.items.map((item) => (item.platform ? platformByName(item.platform)?.family : undefined));
+  }
+
+  /** Best matches for a title query, best first. */
+  search(query: string, { limit = 10, platform, prefix = true }: TitleSearchOptions = {}): TitleHit[] {
+    const mentioned = findPlatforms(query);
+    const wanted = platform ?? mentioned.at(-1)?.platform;
+    let terms = bareTerms(query);
+    if (terms.length === 0) terms = titleTerms(query); // the query is only a platform name
+    if (terms.length === 0) return [];
+    const text = terms.join(" ");
+
+    const options = {
+      fuzzy: (term: string) => (term.length >= 4 ? 0.2 : false),
+      prefix: (term: string, i: number, all: string[]) => prefix && i === all.length - 1 && term.length >= 2,
+      boostDocument: (id: number) => this.boost(id, text, wanted),
+    };
+    let results: SearchResult[] = this.search_.search(text, { ...options, combineWith: "AND" });
+    if (results.length === 0) results = this.search_.search(text, { ...options, combineWith: "OR" });
+
+    const unique = new Set(terms).size;
+    return results.slice(0, limit).map((r) => ({
+      item: this.catalog.items[r.id as number]!,
+      score: r.score,
+      exact: this.bareTitles[r.id as number] === text,
+      coverage: Math.min(1, new Set(r.queryTerms).size / unique),
+    }));
+  }
+
+  private boost(id: number, text: string, platform: Platform | undefined): number {
+    let boost = this.bareTitles[id] === text ? EXACT_BOOST : 1;
+    if (platform) {
+      if (this.catalog.items[id]?.platform === platform.name) boost *= PLATFORM_BOOST;
+      else if (this.families[id] === platform.family) boost *= FAMILY_BOOST;
+    }
+    return boost;
+  }
+}
+
+/** Title terms with platform words removed ("Halo 3 - Xbox 360" → halo 3). */
+export function bareTerms(text: string): string[] {
+  let rest = text;
+  for (const m of findPlatforms(text).reverse()) rest = rest.slice(0, m.start) + " " + rest.slice(m.end);
+  return titleTerms(rest);
+}

@@ -1,0 +1,89 @@
+/**
+ * Platform words people type ("ps4", "xbox 360", "switch") and the platform names they mean.
+ * Families let "for Xbox" steer towards any Xbox generation.
+ */
+export const PLATFORM_FAMILIES = ["xbox", "playstation", "nintendo", "pc", "sega", "mobile"] as const;
+export type PlatformFamily = (typeof PLATFORM_FAMILIES)[number];
+
+export interface Platform {
+  readonly name: string;
+  readonly family: PlatformFamily;
+  /** Lower-case spellings, matched on word boundaries. */
+  readonly aliases: readonly string[];
+}
+
+export const PLATFORMS: readonly Platform[] = Object.freeze([
+  { name: "Xbox Series X|S", family: "xbox", aliases: ["xbox series x|s", "xbox series x", "xbox series s", "series x", "xsx"] },
+  { name: "Xbox One", family: "xbox", aliases: ["xbox one", "xb1", "xbone"] },
+  { name: "Xbox 360", family: "xbox", aliases: ["xbox 360", "xbox360", "x360"] },
+  { name: "Xbox", family: "xbox", aliases: ["xbox", "original xbox"] },
+  { name: "PlayStation 5", family: "playstation", aliases: ["playstation 5", "playstation5", "ps5"] },
+  { name: "PlayStation 4", family: "playstation", aliases: ["playstation 4", "playstation4", "ps4"] },
+  { name: "PlayStation 3", family: "playstation", aliases: ["playstation 3", "playstation3", "ps3"] },
+  { name: "PlayStation 2", family: "playstation", aliases: ["playstation 2", "playstation2", "ps2"] },
+  { name: "PlayStation Vita", family: "playstation", aliases: ["playstation vita", "ps vita", "psvita", "vita"] },
+  { name: "PSP", family: "playstation", aliases: ["psp", "playstation portable"] },
+  { name: "PlayStation", family: "playstation", aliases: ["playstation", "ps1", "psx", "psone"] },
+  { name: "Nintendo Switch", family: "nintendo", aliases: ["nintendo switch", "switch"] },
+  { name: "Wii U", family: "nintendo", aliases: ["wii u", "wiiu"] },
+  { name: "Wii", family: "nintendo", aliases: ["wii"] },
+  { name: "Nintendo 3DS", family: "nintendo", aliases: ["nintendo 3ds", "3ds", "2ds", "new 3ds"] },
+  { name: "Nintendo DS", family: "nintendo", aliases: ["nintendo ds", "nds", "ds"] },
+  { name: "GameCube", family: "nintendo", aliases: ["gamecube", "game cube", "ngc", "gcn"] },
+  { name: "Nintendo 64", family: "nintendo", aliases: ["nintendo 64", "n64"] },
+  { name: "Game Boy Advance", family: "nintendo", aliases: ["game boy advance", "gameboy advance", "gba"] },
+  { name: "Game Boy", family: "nintendo", aliases: ["game boy color", "game boy", "gameboy", "gbc"] },
+  { name: "Super Nintendo", family: "nintendo", aliases: ["super nintendo", "snes"] },
+  { name: "NES", family: "nintendo", aliases: ["nes", "nintendo entertainment system"] },
+  { name: "Nintendo", family: "nintendo", aliases: ["nintendo"] },
+  { name: "Dreamcast", family: "sega", aliases: ["sega dreamcast", "dreamcast"] },
+  { name: "Sega Genesis", family: "sega", aliases: ["sega genesis", "genesis", "mega drive"] },
+  { name: "Sega Saturn", family: "sega", aliases: ["sega saturn", "saturn"] },
+  { name: "Mac", family: "pc", aliases: ["mac", "macos", "mac os"] },
+  { name: "Linux", family: "pc", aliases: ["linux", "steamos"] },
+  { name: "PC", family: "pc", aliases: ["pc", "windows", "steam", "computer"] },
+  { name: "Mobile", family: "mobile", aliases: ["ios", "android", "iphone", "mobile"] },
+] satisfies Platform[]);
+
+export interface PlatformMention {
+  platform: Platform;
+  /** Offsets of the alias in the searched text. */
+  start: number;
+  end: number;
+}
+
+// Longest alias first, so "xbox 360" wins over "xbox".
+const ALIASES = PLATFORMS.flatMap((platform) => platform.aliases.map((alias) => ({ alias, platform }))).sort(
+  (a, b) => b.alias.length - a.alias.length,
+);
+const ALIAS_PATTERN = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:${ALIASES.map(({ alias }) => escapeRegExp(alias).replace(/ /g, String.raw`[\s\-_]*`)).join("|")})(?![\p{L}\p{N}])`,
+  "giu",
+);
+const BY_ALIAS = new Map(ALIASES.map(({ alias, platform }) => [alias.replace(/[\s\-_]/g, ""), platform]));
+
+/** Every platform named in `text`, in order of appearance. */
+export function findPlatforms(text: string): PlatformMention[] {
+  const out: PlatformMention[] = [];
+  for (const m of text.matchAll(ALIAS_PATTERN)) {
+    const platform = BY_ALIAS.get(m[0].toLowerCase().replace(/[\s\-_]/g, ""));
+    if (platform) out.push({ platform, start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+/** The platform a title or metadata string names, preferring the last mention ("Halo 3 - Xbox 360"). */
+export function platformOf(text: string): Platform | undefined {
+  return findPlatforms(text).at(-1)?.platform;
+}
+
+const BY_NAME = new Map(PLATFORMS.map((p) => [p.name.toLowerCase(), p]));
+
+/** The platform with this name, or the first platform the text names ("Playstation 3" → PlayStation 3). */
+export function platformByName(name: string): Platform | undefined {
+  return BY_NAME.get(name.toLowerCase()) ?? findPlatforms(name)[0]?.platform;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

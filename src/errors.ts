@@ -1,0 +1,60 @@
+/** Base of every error sidbot throws on purpose; `code` is stable and used for user-facing messages. */
+export class SidbotError extends Error {
+  override name = "SidbotError";
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A setting in config/ or the environment is wrong; the message names the key. */
+export class ConfigError extends SidbotError {
+  override name = "ConfigError";
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super("config_invalid", message);
+  }
+}
+
+/** The catalog file cannot be used (unreadable, unknown format, no valid rows, duplicate SIDs). */
+export class CatalogError extends SidbotError {
+  override name = "CatalogError";
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super("catalog_invalid", message, options);
+  }
+}
+
+/** The model file is missing, corrupt or could not be loaded. */
+export class ModelLoadError extends SidbotError {
+  override name = "ModelLoadError";
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super("model_load_failed", message, options);
+  }
+}
+
+/** Generation did not finish within its time budget. */
+export class GenerationTimeoutError extends SidbotError {
+  override name = "GenerationTimeoutError";
+  constructor(readonly budgetMs: number) {
+    super("generation_timeout", `generation exceeded its ${budgetMs} ms budget`);
+  }
+}
+
+/** Short text for logs when something unknown was thrown. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
