@@ -4,37 +4,35 @@ import { TitleIndex } from "../titles/TitleIndex.js";
 import type { Catalog } from "./Catalog.js";
 import { loadCatalog, type LoadCatalogResult } from "./loadCatalog.js";
 
-export interface OpenCatalogResult {
-  catalog: Catalog;
-  /** Built on first use: indexing 66k titles takes most of a second, and `map` never needs it. */
-  readonly titles: TitleIndex;
-  /** The file that was loaded. */
-  source: string;
-  builtin: boolean;
-  skipped: LoadCatalogResult["skipped"];
-  loadMs: number;
+/** A loaded catalog with its title index, built on first use (indexing 66k titles takes most of a second, and `map` never needs it). */
+export class OpenedCatalog {
+  private titleIndex: TitleIndex | undefined;
   /** Time spent building the title index; 0 until it is built. */
-  indexMs: number;
+  indexMs = 0;
+
+  constructor(
+    readonly catalog: Catalog,
+    /** The file that was loaded. */
+    readonly source: string,
+    readonly builtin: boolean,
+    readonly skipped: LoadCatalogResult["skipped"],
+    readonly loadMs: number,
+  ) {}
+
+  get titles(): TitleIndex {
+    if (!this.titleIndex) {
+      const started = performance.now();
+      this.titleIndex = new TitleIndex(this.catalog);
+      this.indexMs = performance.now() - started;
+    }
+    return this.titleIndex;
+  }
 }
 
-/** Loads the configured catalog (or the built-in demo catalog) and indexes its titles. */
-export async function openCatalog(config: Pick<Config, "catalog">): Promise<OpenCatalogResult> {
+/** Loads the configured catalog (or the built-in demo catalog). */
+export async function openCatalog(config: Pick<Config, "catalog">): Promise<OpenedCatalog> {
   const layout = new SidLayout({ levels: config.catalog.levels, codesPerLevel: config.catalog.codesPerLevel });
   const source = config.catalog.path ?? BUILTIN_CATALOG;
   const { catalog, skipped, loadMs } = await loadCatalog(source, layout);
-  let titles: TitleIndex | undefined;
-  return {
-    catalog,
-    get titles() {
-      const started = performance.now();
-      titles ??= new TitleIndex(catalog);
-      this.indexMs ||= performance.now() - started;
-      return titles;
-    },
-    source,
-    builtin: config.catalog.path === null,
-    skipped,
-    loadMs,
-    indexMs: 0,
-  };
+  return new OpenedCatalog(catalog, source, config.catalog.path === null, skipped, loadMs);
 }

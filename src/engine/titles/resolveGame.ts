@@ -16,7 +16,7 @@ const CUE =
   /\b(?:similar (?:games? )?to|(?:games? |something |more )?like|such as|reminds? me of|fans? of|alternatives? to|based on|i (?:loved|liked|enjoyed|played|finished|beat)|loved|liked|enjoyed|finished)\s+/gi;
 // Where the title ends: a "but", punctuation that ends a clause, or a trailing "for/on <platform>".
 const TITLE_END = /\s+but\b|[,;!?]|\.(?:\s|$)/i;
-const FILLER_TAIL = /(?:\s+(?:for|on|in|with|games?|please|one|ones|something|the|a|an|and|or))+$/i;
+const FILLER_TAIL = /(?:(?:^|\s+)(?:for|on|in|with|games?|please|one|ones|something|the|a|an|and|or))+$/i;
 const FILLER_HEAD = /^(?:the (?:game |one )?|a |an |game |games )/i;
 
 const MAX_ALTERNATIVES = 4;
@@ -33,7 +33,7 @@ export function extractTitleQuery(text: string): string {
   for (const m of findPlatforms(span).reverse()) {
     if (span.slice(m.end).trim() === "") span = span.slice(0, m.start);
   }
-  return span.replace(FILLER_TAIL, "").replace(FILLER_HEAD, "").trim();
+  return span.trim().replace(FILLER_TAIL, "").replace(FILLER_HEAD, "").trim();
 }
 
 /** Resolves the game in `text`; confident only when every word of the title query matched. */

@@ -1,0 +1,14 @@
+/** `npm run bench`: prints performance figures; every section is self-contained and loopback-only. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { catalogBench } from "./catalogBench.js";
+
+const dir = mkdtempSync(join(tmpdir(), "sidbot-bench-"));
+const print = (line: string) => console.log(line);
+try {
+  print(`sidbot bench — node ${process.version}, ${process.platform}/${process.arch}`);
+  await catalogBench(dir, print);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,68 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../src/cli.js";
+import { sidOf } from "./support/catalogs.js";
+import { tempDir } from "./support/tempDir.js";
+
+const dir = tempDir();
+
+async function run(args: string[], stdin = "") {
+  let out = "";
+  let err = "";
+  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t), readStdin: async () => stdin }, {});
+  return { code, out, err };
+}
+
+describe("sidbot CLI", () => {
+  it("explains itself with --help", async () => {
+    const { code, out } = await run(["--help"]);
+    expect(code).toBe(0);
+    for (const command of ["map", "find", "fixture-catalog"]) expect(out).toContain(command);
+  });
+
+  it("map replaces SIDs like the seed (built-in catalog)", async () => {
+    const { code, out } = await run(["map", `${sidOf(64, 313, 637, 768)}, ${sidOf(64, 313, 600, 768)}<|im_end|>`]);
+    expect(code).toBe(0);
+    expect(out).toBe(`"Halo 3 Limited Edition -Xbox 360", "Halo 3 Limited Edition -Xbox 360" (L2 match) [+1 similar]<|im_end|>\n`);
+  });
+
+  it("map reads standard input with -", async () => {
+    const { out } = await run(["map", "-"], `a\n${sidOf(7, 300, 600, 768)}\n`);
+    expect(out).toBe("a\n[Unknown Item]\n\n");
+  });
+
+  it("find prints matches with SIDs and a best guess", async () => {
+    const { code, out } = await run(["find", "similar", "to", "mario", "kart", "but", "for", "xbox"]);
+    expect(code).toBe(0);
+    expect(out).toContain("Mario Kart: Super Circuit");
+    expect(out).toContain(sidOf(145, 290, 620, 768));
+    expect(out).toContain("Best guess: Mario Kart: Super Circuit, platform Xbox");
+  });
+
+  it("find --json is machine-readable", async () => {
+    const { out } = await run(["find", "--json", "halo reach"]);
+    const parsed = JSON.parse(out) as { hits: { title: string; sid: string; score: number }[] };
+    expect(parsed.hits[0]!.title).toMatch(/^Halo Reach/);
+    expect(parsed.hits[0]!.score).toBeGreaterThan(0);
+  });
+
+  it("fixture-catalog writes a loadable catalog in each format", async () => {
+    for (const ext of ["jsonl", "csv", "parquet"]) {
+      const out = join(dir, `f.${ext}`);
+      expect((await run(["fixture-catalog", "--items", "300", "--seed", "3", "--out", out])).code).toBe(0);
+      const info = await run(["--catalog", out, "catalog-info"]);
+      expect(info.out).toMatch(/: 300 items/);
+    }
+    expect(readFileSync(join(dir, "f.csv"), "utf8").split("\n")[0]).toBe("semantic_id,title,platform,genre");
+  });
+
+  it("fails with one clear line on a bad catalog or bad arguments", async () => {
+    const missing = await run(["--catalog", join(dir, "nope.jsonl"), "map", "x"]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/^sidbot: cannot read catalog .*nope\.jsonl: file not found\n$/);
+    const bad = await run(["fixture-catalog", "--items", "-3", "--out", join(dir, "x.jsonl")]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toContain("expected a positive integer");
+  });
+});
