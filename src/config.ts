@@ -25,11 +25,28 @@ export const ConfigSchema = z
         codesPerLevel: positiveInt.min(2).max(4096).default(256),
       })
       .strict()
-      .default({ path: null, levels: 4, codesPerLevel: 256 }),
+      .prefault({}),
     titles: z
       .object({ maxResults: positiveInt.max(25).default(10) })
       .strict()
-      .default({ maxResults: 10 }),
+      .prefault({}),
+    model: z
+      .object({
+        /** GGUF file; null = no model (catalog backend). Env MODEL_PATH. */
+        path: z.string().min(1).nullable().default(null),
+        gpu: z.enum(["auto", "cuda", "vulkan", "metal", "off"]).default("auto"),
+        threads: positiveInt.max(256).default(1),
+        contextSize: positiveInt.min(256).max(131072).default(4096),
+        sequences: positiveInt.max(64).default(2),
+        temperature: z.number().min(0).max(2).default(0.3),
+        topP: z.number().gt(0).max(1).default(0.7),
+        topK: positiveInt.max(1000).default(20),
+        maxTokens: positiveInt.max(4096).default(256),
+        timeoutMs: positiveInt.default(60_000),
+        systemPrompt: z.string().nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -38,6 +55,10 @@ export type Config = z.infer<typeof ConfigSchema>;
 /** Environment variables that override a config key (non-secret ones). */
 const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; parse: (value: string) => unknown }>> = {
   CATALOG_PATH: { path: ["catalog", "path"], parse: (v) => v },
+  MODEL_PATH: { path: ["model", "path"], parse: (v) => v },
+  MODEL_GPU: { path: ["model", "gpu"], parse: (v) => v },
+  MODEL_THREADS: { path: ["model", "threads"], parse: Number },
+  MODEL_TIMEOUT_MS: { path: ["model", "timeoutMs"], parse: Number },
 };
 
 export interface LoadConfigOptions {

@@ -30,7 +30,7 @@ const FAMILY_BOOST = 1.2;
  * platform words in the query used as a preference rather than as required terms.
  */
 export class TitleIndex {
-  private readonly search_: MiniSearch<{ id: number; name: string; platform: string }>;
+  private readonly search_: MiniSearch<{ id: number; name: string; platform: string; tags: string }>;
   /** Normalised titles without platform words, for the exact boost. */
   private readonly bareTitles: string[];
   private readonly families: (PlatformFamily | undefined)[];
@@ -38,7 +38,7 @@ export class TitleIndex {
   constructor(private readonly catalog: Catalog) {
     // Platform words are a field of their own: "nintendog" must find Nintendogs, not every "Nintendo 3DS" title.
     this.search_ = new MiniSearch({
-      fields: ["name", "platform"],
+      fields: ["name", "platform", "tags"],
       tokenize: (text) => titleTerms(text),
       processTerm: (term) => term,
       searchOptions: { tokenize: (text) => titleTerms(text), processTerm: (term) => term, fields: ["name"] },
@@ -48,7 +48,7 @@ export class TitleIndex {
       catalog.items.map((item) => {
         const { bare, platformWords } = splitPlatformWords(item.title);
         this.bareTitles.push(bare.join(" "));
-        return { id: item.index, name: this.bareTitles[item.index]!, platform: platformWords };
+        return { id: item.index, name: this.bareTitles[item.index]!, platform: platformWords, tags: metadataText(item) };
       }),
     );
     this.families = catalog.items.map((item) => (item.platform ? platformByName(item.platform)?.family : undefined));
@@ -89,6 +89,31 @@ export class TitleIndex {
     }));
   }
 
+  /**
+   * Items matching the topic words of a taste ("I like cozy farming games") in their title or
+   * metadata (genre, description…), best first; filler words are ignored.
+   */
+  searchTopics(text: string, { limit = 10, platform }: TitleSearchOptions = {}): TitleHit[] {
+    const terms = bareTerms(text).filter((t) => !TOPIC_STOP_WORDS.has(t));
+    if (terms.length === 0) return [];
+    const query = terms.join(" ");
+    const results = this.search_.search(query, {
+      fields: ["name", "tags"],
+      boost: { name: 2 },
+      combineWith: "OR",
+      prefix: (term: string) => term.length >= 4,
+      fuzzy: (term: string) => (term.length >= 5 ? 0.2 : false),
+      boostDocument: (id: number) => this.boost(id, query, platform),
+    });
+    const unique = new Set(terms).size;
+    return results.slice(0, limit).map((r) => ({
+      item: this.catalog.items[r.id as number]!,
+      score: r.score,
+      exact: false,
+      coverage: Math.min(1, new Set(r.queryTerms).size / unique),
+    }));
+  }
+
   private boost(id: number, text: string, platform: Platform | undefined): number {
     let boost = this.bareTitles[id] === text ? EXACT_BOOST : 1;
     if (platform) {
@@ -97,6 +122,23 @@ export class TitleIndex {
     }
     return boost;
   }
+}
+
+const TOPIC_STOP_WORDS = new Set(
+  "i im me my we you a an the and or but of to for in on with like likes liked love loved want some something games game play playing recommend suggest please really very more any that this those these about into its it is are be good great fun".split(" "),
+);
+const MAX_METADATA_CHARS = 400;
+
+/** The item's string metadata (genre, description…) as searchable text, capped in length. */
+function metadataText(item: CatalogItem): string {
+  let text = "";
+  for (const [key, value] of Object.entries(item.meta)) {
+    if (key === "platform") continue;
+    if (typeof value === "string") text += ` ${value}`;
+    else if (Array.isArray(value)) text += ` ${value.filter((v) => typeof v === "string").join(" ")}`;
+    if (text.length >= MAX_METADATA_CHARS) break;
+  }
+  return text.slice(0, MAX_METADATA_CHARS);
 }
 
 /** Title terms with platform words removed ("Halo 3 - Xbox 360" → halo 3). */

@@ -1,0 +1,188 @@
+/**
+ * The engine facade: one call takes a task and returns items, text, the backend that answered
+ * and timings. Uses the model when it is loaded; the catalog backend answers when there is no
+ * model, or when the model fails or exceeds its time budget — and the answer says so.
+ */
+import type { Config } from "../config.js";
+import { describeError } from "../errors.js";
+import type { Logger } from "../util/logger.js";
+import { silentLogger } from "../util/logger.js";
+import { CatalogBackend } from "./catalog/CatalogBackend.js";
+import type { CatalogItem } from "./catalog/Catalog.js";
+import { openCatalog, type OpenedCatalog } from "./catalog/openCatalog.js";
+import { LlamaBackend } from "./model/LlamaBackend.js";
+import { interpretOutput } from "./output/interpretOutput.js";
+import { buildUserTurn } from "./prompts/buildUserTurn.js";
+import { renderChatML } from "./prompts/renderChatML.js";
+import type { EngineResult, RecommendedItem, Task, TextStreamCallback, Turn, TurnPart } from "./types.js";
+
+export interface EngineOptions {
+  catalog: OpenedCatalog;
+  model?: LlamaBackend | undefined;
+  settings: Config["model"];
+  logger?: Logger;
+  /** Why there is no model, when one was configured but failed to load. */
+  modelError?: string | undefined;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onText?: TextStreamCallback;
+  /** Sampling seed, for reproducible answers. */
+  seed?: number;
+}
+
+export class Engine {
+  readonly catalog: OpenedCatalog;
+  private readonly catalogBackend: CatalogBackend;
+  private readonly logger: Logger;
+  private model: LlamaBackend | undefined;
+  private modelLoadReported = false;
+
+  constructor(private readonly options: EngineOptions) {
+    this.catalog = options.catalog;
+    this.model = options.model;
+    this.logger = options.logger ?? silentLogger;
+    this.catalogBackend = new CatalogBackend(options.catalog.catalog, options.catalog.titles);
+  }
+
+  /**
+   * Loads the catalog and, when configured, the model. A model that fails to load is logged
+   * once with the reason; the engine then answers from the catalog.
+   */
+  static async create(config: Config, { logger = silentLogger, signal }: { logger?: Logger; signal?: AbortSignal } = {}): Promise<Engine> {
+    const catalog = await openCatalog(config);
+    let model: LlamaBackend | undefined;
+    let modelError: string | undefined;
+    if (config.model.path) {
+      try {
+        model = await LlamaBackend.load({
+          modelPath: config.model.path,
+          catalog: catalog.catalog,
+          gpu: config.model.gpu === "off" ? false : config.model.gpu,
+          threads: config.model.threads,
+          contextSize: config.model.contextSize,
+          sequences: config.model.sequences,
+          ...(signal ? { signal } : {}),
+        });
+        logger.info({ modelPath: config.model.path, loadMs: Math.round(model.loadMs), gpu: config.model.gpu }, "model loaded");
+      } catch (error) {
+        modelError = describeError(error);
+        logger.error({ modelPath: config.model.path, err: modelError }, "model not loaded; answering from the catalog");
+      }
+    }
+    return new Engine({ catalog, model, settings: config.model, logger, modelError });
+  }
+
+  /** Which backend answers now. */
+  get backend(): "llama" | "catalog" {
+    return this.model ? "llama" : "catalog";
+  }
+
+  /** Generations that can run at once (the model's sequences; 1 for the catalog). */
+  get concurrency(): number {
+    return this.model?.sequences ?? 1;
+  }
+
+  get modelError(): string | undefined {
+    return this.options.modelError;
+  }
+
+  /** Tokens these turns take in the model's prompt, or undefined without a model. */
+  countTokens(turns: readonly Turn[]): number | undefined {
+    return this.model?.countTokens(renderChatML(turns, { systemPrompt: this.options.settings.systemPrompt }));
+  }
+
+  /** The model's context size in tokens, or undefined without a model. */
+  get contextSize(): number | undefined {
+    return this.model?.contextSize;
+  }
+
+  async run(task: Task, { signal, onText, seed }: RunOptions = {}): Promise<EngineResult> {
+    const started = performance.now();
+    const { turn: user, plan } = buildUserTurn(task);
+    const notices: string[] = [];
+    if (this.model) {
+      const budget = AbortSignal.timeout(this.options.settings.timeoutMs);
+      const combined = signal ? AbortSignal.any([signal, budget]) : budget;
+      try {
+        return await this.runModel(this.model, task, user, plan, { signal: combined, onText, seed }, started);
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        const timedOut = budget.aborted;
+        this.logger.warn({ kind: task.kind, err: describeError(error), timedOut }, "model failed; answering from the catalog");
+        notices.push(timedOut ? "The model took too long, so these picks come straight from the catalog." : "The model had a problem, so these picks come straight from the catalog.");
+      }
+    }
+    return this.runCatalog(task, user, notices, onText, started);
+  }
+
+  async dispose(): Promise<void> {
+    const model = this.model;
+    this.model = undefined;
+    await model?.dispose();
+  }
+
+  private async runModel(
+    model: LlamaBackend,
+    task: Task,
+    user: Turn,
+    plan: ReturnType<typeof buildUserTurn>["plan"],
+    { signal, onText, seed }: RunOptions,
+    started: number,
+  ): Promise<EngineResult> {
+    const settings = this.options.settings;
+    const segments = renderChatML([...(task.history ?? []), user], { systemPrompt: settings.systemPrompt });
+    const exclude = task.items ?? [];
+    const backendStart = performance.now();
+    let parts: TurnPart[];
+    let items: RecommendedItem[];
+    let text: string;
+    let tokens: number;
+    if (task.ranked && plan.sids > 0) {
+      const ranked = await model.rank({ segments, k: task.k ?? plan.sids, exclude, ...(signal ? { signal } : {}) });
+      items = ranked.map((r) => ({ ...toRecommended(r.item), score: r.probability }));
+      parts = joinSids(ranked.map((r) => r.item));
+      text = "";
+      tokens = 0;
+    } else {
+      const sampling = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP };
+      const result = await model.generate({ segments, plan, sampling, maxTokens: settings.maxTokens, exclude, signal, onText, ...(seed !== undefined ? { seed } : {}) });
+      const interpreted = interpretOutput(this.catalog.catalog, result.parts.map((p) => ("sid" in p ? p.sid : "text" in p ? p.text : "")).join(""));
+      items = interpreted.items;
+      text = interpreted.text;
+      parts = result.parts;
+      tokens = result.tokens;
+    }
+    const backendMs = performance.now() - backendStart;
+    const timings = { totalMs: performance.now() - started, backendMs, tokens, ...(this.modelLoadReported ? {} : { modelLoadMs: model.loadMs }) };
+    this.modelLoadReported = true;
+    return { items, text, backend: "llama", notices: [], timings, turns: { user, assistant: { role: "assistant", parts } } };
+  }
+
+  private runCatalog(task: Task, user: Turn, notices: string[], onText: TextStreamCallback | undefined, started: number): EngineResult {
+    const backendStart = performance.now();
+    const answer = this.catalogBackend.answer(task);
+    if (answer.text) onText?.(answer.text);
+    const parts = joinSids(answer.items);
+    if (answer.text) parts.push({ text: parts.length ? `\n${answer.text}` : answer.text });
+    const backendMs = performance.now() - backendStart;
+    return {
+      items: answer.items.map(toRecommended),
+      text: answer.text,
+      backend: "catalog",
+      notices,
+      timings: { totalMs: performance.now() - started, backendMs, tokens: 0 },
+      turns: { user, assistant: { role: "assistant", parts } },
+    };
+  }
+}
+
+function toRecommended(item: CatalogItem): RecommendedItem {
+  return item.platform ? { sid: item.sid, title: item.title, match: "exact", platform: item.platform } : { sid: item.sid, title: item.title, match: "exact" };
+}
+
+/** `sid, sid, sid` as the model writes a list. */
+function joinSids(items: readonly CatalogItem[]): TurnPart[] {
+  return items.flatMap((item, i) => (i === 0 ? [{ sid: item.sid }] : [{ text: ", " }, { sid: item.sid }]));
+}
