@@ -6,7 +6,11 @@ import { extname } from "node:path";
 import { once } from "node:events";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { parquetWriteFile } from "hyparquet-writer";
-import { loadConfig, type Config } from "./config.js";
+import { loadConfig, loadSecrets, type Config } from "./config.js";
+import { ConsoleAdapter, parseConsoleInput } from "./adapters/console/ConsoleAdapter.js";
+import { createRuntime } from "./app.js";
+import { writeFixtureModel } from "./engine/fixtures/fixtureModel.js";
+import { createLogger, LOG_LEVELS, type LogLevel } from "./util/logger.js";
 import { SidbotError, describeError } from "./errors.js";
 import { openCatalog } from "./engine/catalog/openCatalog.js";
 import { describeSkipped } from "./engine/catalog/loadCatalog.js";
@@ -47,14 +51,78 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
   const program = new Command("sidbot")
     .description("Semantic-ID game recommender for Discord, Slack and the terminal.")
     .option("--catalog <path>", "SID → title mapping (.jsonl, .csv, .parquet); default: env CATALOG_PATH, else the built-in demo catalog")
+    .option("--model <path>", "GGUF model file; default: env MODEL_PATH, else no model (catalog answers)")
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
 
   const config = (): Config => {
-    const catalog = program.opts<{ catalog?: string }>().catalog;
-    return loadConfig({ env: catalog ? { ...env, CATALOG_PATH: catalog } : env });
+    const { catalog, model } = program.opts<{ catalog?: string; model?: string }>();
+    return loadConfig({ env: { ...env, ...(catalog ? { CATALOG_PATH: catalog } : {}), ...(model ? { MODEL_PATH: model } : {}) } });
   };
+  const logger = (fallback: LogLevel) => {
+    const level = env.LOG_LEVEL && (LOG_LEVELS as readonly string[]).includes(env.LOG_LEVEL) ? (env.LOG_LEVEL as LogLevel) : fallback;
+    return createLogger({ level });
+  };
+
+  program.action(async () => {
+    // No command: run the bot. Without platform credentials that is the console chat.
+    const secrets = loadSecrets(env);
+    const runtime = await createRuntime(config(), secrets, logger("warn"));
+    const engine = runtime.engine;
+    const banner =
+      `sidbot — ${engine.catalog.catalog.size} games${engine.catalog.builtin ? " (built-in demo catalog)" : ""}, ` +
+      `${engine.backend === "llama" ? "model loaded" : "no model: answers come from the catalog"}. ` +
+      "Type /help for ideas, /quit to leave.";
+    const adapter = new ConsoleAdapter({ bot: runtime.bot, banner });
+    const stop = () => void adapter.stop();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    try {
+      await adapter.start();
+    } finally {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      await runtime.dispose();
+    }
+  });
+
+  program
+    .command("chat")
+    .description("chat in the terminal; with --once, answer one message and exit (for scripts)")
+    .option("--once <text>", "answer this one message, print the reply and exit (0 on success)")
+    .option("--conversation <id>", "conversation id; with REDIS_URL set, the same id continues a conversation across runs", "local")
+    .option("--json", "with --once: print the reply as one JSON object")
+    .action(async (options: { once?: string; conversation: string; json?: boolean }) => {
+      const runtime = await createRuntime(config(), loadSecrets(env), logger(options.once !== undefined ? "error" : "warn"));
+      try {
+        if (options.once === undefined) {
+          await new ConsoleAdapter({ bot: runtime.bot, conversation: options.conversation }).start();
+          return;
+        }
+        if (options.json) {
+          const reply = await runtime.bot.handle({ conversation: { platform: "console", scope: "dm", id: options.conversation }, userId: "console", input: parseConsoleInput(options.once) });
+          io.out(`${JSON.stringify(reply)}\n`);
+          return;
+        }
+        const quiet = new ConsoleAdapter({ bot: runtime.bot, conversation: options.conversation, output: { write: (t: string) => (io.out(t), true) } as never });
+        const reply = await quiet.answer(options.once);
+        if (!reply) throw new Error("no reply");
+      } finally {
+        await runtime.dispose();
+      }
+    });
+
+  program
+    .command("fixture-model")
+    .description("write a tiny random-weight GGUF with the real semantic-ID tokens, for tests and benchmarks")
+    .requiredOption("--out <file>", "output .gguf file")
+    .option("--real-token-ids", "pad the vocabulary so the added tokens sit at Qwen3's real ids (<|rec|> = 151669 …)")
+    .option("--seed <n>", "random seed for the weights", parseNonNegativeInt, 1)
+    .action(async (options: { out: string; realTokenIds?: boolean; seed: number }) => {
+      const { vocabSize } = await writeFixtureModel(options.out, { realTokenIds: options.realTokenIds === true, seed: options.seed });
+      io.err(`wrote ${options.out} (vocabulary ${vocabSize} tokens)\n`);
+    });
 
   program
     .command("map")

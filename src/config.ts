@@ -47,6 +47,29 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    memory: z
+      .object({
+        /** Keys are `{namespace}:{platform}:{scope}:{id}` in Redis. */
+        namespace: z.string().min(1).max(64).default("sidbot"),
+        /** A conversation is forgotten this long after its last message. */
+        ttlSeconds: positiveInt.default(7 * 24 * 3600),
+        /** Most turns kept (user + assistant each count), before the token budget applies. */
+        maxTurns: positiveInt.max(200).default(40),
+      })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({
+        /** Longest message read; longer ones are cut (and the user told). */
+        maxInputChars: positiveInt.max(100_000).default(2000),
+        /** Requests waiting for the engine before new ones are told the bot is busy. */
+        maxQueue: positiveInt.max(10_000).default(32),
+        /** Requests one user may make per window. */
+        userRequests: positiveInt.default(10),
+        userWindowSeconds: positiveInt.default(60),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -59,7 +82,47 @@ const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; parse: (
   MODEL_GPU: { path: ["model", "gpu"], parse: (v) => v },
   MODEL_THREADS: { path: ["model", "threads"], parse: Number },
   MODEL_TIMEOUT_MS: { path: ["model", "timeoutMs"], parse: Number },
+  MEMORY_NAMESPACE: { path: ["memory", "namespace"], parse: (v) => v },
 };
+
+/** Settings that come only from the environment (secrets, and where services are). */
+export interface Secrets {
+  redisUrl?: string | undefined;
+  discordToken?: string | undefined;
+  discordApplicationId?: string | undefined;
+  discordApiUrl?: string | undefined;
+  slackBotToken?: string | undefined;
+  slackAppToken?: string | undefined;
+  slackSigningSecret?: string | undefined;
+  slackApiUrl?: string | undefined;
+  slackPort?: number | undefined;
+  healthPort?: number | undefined;
+  logLevel?: string | undefined;
+}
+
+export function loadSecrets(env: NodeJS.ProcessEnv = process.env): Secrets {
+  const value = (name: string) => (env[name] && env[name]!.trim() !== "" ? env[name]!.trim() : undefined);
+  const port = (name: string) => {
+    const raw = value(name);
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(name, `config: ${name}: expected a port number 0–65535, got "${raw}"`);
+    return n;
+  };
+  return {
+    redisUrl: value("REDIS_URL"),
+    discordToken: value("DISCORD_TOKEN"),
+    discordApplicationId: value("DISCORD_APPLICATION_ID"),
+    discordApiUrl: value("DISCORD_API_URL"),
+    slackBotToken: value("SLACK_BOT_TOKEN"),
+    slackAppToken: value("SLACK_APP_TOKEN"),
+    slackSigningSecret: value("SLACK_SIGNING_SECRET"),
+    slackApiUrl: value("SLACK_API_URL"),
+    slackPort: port("SLACK_PORT"),
+    healthPort: port("HEALTH_PORT"),
+    logLevel: value("LOG_LEVEL"),
+  };
+}
 
 export interface LoadConfigOptions {
   /** @defaultValue process.env */

@@ -27,6 +27,8 @@ export interface Task {
   kind: TaskKind;
   /** Items the user referred to, already resolved to the catalog. */
   items?: readonly CatalogItem[];
+  /** For explanations: the items the previous answer was based on. */
+  basis?: readonly CatalogItem[];
   /** Free text from the user (tastes, chat). */
   text?: string;
   /** Platform to steer towards, e.g. "Xbox" or "PlayStation 4". */

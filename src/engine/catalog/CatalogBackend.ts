@@ -43,7 +43,7 @@ export class CatalogBackend {
       case "bundle":
         return { items: [], text: this.bundleName(referred) };
       case "chat":
-        if (task.recommend === false) return { items: [], text: "" };
+        if (task.recommend === false) return { items: [], text: this.explainAll(referred, task.basis ?? []) };
         if (referred.length > 0) return { items: this.similar(referred, k, platform), text: "" };
         return { items: this.tastes(task.text ?? "", k, platform, referred), text: "" };
       default:
@@ -88,11 +88,20 @@ export class CatalogBackend {
   }
 
   private franchise(item: CatalogItem): CatalogItem[] {
-    const terms = bareTerms(item.title);
+    // The first word or two name the series ("halo", "mario kart"); numbers are sequels.
+    const terms = bareTerms(item.title)
+      .slice(0, 2)
+      .filter((t) => !/^\d+$/.test(t));
     if (terms.length === 0) return [];
-    // The first word or two name the series ("halo", "mario kart").
-    const name = terms.slice(0, terms.length > 2 ? 2 : 1).join(" ");
+    const name = terms.join(" ");
     return this.titles.search(name, { limit: 20, prefix: false }).filter((h) => h.coverage === 1).map((h) => h.item);
+  }
+
+  /** Why each answered item relates to what the answer was based on. */
+  private explainAll(answered: readonly CatalogItem[], basis: readonly CatalogItem[]): string {
+    const from = basis[0];
+    if (!from) return answered.map((item) => `${item.title} sits in a group of ${this.catalog.countWithPrefix(item.codes, 2)} closely related games in the catalog.`).join("\n");
+    return answered.map((item) => this.explain(from, item)).join("\n");
   }
 
   private explain(from: CatalogItem, to: CatalogItem): string {

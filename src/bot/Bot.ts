@@ -1,0 +1,226 @@
+/**
+ * The conversation: platform-neutral requests in, replies out. Works out the intent, resolves
+ * game titles to catalog items, builds the engine task from the request and the conversation's
+ * memory, runs it behind the fairness gate, and remembers the turn.
+ */
+import { randomUUID } from "node:crypto";
+import type { Config } from "../config.js";
+import type { CatalogItem } from "../engine/catalog/Catalog.js";
+import type { Engine } from "../engine/Engine.js";
+import type { EngineResult, Task, Turn } from "../engine/types.js";
+import { resolveGame } from "../engine/titles/resolveGame.js";
+import type { Logger } from "../util/logger.js";
+import { silentLogger } from "../util/logger.js";
+import { emptyState, type ConversationState, type MemoryStore } from "./memory/MemoryStore.js";
+import { trimTurns } from "./memory/trimTurns.js";
+import { MESSAGES } from "./messages.js";
+import { parseIntent, type Intent } from "./parseIntent.js";
+import { RequestGate } from "./RequestGate.js";
+import { resolveMentionedGames } from "./resolveMentionedGames.js";
+import { conversationId, type BotReply, type BotRequest, type ConversationKey, type HandleOptions } from "./types.js";
+
+export interface BotOptions {
+  engine: Engine;
+  memory: MemoryStore;
+  config: Pick<Config, "memory" | "limits" | "model">;
+  logger?: Logger;
+}
+
+/** A task ready for the engine, or a reply that needs no engine (clarifying question). */
+type Plan = { kind: "task"; task: Task; notices: string[] } | { kind: "reply"; reply: BotReply };
+
+const LIKED = /\b(?:loved|liked|enjoyed|played|finished|beat|fan of|into|favou?rites? (?:are|is))\b/i;
+
+export class Bot {
+  private readonly engine: Engine;
+  private readonly memory: MemoryStore;
+  private readonly config: BotOptions["config"];
+  private readonly logger: Logger;
+  readonly gate: RequestGate;
+
+  constructor({ engine, memory, config, logger = silentLogger }: BotOptions) {
+    this.engine = engine;
+    this.memory = memory;
+    this.config = config;
+    this.logger = logger;
+    this.gate = new RequestGate({
+      concurrency: engine.concurrency,
+      maxQueue: config.limits.maxQueue,
+      userPoints: config.limits.userRequests,
+      userWindowSeconds: config.limits.userWindowSeconds,
+    });
+  }
+
+  async handle(request: BotRequest, options: HandleOptions = {}): Promise<BotReply> {
+    const requestId = request.requestId ?? randomUUID();
+    const log = this.logger.child({ requestId, conversation: conversationId(request.conversation), userId: request.userId });
+    const notices: string[] = [];
+    const input = "text" in request.input ? { text: this.clip(request.input.text, notices) } : this.clipCommand(request.input, notices);
+    const intent = parseIntent(input);
+    log.debug({ intent: intent.kind }, "request");
+
+    if (intent.kind === "reset") return this.reset(request, log);
+    if (intent.kind === "help") return reply("help", MESSAGES.help, { followUps: ["similar to Halo 3", "recommend me racing games"] });
+
+    const key = conversationId(request.conversation);
+    const state = (await this.memory.get(key)) ?? emptyState();
+    if (this.memory.degraded) notices.push(MESSAGES.memoryOffline);
+    const plan = this.plan(intent, state);
+    if (plan.kind === "reply") return plan.reply;
+    notices.push(...plan.notices);
+
+    const task: Task = { ...plan.task, history: state.turns };
+    const gated = await this.gate.run(request.userId, () => this.engine.run(task, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onText ? { onText: options.onText } : {}) }), options.onQueued);
+    if (gated.kind === "busy") return reply("busy", MESSAGES.busy(gated.retryAfterSeconds), { retryAfterSeconds: gated.retryAfterSeconds });
+    if (gated.kind === "rate_limited") return reply("rate_limited", MESSAGES.rateLimited(gated.retryAfterSeconds), { retryAfterSeconds: gated.retryAfterSeconds });
+    const result = gated.value;
+    options.onPrompt?.(promptOf([...state.turns, result.turns.user]));
+    log.info({ intent: intent.kind, backend: result.backend, items: result.items.length, totalMs: Math.round(result.timings.totalMs), tokens: result.timings.tokens }, "answered");
+
+    await this.remember(key, state, task, result);
+    if (result.items.length === 0 && !result.text) notices.push(MESSAGES.noResults);
+    return {
+      kind: "answer",
+      items: result.items,
+      text: result.text,
+      notices: [...notices, ...result.notices],
+      backend: result.backend,
+      followUps: followUps(result),
+      timings: result.timings,
+    };
+  }
+
+  /** Turns a parsed intent and the conversation so far into an engine task. */
+  private plan(intent: Exclude<Intent, { kind: "reset" | "help" }>, state: ConversationState): Plan {
+    const titles = this.engine.catalog.titles;
+    const last = this.items(state.lastAnswer?.sids ?? []);
+    const basis = this.items(state.lastAnswer?.basis ?? []);
+    const pick = (ordinal: number | undefined): CatalogItem | Plan => {
+      if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };
+      const n = ordinal ?? 1;
+      const item = n === -1 ? last.at(-1) : last[n - 1];
+      return item ?? { kind: "reply", reply: reply("clarify", MESSAGES.noItemAt(n, last.length), { followUps: ["more like #1"] }) };
+    };
+    const task = (t: Task, notices: string[] = []): Plan => ({ kind: "task", task: t, notices });
+
+    switch (intent.kind) {
+      case "similar": {
+        if (intent.ordinal !== undefined) {
+          const item = pick(intent.ordinal);
+          return "kind" in item ? item : task({ kind: "similar", items: [item] });
+        }
+        const found = resolveGame(titles, intent.text);
+        const platform = found.platform?.name;
+        if (found.kind === "found") return task({ kind: "similar", items: [found.item], ...(platform ? { platform } : {}) });
+        if (found.kind === "uncertain") {
+          return {
+            kind: "reply",
+            reply: reply("clarify", MESSAGES.unsureGame(found.query), {
+              items: found.candidates.map((c) => ({ sid: c.sid, title: c.title, match: "exact" as const, ...(c.platform ? { platform: c.platform } : {}) })),
+              followUps: found.candidates.map((c) => `similar to ${c.title}`),
+            }),
+          };
+        }
+        // Unknown title: the words still carry meaning for the model and the taste search.
+        return task({ kind: "tastes", text: intent.text, ...(platform ? { platform } : {}) }, found.query ? [MESSAGES.unknownGame(found.query)] : []);
+      }
+      case "steer":
+        if (last.length === 0) return task({ kind: "tastes", text: intent.text, platform: intent.platform.name });
+        return task({ kind: "chat", text: intent.text, items: last, platform: intent.platform.name, recommend: true });
+      case "why": {
+        const item = pick(intent.ordinal);
+        if ("kind" in item) return item;
+        return task({ kind: "chat", text: intent.text, items: intent.ordinal ? [item] : last.slice(0, 1), basis, recommend: false });
+      }
+      case "bundle":
+        if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Mario Kart"] }) };
+        return task({ kind: "bundle", items: last, text: intent.text });
+      case "recommend": {
+        if (LIKED.test(intent.text)) {
+          const mentioned = resolveMentionedGames(titles, intent.text);
+          if (mentioned.items.length > 0) {
+            const notices = mentioned.unresolved.map((q) => MESSAGES.unknownGame(q));
+            return task({ kind: mentioned.items.length === 1 ? "similar" : "next", items: mentioned.items }, notices);
+          }
+        }
+        return task({ kind: "tastes", text: intent.text });
+      }
+      default:
+        return intent satisfies never;
+    }
+  }
+
+  private async remember(key: string, state: ConversationState, task: Task, result: EngineResult): Promise<void> {
+    const turns = [...state.turns, result.turns.user, result.turns.assistant];
+    const next: ConversationState = {
+      ...state,
+      turns: trimTurns(turns, {
+        maxTurns: this.config.memory.maxTurns,
+        budgetTokens: this.tokenBudget(),
+        countTokens: (t) => this.engine.countTokens(t),
+      }),
+      updatedAt: Date.now(),
+    };
+    if (result.items.length > 0) next.lastAnswer = { sids: result.items.map((i) => i.sid), basis: (task.items ?? []).map((i) => i.sid) };
+    await this.memory.set(key, next);
+  }
+
+  /** Tokens the history may take: the context minus room for the answer and the new question. */
+  private tokenBudget(): number | undefined {
+    const context = this.engine.contextSize;
+    if (context === undefined) return undefined;
+    return Math.max(256, context - this.config.model.maxTokens - 512);
+  }
+
+  private async reset(request: BotRequest, log: Logger): Promise<BotReply> {
+    const input = request.input;
+    const target = "command" in input && input.command === "reset" && input.target ? input.target : request.conversation;
+    const other = conversationId(target) !== conversationId(request.conversation);
+    if (other && !request.isAdmin) return reply("forbidden", MESSAGES.forbidden);
+    await this.memory.delete(conversationId(target));
+    log.info({ target: conversationId(target) }, "conversation reset");
+    return reply("reset", other ? MESSAGES.resetOther : MESSAGES.reset);
+  }
+
+  /** Stores 👍/👎 on an item with the conversation. */
+  async feedback(conversation: ConversationKey, userId: string, sid: string, value: "up" | "down"): Promise<void> {
+    const key = conversationId(conversation);
+    const state = (await this.memory.get(key)) ?? emptyState();
+    const feedback = [...state.feedback.filter((f) => !(f.userId === userId && f.sid === sid)), { userId, sid, value, at: Date.now() }];
+    await this.memory.set(key, { ...state, feedback: feedback.slice(-200), updatedAt: Date.now() });
+  }
+
+  private items(sids: readonly string[]): CatalogItem[] {
+    return sids.map((sid) => this.engine.catalog.catalog.get(sid)).filter((i): i is CatalogItem => i !== undefined);
+  }
+
+  private clip(text: string, notices: string[]): string {
+    const max = this.config.limits.maxInputChars;
+    if (text.length <= max) return text;
+    notices.push(MESSAGES.truncated(max));
+    return text.slice(0, max);
+  }
+
+  private clipCommand<T extends Exclude<BotRequest["input"], { text: string }>>(input: T, notices: string[]): T {
+    if (input.command === "recommend") return { ...input, query: this.clip(input.query, notices) };
+    if (input.command === "similar") return { ...input, game: this.clip(input.game, notices) };
+    return input;
+  }
+}
+
+function reply(kind: BotReply["kind"], text: string, extra: Partial<BotReply> = {}): BotReply {
+  return { kind, items: [], text, notices: [], followUps: [], ...extra };
+}
+
+function followUps(result: EngineResult): string[] {
+  if (result.items.length === 0) return [];
+  const out = ["more like #1", "why that one?"];
+  if (result.items.length > 1) out.push("suggest a name for this bundle");
+  const platforms = new Set(result.items.map((i) => i.platform?.split(" ")[0]));
+  out.push(platforms.has("Xbox") ? "how about for PlayStation?" : "how about for Xbox?");
+  return out;
+}
+
+function promptOf(turns: readonly Turn[]): string {
+  return turns.map((t) => `${t.role}: ${t.parts.map((p) => ("sid" in p ? p.sid : "rec" in p ? "<|rec|>" : p.text)).join("")}`).join("\n");
+}

@@ -1,0 +1,26 @@
+import type { Turn } from "../../engine/types.js";
+
+/** One conversation's memory, as stored. SIDs only: titles are looked up again on load. */
+export interface ConversationState {
+  /** Turns as the model saw and wrote them, oldest first. */
+  turns: Turn[];
+  /** The last answer's items and what it was based on, for follow-ups. */
+  lastAnswer?: { sids: string[]; basis: string[] };
+  /** 👍/👎 on answered items. */
+  feedback: { userId: string; sid: string; value: "up" | "down"; at: number }[];
+  updatedAt: number;
+}
+
+export function emptyState(): ConversationState {
+  return { turns: [], feedback: [], updatedAt: Date.now() };
+}
+
+/** Where conversation memory lives (Redis via keyv, or in-process). */
+export interface MemoryStore {
+  get(conversation: string): Promise<ConversationState | undefined>;
+  set(conversation: string, state: ConversationState): Promise<void>;
+  delete(conversation: string): Promise<void>;
+  /** True while the backing store cannot be reached (memory is then kept in-process). */
+  readonly degraded: boolean;
+  close(): Promise<void>;
+}

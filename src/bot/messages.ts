@@ -1,0 +1,22 @@
+/** What the bot says besides recommendations: short, friendly, and saying what to do next. */
+export const MESSAGES = {
+  help:
+    "I recommend video games. Try:\n" +
+    "• `/recommend cozy farming games` or just tell me what you like\n" +
+    "• `similar to Mario Kart` (or `/similar`)\n" +
+    "• follow-ups in the same thread: `how about for Xbox?`, `why that one?`, `more like the second one`\n" +
+    "• `suggest a name for this bundle`, and `/reset` to start over",
+  reset: "Done — I've forgotten this conversation. What are you in the mood for?",
+  resetOther: "Done — I've cleared that conversation.",
+  forbidden: "Only admins can reset someone else's conversation.",
+  busy: (seconds: number) => `I'm busy with other requests right now — please try again in about ${seconds} seconds.`,
+  rateLimited: (seconds: number) => `That's a lot of requests in a short time — give me ${seconds} seconds and ask again.`,
+  truncated: (chars: number) => `Your message was long, so I only read the first ${chars.toLocaleString("en-US")} characters.`,
+  noHistory: "I don't have earlier recommendations in this conversation yet — ask me for some first (try `similar to Halo 3`).",
+  noItemAt: (n: number, count: number) => `There's no #${n} in my last answer (it had ${count}). Try \`more like #1\`.`,
+  unknownGame: (query: string) => `I couldn't find “${query}” in the catalog, so I went by your words instead.`,
+  unsureGame: (query: string) => `I'm not sure which game you mean by “${query}”. Did you mean one of these?`,
+  noResults: "I couldn't find anything that fits. Try naming a game you like, e.g. `similar to Halo 3`.",
+  noModel: "Answered from the catalog (no model loaded).",
+  memoryOffline: "I can't reach my memory right now, so I may not remember earlier messages.",
+} as const;
