@@ -63,6 +63,7 @@ export class Engine {
           threads: config.model.threads,
           contextSize: config.model.contextSize,
           sequences: config.model.sequences,
+          logger,
           ...(signal ? { signal } : {}),
         });
         logger.info({ modelPath: config.model.path, loadMs: Math.round(model.loadMs), gpu: config.model.gpu }, "model loaded");

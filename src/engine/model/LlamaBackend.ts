@@ -9,12 +9,14 @@
  */
 import { getLlama, LlamaLogLevel, TokenBias, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from "node-llama-cpp";
 import { ModelLoadError } from "../../errors.js";
+import { silentLogger, type Logger } from "../../util/logger.js";
 import { seededRandom, type Random } from "../../util/random.js";
 import type { Catalog, CatalogItem } from "../catalog/Catalog.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
 import type { AnswerPlan } from "../prompts/buildUserTurn.js";
 import { stripThinking } from "../sid/sidText.js";
 import type { TextStreamCallback, TurnPart } from "../types.js";
+import { checkGgufHeader } from "./checkGgufHeader.js";
 import { ModelTokens } from "./ModelTokens.js";
 import { sampleCandidates, type SamplingOptions } from "./sampleCandidates.js";
 import { Pool } from "./SequencePool.js";
@@ -34,6 +36,7 @@ export interface LlamaBackendOptions {
   /** Conversations that can generate at once. @defaultValue 2 */
   sequences?: number;
   signal?: AbortSignal;
+  logger?: Logger;
 }
 
 export interface GenerateRequest {
@@ -94,12 +97,22 @@ export class LlamaBackend {
   }
 
   /** Loads the model; a missing or corrupt file is a {@link ModelLoadError} with one clear message. */
-  static async load({ modelPath, catalog, gpu = "auto", threads = 1, contextSize = 4096, sequences = 2, signal }: LlamaBackendOptions): Promise<LlamaBackend> {
+  static async load({ modelPath, catalog, gpu = "auto", threads = 1, contextSize = 4096, sequences = 2, signal, logger = silentLogger }: LlamaBackendOptions): Promise<LlamaBackend> {
     const started = performance.now();
+    const problem = await checkGgufHeader(modelPath);
+    if (problem) throw new ModelLoadError(modelPath, `cannot load model ${modelPath}: ${problem}`);
     let llama: Llama | undefined;
     try {
       // Never build or download at run time: the prebuilt binaries ship in the npm package.
-      llama = await getLlama({ gpu, logLevel: LlamaLogLevel.error, progressLogs: false, build: "never", skipDownload: true });
+      llama = await getLlama({
+        gpu,
+        build: "never",
+        skipDownload: true,
+        progressLogs: false,
+        logLevel: LlamaLogLevel.warn,
+        // llama.cpp's own lines go to our log (debug): the load error we throw says what matters.
+        logger: (level, message) => logger.debug({ level, source: "llama.cpp" }, message.trim()),
+      });
       const model = await llama.loadModel({ modelPath, loadSignal: signal });
       try {
         const tokens = new ModelTokens(model, catalog.layout, modelPath);
