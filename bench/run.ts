@@ -3,12 +3,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { catalogBench } from "./catalogBench.js";
+import { modelBench } from "./modelBench.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sidbot-bench-"));
 const print = (line: string) => console.log(line);
 try {
   print(`sidbot bench — node ${process.version}, ${process.platform}/${process.arch}`);
-  await catalogBench(dir, print);
+  const catalogPath = await catalogBench(dir, print);
+  await modelBench(dir, catalogPath, print);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

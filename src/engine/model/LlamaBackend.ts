@@ -7,7 +7,7 @@
  * model's probabilities over the codes the catalog trie allows, skipping subtrees whose items are
  * all taken — so every SID is a catalog item and the answer's items are distinct, by construction.
  */
-import { getLlama, LlamaLogLevel, TokenBias, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from "node-llama-cpp";
+import { getLlama, LlamaGrammar, LlamaGrammarEvaluationState, LlamaLogLevel, TokenBias, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from "node-llama-cpp";
 import { ModelLoadError } from "../../errors.js";
 import { silentLogger, type Logger } from "../../util/logger.js";
 import { seededRandom, type Random } from "../../util/random.js";
@@ -18,9 +18,15 @@ import { stripThinking } from "../sid/sidText.js";
 import type { TextStreamCallback, TurnPart } from "../types.js";
 import { checkGgufHeader } from "./checkGgufHeader.js";
 import { ModelTokens } from "./ModelTokens.js";
-import { sampleCandidates, type SamplingOptions } from "./sampleCandidates.js";
 import { Pool } from "./SequencePool.js";
 import { SidExclusions, SidTrie, type SidTrieNode } from "./SidTrie.js";
+
+export interface SamplingOptions {
+  /** 0 = always the most likely token. */
+  temperature: number;
+  topK: number;
+  topP: number;
+}
 
 export type GpuSetting = "auto" | false | "cuda" | "vulkan" | "metal";
 
@@ -77,8 +83,12 @@ export interface RankedItem {
   probability: number;
 }
 
+// Grammars of recently used trie nodes (the root's is used by every SID).
+const GRAMMAR_CACHE_SIZE = 4096;
+
 export class LlamaBackend {
   private readonly trie: SidTrie;
+  private readonly grammars = new Map<SidTrieNode, LlamaGrammar>();
   private readonly pool: Pool<LlamaContextSequence>;
   private readonly freeTextBias: TokenBias;
 
@@ -232,43 +242,64 @@ export class LlamaBackend {
   }
 
   /**
-   * Chooses one catalog SID level by level. `pending` ends with `<|sid_start|>`. Returns the
-   * item, its code tokens plus `<|sid_end|>` (for the transcript), and the tokens still to
-   * evaluate; undefined when no free item is left.
+   * Chooses one catalog SID level by level. `pending` ends with `<|sid_start|>`. At each level a
+   * one-rule grammar lists the codes still open there, so llama.cpp samples (temperature, top-k,
+   * top-p) among catalog-valid tokens only; a level with one open code is written directly.
+   * Returns the item, its code tokens plus `<|sid_end|>` (for the transcript), and the tokens
+   * still to evaluate; undefined when no free item is left.
    */
   private async decodeSid(
     sequence: LlamaContextSequence,
     pending: Token[],
     exclusions: SidExclusions,
-    sampling: SamplingOptions,
+    { temperature, topK, topP }: SamplingOptions,
     random: Random,
     signal: AbortSignal | undefined,
   ): Promise<{ item: CatalogItem; tokens: Token[]; pending: Token[] } | undefined> {
     if (exclusions.remaining(this.trie.root) === 0) return undefined;
-    const levels = this.catalog.layout.levels;
-    const generator = sequence.evaluateWithMetadata(pending, { probabilities: true }, { temperature: 0, yieldEogToken: true });
     const chosen: Token[] = [];
     const codes: number[] = [];
     let node: SidTrieNode = this.trie.root;
-    try {
-      let step = await generator.next();
-      for (let level = 0; level < levels; level++) {
-        signal?.throwIfAborted();
+    let input = pending;
+    for (let level = 0; level < this.catalog.layout.levels; level++) {
+      signal?.throwIfAborted();
+      const open = exclusions.open(node);
+      let token: Token;
+      if (open.length === 1) {
+        token = this.tokens.sid(level, open[0]!);
+      } else {
+        const grammarEvaluationState = new LlamaGrammarEvaluationState({ model: this.model, grammar: this.levelGrammar(level, node, open) });
+        const generator = sequence.evaluate(input, { temperature, topK, topP, seed: random.int(2 ** 31), grammarEvaluationState, yieldEogToken: true });
+        const step = await generator.next();
+        await generator.return(undefined);
         if (step.done) throw new Error("generation ended inside a SID");
-        const open = exclusions.open(node);
-        const probabilities = open.map((code) => step.value!.probabilities.get(this.tokens.sid(level, code)) ?? 0);
-        const code = open[sampleCandidates(probabilities, sampling, random)]!;
-        codes.push(code);
-        chosen.push(this.tokens.sid(level, code));
-        node = node.children.get(code)!;
-        if (level < levels - 1) step = await generator.next(chosen.at(-1)!);
+        token = step.value;
+        input = [];
       }
-    } finally {
-      await generator.return(undefined);
+      const number = this.tokens.sidNumber(token);
+      const code = number === undefined ? undefined : number - this.catalog.layout.tokenNumber(level, 0);
+      if (code === undefined || !open.includes(code)) throw new Error(`the grammar let through token ${token} at level ${level + 1}`);
+      codes.push(code);
+      chosen.push(token);
+      input = [...input, token];
+      node = node.children.get(code)!;
     }
     exclusions.add(codes);
     const sidEnd = this.tokens.get("<|sid_end|>");
-    return { item: node.item!, tokens: [...chosen, sidEnd], pending: [chosen.at(-1)!, sidEnd] };
+    return { item: node.item!, tokens: [...chosen, sidEnd], pending: [...input, sidEnd] };
+  }
+
+  /** `root ::= <[id]> | <[id]> …` for the open codes at a trie node; cached while nothing below it is taken. */
+  private levelGrammar(level: number, node: SidTrieNode, open: readonly number[]): LlamaGrammar {
+    const complete = open.length === node.children.size;
+    const cached = complete ? this.grammars.get(node) : undefined;
+    if (cached) return cached;
+    const grammar = new LlamaGrammar(this.llama, { grammar: `root ::= ${open.map((code) => `<[${this.tokens.sid(level, code)}]>`).join(" | ")}` });
+    if (complete) {
+      if (this.grammars.size >= GRAMMAR_CACHE_SIZE) this.grammars.delete(this.grammars.keys().next().value!);
+      this.grammars.set(node, grammar);
+    }
+    return grammar;
   }
 
   /** Samples free text until the end of the answer, the token budget, or a `<|sid_start|>`. */
