@@ -66,3 +66,36 @@ describe("sidbot CLI", () => {
     expect(bad.err).toContain("expected a positive integer");
   });
 });
+
+describe("sidbot chat --once", async () => {
+  const { requireRedis, SHARED_REDIS_URL, uniqueNamespace } = await import("./support/redis.js");
+  const redis = await requireRedis();
+
+  it("answers once from the built-in catalog (no model, no Redis)", async () => {
+    const { code, out } = await run(["chat", "--once", "similar to Halo 3"]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^bot> 1\. Halo Reach/);
+  });
+
+  it("prints one JSON object with --json", async () => {
+    const { code, out } = await run(["chat", "--json", "--once", "similar to Halo 3"]);
+    expect(code).toBe(0);
+    const reply = JSON.parse(out) as { items: { sid: string; title: string; match: string }[]; text: string; backend: string; timings: { totalMs: number } };
+    expect(reply.backend).toBe("catalog");
+    expect(reply.items[0]).toMatchObject({ title: expect.stringMatching(/^Halo/), match: "exact", sid: expect.stringMatching(/^<\|sid_start\|>/) });
+    expect(reply.timings.totalMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it.runIf(redis)("continues one conversation across runs with REDIS_URL", async () => {
+    const env = { REDIS_URL: SHARED_REDIS_URL, MEMORY_NAMESPACE: uniqueNamespace("cli") };
+    const once = (text: string) => main(["chat", "--json", "--conversation", "abc", "--once", text], { out: (t) => (out += t), err: () => {}, readStdin: async () => "" }, env);
+    let out = "";
+    expect(await once("similar to Halo 3")).toBe(0);
+    out = "";
+    expect(await once("more like #1")).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ kind: "answer" });
+    out = "";
+    await main(["chat", "--json", "--conversation", "other", "--once", "more like #1"], { out: (t) => (out += t), err: () => {}, readStdin: async () => "" }, env);
+    expect(JSON.parse(out)).toMatchObject({ kind: "clarify" });
+  });
+});

@@ -66,7 +66,7 @@ export class Bot {
     const state = (await this.memory.get(key)) ?? emptyState();
     if (this.memory.degraded) notices.push(MESSAGES.memoryOffline);
     const plan = this.plan(intent, state);
-    if (plan.kind === "reply") return plan.reply;
+    if (plan.kind === "reply") return { ...plan.reply, notices: [...notices, ...plan.reply.notices] };
     notices.push(...plan.notices);
 
     const task: Task = { ...plan.task, history: state.turns };

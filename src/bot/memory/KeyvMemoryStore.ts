@@ -1,14 +1,18 @@
 /**
  * Conversation memory in keyv: Redis through @keyv/redis when a URL is given, keyv's in-process
- * Map otherwise. Redis being unreachable never fails a request: reads and writes fall back to an
- * in-process copy, one warning is logged per outage, and what was written meanwhile is flushed
- * to Redis when it answers again — so nothing already stored is lost.
+ * Map otherwise. Redis being unreachable never fails a request: reads fall back to the last copy
+ * this process saw of recently active conversations, writes wait in-process, one warning is
+ * logged per outage, and what was written meanwhile is flushed to Redis when it answers again —
+ * so nothing already stored is lost.
  */
 import KeyvRedis from "@keyv/redis";
 import Keyv from "keyv";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
 import type { ConversationState, MemoryStore } from "./MemoryStore.js";
+
+// Conversations whose last state is kept in-process for outages.
+const RECENT_LIMIT = 1000;
 
 export interface KeyvMemoryStoreOptions {
   /** redis://… URL; undefined = in-process memory. */
@@ -30,6 +34,8 @@ export class KeyvMemoryStore implements MemoryStore {
   private readonly remote: boolean;
   /** Writes not yet in Redis (undefined value = a pending delete), newest state per key. */
   private readonly pending = new Map<string, { state: ConversationState | undefined; expiresAt: number }>();
+  /** Last known state of recently active conversations, used only while Redis is unreachable. */
+  private readonly recent = new Map<string, { state: ConversationState; expiresAt: number }>();
   private outage = false;
 
   constructor({ redisUrl, namespace = "sidbot", ttlMs, operationTimeoutMs = 1000, logger = silentLogger }: KeyvMemoryStoreOptions) {
@@ -69,21 +75,33 @@ export class KeyvMemoryStore implements MemoryStore {
       const state = await this.call(() => this.keyv.get(conversation));
       this.recovered();
       await this.flush();
+      if (state) this.remember(conversation, state, Date.now() + this.ttlMs);
       return state ?? undefined;
     } catch (error) {
       this.failed(error);
-      return undefined;
+      const known = this.recent.get(conversation);
+      return known && known.expiresAt > Date.now() ? known.state : undefined;
     }
   }
 
   async set(conversation: string, state: ConversationState): Promise<void> {
-    this.pending.set(conversation, { state, expiresAt: Date.now() + this.ttlMs });
+    const expiresAt = Date.now() + this.ttlMs;
+    this.pending.set(conversation, { state, expiresAt });
+    this.remember(conversation, state, expiresAt);
     await this.flush();
   }
 
   async delete(conversation: string): Promise<void> {
     this.pending.set(conversation, { state: undefined, expiresAt: Date.now() + this.ttlMs });
+    this.recent.delete(conversation);
     await this.flush();
+  }
+
+  private remember(conversation: string, state: ConversationState, expiresAt: number): void {
+    if (!this.remote) return;
+    this.recent.delete(conversation); // re-insert: Map order is the LRU order
+    this.recent.set(conversation, { state, expiresAt });
+    if (this.recent.size > RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value!);
   }
 
   async close(): Promise<void> {

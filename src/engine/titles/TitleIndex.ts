@@ -125,7 +125,7 @@ export class TitleIndex {
 }
 
 const TOPIC_STOP_WORDS = new Set(
-  "i im me my we you a an the and or but of to for in on with like likes liked love loved want some something games game play playing recommend suggest please really very more any that this those these about into its it is are be good great fun".split(" "),
+  "i im me my we you a an the and or but of to for in on with like likes liked love loved want some something similar games game play playing recommend suggest please really very more any that this those these about into its it is are be good great fun looking".split(" "),
 );
 const MAX_METADATA_CHARS = 400;
 

@@ -1,0 +1,80 @@
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { createServer, Socket } from "node:net";
+import { once } from "node:events";
+
+export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** A key prefix no other test (or test run) uses. */
+export function uniqueNamespace(label: string): string {
+  return `sidbot-test-${label}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Whether something answers PING on host:port. */
+export async function redisAnswers(port = 6379, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once("error", () => done(false));
+    socket.connect(port, host, () => socket.write("PING\r\n"));
+    socket.once("data", (data) => done(data.toString().startsWith("+PONG")));
+  });
+}
+
+/** Real-Redis tests run in CI always; on a laptop without Redis they are skipped (loudly). */
+export async function requireRedis(): Promise<boolean> {
+  if (await redisAnswers()) return true;
+  if (process.env.CI === "true") throw new Error("CI=true but no Redis answers on 127.0.0.1:6379 (.ci/run starts one)");
+  console.warn("⚠ Redis is not running on 127.0.0.1:6379: skipping the real-Redis tests");
+  return false;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const port = (server.address() as { port: number }).port;
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+export function hasRedisServer(): boolean {
+  try {
+    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A private redis-server on a free port, persisting to `dir` so a restart keeps the data. */
+export class PrivateRedis {
+  private process: ChildProcess | undefined;
+  constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.process = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always"], { stdio: "ignore" });
+    for (let i = 0; i < 100 && !(await redisAnswers(this.port)); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!(await redisAnswers(this.port))) throw new Error(`private redis-server did not start on ${this.port}`);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    child.kill("SIGTERM"); // redis-server flushes its append-only file on SIGTERM
+    await once(child, "exit");
+    this.process = undefined;
+  }
+}
