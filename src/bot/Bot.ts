@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "../config.js";
 import type { CatalogItem } from "../engine/catalog/Catalog.js";
-import type { Engine } from "../engine/Engine.js";
+import { toRecommended, type Engine } from "../engine/Engine.js";
 import type { EngineResult, Task, Turn } from "../engine/types.js";
 import { resolveGame } from "../engine/titles/resolveGame.js";
 import type { Logger } from "../util/logger.js";
@@ -55,7 +55,8 @@ export class Bot {
     const requestId = request.requestId ?? randomUUID();
     const log = this.logger.child({ requestId, conversation: conversationId(request.conversation), userId: request.userId });
     const notices: string[] = [];
-    const input = "text" in request.input ? { text: this.clip(request.input.text, notices) } : this.clipCommand(request.input, notices);
+    const raw = request.input;
+    const input = "text" in raw ? { text: this.clip(raw.text, notices) } : "command" in raw ? this.clipCommand(raw, notices) : raw;
     const intent = parseIntent(input);
     log.debug({ intent: intent.kind }, "request");
 
@@ -77,7 +78,7 @@ export class Bot {
     options.onPrompt?.(promptOf([...state.turns, result.turns.user]));
     log.info({ intent: intent.kind, backend: result.backend, items: result.items.length, totalMs: Math.round(result.timings.totalMs), tokens: result.timings.tokens }, "answered");
 
-    await this.remember(key, state, task, result);
+    await this.remember(key, request.userId, state, task, result);
     if (result.items.length === 0 && !result.text) notices.push(MESSAGES.noResults);
     return {
       kind: "answer",
@@ -105,6 +106,11 @@ export class Bot {
 
     switch (intent.kind) {
       case "similar": {
+        if (intent.itemId !== undefined) {
+          const item = this.engine.itemById(intent.itemId);
+          if (!item) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory) };
+          return task({ kind: "similar", items: [item] });
+        }
         if (intent.ordinal !== undefined) {
           const item = pick(intent.ordinal);
           return "kind" in item ? item : task({ kind: "similar", items: [item] });
@@ -116,7 +122,7 @@ export class Bot {
           return {
             kind: "reply",
             reply: reply("clarify", MESSAGES.unsureGame(found.query), {
-              items: found.candidates.map((c) => ({ sid: c.sid, title: c.title, match: "exact" as const, ...(c.platform ? { platform: c.platform } : {}) })),
+              items: found.candidates.map(toRecommended),
               followUps: found.candidates.map((c) => `similar to ${c.title}`),
             }),
           };
@@ -150,10 +156,11 @@ export class Bot {
     }
   }
 
-  private async remember(key: string, state: ConversationState, task: Task, result: EngineResult): Promise<void> {
+  private async remember(key: string, userId: string, state: ConversationState, task: Task, result: EngineResult): Promise<void> {
     const turns = [...state.turns, result.turns.user, result.turns.assistant];
     const next: ConversationState = {
       ...state,
+      owner: state.owner ?? userId,
       turns: trimTurns(turns, {
         maxTurns: this.config.memory.maxTurns,
         budgetTokens: this.tokenBudget(),
@@ -176,18 +183,23 @@ export class Bot {
     const input = request.input;
     const target = "command" in input && input.command === "reset" && input.target ? input.target : request.conversation;
     const other = conversationId(target) !== conversationId(request.conversation);
-    if (other && !request.isAdmin) return reply("forbidden", MESSAGES.forbidden);
+    // Someone else's conversation (another channel, or a thread another user started) needs an admin.
+    const owner = (await this.memory.get(conversationId(target)))?.owner;
+    if ((other || (owner !== undefined && owner !== request.userId)) && !request.isAdmin) return reply("forbidden", MESSAGES.forbidden);
     await this.memory.delete(conversationId(target));
     log.info({ target: conversationId(target) }, "conversation reset");
     return reply("reset", other ? MESSAGES.resetOther : MESSAGES.reset);
   }
 
-  /** Stores 👍/👎 on an item with the conversation. */
-  async feedback(conversation: ConversationKey, userId: string, sid: string, value: "up" | "down"): Promise<void> {
+  /** Stores 👍/👎 on an answer's items (their ids) with the conversation; a new vote replaces the old one. */
+  async feedback(conversation: ConversationKey, userId: string, itemIds: readonly string[], value: "up" | "down"): Promise<void> {
+    const sids = itemIds.map((id) => this.engine.itemById(id)?.sid).filter((sid): sid is string => sid !== undefined);
+    if (sids.length === 0) return;
     const key = conversationId(conversation);
     const state = (await this.memory.get(key)) ?? emptyState();
-    const feedback = [...state.feedback.filter((f) => !(f.userId === userId && f.sid === sid)), { userId, sid, value, at: Date.now() }];
-    await this.memory.set(key, { ...state, feedback: feedback.slice(-200), updatedAt: Date.now() });
+    const at = Date.now();
+    const feedback = [...state.feedback.filter((f) => !(f.userId === userId && sids.includes(f.sid))), ...sids.map((sid) => ({ userId, sid, value, at }))];
+    await this.memory.set(key, { ...state, feedback: feedback.slice(-200), updatedAt: at });
   }
 
   private items(sids: readonly string[]): CatalogItem[] {
@@ -201,7 +213,7 @@ export class Bot {
     return text.slice(0, max);
   }
 
-  private clipCommand<T extends Exclude<BotRequest["input"], { text: string }>>(input: T, notices: string[]): T {
+  private clipCommand<T extends Extract<BotRequest["input"], { command: string }>>(input: T, notices: string[]): T {
     if (input.command === "recommend") return { ...input, query: this.clip(input.query, notices) };
     if (input.command === "similar") return { ...input, game: this.clip(input.game, notices) };
     return input;

@@ -7,7 +7,7 @@ import type { BotInput } from "./types.js";
 
 export type Intent =
   | { kind: "recommend"; text: string }
-  | { kind: "similar"; text: string; ordinal?: number }
+  | { kind: "similar"; text: string; ordinal?: number; itemId?: string }
   | { kind: "steer"; text: string; platform: Platform }
   | { kind: "why"; text: string; ordinal?: number }
   | { kind: "bundle"; text: string }
@@ -25,6 +25,7 @@ const SIMILAR_CUE = /\b(?:similar (?:games? )?to|(?:games? |something |more )?li
 const ORDINALS: Readonly<Record<string, number>> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, last: -1, that: 1, this: 1, it: 1 };
 
 export function parseIntent(input: BotInput): Intent {
+  if ("moreLike" in input) return { kind: "similar", text: "", itemId: input.moreLike };
   if ("command" in input) {
     switch (input.command) {
       case "recommend":

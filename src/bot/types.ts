@@ -23,7 +23,9 @@ export type BotInput =
   | { command: "similar"; game: string }
   | { command: "bundle" }
   | { command: "reset"; target?: ConversationKey }
-  | { text: string };
+  | { text: string }
+  /** "More like this" on an item of an earlier reply (its `id`). */
+  | { moreLike: string };
 
 export interface BotRequest {
   conversation: ConversationKey;

@@ -89,6 +89,11 @@ export class Engine {
     return this.options.modelError;
   }
 
+  /** The catalog item behind an item id from a reply. */
+  itemById(id: string): CatalogItem | undefined {
+    return /^\d+$/.test(id) ? this.catalog.catalog.items[Number(id)] : undefined;
+  }
+
   /** Tokens these turns take in the model's prompt, or undefined without a model. */
   countTokens(turns: readonly Turn[]): number | undefined {
     return this.model?.countTokens(renderChatML(turns, { systemPrompt: this.options.settings.systemPrompt }));
@@ -179,8 +184,9 @@ export class Engine {
   }
 }
 
-function toRecommended(item: CatalogItem): RecommendedItem {
-  return item.platform ? { sid: item.sid, title: item.title, match: "exact", platform: item.platform } : { sid: item.sid, title: item.title, match: "exact" };
+export function toRecommended(item: CatalogItem): RecommendedItem {
+  const base = { id: String(item.index), sid: item.sid, title: item.title, match: "exact" as const };
+  return item.platform ? { ...base, platform: item.platform } : base;
 }
 
 /** `sid, sid, sid` as the model writes a list. */

@@ -50,6 +50,8 @@ export type BackendName = (typeof BACKENDS)[number];
 export type MatchQuality = "exact" | "L3" | "L2" | "L1" | "unknown";
 
 export interface RecommendedItem {
+  /** Short opaque id of the catalog item (for buttons and feedback). */
+  id: string;
   sid: string;
   title: string;
   match: MatchQuality;

@@ -9,6 +9,8 @@ export interface ConversationState {
   /** 👍/👎 on answered items. */
   feedback: { userId: string; sid: string; value: "up" | "down"; at: number }[];
   updatedAt: number;
+  /** Who started the conversation: others need admin rights to reset it. */
+  owner?: string;
 }
 
 export function emptyState(): ConversationState {

@@ -21,10 +21,10 @@ export function interpretOutput(catalog: Catalog, output: string): InterpretedOu
     const match = matchSid(catalog, sid);
     const item =
       match.kind === "exact"
-        ? { sid: match.item.sid, title: match.item.title, match: "exact" as const, platform: match.item.platform }
+        ? { id: String(match.item.index), sid: match.item.sid, title: match.item.title, match: "exact" as const, platform: match.item.platform }
         : match.kind === "prefix"
-          ? { sid: match.first.sid, title: match.first.title, match: `L${match.depth}` as RecommendedItem["match"], similarCount: match.count - 1, platform: match.first.platform }
-          : { sid, title: "[Unknown Item]", match: "unknown" as const };
+          ? { id: String(match.first.index), sid: match.first.sid, title: match.first.title, match: `L${match.depth}` as RecommendedItem["match"], similarCount: match.count - 1, platform: match.first.platform }
+          : { id: "", sid, title: "[Unknown Item]", match: "unknown" as const };
     // A prefix match names a stand-in item; two SIDs naming the same item are one answer.
     if (seen.has(item.sid)) continue;
     seen.add(item.sid);
