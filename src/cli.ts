@@ -7,11 +7,14 @@ import { once } from "node:events";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { parquetWriteFile } from "hyparquet-writer";
 import { loadConfig, loadSecrets, type Config } from "./config.js";
+import type { Adapter } from "./adapters/Adapter.js";
 import { ConsoleAdapter, parseConsoleInput } from "./adapters/console/ConsoleAdapter.js";
-import { createRuntime } from "./app.js";
+import { registerCommands } from "./adapters/discord/commands.js";
+import { DiscordAdapter } from "./adapters/discord/DiscordAdapter.js";
+import { createRuntime, runUntilStopped } from "./app.js";
 import { writeFixtureModel } from "./engine/fixtures/fixtureModel.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "./util/logger.js";
-import { SidbotError, describeError } from "./errors.js";
+import { ConfigError, SidbotError, describeError } from "./errors.js";
 import { openCatalog } from "./engine/catalog/openCatalog.js";
 import { describeSkipped } from "./engine/catalog/loadCatalog.js";
 import { replaceSids } from "./engine/catalog/seedMapping.js";
@@ -66,26 +69,39 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
   };
 
   program.action(async () => {
-    // No command: run the bot. Without platform credentials that is the console chat.
+    // No command: run the bot on every platform with credentials; without any, the console chat.
     const secrets = loadSecrets(env);
-    const runtime = await createRuntime(config(), secrets, logger("warn"));
-    const engine = runtime.engine;
-    const banner =
-      `sidbot — ${engine.catalog.catalog.size} games${engine.catalog.builtin ? " (built-in demo catalog)" : ""}, ` +
-      `${engine.backend === "llama" ? "model loaded" : "no model: answers come from the catalog"}. ` +
-      "Type /help for ideas, /quit to leave.";
-    const adapter = new ConsoleAdapter({ bot: runtime.bot, banner });
-    const stop = () => void adapter.stop();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    try {
-      await adapter.start();
-    } finally {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      await runtime.dispose();
+    const settings = config();
+    const platforms = secrets.discordToken !== undefined;
+    const log = logger(platforms ? "info" : "warn");
+    const runtime = await createRuntime(settings, secrets, log);
+    const adapters: Adapter[] = [];
+    if (secrets.discordToken) {
+      adapters.push(new DiscordAdapter({ bot: runtime.bot, token: secrets.discordToken, apiUrl: secrets.discordApiUrl, settings: settings.discord, logger: log }));
     }
+    if (adapters.length === 0) {
+      const engine = runtime.engine;
+      const banner =
+        `sidbot — ${engine.catalog.catalog.size} games${engine.catalog.builtin ? " (built-in demo catalog)" : ""}, ` +
+        `${engine.backend === "llama" ? "model loaded" : "no model: answers come from the catalog"}. ` +
+        "Type /help for ideas, /quit to leave.";
+      adapters.push(new ConsoleAdapter({ bot: runtime.bot, banner }));
+    }
+    await runUntilStopped(adapters, runtime, log);
   });
+
+  program
+    .command("register-commands")
+    .description("register the Discord slash commands (needs DISCORD_TOKEN and DISCORD_APPLICATION_ID)")
+    .option("--guild <id>", "register in one server (instant, for testing); without it, globally (for production)")
+    .action(async (options: { guild?: string }) => {
+      const secrets = loadSecrets(env);
+      if (!secrets.discordToken || !secrets.discordApplicationId) {
+        throw new ConfigError("DISCORD_TOKEN", "register-commands needs DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your app → General Information → Application ID)");
+      }
+      const count = await registerCommands({ token: secrets.discordToken, applicationId: secrets.discordApplicationId, guildId: options.guild, apiUrl: secrets.discordApiUrl });
+      io.out(`registered ${count} commands ${options.guild ? `in server ${options.guild}` : "globally (they can take up to an hour to appear)"}\n`);
+    });
 
   program
     .command("chat")

@@ -58,6 +58,19 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    discord: z
+      .object({
+        /** Channel ids the bot answers in (threads count by their parent); empty = everywhere. */
+        allowedChannels: z.array(z.string().regex(/^\d+$/, "expected a channel id")).default([]),
+        /** User ids that may reset other people's conversations (besides members with Manage Server). */
+        adminUserIds: z.array(z.string().regex(/^\d+$/, "expected a user id")).default([]),
+        /** Ask for the privileged Message Content intent (needed to read thread follow-ups without a mention). */
+        messageContentIntent: z.boolean().default(true),
+        /** Shortest time between edits of a streaming message. */
+        streamEditIntervalMs: positiveInt.min(250).default(1000),
+      })
+      .strict()
+      .prefault({}),
     limits: z
       .object({
         /** Longest message read; longer ones are cut (and the user told). */

@@ -78,7 +78,7 @@ export class Bot {
     options.onPrompt?.(promptOf([...state.turns, result.turns.user]));
     log.info({ intent: intent.kind, backend: result.backend, items: result.items.length, totalMs: Math.round(result.timings.totalMs), tokens: result.timings.tokens }, "answered");
 
-    await this.remember(key, request.userId, state, task, result);
+    await this.remember(key, request.conversation.scope, request.userId, state, task, result);
     if (result.items.length === 0 && !result.text) notices.push(MESSAGES.noResults);
     return {
       kind: "answer",
@@ -156,11 +156,12 @@ export class Bot {
     }
   }
 
-  private async remember(key: string, userId: string, state: ConversationState, task: Task, result: EngineResult): Promise<void> {
+  private async remember(key: string, scope: ConversationKey["scope"], userId: string, state: ConversationState, task: Task, result: EngineResult): Promise<void> {
     const turns = [...state.turns, result.turns.user, result.turns.assistant];
     const next: ConversationState = {
       ...state,
-      owner: state.owner ?? userId,
+      // Threads belong to whoever started them; channels and DMs have no owner to protect.
+      ...(scope === "thread" ? { owner: state.owner ?? userId } : {}),
       turns: trimTurns(turns, {
         maxTurns: this.config.memory.maxTurns,
         budgetTokens: this.tokenBudget(),
@@ -200,6 +201,13 @@ export class Bot {
     const at = Date.now();
     const feedback = [...state.feedback.filter((f) => !(f.userId === userId && sids.includes(f.sid))), ...sids.map((sid) => ({ userId, sid, value, at }))];
     await this.memory.set(key, { ...state, feedback: feedback.slice(-200), updatedAt: at });
+  }
+
+  /** Titles starting like `query`, for autocomplete: best first, at most `limit`. */
+  suggestGames(query: string, limit = 25): { id: string; title: string }[] {
+    const titles = this.engine.catalog.titles;
+    const hits = query.trim() === "" ? this.engine.catalog.catalog.items.slice(0, limit).map((item) => ({ item })) : titles.search(query, { limit, prefix: true });
+    return hits.map((h) => ({ id: String(h.item.index), title: h.item.title }));
   }
 
   private items(sids: readonly string[]): CatalogItem[] {

@@ -1,0 +1,94 @@
+/**
+ * A bot reply as Discord messages: an embed listing the games (match quality where not exact,
+ * backend label), the explanation text, "more like #n" and 👍/👎 buttons. Text beyond Discord's
+ * limits (description 4096, content 2000, 6000 per message) goes into follow-up messages, split
+ * at paragraph or word boundaries.
+ */
+import { ButtonStyle, ComponentType, escapeMarkdown, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type MessageCreateOptions } from "discord.js";
+import type { BotReply } from "../../bot/types.js";
+import { BACKEND_LABELS, matchLabel } from "../console/renderPlainText.js";
+import { splitText, truncateText } from "../splitText.js";
+
+export const LIMITS = { content: 2000, description: 4096, footer: 2048, title: 256, buttonLabel: 80, customId: 100 } as const;
+const MORE_BUTTONS = 5;
+const EMBED_COLOR = 0x5865f2;
+
+export interface DiscordMessage {
+  content?: string;
+  embeds?: APIEmbed[];
+  components?: APIActionRowComponent<APIButtonComponent>[];
+  /** Never ping anyone, whatever the text says. */
+  allowedMentions: NonNullable<MessageCreateOptions["allowedMentions"]>;
+}
+
+const NO_MENTIONS = { parse: [] as never[], repliedUser: false };
+
+export function renderDiscordReply(reply: BotReply): DiscordMessage[] {
+  const notices = reply.notices.map((n) => `*${escapeMarkdown(n)}*`).join("\n");
+  if (reply.items.length === 0) {
+    const text = [reply.text, notices].filter(Boolean).join("\n\n") || "…";
+    return splitText(text, LIMITS.content).map((content) => ({ content, allowedMentions: NO_MENTIONS }));
+  }
+  const list = reply.items.map((item, i) => `${i + 1}. **${escapeMarkdown(item.title)}**${matchLabel(item)}`).join("\n");
+  const text = reply.kind === "answer" ? reply.text : "";
+  const head = truncateText(reply.kind === "answer" ? "" : reply.text, LIMITS.title);
+  // The list and as much text as fits go into the embed; the rest follows as messages.
+  let description = list;
+  let overflow = "";
+  if (text) {
+    const room = LIMITS.description - list.length - 2;
+    const [first = "", ...rest] = room > 200 ? splitText(text, room) : [];
+    description = first ? `${list}\n\n${first}` : list;
+    overflow = room > 200 ? rest.join("\n\n") : text;
+  }
+  const footer = [reply.backend ? `answered by ${BACKEND_LABELS[reply.backend]}` : "", reply.followUps.length ? `try: ${reply.followUps.join(" · ")}` : ""].filter(Boolean).join(" — ");
+  const embed: APIEmbed = { color: EMBED_COLOR, description, ...(head ? { title: head } : {}), ...(footer ? { footer: { text: truncateText(footer, LIMITS.footer) } } : {}) };
+  const main: DiscordMessage = { embeds: [embed], components: buttons(reply), allowedMentions: NO_MENTIONS, ...(notices ? { content: truncateText(notices, LIMITS.content) } : {}) };
+  const rest = overflow ? splitText(overflow, LIMITS.content).map((content) => ({ content, allowedMentions: NO_MENTIONS })) : [];
+  return [main, ...rest];
+}
+
+function buttons(reply: BotReply): APIActionRowComponent<APIButtonComponent>[] {
+  const items = reply.items.filter((i) => i.id !== "").slice(0, MORE_BUTTONS);
+  if (items.length === 0) return [];
+  const more: APIButtonComponent[] = items.map((item, i) => ({
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    custom_id: `sidbot:more:${item.id}`,
+    label: truncateText(reply.kind === "answer" ? `More like #${i + 1}` : `Similar to ${item.title}`, LIMITS.buttonLabel),
+  }));
+  const rows: APIActionRowComponent<APIButtonComponent>[] = [{ type: ComponentType.ActionRow, components: more }];
+  if (reply.kind === "answer") {
+    const ids = feedbackIds(items.map((i) => i.id));
+    rows.push({
+      type: ComponentType.ActionRow,
+      components: [
+        { type: ComponentType.Button, style: ButtonStyle.Success, custom_id: `sidbot:fb:up:${ids}`, emoji: { name: "👍" } },
+        { type: ComponentType.Button, style: ButtonStyle.Danger, custom_id: `sidbot:fb:down:${ids}`, emoji: { name: "👎" } },
+      ],
+    });
+  }
+  return rows;
+}
+
+/** Item ids joined for a custom id, as many as fit in Discord's 100 characters. */
+function feedbackIds(ids: string[]): string {
+  let out = "";
+  for (const id of ids) {
+    const next = out ? `${out},${id}` : id;
+    if (`sidbot:fb:down:${next}`.length > LIMITS.customId) break;
+    out = next;
+  }
+  return out;
+}
+
+/** What a button's custom id asks for. */
+export type ButtonAction = { kind: "more"; itemId: string } | { kind: "feedback"; value: "up" | "down"; itemIds: string[] } | { kind: "unknown" };
+
+export function parseButton(customId: string): ButtonAction {
+  const more = /^sidbot:more:(\d+)$/.exec(customId);
+  if (more) return { kind: "more", itemId: more[1]! };
+  const fb = /^sidbot:fb:(up|down):([\d,]+)$/.exec(customId);
+  if (fb) return { kind: "feedback", value: fb[1] as "up" | "down", itemIds: fb[2]!.split(",") };
+  return { kind: "unknown" };
+}

@@ -1,0 +1,55 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { registerCommands, SLASH_COMMANDS } from "../../../src/adapters/discord/commands.js";
+import { DiscordAdapter, DiscordStartError } from "../../../src/adapters/discord/DiscordAdapter.js";
+import { testBot } from "../../support/bots.js";
+import { FakeDiscord } from "../../support/fakes/FakeDiscord.js";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+async function setup(options: ConstructorParameters<typeof FakeDiscord>[0] = {}) {
+  const fake = new FakeDiscord(options);
+  await fake.start();
+  cleanups.push(() => fake.stop());
+  const t = await testBot();
+  cleanups.push(t.dispose);
+  return { fake, t };
+}
+
+describe("Discord start-up problems get one clear message", () => {
+  it("a bad token", async () => {
+    const { fake, t } = await setup();
+    const adapter = new DiscordAdapter({ bot: t.bot, token: "wrong-token", apiUrl: fake.apiUrl, settings: t.config.discord });
+    const error = await adapter.start().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DiscordStartError);
+    expect((error as Error).message).toBe("Discord rejected DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot → Reset Token) and set DISCORD_TOKEN.");
+  });
+
+  it("a missing MESSAGE_CONTENT intent", async () => {
+    const { fake, t } = await setup({ disallowedIntents: 1 << 15 });
+    const adapter = new DiscordAdapter({ bot: t.bot, token: fake.token, apiUrl: fake.apiUrl, settings: t.config.discord });
+    const error = await adapter.start().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DiscordStartError);
+    expect((error as Error).message).toMatch(/^Discord refused the Message Content intent: enable it in the Developer Portal/);
+    // Without the intent the bot starts (mentions and DMs still work).
+    const limited = new DiscordAdapter({ bot: t.bot, token: fake.token, apiUrl: fake.apiUrl, settings: { ...t.config.discord, messageContentIntent: false } });
+    await limited.start();
+    cleanups.push(() => limited.stop());
+    expect(limited.client.isReady()).toBe(true);
+  });
+});
+
+describe("register-commands", () => {
+  it("registers the slash commands in a guild and globally", async () => {
+    const { fake } = await setup();
+    expect(await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guildId, apiUrl: fake.apiUrl })).toBe(4);
+    const guild = await fake.waitFor((r) => r.method === "PUT" && r.path === `/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`);
+    expect(guild.body.map((c: { name: string }) => c.name)).toEqual(["recommend", "similar", "bundle", "reset"]);
+    expect(guild.body[1].options[0]).toMatchObject({ name: "game", autocomplete: true, required: true });
+    await registerCommands({ token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl });
+    await fake.waitFor((r) => r.method === "PUT" && r.path === `/applications/${fake.applicationId}/commands`);
+    expect(SLASH_COMMANDS).toHaveLength(4);
+  });
+});

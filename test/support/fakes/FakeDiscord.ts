@@ -1,0 +1,332 @@
+/**
+ * A loopback stand-in for Discord: the REST routes sidbot uses and a gateway WebSocket (HELLO,
+ * READY on IDENTIFY, heartbeat ACKs, dispatches). The real discord.js client talks to it through
+ * `rest.api`; tests inject interactions and messages and read what the bot sent.
+ */
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { WebSocketServer, type WebSocket } from "ws";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: any;
+  at: number;
+}
+
+export interface FakeDiscordOptions {
+  token?: string;
+  /** Close the gateway with 4014 when IDENTIFY asks for these intent bits. */
+  disallowedIntents?: number;
+}
+
+let snowflake = 1_000_000_000_000_000n;
+export const nextId = () => String(++snowflake);
+
+export class FakeDiscord {
+  readonly requests: RecordedRequest[] = [];
+  readonly botUser = { id: nextId(), username: "sidbot", discriminator: "0", global_name: "sidbot", avatar: null, bot: true };
+  readonly applicationId = nextId();
+  readonly guildId = nextId();
+  readonly channelId = nextId();
+  readonly token: string;
+  /** Routes (method + path regex) answered 429 once. */
+  readonly rateLimitOnce: { method: string; path: RegExp; done?: boolean }[] = [];
+  private server: Server | undefined;
+  private wss: WebSocketServer | undefined;
+  private sockets = new Set<WebSocket>();
+  private sequence = 0;
+  private identified: ((socket: WebSocket) => void)[] = [];
+  private messages = new Map<string, any>();
+  private waiters: { test: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
+  port = 0;
+
+  constructor(private readonly options: FakeDiscordOptions = {}) {
+    this.token = options.token ?? "fake-token";
+  }
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.wss = new WebSocketServer({ server: this.server });
+    this.wss.on("connection", (socket) => this.gateway(socket));
+    this.server.listen(0, "127.0.0.1");
+    await once(this.server, "listening");
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.terminate();
+    this.wss?.close();
+    this.server?.closeAllConnections();
+    await new Promise((r) => this.server?.close(r));
+  }
+
+  /** Resolves once the bot has identified on the gateway. */
+  ready(): Promise<void> {
+    if (this.sockets.size > 0 && this.sequence > 0) return Promise.resolve();
+    return new Promise((resolve) => this.identified.push(() => resolve()));
+  }
+
+  /** Drops every gateway connection (as a network blip would). */
+  disconnectAll(code = 4000): void {
+    for (const s of this.sockets) s.close(code, "test disconnect");
+  }
+
+  dispatch(t: string, d: unknown): void {
+    const payload = JSON.stringify({ op: 0, t, s: ++this.sequence, d });
+    for (const s of this.sockets) s.send(payload);
+  }
+
+  /** Waits for a request the bot makes (already made ones count). */
+  waitFor(test: (r: RecordedRequest) => boolean, timeoutMs = 10_000): Promise<RecordedRequest> {
+    const seen = this.requests.find(test);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const waiter = { test, resolve };
+      this.waiters.push(waiter);
+      setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`timed out waiting for a request (${this.requests.map((r) => `${r.method} ${r.path}`).join(", ")})`));
+      }, timeoutMs).unref();
+    });
+  }
+
+  requestsTo(method: string, path: RegExp): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === method && path.test(r.path));
+  }
+
+  // ---- payload builders ----
+
+  user(id = nextId(), username = "player") {
+    return { id, username, discriminator: "0", global_name: username, avatar: null };
+  }
+
+  member(user: ReturnType<FakeDiscord["user"]>, permissions = "0") {
+    return { user, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, permissions };
+  }
+
+  /** A slash command or autocomplete interaction in the guild channel (or `channelId`). */
+  commandInteraction(name: string, options: { name: string; type: number; value: unknown; focused?: boolean }[], extra: { user?: ReturnType<FakeDiscord["user"]>; autocomplete?: boolean; channelId?: string; permissions?: string } = {}) {
+    const user = extra.user ?? this.user();
+    const id = nextId();
+    // Channel options come with their resolved channel, as Discord sends them.
+    const channels = Object.fromEntries(options.filter((o) => o.type === 7).map((o) => [o.value, { id: o.value, type: 0, name: "other", permissions: "0" }]));
+    return {
+      id,
+      application_id: this.applicationId,
+      type: extra.autocomplete ? 4 : 2,
+      data: { id: nextId(), name, type: 1, options, ...(Object.keys(channels).length ? { resolved: { channels } } : {}) },
+      guild_id: this.guildId,
+      channel_id: extra.channelId ?? this.channelId,
+      channel: { id: extra.channelId ?? this.channelId, type: 0, guild_id: this.guildId, name: "general" },
+      member: this.member(user, extra.permissions ?? "0"),
+      token: `itoken-${id}`,
+      version: 1,
+      app_permissions: "2248473465835073",
+      locale: "en-US",
+      guild_locale: "en-US",
+      entitlements: [],
+      authorizing_integration_owners: { "0": this.guildId },
+      context: 0,
+    };
+  }
+
+  buttonInteraction(customId: string, message: any, user = this.user()) {
+    const id = nextId();
+    return {
+      id,
+      application_id: this.applicationId,
+      type: 3,
+      data: { custom_id: customId, component_type: 2 },
+      guild_id: this.guildId,
+      channel_id: message.channel_id,
+      channel: { id: message.channel_id, type: message.channel_id === this.channelId ? 0 : 11, guild_id: this.guildId, name: "x" },
+      member: this.member(user),
+      message,
+      token: `itoken-${id}`,
+      version: 1,
+      app_permissions: "2248473465835073",
+      locale: "en-US",
+      entitlements: [],
+      authorizing_integration_owners: { "0": this.guildId },
+      context: 0,
+    };
+  }
+
+  message(content: string, extra: { channelId?: string; author?: ReturnType<FakeDiscord["user"]>; mentionBot?: boolean; dm?: boolean } = {}) {
+    const author = extra.author ?? this.user();
+    const channelId = extra.channelId ?? this.channelId;
+    const mentions = extra.mentionBot ? [this.botUser] : [];
+    const message = {
+      id: nextId(),
+      channel_id: channelId,
+      // Discord sends the channel type with MESSAGE_CREATE: 1 = DM, 0 = guild text, 11 = thread.
+      channel_type: extra.dm ? 1 : channelId === this.channelId ? 0 : 11,
+      ...(extra.dm ? {} : { guild_id: this.guildId, member: this.member(author) }),
+      author,
+      content: extra.mentionBot ? `<@${this.botUser.id}> ${content}` : content,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions,
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      pinned: false,
+      type: 0,
+      flags: 0,
+      components: [],
+    };
+    this.messages.set(message.id, message);
+    return message;
+  }
+
+  // ---- gateway ----
+
+  private gateway(socket: WebSocket) {
+    this.sockets.add(socket);
+    socket.on("close", () => this.sockets.delete(socket));
+    socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 45_000 } }));
+    socket.on("message", (raw) => {
+      const payload = JSON.parse(raw.toString()) as { op: number; d: any };
+      if (payload.op === 1) socket.send(JSON.stringify({ op: 11 }));
+      if (payload.op === 2 || payload.op === 6) this.identify(socket, payload.d);
+    });
+  }
+
+  private identify(socket: WebSocket, d: { intents?: number; token?: string }) {
+    if (d.token && d.token !== this.token && d.token !== `Bot ${this.token}`) return socket.close(4004, "Authentication failed.");
+    if (this.options.disallowedIntents && d.intents && (d.intents & this.options.disallowedIntents) !== 0) return socket.close(4014, "Disallowed intent(s).");
+    const send = (t: string, data: unknown) => socket.send(JSON.stringify({ op: 0, t, s: ++this.sequence, d: data }));
+    send("READY", {
+      v: 10,
+      user: this.botUser,
+      guilds: [{ id: this.guildId, unavailable: true }],
+      session_id: "fake-session",
+      resume_gateway_url: `ws://127.0.0.1:${this.port}`,
+      shard: [0, 1],
+      application: { id: this.applicationId, flags: 0 },
+      private_channels: [],
+    });
+    send("GUILD_CREATE", {
+      id: this.guildId,
+      name: "Test Guild",
+      icon: null,
+      owner_id: nextId(),
+      afk_timeout: 300,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      mfa_level: 0,
+      premium_tier: 0,
+      system_channel_flags: 0,
+      nsfw_level: 0,
+      preferred_locale: "en-US",
+      roles: [{ id: this.guildId, name: "@everyone", permissions: "2248473465835073", position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+      emojis: [],
+      stickers: [],
+      features: [],
+      member_count: 2,
+      large: false,
+      unavailable: false,
+      joined_at: new Date().toISOString(),
+      channels: [{ id: this.channelId, type: 0, name: "general", position: 0, permission_overwrites: [], parent_id: null, nsfw: false }],
+      threads: [],
+      members: [this.member(this.botUser)],
+      voice_states: [],
+      presences: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+    });
+    for (const cb of this.identified.splice(0)) cb(socket);
+  }
+
+  // ---- REST ----
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://x");
+    const path = url.pathname.replace(/^\/api\/v\d+/, "");
+    let raw = "";
+    for await (const chunk of req) raw += chunk;
+    const contentType = req.headers["content-type"] ?? "";
+    let body: any = raw;
+    if (contentType.includes("json") && raw) body = JSON.parse(raw);
+    else if (contentType.includes("multipart")) body = JSON.parse(/name="payload_json"[\s\S]*?\r\n\r\n([\s\S]*?)\r\n--/.exec(raw)?.[1] ?? "{}");
+    const record = { method: req.method ?? "GET", path, body, at: Date.now() };
+
+    const limited = this.rateLimitOnce.find((r) => !r.done && r.method === record.method && r.path.test(path));
+    if (limited) {
+      limited.done = true;
+      return this.json(res, 429, { message: "You are being rate limited.", retry_after: 0.3, global: false }, { "retry-after": "0.3", "x-ratelimit-scope": "user", "x-ratelimit-bucket": "b", "x-ratelimit-limit": "5", "x-ratelimit-remaining": "0", "x-ratelimit-reset-after": "0.3" });
+    }
+    this.requests.push(record);
+    for (const w of this.waiters.filter((w) => w.test(record))) {
+      this.waiters = this.waiters.filter((x) => x !== w);
+      w.resolve(record);
+    }
+
+    const auth = req.headers.authorization;
+    const botRoute = !/^\/(interactions|webhooks)\//.test(path);
+    if (botRoute && auth !== `Bot ${this.token}`) return this.json(res, 401, { message: "401: Unauthorized", code: 0 });
+
+    if (record.method === "GET" && path === "/gateway/bot") {
+      return this.json(res, 200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
+    }
+    if (record.method === "GET" && path === "/users/@me") return this.json(res, 200, this.botUser);
+    if (/^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return this.empty(res);
+    if (record.method === "PUT" && /^\/applications\/\d+\/(guilds\/\d+\/)?commands$/.test(path)) {
+      return this.json(res, 200, (body as any[]).map((c) => ({ ...c, id: nextId(), application_id: this.applicationId, version: "1" })));
+    }
+    let m = /^\/webhooks\/\d+\/([^/]+)\/messages\/(@original|\d+)$/.exec(path);
+    if (m && (record.method === "PATCH" || record.method === "GET")) {
+      return this.json(res, 200, this.storeMessage({ id: m[2] === "@original" ? `orig-${m[1]}` : m[2], channel_id: this.channelId, ...(record.method === "PATCH" ? body : {}) }));
+    }
+    if (/^\/webhooks\/\d+\/[^/]+$/.test(path) && record.method === "POST") return this.json(res, 200, this.storeMessage({ id: nextId(), channel_id: this.channelId, ...body }));
+    if ((m = /^\/channels\/(\d+)\/typing$/.exec(path))) return this.empty(res);
+    if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && record.method === "POST") return this.json(res, 200, this.storeMessage({ id: nextId(), channel_id: m[1], ...body }));
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && record.method === "PATCH") return this.json(res, 200, this.storeMessage({ ...this.messages.get(m[2]!), id: m[2], channel_id: m[1], ...body }));
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path)) && record.method === "POST") {
+      const thread = { id: nextId(), type: 11, guild_id: this.guildId, parent_id: m[1], owner_id: this.botUser.id, name: body.name, last_message_id: null, message_count: 0, member_count: 1, rate_limit_per_user: 0, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false }, total_message_sent: 0, flags: 0 };
+      return this.json(res, 201, thread);
+    }
+    this.json(res, 404, { message: `Unknown route ${record.method} ${path}`, code: 0 });
+  }
+
+  private storeMessage(partial: any) {
+    const message = {
+      type: 0,
+      content: "",
+      author: this.botUser,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      components: [],
+      pinned: false,
+      flags: 0,
+      ...partial,
+    };
+    this.messages.set(message.id, message);
+    return message;
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+    res.writeHead(status, { "content-type": "application/json", ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  // A 204 must not carry a JSON content type (discord.js would try to parse it).
+  private empty(res: ServerResponse) {
+    res.writeHead(204);
+    res.end();
+  }
+}
