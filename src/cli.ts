@@ -11,6 +11,7 @@ import type { Adapter } from "./adapters/Adapter.js";
 import { ConsoleAdapter, parseConsoleInput } from "./adapters/console/ConsoleAdapter.js";
 import { registerCommands } from "./adapters/discord/commands.js";
 import { DiscordAdapter } from "./adapters/discord/DiscordAdapter.js";
+import { SlackAdapter } from "./adapters/slack/SlackAdapter.js";
 import { createRuntime, runUntilStopped } from "./app.js";
 import { writeFixtureModel } from "./engine/fixtures/fixtureModel.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "./util/logger.js";
@@ -72,12 +73,26 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
     // No command: run the bot on every platform with credentials; without any, the console chat.
     const secrets = loadSecrets(env);
     const settings = config();
-    const platforms = secrets.discordToken !== undefined;
+    const platforms = secrets.discordToken !== undefined || secrets.slackBotToken !== undefined;
     const log = logger(platforms ? "info" : "warn");
     const runtime = await createRuntime(settings, secrets, log);
     const adapters: Adapter[] = [];
     if (secrets.discordToken) {
       adapters.push(new DiscordAdapter({ bot: runtime.bot, token: secrets.discordToken, apiUrl: secrets.discordApiUrl, settings: settings.discord, logger: log }));
+    }
+    if (secrets.slackBotToken) {
+      adapters.push(
+        new SlackAdapter({
+          bot: runtime.bot,
+          botToken: secrets.slackBotToken,
+          appToken: secrets.slackAppToken,
+          signingSecret: secrets.slackSigningSecret,
+          port: secrets.slackPort,
+          apiUrl: secrets.slackApiUrl,
+          streamEditIntervalMs: settings.discord.streamEditIntervalMs,
+          logger: log,
+        }),
+      );
     }
     if (adapters.length === 0) {
       const engine = runtime.engine;

@@ -203,6 +203,11 @@ export class Bot {
     await this.memory.set(key, { ...state, feedback: feedback.slice(-200), updatedAt: at });
   }
 
+  /** Whether a conversation has memory (e.g. a thread the bot is talking in). */
+  async knows(conversation: ConversationKey): Promise<boolean> {
+    return (await this.memory.get(conversationId(conversation))) !== undefined;
+  }
+
   /** Titles starting like `query`, for autocomplete: best first, at most `limit`. */
   suggestGames(query: string, limit = 25): { id: string; title: string }[] {
     const titles = this.engine.catalog.titles;

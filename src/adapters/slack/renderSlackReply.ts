@@ -1,0 +1,70 @@
+/**
+ * A bot reply in Block Kit: one section per game (match quality where not exact), the
+ * explanation in sections of at most 3000 characters, a context line with the backend and
+ * notices, and buttons ("More like #n", 👍/👎). At most 50 blocks; text beyond that is cut with
+ * an ellipsis. Slack mrkdwn is escaped so titles cannot mention or link anyone.
+ */
+import type { BotReply } from "../../bot/types.js";
+import { BACKEND_LABELS, matchLabel } from "../console/renderPlainText.js";
+import { splitText, truncateText } from "../splitText.js";
+
+export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, buttonText: 75, actionValue: 2000, fallbackText: 4000, contextText: 3000 } as const;
+const MORE_BUTTONS = 3;
+
+export type SlackBlock = Record<string, unknown>;
+
+export interface SlackMessage {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+/** Escapes Slack's control characters: `<@U123>`, `<!everyone>` and links become plain text. */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+export function renderSlackReply(reply: BotReply): SlackMessage {
+  const blocks: SlackBlock[] = [];
+  const section = (text: string) => blocks.push({ type: "section", text: { type: "mrkdwn", text } });
+  if (reply.kind !== "answer" && reply.text) for (const part of splitText(escapeSlack(reply.text), SLACK_LIMITS.sectionText)) section(part);
+  reply.items.forEach((item, i) => section(truncateText(`*${i + 1}. ${escapeSlack(item.title)}*${escapeSlack(matchLabel(item))}`, SLACK_LIMITS.sectionText)));
+  const buttons = actions(reply);
+  const context = [reply.backend ? `answered by ${BACKEND_LABELS[reply.backend]}` : "", ...reply.notices.map(escapeSlack), reply.followUps.length ? `try: ${reply.followUps.map(escapeSlack).join(" · ")}` : ""].filter(Boolean).join("  •  ");
+  // Room left for the explanation after the list, the buttons and the context line.
+  const reserved = (buttons ? 1 : 0) + (context ? 1 : 0);
+  if (reply.kind === "answer" && reply.text) {
+    const parts = splitText(escapeSlack(reply.text), SLACK_LIMITS.sectionText);
+    const room = SLACK_LIMITS.blocks - blocks.length - reserved;
+    parts.slice(0, room).forEach((part, i) => section(i === room - 1 && parts.length > room ? truncateText(`${part} …`, SLACK_LIMITS.sectionText) : part));
+  }
+  blocks.splice(SLACK_LIMITS.blocks - reserved);
+  if (buttons) blocks.push(buttons);
+  if (context) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncateText(context, SLACK_LIMITS.contextText) }] });
+  return { text: fallbackText(reply), blocks };
+}
+
+function actions(reply: BotReply): SlackBlock | undefined {
+  const items = reply.items.filter((i) => i.id !== "");
+  if (items.length === 0) return undefined;
+  const more = items.slice(0, MORE_BUTTONS).map((item, i) => ({
+    type: "button",
+    action_id: `sidbot_more_${i + 1}`,
+    value: item.id,
+    text: { type: "plain_text", text: truncateText(reply.kind === "answer" ? `More like #${i + 1}` : `Similar to ${item.title}`, SLACK_LIMITS.buttonText) },
+  }));
+  const ids = items.map((i) => i.id).join(",");
+  const feedback =
+    reply.kind === "answer"
+      ? [
+          { type: "button", action_id: "sidbot_fb_up", value: ids, text: { type: "plain_text", text: "👍" } },
+          { type: "button", action_id: "sidbot_fb_down", value: ids, text: { type: "plain_text", text: "👎" } },
+        ]
+      : [];
+  return { type: "actions", elements: [...more, ...feedback] };
+}
+
+/** Plain text for notifications and clients without blocks. */
+function fallbackText(reply: BotReply): string {
+  const list = reply.items.map((item, i) => `${i + 1}. ${item.title}`).join("\n");
+  return truncateText([reply.kind === "answer" ? list : reply.text, reply.kind === "answer" ? reply.text : list].filter(Boolean).join("\n") || "…", SLACK_LIMITS.fallbackText);
+}

@@ -1,0 +1,171 @@
+/**
+ * A loopback stand-in for Slack: the Web API methods sidbot uses (form or JSON bodies) and a
+ * Socket Mode WebSocket handed out by `apps.connections.open`. Tests send envelopes (events,
+ * slash commands, button clicks) and read acks and API calls.
+ */
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { WebSocketServer, type WebSocket } from "ws";
+
+export interface ApiCall {
+  method: string;
+  args: Record<string, any>;
+  at: number;
+}
+
+let counter = 0;
+const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++counter).padStart(6, "0")}`;
+
+export class FakeSlack {
+  readonly calls: ApiCall[] = [];
+  readonly acks: { envelope_id: string; payload?: unknown }[] = [];
+  readonly teamId = "T0001";
+  readonly botUserId = "UBOT0001";
+  readonly botToken = "xoxb-fake";
+  readonly appToken = "xapp-fake";
+  /** Methods answered once with HTTP 200 `{ok:false, error:"ratelimited"}` and Retry-After. */
+  readonly rateLimitOnce: { method: string; done?: boolean }[] = [];
+  private server: Server | undefined;
+  private wss: WebSocketServer | undefined;
+  private sockets = new Set<WebSocket>();
+  private waiters: { test: (c: ApiCall) => boolean; resolve: (c: ApiCall) => void }[] = [];
+  private connected: (() => void)[] = [];
+  port = 0;
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.wss = new WebSocketServer({ server: this.server, path: "/socket" });
+    this.wss.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+      socket.on("message", (raw) => this.acks.push(JSON.parse(raw.toString())));
+      socket.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake", approximate_connection_time: 3600 }, connection_info: { app_id: "A0001" } }));
+      for (const cb of this.connected.splice(0)) cb();
+    });
+    this.server.listen(0, "127.0.0.1");
+    await once(this.server, "listening");
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.terminate();
+    this.wss?.close();
+    this.server?.closeAllConnections();
+    await new Promise((r) => this.server?.close(r));
+  }
+
+  socketReady(): Promise<void> {
+    if (this.sockets.size > 0) return Promise.resolve();
+    return new Promise((resolve) => this.connected.push(resolve));
+  }
+
+  /** Sends a Socket Mode envelope; resolves with the client's ack. */
+  async send(type: "events_api" | "slash_commands" | "interactive", payload: unknown, { envelopeId = `env-${++counter}`, retryAttempt = 0 } = {}) {
+    const envelope = { envelope_id: envelopeId, type, payload, accepts_response_payload: type !== "events_api", retry_attempt: retryAttempt, retry_reason: retryAttempt ? "timeout" : "" };
+    for (const s of this.sockets) s.send(JSON.stringify(envelope));
+    for (let i = 0; i < 200; i++) {
+      const ack = this.acks.find((a) => a.envelope_id === envelopeId);
+      if (ack) return ack;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`no ack for ${envelopeId}`);
+  }
+
+  waitFor(test: (c: ApiCall) => boolean, timeoutMs = 10_000): Promise<ApiCall> {
+    const seen = this.calls.find(test);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const waiter = { test, resolve };
+      this.waiters.push(waiter);
+      setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`timed out waiting for a Slack API call (${this.calls.map((c) => c.method).join(", ")})`));
+      }, timeoutMs).unref();
+    });
+  }
+
+  // ---- payload builders ----
+
+  eventCallback(event: Record<string, any>, eventId = `Ev${++counter}`) {
+    return { token: "t", team_id: this.teamId, api_app_id: "A0001", event: { event_ts: event.ts, ...event } as Record<string, any>, type: "event_callback", event_id: eventId, event_time: Math.floor(Date.now() / 1000), authorizations: [{ team_id: this.teamId, user_id: this.botUserId, is_bot: true, is_enterprise_install: false }], is_ext_shared_channel: false };
+  }
+
+  mention(text: string, { channel = "C0001", user = "U0001", threadTs }: { channel?: string; user?: string; threadTs?: string } = {}) {
+    return this.eventCallback({ type: "app_mention", user, text: `<@${this.botUserId}> ${text}`, ts: nextTs(), channel, ...(threadTs ? { thread_ts: threadTs } : {}) });
+  }
+
+  message(text: string, { channel = "C0001", user = "U0001", threadTs, im = false }: { channel?: string; user?: string; threadTs?: string; im?: boolean } = {}) {
+    return this.eventCallback({ type: "message", user, text, ts: nextTs(), channel, channel_type: im ? "im" : "channel", ...(threadTs ? { thread_ts: threadTs } : {}) });
+  }
+
+  slashCommand(text: string, { channel = "C0001", user = "U0001" } = {}) {
+    return { token: "t", team_id: this.teamId, team_domain: "test", channel_id: channel, channel_name: "general", user_id: user, user_name: "player", command: "/recommend", text, api_app_id: "A0001", is_enterprise_install: "false", response_url: `http://127.0.0.1:${this.port}/response/${++counter}`, trigger_id: `trig-${counter}` };
+  }
+
+  buttonClick(actionId: string, value: string, message: { ts: string; thread_ts?: string }, { channel = "C0001", user = "U0001" } = {}) {
+    return {
+      type: "block_actions",
+      user: { id: user, username: "player", team_id: this.teamId },
+      api_app_id: "A0001",
+      token: "t",
+      container: { type: "message", message_ts: message.ts, channel_id: channel, is_ephemeral: false },
+      trigger_id: `trig-${++counter}`,
+      team: { id: this.teamId, domain: "test" },
+      channel: { id: channel, name: "general" },
+      message: { type: "message", user: this.botUserId, text: "x", ...message },
+      response_url: `http://127.0.0.1:${this.port}/response/${counter}`,
+      actions: [{ action_id: actionId, block_id: "b", value, type: "button", action_ts: nextTs(), text: { type: "plain_text", text: "x" } }],
+    };
+  }
+
+  // ---- Web API ----
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    let raw = "";
+    for await (const chunk of req) raw += chunk;
+    const url = new URL(req.url ?? "/", "http://x");
+    const method = url.pathname.replace(/^\/api\//, "").replace(/^\//, "");
+    const args: Record<string, any> = (req.headers["content-type"] ?? "").includes("json") ? (raw ? JSON.parse(raw) : {}) : Object.fromEntries(new URLSearchParams(raw));
+    for (const key of ["blocks", "attachments"]) if (typeof args[key] === "string") args[key] = JSON.parse(args[key]);
+    const limited = this.rateLimitOnce.find((r) => !r.done && r.method === method);
+    if (limited) {
+      limited.done = true;
+      this.calls.push({ method: `${method} (ratelimited)`, args, at: Date.now() });
+      return this.json(res, { ok: false, error: "ratelimited" }, { "retry-after": "1" });
+    }
+    const call = { method, args, at: Date.now() };
+    this.calls.push(call);
+    for (const w of this.waiters.filter((w) => w.test(call))) {
+      this.waiters = this.waiters.filter((x) => x !== w);
+      w.resolve(call);
+    }
+    const auth = req.headers.authorization ?? (args.token ? `Bearer ${args.token}` : "");
+    if (method.startsWith("response/")) return this.json(res, { ok: true });
+    if (method === "apps.connections.open") {
+      if (auth !== `Bearer ${this.appToken}`) return this.json(res, { ok: false, error: "invalid_auth" });
+      return this.json(res, { ok: true, url: `ws://127.0.0.1:${this.port}/socket` });
+    }
+    if (auth !== `Bearer ${this.botToken}`) return this.json(res, { ok: false, error: "invalid_auth" });
+    switch (method) {
+      case "auth.test":
+        return this.json(res, { ok: true, url: "https://test.slack.com/", team: "Test", user: "sidbot", team_id: this.teamId, user_id: this.botUserId, bot_id: "B0001", is_enterprise_install: false });
+      case "chat.postMessage":
+        return this.json(res, { ok: true, channel: args.channel, ts: nextTs(), message: { text: args.text, user: this.botUserId } });
+      case "chat.update":
+        return this.json(res, { ok: true, channel: args.channel, ts: args.ts, text: args.text });
+      case "chat.postEphemeral":
+        return this.json(res, { ok: true, message_ts: nextTs() });
+      default:
+        return this.json(res, { ok: false, error: "unknown_method" });
+    }
+  }
+
+  private json(res: ServerResponse, body: unknown, headers: Record<string, string> = {}) {
+    res.writeHead(200, { "content-type": "application/json", ...headers });
+    res.end(JSON.stringify(body));
+  }
+}
