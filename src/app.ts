@@ -1,45 +1,70 @@
 /**
- * Wiring: config → engine, memory, bot, adapters. Discord and Slack start when their
- * credentials are set; otherwise the console chat is the embedded default.
+ * Wiring: config → engine, memory, bot, health/metrics, adapters. Discord and Slack start when
+ * their credentials are set; otherwise the console chat is the embedded default.
  */
-import type { Config, Secrets } from "./config.js";
+import type { Adapter } from "./adapters/Adapter.js";
 import { Bot } from "./bot/Bot.js";
 import { KeyvMemoryStore } from "./bot/memory/KeyvMemoryStore.js";
-import { Engine } from "./engine/Engine.js";
+import type { Config, Secrets } from "./config.js";
 import { describeSkipped } from "./engine/catalog/loadCatalog.js";
-import type { Adapter } from "./adapters/Adapter.js";
+import { Engine } from "./engine/Engine.js";
+import { HealthServer } from "./ops/HealthServer.js";
+import { Metrics } from "./ops/Metrics.js";
 import type { Logger } from "./util/logger.js";
 
 export interface Runtime {
   engine: Engine;
   memory: KeyvMemoryStore;
   bot: Bot;
+  metrics: Metrics;
+  /** The health server's port, when HEALTH_PORT is set. */
+  healthPort?: number;
+  /** Refuses new requests, lets running ones finish (up to limits.shutdownGraceMs), then frees everything. */
   dispose(): Promise<void>;
 }
 
 export async function createRuntime(config: Config, secrets: Secrets, logger: Logger): Promise<Runtime> {
-  const engine = await Engine.create(config, { logger });
+  const metrics = new Metrics();
+  const engine = await Engine.create(config, { logger, metrics });
   const opened = engine.catalog;
   logger.info({ catalog: opened.source, items: opened.catalog.size, loadMs: Math.round(opened.loadMs), builtin: opened.builtin }, "catalog loaded");
   const skipped = describeSkipped(opened.skipped);
   if (skipped) logger.warn({ catalog: opened.source }, skipped);
-  const memory = new KeyvMemoryStore({ redisUrl: secrets.redisUrl, namespace: config.memory.namespace, ttlMs: config.memory.ttlSeconds * 1000, logger });
-  const bot = new Bot({ engine, memory, config, logger });
+  const memory = new KeyvMemoryStore({ redisUrl: secrets.redisUrl, namespace: config.memory.namespace, ttlMs: config.memory.ttlSeconds * 1000, logger, metrics });
+  const bot = new Bot({ engine, memory, config, logger, metrics });
+  let closing = false;
+  const health = secrets.healthPort !== undefined ? new HealthServer(metrics, { problems: () => readinessProblems(engine, memory, closing) }) : undefined;
+  const healthPort = health ? await health.listen(secrets.healthPort!) : undefined;
+  if (healthPort !== undefined) logger.info({ port: healthPort }, "health and metrics listening");
   return {
     engine,
     memory,
     bot,
+    metrics,
+    ...(healthPort !== undefined ? { healthPort } : {}),
     async dispose() {
-      await bot.gate.idle();
+      closing = true;
+      await bot.shutdown();
       await memory.close();
       await engine.dispose();
+      await health?.close();
     },
   };
 }
 
+function readinessProblems(engine: Engine, memory: KeyvMemoryStore, closing: boolean): string[] {
+  const problems: string[] = [];
+  if (closing) problems.push("shutting down");
+  if (memory.degraded) problems.push("Redis unreachable (answering without stored memory)");
+  // The catalog backend is always there: a missing model makes the bot less clever, not unready.
+  if (engine.catalog.catalog.size === 0) problems.push("empty catalog");
+  return problems;
+}
+
 /**
- * Starts the adapters and serves until SIGINT/SIGTERM (or, for the console, until input ends),
- * then stops the adapters, lets running requests finish, saves memory and frees the model.
+ * Starts the adapters and serves until SIGINT/SIGTERM (or, for the console, until input ends).
+ * Then: stop taking requests, finish or politely cancel running ones, stop the adapters, save
+ * memory, free the model.
  */
 export async function runUntilStopped(adapters: readonly Adapter[], runtime: Runtime, logger: Logger): Promise<void> {
   const stopped = new AbortController();
@@ -60,7 +85,10 @@ export async function runUntilStopped(adapters: readonly Adapter[], runtime: Run
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigterm);
+    // Finish (or cancel) running requests while the adapters can still deliver their answers.
+    await runtime.bot.shutdown();
     await Promise.allSettled(adapters.map((a) => a.stop()));
     await runtime.dispose();
+    logger.info({}, "stopped");
   }
 }

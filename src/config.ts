@@ -80,6 +80,8 @@ export const ConfigSchema = z
         /** Requests one user may make per window. */
         userRequests: positiveInt.default(10),
         userWindowSeconds: positiveInt.default(60),
+        /** On shutdown, how long running requests may take before they are cancelled politely. */
+        shutdownGraceMs: positiveInt.default(10_000),
       })
       .strict()
       .prefault({}),

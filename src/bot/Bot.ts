@@ -11,6 +11,7 @@ import type { EngineResult, Task, Turn } from "../engine/types.js";
 import { resolveGame } from "../engine/titles/resolveGame.js";
 import type { Logger } from "../util/logger.js";
 import { silentLogger } from "../util/logger.js";
+import type { Metrics } from "../ops/Metrics.js";
 import { emptyState, type ConversationState, type MemoryStore } from "./memory/MemoryStore.js";
 import { trimTurns } from "./memory/trimTurns.js";
 import { MESSAGES } from "./messages.js";
@@ -24,6 +25,7 @@ export interface BotOptions {
   memory: MemoryStore;
   config: Pick<Config, "memory" | "limits" | "model">;
   logger?: Logger;
+  metrics?: Metrics | undefined;
 }
 
 /** A task ready for the engine, or a reply that needs no engine (clarifying question). */
@@ -37,9 +39,14 @@ export class Bot {
   private readonly config: BotOptions["config"];
   private readonly logger: Logger;
   readonly gate: RequestGate;
+  private readonly metrics: Metrics | undefined;
+  /** Requests being answered, so shutdown can cancel them politely. */
+  private readonly inflight = new Set<AbortController>();
+  private closing = false;
 
-  constructor({ engine, memory, config, logger = silentLogger }: BotOptions) {
+  constructor({ engine, memory, config, logger = silentLogger, metrics }: BotOptions) {
     this.engine = engine;
+    this.metrics = metrics;
     this.memory = memory;
     this.config = config;
     this.logger = logger;
@@ -51,7 +58,45 @@ export class Bot {
     });
   }
 
+  /** Answers one request. Expected outcomes (busy, rate limited, unclear) are replies, not errors. */
   async handle(request: BotRequest, options: HandleOptions = {}): Promise<BotReply> {
+    if (this.closing) return this.count(request, "restarting", reply("busy", MESSAGES.restarting, { retryAfterSeconds: 30 }));
+    const controller = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    this.inflight.add(controller);
+    try {
+      const answer = await this.answer(request, { ...options, signal });
+      return this.count(request, answer.kind, answer);
+    } catch (error) {
+      // Cancelled by shutdown: say so instead of failing.
+      if (controller.signal.aborted && !options.signal?.aborted) return this.count(request, "restarting", reply("busy", MESSAGES.restarting, { retryAfterSeconds: 30 }));
+      this.count(request, "error");
+      throw error;
+    } finally {
+      this.inflight.delete(controller);
+      this.metrics?.queueDepth.set(this.gate.waiting);
+      this.metrics?.running.set(this.gate.running);
+    }
+  }
+
+  /** Stops taking requests (they get a polite "restarting"), lets running ones finish until `graceMs`, then cancels the rest. */
+  async shutdown(graceMs = this.config.limits.shutdownGraceMs): Promise<void> {
+    this.closing = true;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([this.gate.idle(), deadline]);
+    clearTimeout(timer);
+    for (const controller of this.inflight) controller.abort(new Error("sidbot is shutting down"));
+    await this.gate.idle();
+  }
+
+  private count<T extends BotReply | undefined>(request: BotRequest, outcome: string, value?: T): T {
+    const kind = "command" in request.input ? request.input.command : "moreLike" in request.input ? "more" : "text";
+    this.metrics?.requests.inc({ platform: request.conversation.platform, kind, outcome });
+    return value as T;
+  }
+
+  private async answer(request: BotRequest, options: HandleOptions): Promise<BotReply> {
     const requestId = request.requestId ?? randomUUID();
     const log = this.logger.child({ requestId, conversation: conversationId(request.conversation), userId: request.userId });
     const notices: string[] = [];
@@ -71,6 +116,7 @@ export class Bot {
     notices.push(...plan.notices);
 
     const task: Task = { ...plan.task, history: state.turns };
+    this.metrics?.queueDepth.set(this.gate.waiting + 1);
     const gated = await this.gate.run(request.userId, () => this.engine.run(task, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onText ? { onText: options.onText } : {}) }), options.onQueued);
     if (gated.kind === "busy") return reply("busy", MESSAGES.busy(gated.retryAfterSeconds), { retryAfterSeconds: gated.retryAfterSeconds });
     if (gated.kind === "rate_limited") return reply("rate_limited", MESSAGES.rateLimited(gated.retryAfterSeconds), { retryAfterSeconds: gated.retryAfterSeconds });

@@ -18,5 +18,6 @@ export const MESSAGES = {
   unsureGame: (query: string) => `I'm not sure which game you mean by “${query}”. Did you mean one of these?`,
   noResults: "I couldn't find anything that fits. Try naming a game you like, e.g. `similar to Halo 3`.",
   noModel: "Answered from the catalog (no model loaded).",
+  restarting: "I'm restarting right now — please ask again in a minute.",
   memoryOffline: "I can't reach my memory right now, so I may not remember earlier messages.",
 } as const;

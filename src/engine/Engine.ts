@@ -6,6 +6,7 @@
 import type { Config } from "../config.js";
 import { describeError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
+import type { Metrics } from "../ops/Metrics.js";
 import { silentLogger } from "../util/logger.js";
 import { CatalogBackend } from "./catalog/CatalogBackend.js";
 import type { CatalogItem } from "./catalog/Catalog.js";
@@ -23,6 +24,7 @@ export interface EngineOptions {
   logger?: Logger;
   /** Why there is no model, when one was configured but failed to load. */
   modelError?: string | undefined;
+  metrics?: Metrics | undefined;
 }
 
 export interface RunOptions {
@@ -50,7 +52,7 @@ export class Engine {
    * Loads the catalog and, when configured, the model. A model that fails to load is logged
    * once with the reason; the engine then answers from the catalog.
    */
-  static async create(config: Config, { logger = silentLogger, signal }: { logger?: Logger; signal?: AbortSignal } = {}): Promise<Engine> {
+  static async create(config: Config, { logger = silentLogger, signal, metrics }: { logger?: Logger; signal?: AbortSignal; metrics?: Metrics } = {}): Promise<Engine> {
     const catalog = await openCatalog(config);
     let model: LlamaBackend | undefined;
     let modelError: string | undefined;
@@ -72,7 +74,7 @@ export class Engine {
         logger.error({ modelPath: config.model.path, err: modelError }, "model not loaded; answering from the catalog");
       }
     }
-    return new Engine({ catalog, model, settings: config.model, logger, modelError });
+    return new Engine({ catalog, model, settings: config.model, logger, modelError, metrics });
   }
 
   /** Which backend answers now. */
@@ -112,10 +114,14 @@ export class Engine {
       const budget = AbortSignal.timeout(this.options.settings.timeoutMs);
       const combined = signal ? AbortSignal.any([signal, budget]) : budget;
       try {
-        return await this.runModel(this.model, task, user, plan, { signal: combined, onText, seed }, started);
+        const result = await this.runModel(this.model, task, user, plan, { signal: combined, onText, seed }, started);
+        this.options.metrics?.generationSeconds.observe({ backend: "llama" }, result.timings.backendMs / 1000);
+        this.options.metrics?.tokens.inc(result.timings.tokens);
+        return result;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         const timedOut = budget.aborted;
+        this.options.metrics?.fallbacks.inc({ reason: timedOut ? "timeout" : "error" });
         this.logger.warn({ kind: task.kind, err: describeError(error), timedOut }, "model failed; answering from the catalog");
         notices.push(timedOut ? "The model took too long, so these picks come straight from the catalog." : "The model had a problem, so these picks come straight from the catalog.");
       }
@@ -173,6 +179,7 @@ export class Engine {
     const parts = joinSids(answer.items);
     if (answer.text) parts.push({ text: parts.length ? `\n${answer.text}` : answer.text });
     const backendMs = performance.now() - backendStart;
+    this.options.metrics?.generationSeconds.observe({ backend: "catalog" }, backendMs / 1000);
     return {
       items: answer.items.map(toRecommended),
       text: answer.text,

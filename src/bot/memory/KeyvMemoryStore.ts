@@ -8,6 +8,7 @@
 import KeyvRedis from "@keyv/redis";
 import Keyv from "keyv";
 import type { Logger } from "../../util/logger.js";
+import type { Metrics } from "../../ops/Metrics.js";
 import { silentLogger } from "../../util/logger.js";
 import type { ConversationState, MemoryStore } from "./MemoryStore.js";
 
@@ -24,6 +25,7 @@ export interface KeyvMemoryStoreOptions {
   /** Longest a Redis call may take before it counts as an outage. @defaultValue 1000 */
   operationTimeoutMs?: number;
   logger?: Logger;
+  metrics?: Metrics | undefined;
 }
 
 export class KeyvMemoryStore implements MemoryStore {
@@ -38,8 +40,11 @@ export class KeyvMemoryStore implements MemoryStore {
   private readonly recent = new Map<string, { state: ConversationState; expiresAt: number }>();
   private outage = false;
 
-  constructor({ redisUrl, namespace = "sidbot", ttlMs, operationTimeoutMs = 1000, logger = silentLogger }: KeyvMemoryStoreOptions) {
+  private readonly metrics: Metrics | undefined;
+
+  constructor({ redisUrl, namespace = "sidbot", ttlMs, operationTimeoutMs = 1000, logger = silentLogger, metrics }: KeyvMemoryStoreOptions) {
     this.logger = logger;
+    this.metrics = metrics;
     this.ttlMs = ttlMs;
     this.timeoutMs = operationTimeoutMs;
     this.remote = redisUrl !== undefined;
@@ -143,6 +148,7 @@ export class KeyvMemoryStore implements MemoryStore {
   }
 
   private failed(error: unknown): void {
+    this.metrics?.redisErrors.inc();
     if (this.outage) return;
     this.outage = true;
     this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, "Redis unreachable: answering without stored memory until it is back");
