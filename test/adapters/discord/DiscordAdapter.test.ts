@@ -174,3 +174,14 @@ describe("Discord chat: mentions, threads, DMs", () => {
     expect(JSON.stringify(answer.body)).toMatch(/CTR|Crazy Taxi|Need for Speed|Forza|NASCAR/);
   });
 });
+
+describe("Discord gateway disconnects", () => {
+  it("reconnects by itself and keeps answering", async () => {
+    const identifiesBefore = fake.identifies;
+    fake.disconnectAll(4000);
+    for (let i = 0; i < 100 && fake.identifies === identifiesBefore; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(fake.identifies).toBeGreaterThan(identifiesBefore);
+    const { edit } = await command("similar", [{ name: "game", type: 3, value: "Halo 3" }]);
+    expect(edit.body.embeds[0].description).toContain("Halo Reach");
+  });
+});

@@ -104,3 +104,17 @@ describe("SlackAdapter in Socket Mode against a fake Slack", () => {
     expect(update.at - limited.at).toBeGreaterThanOrEqual(900);
   });
 });
+
+describe("Slack Socket Mode disconnects", () => {
+  it("reconnects by itself and keeps answering", async () => {
+    const opens = () => fake.calls.filter((c) => c.method === "apps.connections.open").length;
+    const before = opens();
+    fake.dropSockets();
+    for (let i = 0; i < 100 && opens() === before; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(opens()).toBeGreaterThan(before);
+    await fake.socketReady();
+    await fake.send("slash_commands", fake.slashCommand("similar to Halo 3", { channel: "C0800" }));
+    const update = await answered("C0800");
+    expect(update.args.blocks[0].text.text).toMatch(/Halo Reach/);
+  });
+});

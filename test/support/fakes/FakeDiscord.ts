@@ -40,6 +40,8 @@ export class FakeDiscord {
   private messages = new Map<string, any>();
   private waiters: { test: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
   port = 0;
+  /** IDENTIFY or RESUME payloads received (reconnects count). */
+  identifies = 0;
 
   constructor(private readonly options: FakeDiscordOptions = {}) {
     this.token = options.token ?? "fake-token";
@@ -200,6 +202,7 @@ export class FakeDiscord {
   }
 
   private identify(socket: WebSocket, d: { intents?: number; token?: string }) {
+    this.identifies++;
     if (d.token && d.token !== this.token && d.token !== `Bot ${this.token}`) return socket.close(4004, "Authentication failed.");
     if (this.options.disallowedIntents && d.intents && (d.intents & this.options.disallowedIntents) !== 0) return socket.close(4014, "Disallowed intent(s).");
     const send = (t: string, data: unknown) => socket.send(JSON.stringify({ op: 0, t, s: ++this.sequence, d: data }));

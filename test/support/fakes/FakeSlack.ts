@@ -58,6 +58,12 @@ export class FakeSlack {
     await new Promise((r) => this.server?.close(r));
   }
 
+  /** Drops every Socket Mode connection (as a network blip would). */
+  dropSockets(): void {
+    for (const s of this.sockets) s.terminate();
+    this.sockets.clear();
+  }
+
   socketReady(): Promise<void> {
     if (this.sockets.size > 0) return Promise.resolve();
     return new Promise((resolve) => this.connected.push(resolve));
