@@ -66,5 +66,5 @@ function actions(reply: BotReply): SlackBlock | undefined {
 /** Plain text for notifications and clients without blocks. */
 function fallbackText(reply: BotReply): string {
   const list = reply.items.map((item, i) => `${i + 1}. ${item.title}`).join("\n");
-  return truncateText([reply.kind === "answer" ? list : reply.text, reply.kind === "answer" ? reply.text : list].filter(Boolean).join("\n") || "…", SLACK_LIMITS.fallbackText);
+  return truncateText(escapeSlack([reply.kind === "answer" ? list : reply.text, reply.kind === "answer" ? reply.text : list].filter(Boolean).join("\n")) || "…", SLACK_LIMITS.fallbackText);
 }
