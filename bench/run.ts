@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { catalogBench } from "./catalogBench.js";
+import { loadBench } from "./loadBench.js";
 import { modelBench } from "./modelBench.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sidbot-bench-"));
@@ -11,6 +12,7 @@ try {
   print(`sidbot bench — node ${process.version}, ${process.platform}/${process.arch}`);
   const catalogPath = await catalogBench(dir, print);
   await modelBench(dir, catalogPath, print);
+  await loadBench(dir, print);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
