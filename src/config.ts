@@ -44,6 +44,8 @@ export const ConfigSchema = z
         maxTokens: positiveInt.max(4096).default(256),
         timeoutMs: positiveInt.default(60_000),
         systemPrompt: z.string().nullable().default(null),
+        /** "process": the model runs in a child process that is restarted if it crashes or hangs; "inline": in the bot's process. */
+        isolation: z.enum(["process", "inline"]).default("process"),
       })
       .strict()
       .prefault({}),

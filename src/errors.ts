@@ -45,6 +45,14 @@ export class ModelLoadError extends SidbotError {
   }
 }
 
+/** The model's process died or is restarting; the catalog answers meanwhile. */
+export class ModelUnavailableError extends SidbotError {
+  override name = "ModelUnavailableError";
+  constructor(message: string) {
+    super("model_unavailable", message);
+  }
+}
+
 /** Generation did not finish within its time budget. */
 export class GenerationTimeoutError extends SidbotError {
   override name = "GenerationTimeoutError";

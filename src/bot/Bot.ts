@@ -208,7 +208,7 @@ export class Bot {
       ...state,
       // Threads belong to whoever started them; channels and DMs have no owner to protect.
       ...(scope === "thread" ? { owner: state.owner ?? userId } : {}),
-      turns: trimTurns(turns, {
+      turns: await trimTurns(turns, {
         maxTurns: this.config.memory.maxTurns,
         budgetTokens: this.tokenBudget(),
         countTokens: (t) => this.engine.countTokens(t),

@@ -12,6 +12,8 @@ import { CatalogBackend } from "./catalog/CatalogBackend.js";
 import type { CatalogItem } from "./catalog/Catalog.js";
 import { openCatalog, type OpenedCatalog } from "./catalog/openCatalog.js";
 import { LlamaBackend } from "./model/LlamaBackend.js";
+import type { ModelBackend } from "./model/ModelBackend.js";
+import { ModelProcess } from "./model/ModelProcess.js";
 import { interpretOutput } from "./output/interpretOutput.js";
 import { buildUserTurn } from "./prompts/buildUserTurn.js";
 import { renderChatML } from "./prompts/renderChatML.js";
@@ -19,7 +21,7 @@ import type { EngineResult, RecommendedItem, Task, TextStreamCallback, Turn, Tur
 
 export interface EngineOptions {
   catalog: OpenedCatalog;
-  model?: LlamaBackend | undefined;
+  model?: ModelBackend | undefined;
   settings: Config["model"];
   logger?: Logger;
   /** Why there is no model, when one was configured but failed to load. */
@@ -38,7 +40,7 @@ export class Engine {
   readonly catalog: OpenedCatalog;
   private readonly catalogBackend: CatalogBackend;
   private readonly logger: Logger;
-  private model: LlamaBackend | undefined;
+  private model: ModelBackend | undefined;
   private modelLoadReported = false;
 
   constructor(private readonly options: EngineOptions) {
@@ -54,21 +56,22 @@ export class Engine {
    */
   static async create(config: Config, { logger = silentLogger, signal, metrics }: { logger?: Logger; signal?: AbortSignal; metrics?: Metrics } = {}): Promise<Engine> {
     const catalog = await openCatalog(config);
-    let model: LlamaBackend | undefined;
+    let model: ModelBackend | undefined;
     let modelError: string | undefined;
     if (config.model.path) {
+      const load = {
+        modelPath: config.model.path,
+        gpu: config.model.gpu === "off" ? (false as const) : config.model.gpu,
+        threads: config.model.threads,
+        contextSize: config.model.contextSize,
+        sequences: config.model.sequences,
+      };
       try {
-        model = await LlamaBackend.load({
-          modelPath: config.model.path,
-          catalog: catalog.catalog,
-          gpu: config.model.gpu === "off" ? false : config.model.gpu,
-          threads: config.model.threads,
-          contextSize: config.model.contextSize,
-          sequences: config.model.sequences,
-          logger,
-          ...(signal ? { signal } : {}),
-        });
-        logger.info({ modelPath: config.model.path, loadMs: Math.round(model.loadMs), gpu: config.model.gpu }, "model loaded");
+        model =
+          config.model.isolation === "process"
+            ? await ModelProcess.start({ load: { ...load, catalogPath: catalog.source, levels: config.catalog.levels, codesPerLevel: config.catalog.codesPerLevel }, catalog: catalog.catalog, logger })
+            : await LlamaBackend.load({ ...load, catalog: catalog.catalog, logger, ...(signal ? { signal } : {}) });
+        logger.info({ modelPath: config.model.path, loadMs: Math.round(model.loadMs), gpu: config.model.gpu, isolation: config.model.isolation }, "model loaded");
       } catch (error) {
         modelError = describeError(error);
         logger.error({ modelPath: config.model.path, err: modelError }, "model not loaded; answering from the catalog");
@@ -79,7 +82,7 @@ export class Engine {
 
   /** Which backend answers now. */
   get backend(): "llama" | "catalog" {
-    return this.model ? "llama" : "catalog";
+    return this.model?.available ? "llama" : "catalog";
   }
 
   /** Generations that can run at once (the model's sequences; 1 for the catalog). */
@@ -96,9 +99,10 @@ export class Engine {
     return /^\d+$/.test(id) ? this.catalog.catalog.items[Number(id)] : undefined;
   }
 
-  /** Tokens these turns take in the model's prompt, or undefined without a model. */
-  countTokens(turns: readonly Turn[]): number | undefined {
-    return this.model?.countTokens(renderChatML(turns, { systemPrompt: this.options.settings.systemPrompt }));
+  /** Tokens these turns take in the model's prompt, or undefined without a (working) model. */
+  async countTokens(turns: readonly Turn[]): Promise<number | undefined> {
+    if (!this.model?.available) return undefined;
+    return this.model.countTokens(renderChatML(turns, { systemPrompt: this.options.settings.systemPrompt })).catch(() => undefined);
   }
 
   /** The model's context size in tokens, or undefined without a model. */
@@ -110,7 +114,7 @@ export class Engine {
     const started = performance.now();
     const { turn: user, plan } = buildUserTurn(task);
     const notices: string[] = [];
-    if (this.model) {
+    if (this.model?.available) {
       const budget = AbortSignal.timeout(this.options.settings.timeoutMs);
       const combined = signal ? AbortSignal.any([signal, budget]) : budget;
       try {
@@ -136,7 +140,7 @@ export class Engine {
   }
 
   private async runModel(
-    model: LlamaBackend,
+    model: ModelBackend,
     task: Task,
     user: Turn,
     plan: ReturnType<typeof buildUserTurn>["plan"],

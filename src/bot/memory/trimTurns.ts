@@ -5,16 +5,16 @@ export interface TrimOptions {
   maxTurns: number;
   /** Most tokens the turns may take, when a model can count them. */
   budgetTokens?: number | undefined;
-  countTokens?: (turns: readonly Turn[]) => number | undefined;
+  countTokens?: (turns: readonly Turn[]) => Promise<number | undefined>;
 }
 
 /**
  * Drops the oldest turns until the history fits, keeping user/assistant pairs together (a
  * history never starts with an orphaned assistant turn).
  */
-export function trimTurns(turns: readonly Turn[], { maxTurns, budgetTokens, countTokens }: TrimOptions): Turn[] {
+export async function trimTurns(turns: readonly Turn[], { maxTurns, budgetTokens, countTokens }: TrimOptions): Promise<Turn[]> {
   let start = Math.max(0, turns.length - maxTurns);
-  const fits = () => budgetTokens === undefined || !countTokens || (countTokens(turns.slice(start)) ?? 0) <= budgetTokens;
-  while (start < turns.length && (turns[start]?.role !== "user" || !fits())) start++;
+  const fits = async () => budgetTokens === undefined || !countTokens || ((await countTokens(turns.slice(start))) ?? 0) <= budgetTokens;
+  while (start < turns.length && (turns[start]?.role !== "user" || !(await fits()))) start++;
   return turns.slice(start);
 }

@@ -17,6 +17,7 @@ import type { AnswerPlan } from "../prompts/buildUserTurn.js";
 import { stripThinking } from "../sid/sidText.js";
 import type { TextStreamCallback, TurnPart } from "../types.js";
 import { checkGgufHeader } from "./checkGgufHeader.js";
+import type { ModelBackend } from "./ModelBackend.js";
 import { ModelTokens } from "./ModelTokens.js";
 import { Pool } from "./SequencePool.js";
 import { SidExclusions, SidTrie, type SidTrieNode } from "./SidTrie.js";
@@ -86,7 +87,9 @@ export interface RankedItem {
 // Grammars of recently used trie nodes (the root's is used by every SID).
 const GRAMMAR_CACHE_SIZE = 4096;
 
-export class LlamaBackend {
+export class LlamaBackend implements ModelBackend {
+  /** In-process: available until disposed. */
+  readonly available = true;
   private readonly trie: SidTrie;
   private readonly grammars = new Map<SidTrieNode, LlamaGrammar>();
   private readonly pool: Pool<LlamaContextSequence>;
@@ -149,8 +152,12 @@ export class LlamaBackend {
   }
 
   /** Token count of a prompt, for trimming conversation memory to the context budget. */
-  countTokens(segments: readonly PromptSegment[]): number {
+  tokenCount(segments: readonly PromptSegment[]): number {
     return this.tokenize(segments).length;
+  }
+
+  async countTokens(segments: readonly PromptSegment[]): Promise<number> {
+    return this.tokenCount(segments);
   }
 
   get contextSize(): number {

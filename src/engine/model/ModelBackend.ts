@@ -1,0 +1,25 @@
+/**
+ * What the engine needs from a model: the in-process {@link LlamaBackend}, or
+ * {@link ModelProcess}, which runs one in a child process so a crash or a stuck native call
+ * cannot take the bot down.
+ */
+import type { CatalogItem } from "../catalog/Catalog.js";
+import type { PromptSegment } from "../prompts/renderChatML.js";
+import type { GenerateRequest, GenerateResult, RankedItem, RankRequest } from "./LlamaBackend.js";
+
+export interface ModelBackend {
+  /** Time the model took to load, ms. */
+  readonly loadMs: number;
+  /** Generations that can run at once. */
+  readonly sequences: number;
+  /** Tokens per sequence. */
+  readonly contextSize: number;
+  /** False while the model is unavailable (e.g. its process is restarting); the engine then uses the catalog. */
+  readonly available: boolean;
+  generate(request: GenerateRequest): Promise<GenerateResult>;
+  rank(request: RankRequest): Promise<RankedItem[]>;
+  countTokens(segments: readonly PromptSegment[]): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+export type { CatalogItem, GenerateRequest, GenerateResult, RankedItem, RankRequest };

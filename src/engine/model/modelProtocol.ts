@@ -1,0 +1,33 @@
+/** Messages between {@link ModelProcess} (parent) and modelWorkerMain (child). Items travel as SIDs. */
+import type { AnswerPlan } from "../prompts/buildUserTurn.js";
+import type { PromptSegment } from "../prompts/renderChatML.js";
+import type { TurnPart } from "../types.js";
+import type { GpuSetting, SamplingOptions } from "./LlamaBackend.js";
+
+export interface WorkerLoadOptions {
+  modelPath: string;
+  catalogPath: string;
+  levels: number;
+  codesPerLevel: number;
+  gpu: GpuSetting;
+  threads: number;
+  contextSize: number;
+  sequences: number;
+}
+
+export type ParentMessage =
+  | { type: "load"; options: WorkerLoadOptions }
+  | { type: "generate"; id: number; segments: PromptSegment[]; plan: AnswerPlan; sampling: SamplingOptions; maxTokens: number; exclude: string[]; seed?: number; stream: boolean }
+  | { type: "rank"; id: number; segments: PromptSegment[]; k: number; beamWidth?: number; exclude: string[] }
+  | { type: "countTokens"; id: number; segments: PromptSegment[] }
+  | { type: "abort"; id: number }
+  | { type: "dispose" };
+
+export type ChildMessage =
+  | { type: "loaded"; loadMs: number; sequences: number; contextSize: number }
+  | { type: "loadError"; message: string }
+  | { type: "text"; id: number; chunk: string }
+  | { type: "generated"; id: number; parts: TurnPart[]; sids: string[]; text: string; tokens: number; promptTokens: number }
+  | { type: "ranked"; id: number; items: { sid: string; probability: number }[] }
+  | { type: "counted"; id: number; tokens: number }
+  | { type: "error"; id: number; message: string; aborted: boolean };
