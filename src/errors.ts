@@ -61,6 +61,18 @@ export class GenerationTimeoutError extends SidbotError {
   }
 }
 
+/** A chat platform refused to start (bad token, missing intent); the message says what to fix. */
+export class PlatformStartError extends SidbotError {
+  override name = "PlatformStartError";
+  constructor(
+    readonly platform: "discord" | "slack",
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super("platform_start_failed", message, options);
+  }
+}
+
 /** Short text for logs when something unknown was thrown. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;

@@ -21,7 +21,7 @@ import {
 import type { Bot } from "../../bot/Bot.js";
 import type { BotInput, BotReply, ConversationKey } from "../../bot/types.js";
 import type { Config } from "../../config.js";
-import { SidbotError } from "../../errors.js";
+import { PlatformStartError } from "../../errors.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
 import type { Adapter } from "../Adapter.js";
@@ -37,14 +37,6 @@ export interface DiscordAdapterOptions {
   apiUrl?: string | undefined;
   settings: Config["discord"];
   logger?: Logger;
-}
-
-/** A start-up problem the operator must fix (bad token, missing intent). */
-export class DiscordStartError extends SidbotError {
-  override name = "DiscordStartError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super("discord_start_failed", message, options);
-  }
 }
 
 const TYPING_EVERY_MS = 8000;
@@ -80,7 +72,7 @@ export class DiscordAdapter implements Adapter {
     this.client.on(Events.ShardDisconnect, (event) => this.logger.warn({ code: event.code }, "gateway disconnected; reconnecting"));
   }
 
-  /** Logs in and resolves when ready; a bad token or a refused intent is a {@link DiscordStartError}. */
+  /** Logs in and resolves when ready; a bad token or a refused intent is a {@link PlatformStartError}. */
   async start(): Promise<void> {
     const ready = new Promise<void>((resolve) => this.client.once(Events.ClientReady, () => resolve()));
     try {
@@ -305,13 +297,14 @@ function explainStartError(error: unknown): Error {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
   if (code === DiscordjsErrorCodes.TokenInvalid || /401|invalid token|Authentication failed/i.test(message)) {
-    return new DiscordStartError("Discord rejected DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot → Reset Token) and set DISCORD_TOKEN.", { cause: error });
+    return new PlatformStartError("discord", "Discord rejected DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot → Reset Token) and set DISCORD_TOKEN.", { cause: error });
   }
   if (/disallowed intent/i.test(message) || code === "DisallowedIntents") {
-    return new DiscordStartError(
+    return new PlatformStartError(
+      "discord",
       "Discord refused the Message Content intent: enable it in the Developer Portal (Bot → Privileged Gateway Intents → Message Content Intent), or set discord.messageContentIntent to false (the bot then only sees mentions and DMs).",
       { cause: error },
     );
   }
-  return new DiscordStartError(`could not connect to Discord: ${message}`, { cause: error });
+  return new PlatformStartError("discord", `could not connect to Discord: ${message}`, { cause: error });
 }

@@ -9,7 +9,7 @@ import type { AllMiddlewareArgs, App as BoltApp, SlackCommandMiddlewareArgs, Sla
 import type { WebClient } from "@slack/web-api";
 import type { Bot } from "../../bot/Bot.js";
 import type { BotInput, ConversationKey } from "../../bot/types.js";
-import { SidbotError } from "../../errors.js";
+import { PlatformStartError } from "../../errors.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
 import type { Adapter } from "../Adapter.js";
@@ -33,13 +33,6 @@ export interface SlackAdapterOptions {
   /** Shortest time between streaming updates. @defaultValue 1000 */
   streamEditIntervalMs?: number;
   logger?: Logger;
-}
-
-export class SlackStartError extends SidbotError {
-  override name = "SlackStartError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super("slack_start_failed", message, options);
-  }
 }
 
 // Event ids already handled: Slack redelivers an event it thinks was not acknowledged in time.
@@ -71,7 +64,7 @@ export class SlackAdapter implements Adapter {
       this.mode = "http";
       this.app = new App({ ...common, signingSecret: options.signingSecret, port: this.port });
     } else {
-      throw new SlackStartError("Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) besides SLACK_BOT_TOKEN");
+      throw new PlatformStartError("slack", "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) besides SLACK_BOT_TOKEN");
     }
     this.app.command("/recommend", (args) => this.command(args));
     this.app.event("app_mention", (args) => this.mention(args));
@@ -87,7 +80,7 @@ export class SlackAdapter implements Adapter {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const hint = /invalid_auth|not_authed|token_revoked/.test(message) ? "Slack rejected SLACK_BOT_TOKEN or SLACK_APP_TOKEN: copy them again from the app's settings (OAuth & Permissions; Basic Information → App-Level Tokens)" : `could not start Slack: ${message}`;
-      throw new SlackStartError(hint, { cause: error });
+      throw new PlatformStartError("slack", hint, { cause: error });
     }
     this.logger.info({ mode: this.mode }, "connected to Slack");
   }

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { registerCommands, SLASH_COMMANDS } from "../../../src/adapters/discord/commands.js";
-import { DiscordAdapter, DiscordStartError } from "../../../src/adapters/discord/DiscordAdapter.js";
+import { DiscordAdapter } from "../../../src/adapters/discord/DiscordAdapter.js";
+import { PlatformStartError } from "../../../src/errors.js";
 import { testBot } from "../../support/bots.js";
 import { FakeDiscord } from "../../support/fakes/FakeDiscord.js";
 
@@ -23,7 +24,7 @@ describe("Discord start-up problems get one clear message", () => {
     const { fake, t } = await setup();
     const adapter = new DiscordAdapter({ bot: t.bot, token: "wrong-token", apiUrl: fake.apiUrl, settings: t.config.discord });
     const error = await adapter.start().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DiscordStartError);
+    expect(error).toBeInstanceOf(PlatformStartError);
     expect((error as Error).message).toBe("Discord rejected DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot → Reset Token) and set DISCORD_TOKEN.");
   });
 
@@ -31,7 +32,7 @@ describe("Discord start-up problems get one clear message", () => {
     const { fake, t } = await setup({ disallowedIntents: 1 << 15 });
     const adapter = new DiscordAdapter({ bot: t.bot, token: fake.token, apiUrl: fake.apiUrl, settings: t.config.discord });
     const error = await adapter.start().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DiscordStartError);
+    expect(error).toBeInstanceOf(PlatformStartError);
     expect((error as Error).message).toMatch(/^Discord refused the Message Content intent: enable it in the Developer Portal/);
     // Without the intent the bot starts (mentions and DMs still work).
     const limited = new DiscordAdapter({ bot: t.bot, token: fake.token, apiUrl: fake.apiUrl, settings: { ...t.config.discord, messageContentIntent: false } });
