@@ -66,14 +66,20 @@ export class CatalogBackend {
       titlesTaken.add(bare);
       out.push(item);
     };
-    const scan = platform ? NEIGHBOUR_SCAN : k * 4;
+    const scan = platform ? NEIGHBOUR_SCAN : Math.max(k * 20, 200);
     const neighbours = referred.map((item) => this.catalog.neighbours(item.codes, scan));
     // Close relatives first: items sharing at least two levels with a referred item.
     for (const [i, list] of neighbours.entries()) {
       for (const item of list) if (sharedLevels(item, referred[i]!) >= 2) offer(item);
     }
     for (const item of referred) for (const hit of this.franchise(item)) offer(hit);
-    for (const list of neighbours) for (const item of list) offer(item);
+    // Then the neighbourhood: deeper shared prefix first, then shared genre tags, then SID distance.
+    for (const [i, list] of neighbours.entries()) {
+      const tags = tagsOf(referred[i]!);
+      const ranked = list.map((item, order) => ({ item, order, shared: sharedLevels(item, referred[i]!), overlap: overlap(tags, tagsOf(item)) }));
+      ranked.sort((a, b) => b.shared - a.shared || b.overlap - a.overlap || a.order - b.order);
+      for (const { item } of ranked) offer(item);
+    }
     return out;
   }
 
@@ -122,6 +128,19 @@ export class CatalogBackend {
     const names = items.map((i) => i.title.replace(/\s*-\s*[^-]*$/, "").trim());
     return `${platform}${genre}Collection: ${names.join(", ")}`;
   }
+}
+
+/** Comma-separated metadata words (e.g. genre "racing, kart") as a set, for likeness beyond the SID. */
+function tagsOf(item: CatalogItem): Set<string> {
+  const genre = item.meta.genre ?? item.meta.genres ?? item.meta.categories;
+  const text = Array.isArray(genre) ? genre.join(",") : typeof genre === "string" ? genre : "";
+  return new Set(text.toLowerCase().split(/[,;|]/).map((t) => t.trim()).filter(Boolean));
+}
+
+function overlap(a: Set<string>, b: Set<string>): number {
+  let n = 0;
+  for (const tag of a) if (b.has(tag)) n++;
+  return n;
 }
 
 function sharedLevels(a: CatalogItem, b: CatalogItem): number {
