@@ -54,3 +54,20 @@ describe("register-commands", () => {
     expect(SLASH_COMMANDS).toHaveLength(4);
   });
 });
+
+describe("Discord channel allow-list", () => {
+  it("answers only in allowed channels (and their threads), and says so elsewhere", async () => {
+    const { fake, t } = await setup();
+    const adapter = new DiscordAdapter({ bot: t.bot, token: fake.token, apiUrl: fake.apiUrl, settings: { ...t.config.discord, allowedChannels: ["111111111111111111"] } });
+    await adapter.start();
+    cleanups.push(() => adapter.stop());
+    const interaction = fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }]);
+    fake.dispatch("INTERACTION_CREATE", interaction);
+    const refused = await fake.waitFor((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
+    expect(refused.body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/not set up to answer in this channel/) } });
+    const before = fake.requests.length;
+    fake.dispatch("MESSAGE_CREATE", fake.message("similar to Halo 3", { mentionBot: true }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.requests.slice(before).filter((r) => r.method === "POST")).toEqual([]);
+  });
+});
