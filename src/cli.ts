@@ -1,11 +1,7 @@
 /**
  * `sidbot` command line. `main` returns the exit code instead of exiting, so tests can call it.
  */
-import { createWriteStream } from "node:fs";
-import { extname } from "node:path";
-import { once } from "node:events";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { parquetWriteFile } from "hyparquet-writer";
 import { loadConfig, loadSecrets, type Config } from "./config.js";
 import type { Adapter } from "./adapters/Adapter.js";
 import { ConsoleAdapter, parseConsoleInput } from "./adapters/console/ConsoleAdapter.js";
@@ -19,7 +15,8 @@ import { ConfigError, SidbotError, describeError } from "./errors.js";
 import { openCatalog } from "./engine/catalog/openCatalog.js";
 import { describeSkipped } from "./engine/catalog/loadCatalog.js";
 import { replaceSids } from "./engine/catalog/seedMapping.js";
-import { fixtureCatalogRows, type FixtureRow } from "./engine/fixtures/fixtureCatalog.js";
+import { fixtureCatalogRows } from "./engine/fixtures/fixtureCatalog.js";
+import { writeCatalogFile } from "./engine/fixtures/writeCatalogFile.js";
 import { SidLayout } from "./engine/sid/SidLayout.js";
 import { resolveGame } from "./engine/titles/resolveGame.js";
 
@@ -169,13 +166,15 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
     .command("find")
     .description("search catalog titles; prints the best matches with SIDs and scores")
     .argument("<query...>", 'a title or a request, e.g. "halo reach" or "similar to mario kart for xbox"')
-    .option("-n, --limit <n>", "matches to print", parsePositiveInt, 10)
+    .option("-n, --limit <n>", "matches to print (default: titles.maxResults)", parsePositiveInt)
     .option("--json", "print JSON")
-    .action(async (words: string[], options: { limit: number; json?: boolean }) => {
+    .action(async (words: string[], options: { limit?: number; json?: boolean }) => {
       const query = words.join(" ");
-      const { titles } = await openCatalog(config());
+      const settings = config();
+      const limit = options.limit ?? settings.titles.maxResults;
+      const { titles } = await openCatalog(settings);
       const resolution = resolveGame(titles, query);
-      const hits = titles.search(resolution.query || query, { limit: options.limit, platform: resolution.platform, prefix: false });
+      const hits = titles.search(resolution.query || query, { limit, platform: resolution.platform, prefix: false });
       if (options.json) {
         io.out(
           `${JSON.stringify({
@@ -204,7 +203,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
       const { catalog: c } = config();
       const layout = new SidLayout({ levels: c.levels, codesPerLevel: c.codesPerLevel });
       const rows = fixtureCatalogRows({ items: options.items, seed: options.seed, layout });
-      await writeRows(options.out, rows);
+      await writeCatalogFile(options.out, rows, ["semantic_id", "title", "platform", "genre"]);
       io.err(`wrote ${options.items} items to ${options.out}\n`);
     });
 
@@ -234,31 +233,6 @@ function describeResolution(resolution: ReturnType<typeof resolveGame>) {
     default:
       return resolution satisfies never;
   }
-}
-
-async function writeRows(path: string, rows: Iterable<FixtureRow>): Promise<void> {
-  const ext = extname(path).toLowerCase();
-  if (ext === ".parquet") {
-    const all = [...rows];
-    const column = (name: keyof FixtureRow) => ({ name, data: all.map((r) => r[name]), type: "STRING" as const });
-    parquetWriteFile({ filename: path, columnData: [column("semantic_id"), column("title"), column("platform"), column("genre")] });
-    return;
-  }
-  if (ext !== ".jsonl" && ext !== ".csv") throw new InvalidArgumentError(`--out must end in .jsonl, .csv or .parquet: ${path}`);
-  const stream = createWriteStream(path);
-  const write = async (line: string) => {
-    if (!stream.write(line)) await once(stream, "drain");
-  };
-  if (ext === ".csv") await write("semantic_id,title,platform,genre\n");
-  for (const row of rows) {
-    await write(ext === ".csv" ? `${[row.semantic_id, row.title, row.platform, row.genre].map(csvField).join(",")}\n` : `${JSON.stringify(row)}\n`);
-  }
-  stream.end();
-  await once(stream, "finish");
-}
-
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 function parsePositiveInt(value: string): number {
