@@ -3,9 +3,9 @@
  * READY on IDENTIFY, heartbeat ACKs, dispatches). The real discord.js client talks to it through
  * `rest.api`; tests inject interactions and messages and read what the bot sent.
  */
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { WebSocketServer, type WebSocket } from "ws";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { WebSocket } from "ws";
+import { LoopbackServer } from "./LoopbackServer.js";
 
 export interface RecordedRequest {
   method: string;
@@ -32,14 +32,11 @@ export class FakeDiscord {
   readonly token: string;
   /** Routes (method + path regex) answered 429 once. */
   readonly rateLimitOnce: { method: string; path: RegExp; done?: boolean }[] = [];
-  private server: Server | undefined;
-  private wss: WebSocketServer | undefined;
-  private sockets = new Set<WebSocket>();
+  private readonly loopback = new LoopbackServer();
   private sequence = 0;
   private identified: ((socket: WebSocket) => void)[] = [];
   private messages = new Map<string, any>();
   private waiters: { test: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
-  port = 0;
   /** IDENTIFY or RESUME payloads received (reconnects count). */
   identifies = 0;
 
@@ -52,19 +49,19 @@ export class FakeDiscord {
   }
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.wss = new WebSocketServer({ server: this.server });
-    this.wss.on("connection", (socket) => this.gateway(socket));
-    this.server.listen(0, "127.0.0.1");
-    await once(this.server, "listening");
-    this.port = (this.server.address() as { port: number }).port;
+    await this.loopback.start((req, res) => this.handle(req, res), (socket) => this.gateway(socket));
   }
 
   async stop(): Promise<void> {
-    for (const s of this.sockets) s.terminate();
-    this.wss?.close();
-    this.server?.closeAllConnections();
-    await new Promise((r) => this.server?.close(r));
+    await this.loopback.stop();
+  }
+
+  get port(): number {
+    return this.loopback.port;
+  }
+
+  private get sockets() {
+    return this.loopback.sockets;
   }
 
   /** Resolves once the bot has identified on the gateway. */
@@ -191,8 +188,6 @@ export class FakeDiscord {
   // ---- gateway ----
 
   private gateway(socket: WebSocket) {
-    this.sockets.add(socket);
-    socket.on("close", () => this.sockets.delete(socket));
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 45_000 } }));
     socket.on("message", (raw) => {
       const payload = JSON.parse(raw.toString()) as { op: number; d: any };

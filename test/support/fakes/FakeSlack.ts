@@ -3,9 +3,9 @@
  * Socket Mode WebSocket handed out by `apps.connections.open`. Tests send envelopes (events,
  * slash commands, button clicks) and read acks and API calls.
  */
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { WebSocketServer, type WebSocket } from "ws";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { WebSocket } from "ws";
+import { LoopbackServer } from "./LoopbackServer.js";
 
 export interface ApiCall {
   method: string;
@@ -25,43 +25,38 @@ export class FakeSlack {
   readonly appToken = "xapp-fake";
   /** Methods answered once with HTTP 200 `{ok:false, error:"ratelimited"}` and Retry-After. */
   readonly rateLimitOnce: { method: string; done?: boolean }[] = [];
-  private server: Server | undefined;
-  private wss: WebSocketServer | undefined;
-  private sockets = new Set<WebSocket>();
+  private readonly loopback = new LoopbackServer();
   private waiters: { test: (c: ApiCall) => boolean; resolve: (c: ApiCall) => void }[] = [];
   private connected: (() => void)[] = [];
-  port = 0;
 
   get apiUrl(): string {
     return `http://127.0.0.1:${this.port}/api/`;
   }
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.wss = new WebSocketServer({ server: this.server, path: "/socket" });
-    this.wss.on("connection", (socket) => {
-      this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
+    const onSocket = (socket: WebSocket) => {
       socket.on("message", (raw) => this.acks.push(JSON.parse(raw.toString())));
       socket.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake", approximate_connection_time: 3600 }, connection_info: { app_id: "A0001" } }));
       for (const cb of this.connected.splice(0)) cb();
-    });
-    this.server.listen(0, "127.0.0.1");
-    await once(this.server, "listening");
-    this.port = (this.server.address() as { port: number }).port;
+    };
+    await this.loopback.start((req, res) => this.handle(req, res), onSocket, "/socket");
   }
 
   async stop(): Promise<void> {
-    for (const s of this.sockets) s.terminate();
-    this.wss?.close();
-    this.server?.closeAllConnections();
-    await new Promise((r) => this.server?.close(r));
+    await this.loopback.stop();
+  }
+
+  get port(): number {
+    return this.loopback.port;
+  }
+
+  private get sockets() {
+    return this.loopback.sockets;
   }
 
   /** Drops every Socket Mode connection (as a network blip would). */
   dropSockets(): void {
     for (const s of this.sockets) s.terminate();
-    this.sockets.clear();
   }
 
   socketReady(): Promise<void> {
