@@ -53,14 +53,6 @@ export class ModelUnavailableError extends SidbotError {
   }
 }
 
-/** Generation did not finish within its time budget. */
-export class GenerationTimeoutError extends SidbotError {
-  override name = "GenerationTimeoutError";
-  constructor(readonly budgetMs: number) {
-    super("generation_timeout", `generation exceeded its ${budgetMs} ms budget`);
-  }
-}
-
 /** A chat platform refused to start (bad token, missing intent); the message says what to fix. */
 export class PlatformStartError extends SidbotError {
   override name = "PlatformStartError";

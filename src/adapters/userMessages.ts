@@ -2,7 +2,7 @@
 import { SidbotError } from "../errors.js";
 
 const BY_CODE: Readonly<Record<string, string>> = {
-  generation_timeout: "That took too long, sorry — please try again.",
+  model_unavailable: "The recommendation model is restarting — please try again in a moment.",
   catalog_invalid: "My game catalog isn't available right now — please tell the bot's admin.",
   model_load_failed: "The recommendation model isn't available right now — answers come from the catalog.",
 };

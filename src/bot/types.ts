@@ -37,7 +37,7 @@ export interface BotRequest {
   requestId?: string;
 }
 
-export const REPLY_KINDS = ["answer", "clarify", "reset", "help", "busy", "rate_limited", "too_long", "forbidden"] as const;
+export const REPLY_KINDS = ["answer", "clarify", "reset", "help", "busy", "rate_limited", "forbidden"] as const;
 export type ReplyKind = (typeof REPLY_KINDS)[number];
 
 export interface BotReply {

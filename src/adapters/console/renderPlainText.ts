@@ -1,14 +1,6 @@
 /** A reply as plain text: numbered items, text, notices, backend label and follow-up ideas. */
 import type { BotReply } from "../../bot/types.js";
-import type { RecommendedItem } from "../../engine/types.js";
-
-export const BACKEND_LABELS = { llama: "the model", catalog: "the catalog (no model)" } as const;
-
-export function matchLabel(item: RecommendedItem): string {
-  if (item.match === "exact") return "";
-  if (item.match === "unknown") return " (not in the catalog)";
-  return ` (closest match, ${item.match}${item.similarCount ? `, +${item.similarCount} similar` : ""})`;
-}
+import { BACKEND_LABELS, matchLabel } from "../replyLabels.js";
 
 export function renderPlainText(reply: BotReply): string {
   const lines: string[] = [];

@@ -6,7 +6,7 @@
  */
 import { ButtonStyle, ComponentType, escapeMarkdown, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type MessageCreateOptions } from "discord.js";
 import type { BotReply } from "../../bot/types.js";
-import { BACKEND_LABELS, matchLabel } from "../console/renderPlainText.js";
+import { BACKEND_LABELS, matchLabel } from "../replyLabels.js";
 import { splitText, truncateText } from "../splitText.js";
 
 export const LIMITS = { content: 2000, description: 4096, footer: 2048, title: 256, buttonLabel: 80, customId: 100 } as const;

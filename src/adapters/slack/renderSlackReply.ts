@@ -5,7 +5,7 @@
  * an ellipsis. Slack mrkdwn is escaped so titles cannot mention or link anyone.
  */
 import type { BotReply } from "../../bot/types.js";
-import { BACKEND_LABELS, matchLabel } from "../console/renderPlainText.js";
+import { BACKEND_LABELS, matchLabel } from "../replyLabels.js";
 import { splitText, truncateText } from "../splitText.js";
 
 export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, buttonText: 75, actionValue: 2000, fallbackText: 4000, contextText: 3000 } as const;

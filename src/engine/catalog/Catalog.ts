@@ -42,7 +42,7 @@ export interface NewCatalogItem {
 /**
  * In-memory catalog: exact lookup by SID string in O(1), prefix groups per depth in O(1), and
  * neighbours by walking the SID-sorted order. Build it with {@link loadCatalog} or
- * {@link Catalog.fromItems}; items must have unique SIDs valid for `layout`.
+ * `new Catalog(layout, items)`; items must have unique SIDs valid for `layout`.
  */
 export class Catalog {
   readonly items: readonly CatalogItem[];
@@ -69,10 +69,6 @@ export class Catalog {
     for (const item of this.items) this.keys[item.index] = layout.packCodes(item.codes);
     this.sorted = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => this.keys[a]! - this.keys[b]!);
     this.buildGroups();
-  }
-
-  static fromItems(layout: SidLayout, items: readonly NewCatalogItem[]): Catalog {
-    return new Catalog(layout, items);
   }
 
   get size(): number {

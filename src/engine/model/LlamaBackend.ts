@@ -142,11 +142,6 @@ export class LlamaBackend implements ModelBackend {
     }
   }
 
-  /** Sequences currently waiting for a free slot. */
-  get queued(): number {
-    return this.pool.waiting;
-  }
-
   get sequences(): number {
     return this.context.totalSequences;
   }

@@ -49,11 +49,6 @@ export class SidLayout {
     return level * this.codesPerLevel + code;
   }
 
-  /** The level a token number belongs to, and its code within that level. */
-  levelOf(tokenNumber: number): { level: number; code: number } {
-    return { level: Math.floor(tokenNumber / this.codesPerLevel), code: tokenNumber % this.codesPerLevel };
-  }
-
   /** `[8, 198, 118, 0]` → `<|sid_start|><|sid_8|><|sid_454|><|sid_630|><|sid_768|><|sid_end|>`. */
   format(codes: readonly number[]): string {
     let out = SID_START;
