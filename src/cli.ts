@@ -86,7 +86,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
           signingSecret: secrets.slackSigningSecret,
           port: secrets.slackPort,
           apiUrl: secrets.slackApiUrl,
-          streamEditIntervalMs: settings.discord.streamEditIntervalMs,
+          streamEditIntervalMs: settings.slack.streamEditIntervalMs,
           logger: log,
         }),
       );

@@ -73,6 +73,13 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    slack: z
+      .object({
+        /** Shortest time between updates of a streaming message. */
+        streamEditIntervalMs: positiveInt.min(250).default(1000),
+      })
+      .strict()
+      .prefault({}),
     limits: z
       .object({
         /** Longest message read; longer ones are cut (and the user told). */

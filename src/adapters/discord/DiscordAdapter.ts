@@ -39,6 +39,20 @@ export interface DiscordAdapterOptions {
   logger?: Logger;
 }
 
+interface AskOptions {
+  channelId: string;
+  channel: unknown;
+  userId: string;
+  input: BotInput;
+  isAdmin: boolean;
+  requestId: string;
+  log: Logger;
+  /** Shows partial text (throttled). */
+  stream?: (text: string) => Promise<void>;
+  /** Shows the queue position while waiting. */
+  queued?: (position: number) => Promise<void>;
+}
+
 const TYPING_EVERY_MS = 8000;
 const AUTOCOMPLETE_CHOICES = 25;
 const THREAD_NAME_CHARS = 90;
@@ -105,7 +119,14 @@ export class DiscordAdapter implements Adapter {
         await interaction.editReply({ content: "I don't know that command." });
         return;
       }
-      const reply = await this.ask(interaction.channelId, interaction.channel, interaction.user.id, input, this.isAdmin(interaction), interaction.id, log, {
+      const reply = await this.ask({
+        channelId: interaction.channelId,
+        channel: interaction.channel,
+        userId: interaction.user.id,
+        input,
+        isAdmin: this.isAdmin(interaction),
+        requestId: interaction.id,
+        log,
         stream: (text) => interaction.editReply({ content: truncateText(text, LIMITS.content), allowedMentions: { parse: [] } }).then(() => {}),
         queued: (position) => interaction.editReply({ content: `You're #${position} in line — I'll answer shortly.` }).then(() => {}),
       });
@@ -141,7 +162,7 @@ export class DiscordAdapter implements Adapter {
         return;
       }
       await interaction.deferReply();
-      const reply = await this.ask(interaction.channelId, interaction.channel, interaction.user.id, { moreLike: action.itemId }, false, interaction.id, log, {});
+      const reply = await this.ask({ channelId: interaction.channelId, channel: interaction.channel, userId: interaction.user.id, input: { moreLike: action.itemId }, isAdmin: false, requestId: interaction.id, log });
       await this.sendReply(reply, (m, i) => (i === 0 ? interaction.editReply(toEdit(m)).then(() => {}) : interaction.followUp(m).then(() => {})));
     } catch (error) {
       log.error({ err: describe(error) }, "button failed");
@@ -174,7 +195,14 @@ export class DiscordAdapter implements Adapter {
     try {
       const text = stripMentions(message.content, me.id);
       const isAdmin = this.settings.adminUserIds.includes(message.author.id) || message.member?.permissions.has(PermissionFlagsBits.ManageGuild) === true;
-      const reply = await this.ask(target.id, target, message.author.id, { text: text === "" ? "help" : text }, isAdmin, message.id, log, {
+      const reply = await this.ask({
+        channelId: target.id,
+        channel: target,
+        userId: message.author.id,
+        input: { text: text === "" ? "help" : text },
+        isAdmin,
+        requestId: message.id,
+        log,
         stream: async (partial) => {
           const content = truncateText(partial, LIMITS.content);
           if (streamed) await streamed.edit({ content, allowedMentions: { parse: [] } });
@@ -196,16 +224,8 @@ export class DiscordAdapter implements Adapter {
 
   // ---- shared ----
 
-  private async ask(
-    channelId: string,
-    channel: unknown,
-    userId: string,
-    input: BotInput,
-    isAdmin: boolean,
-    requestId: string,
-    log: Logger,
-    hooks: { stream?: (text: string) => Promise<void>; queued?: (position: number) => Promise<void> },
-  ): Promise<BotReply> {
+  /** Runs one request through the bot, streaming text and queue position through the hooks. */
+  private async ask({ channelId, channel, userId, input, isAdmin, requestId, log, ...hooks }: AskOptions): Promise<BotReply> {
     const editor = hooks.stream ? new ThrottledEditor(this.settings.streamEditIntervalMs, hooks.stream, (e) => log.warn({ err: describe(e) }, "stream edit failed")) : undefined;
     try {
       return await this.bot.handle(
