@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "../config.js";
 import type { CatalogItem } from "../engine/catalog/Catalog.js";
 import { toRecommended, type Engine } from "../engine/Engine.js";
-import type { EngineResult, Task, Turn } from "../engine/types.js";
+import type { EngineResult, Task } from "../engine/types.js";
 import { resolveGame } from "../engine/titles/resolveGame.js";
 import type { Logger } from "../util/logger.js";
 import { silentLogger } from "../util/logger.js";
@@ -90,6 +90,20 @@ export class Bot {
     await this.gate.idle();
   }
 
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  /** Runs `fn` after every earlier call for the same key has settled. */
+  private async locked<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const current = previous.catch(() => {}).then(fn);
+    this.locks.set(key, current);
+    try {
+      return await current;
+    } finally {
+      if (this.locks.get(key) === current) this.locks.delete(key);
+    }
+  }
+
   private count<T extends BotReply | undefined>(request: BotRequest, outcome: string, value?: T): T {
     const kind = "command" in request.input ? request.input.command : "moreLike" in request.input ? "more" : "text";
     this.metrics?.requests.inc({ platform: request.conversation.platform, kind, outcome });
@@ -109,6 +123,11 @@ export class Bot {
     if (intent.kind === "help") return reply("help", MESSAGES.help, { followUps: ["similar to Halo 3", "recommend me racing games"] });
 
     const key = conversationId(request.conversation);
+    // One request per conversation at a time, so two quick messages in a thread cannot overwrite each other's turns.
+    return this.locked(key, () => this.converse(request, key, intent, notices, options, log));
+  }
+
+  private async converse(request: BotRequest, key: string, intent: Exclude<Intent, { kind: "reset" | "help" }>, notices: string[], options: HandleOptions, log: Logger): Promise<BotReply> {
     const state = (await this.memory.get(key)) ?? emptyState();
     if (this.memory.degraded) notices.push(MESSAGES.memoryOffline);
     const plan = this.plan(intent, state);
@@ -117,11 +136,11 @@ export class Bot {
 
     const task: Task = { ...plan.task, history: state.turns };
     this.metrics?.queueDepth.set(this.gate.waiting + 1);
-    const gated = await this.gate.run(request.userId, () => this.engine.run(task, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onText ? { onText: options.onText } : {}) }), options.onQueued);
+    const run = { ...(options.signal ? { signal: options.signal } : {}), ...(options.onText ? { onText: options.onText } : {}), ...(options.onPrompt ? { onPrompt: options.onPrompt } : {}) };
+    const gated = await this.gate.run(request.userId, () => this.engine.run(task, run), options.onQueued);
     if (gated.kind === "busy") return reply("busy", MESSAGES.busy(gated.retryAfterSeconds), { retryAfterSeconds: gated.retryAfterSeconds });
     if (gated.kind === "rate_limited") return reply("rate_limited", MESSAGES.rateLimited(gated.retryAfterSeconds), { retryAfterSeconds: gated.retryAfterSeconds });
     const result = gated.value;
-    options.onPrompt?.(promptOf([...state.turns, result.turns.user]));
     log.info({ intent: intent.kind, backend: result.backend, items: result.items.length, totalMs: Math.round(result.timings.totalMs), tokens: result.timings.tokens }, "answered");
 
     await this.remember(key, request.conversation.scope, request.userId, state, task, result);
@@ -292,6 +311,3 @@ function followUps(result: EngineResult): string[] {
   return out;
 }
 
-function promptOf(turns: readonly Turn[]): string {
-  return turns.map((t) => `${t.role}: ${t.parts.map((p) => ("sid" in p ? p.sid : "rec" in p ? "<|rec|>" : p.text)).join("")}`).join("\n");
-}

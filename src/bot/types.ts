@@ -61,7 +61,7 @@ export interface HandleOptions {
   onQueued?: (position: number) => void;
   /** Streams generated text as it arrives. */
   onText?: (chunk: string) => void;
-  /** Called with the model prompt (debugging, tests). */
+  /** Called with the prompt as the model sees it (ChatML text), for debugging and tests. */
   onPrompt?: (prompt: string) => void;
 }
 

@@ -16,7 +16,7 @@ import type { ModelBackend } from "./model/ModelBackend.js";
 import { ModelProcess } from "./model/ModelProcess.js";
 import { interpretOutput } from "./output/interpretOutput.js";
 import { buildUserTurn } from "./prompts/buildUserTurn.js";
-import { renderChatML } from "./prompts/renderChatML.js";
+import { promptText, renderChatML } from "./prompts/renderChatML.js";
 import type { EngineResult, RecommendedItem, Task, TextStreamCallback, Turn, TurnPart } from "./types.js";
 
 export interface EngineOptions {
@@ -32,6 +32,8 @@ export interface EngineOptions {
 export interface RunOptions {
   signal?: AbortSignal;
   onText?: TextStreamCallback;
+  /** Called with the prompt as the model sees it (ChatML text); also when the catalog answers. */
+  onPrompt?: (prompt: string) => void;
   /** Sampling seed, for reproducible answers. */
   seed?: number;
 }
@@ -110,9 +112,10 @@ export class Engine {
     return this.model?.contextSize;
   }
 
-  async run(task: Task, { signal, onText, seed }: RunOptions = {}): Promise<EngineResult> {
+  async run(task: Task, { signal, onText, seed, onPrompt }: RunOptions = {}): Promise<EngineResult> {
     const started = performance.now();
     const { turn: user, plan } = buildUserTurn(task);
+    onPrompt?.(promptText(renderChatML([...(task.history ?? []), user], { systemPrompt: this.options.settings.systemPrompt })));
     const notices: string[] = [];
     if (this.model?.available) {
       const budget = AbortSignal.timeout(this.options.settings.timeoutMs);

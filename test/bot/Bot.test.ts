@@ -88,6 +88,16 @@ describe("Bot on the catalog backend", async () => {
   });
 });
 
+describe("Bot concurrency within one conversation", () => {
+  it("keeps every turn when several messages arrive at once in one thread", async () => {
+    const { bot: b, memory } = await bot();
+    const c = thread("burst");
+    const replies = await Promise.all(["similar to Halo 3", "similar to Mario Kart", "recommend me racing games", "similar to Forza Motorsport 2", "how about for PlayStation?"].map((t, i) => b.handle(say(c, t, `burst-user-${i}`))));
+    expect(replies.every((r) => r.kind === "answer")).toBe(true);
+    expect((await memory.get("discord:thread:burst"))?.turns).toHaveLength(10);
+  });
+});
+
 describe("Bot fairness", () => {
   it("rate-limits one user and refuses politely when the queue is full", async () => {
     const { bot: b } = await bot({ configure: (c) => ((c.limits.userRequests = 2), (c.limits.maxQueue = 1)) });
