@@ -123,11 +123,6 @@ export class Bot {
     if (intent.kind === "help") return reply("help", MESSAGES.help, { followUps: ["similar to Halo 3", "recommend me racing games"] });
 
     const key = conversationId(request.conversation);
-    // One request per conversation at a time, so two quick messages in a thread cannot overwrite each other's turns.
-    return this.locked(key, () => this.converse(request, key, intent, notices, options, log));
-  }
-
-  private async converse(request: BotRequest, key: string, intent: Exclude<Intent, { kind: "reset" | "help" }>, notices: string[], options: HandleOptions, log: Logger): Promise<BotReply> {
     const state = (await this.memory.get(key)) ?? emptyState();
     if (this.memory.degraded) notices.push(MESSAGES.memoryOffline);
     const plan = this.plan(intent, state);
@@ -143,7 +138,7 @@ export class Bot {
     const result = gated.value;
     log.info({ intent: intent.kind, backend: result.backend, items: result.items.length, totalMs: Math.round(result.timings.totalMs), tokens: result.timings.tokens }, "answered");
 
-    await this.remember(key, request.conversation.scope, request.userId, state, task, result);
+    await this.remember(key, request.conversation.scope, request.userId, task, result);
     if (result.items.length === 0 && !result.text) notices.push(MESSAGES.noResults);
     return {
       kind: "answer",
@@ -221,7 +216,18 @@ export class Bot {
     }
   }
 
-  private async remember(key: string, scope: ConversationKey["scope"], userId: string, state: ConversationState, task: Task, result: EngineResult): Promise<void> {
+  /**
+   * Appends the exchange to the conversation. Requests in one conversation run concurrently, so
+   * the append re-reads the latest state under a per-conversation lock: no turn is overwritten.
+   */
+  private async remember(key: string, scope: ConversationKey["scope"], userId: string, task: Task, result: EngineResult): Promise<void> {
+    await this.locked(key, async () => {
+      const state = (await this.memory.get(key)) ?? emptyState();
+      await this.memory.set(key, await this.appendExchange(state, scope, userId, task, result));
+    });
+  }
+
+  private async appendExchange(state: ConversationState, scope: ConversationKey["scope"], userId: string, task: Task, result: EngineResult): Promise<ConversationState> {
     const turns = [...state.turns, result.turns.user, result.turns.assistant];
     const next: ConversationState = {
       ...state,
@@ -235,7 +241,7 @@ export class Bot {
       updatedAt: Date.now(),
     };
     if (result.items.length > 0) next.lastAnswer = { sids: result.items.map((i) => i.sid), basis: (task.items ?? []).map((i) => i.sid) };
-    await this.memory.set(key, next);
+    return next;
   }
 
   /** Tokens the history may take: the context minus room for the answer and the new question. */
@@ -262,10 +268,12 @@ export class Bot {
     const sids = itemIds.map((id) => this.engine.itemById(id)?.sid).filter((sid): sid is string => sid !== undefined);
     if (sids.length === 0) return;
     const key = conversationId(conversation);
-    const state = (await this.memory.get(key)) ?? emptyState();
-    const at = Date.now();
-    const feedback = [...state.feedback.filter((f) => !(f.userId === userId && sids.includes(f.sid))), ...sids.map((sid) => ({ userId, sid, value, at }))];
-    await this.memory.set(key, { ...state, feedback: feedback.slice(-200), updatedAt: at });
+    await this.locked(key, async () => {
+      const state = (await this.memory.get(key)) ?? emptyState();
+      const at = Date.now();
+      const feedback = [...state.feedback.filter((f) => !(f.userId === userId && sids.includes(f.sid))), ...sids.map((sid) => ({ userId, sid, value, at }))];
+      await this.memory.set(key, { ...state, feedback: feedback.slice(-200), updatedAt: at });
+    });
   }
 
   /** Whether a conversation has memory (e.g. a thread the bot is talking in). */
