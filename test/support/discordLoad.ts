@@ -49,7 +49,8 @@ export async function discordLoad({ modelPath, requests = 100, rounds = 2 }: { m
       const started = performance.now();
       const sent = new Map<string, number>();
       const interactions = Array.from({ length: requests }, (_, i) => {
-        const interaction = fake.commandInteraction("similar", [{ name: "game", type: 3, value: ["Halo 3", "Mario Kart", "Forza Motorsport 2", "Animal Crossing"][i % 4]! }], { user: fake.user(`${900_000 + i}`) });
+        // 100 people in 100 channels: independent conversations, as in a busy server.
+        const interaction = fake.commandInteraction("similar", [{ name: "game", type: 3, value: ["Halo 3", "Mario Kart", "Forza Motorsport 2", "Animal Crossing"][i % 4]! }], { user: fake.user(`${900_000 + i}`), channelId: `${800_000_000 + round * 1000 + i}` });
         return interaction;
       });
       const done = interactions.map((interaction) => {
