@@ -20,7 +20,8 @@ const BUNDLE = /\b(?:bundle|collection|(?:suggest|give|come up with|pick)(?: me)
 const WHY = /^(?:why|how come|explain)\b|\bwhy (?:that|this|those|these|it|them|#?\d)\b|\bexplain (?:that|this|the|why)\b/i;
 const MORE_LIKE = /\bmore (?:like|of) (#?\d+|(?:the )?(?:first|second|third|fourth|fifth|last)(?: one)?|(?:that|this|it)(?: one)?|(?:number|no\.?) ?\d+)\b/i;
 const STEER_START = /^(?:how about|what about|and|any|anything|for|on|but|ok(?:ay)?,? (?:now|how about)|same (?:but|for)|now)\b/i;
-const SIMILAR_CUE = /\b(?:similar (?:games? )?to|(?:games? |something |more )?like|such as|reminds? me of|alternatives? to)\b/i;
+// "games like X" is a request for similar games; "I like X" states a taste (no cue).
+const SIMILAR_CUE = /\b(?:similar (?:games? )?to|(?:games?|something|anything|stuff|titles?|ones?|more|more games) like|^like|such as|reminds? me of|alternatives? to)\b/i;
 
 const ORDINALS: Readonly<Record<string, number>> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, last: -1, that: 1, this: 1, it: 1 };
 

@@ -58,6 +58,14 @@ describe("Bot on the catalog backend", async () => {
     expect(unknown.notices.join(" ")).toMatch(/couldn't find “Zorblax Plimf”/);
   });
 
+  it("answers the card's taste examples with the card's kind of games", async () => {
+    const scifi = await b.handle(say(dm("card1"), "I like scifi and action games."));
+    expect(titles(scifi)).toContain("Halo 3 Limited Edition -Xbox 360");
+    expect(titles(scifi)).toContain("Halo Reach - Limited Edition -Xbox 360");
+    const cute = await b.handle(say(dm("card2"), "I like animal and cute games."));
+    expect(titles(cute).slice(0, 2).sort()).toEqual(["Animal Crossing: New Leaf", "Nintendogs + Cats: Golden Retriever and New Friends"]);
+  });
+
   it("recommends from liked games and from tastes", async () => {
     const liked = await b.handle(say(dm("fan"), "I loved Halo 3 and Forza Motorsport 2"));
     expect(liked.items.length).toBeGreaterThan(0);

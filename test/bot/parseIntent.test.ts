@@ -6,6 +6,10 @@ const text = (t: string) => parseIntent({ text: t });
 describe("parseIntent", () => {
   it.each([
     ["recommend me cozy farming games", { kind: "recommend" }],
+    ["I like scifi and action games.", { kind: "recommend" }],
+    ["I'd like something cozy", { kind: "recommend" }],
+    ["anything like Halo?", { kind: "similar" }],
+    ["like Halo 3 but newer", { kind: "similar" }],
     ["I loved Halo 3 and Forza 2", { kind: "recommend" }],
     ["similar to Mario Kart", { kind: "similar" }],
     ["something like Halo Reach for xbox", { kind: "similar" }],

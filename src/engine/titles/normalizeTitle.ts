@@ -18,9 +18,11 @@ export function normalizeTitle(text: string): string {
     .trim();
 }
 
-/** Terms of a normalised text, Roman numerals as digits. */
+/** Terms of a normalised text, Roman numerals as digits; hyphenated words also joined ("sci-fi" → sci, fi, scifi). */
 export function titleTerms(text: string): string[] {
   const normalized = normalizeTitle(text);
   if (normalized === "") return [];
-  return normalized.split(" ").map((term) => ROMAN[term] ?? term);
+  const terms = normalized.split(" ").map((term) => ROMAN[term] ?? term);
+  for (const m of text.matchAll(/(\p{L}+)-(\p{L}+)/gu)) terms.push(normalizeTitle(m[1]! + m[2]!));
+  return terms;
 }
