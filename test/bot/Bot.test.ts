@@ -122,6 +122,8 @@ describe("Bot fairness", () => {
     expect(kinds.filter((k) => k === "answer").length).toBeGreaterThanOrEqual(2);
     expect(kinds.every((k) => k === "answer" || k === "busy")).toBe(true);
     expect(replies.filter((r) => r.kind === "busy").every((r) => /try again/.test(r.text))).toBe(true);
+    // The one that waited was told its place in line.
+    expect(positions).toEqual([1]);
   });
 });
 
