@@ -8,6 +8,7 @@ import type { Config } from "../config.js";
 import type { CatalogItem } from "../engine/catalog/Catalog.js";
 import { toRecommended, type Engine } from "../engine/Engine.js";
 import type { EngineResult, Task } from "../engine/types.js";
+import { findPlatforms } from "../engine/titles/platforms.js";
 import { resolveGame } from "../engine/titles/resolveGame.js";
 import type { Logger } from "../util/logger.js";
 import { silentLogger } from "../util/logger.js";
@@ -209,7 +210,8 @@ export class Bot {
             return task({ kind: mentioned.items.length === 1 ? "similar" : "next", items: mentioned.items }, notices);
           }
         }
-        return task({ kind: "tastes", text: intent.text });
+        const platform = findPlatforms(intent.text).at(-1)?.platform.name;
+        return task({ kind: "tastes", text: intent.text, ...(platform ? { platform } : {}) });
       }
       default:
         return intent satisfies never;

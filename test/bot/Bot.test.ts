@@ -72,6 +72,9 @@ describe("Bot on the catalog backend", async () => {
     expect(titles(liked)).not.toContain("Halo 3 Limited Edition -Xbox 360");
     const tastes = await b.handle({ conversation: dm("cozy"), userId: "u", input: { command: "recommend", query: "cozy farming games" } });
     expect(titles(tastes)).toContain("Animal Crossing: New Leaf");
+    const racing = await b.handle(say(dm("racer"), "recommend me racing games for xbox"));
+    expect(racing.items.length).toBeGreaterThan(0);
+    expect(racing.items.every((i) => i.platform === "Xbox 360")).toBe(true);
   });
 
   it("answers bad input clearly: huge messages, typed control tokens, follow-ups without history", async () => {
