@@ -14,6 +14,8 @@ import type { ConversationState, MemoryStore } from "./MemoryStore.js";
 
 // Conversations whose last state is kept in-process for outages.
 const RECENT_LIMIT = 1000;
+// Writes held while Redis is away; beyond this the oldest are dropped (logged) to bound memory.
+const PENDING_LIMIT = 10_000;
 
 export interface KeyvMemoryStoreOptions {
   /** redis://… URL; undefined = in-process memory. */
@@ -91,7 +93,13 @@ export class KeyvMemoryStore implements MemoryStore {
 
   async set(conversation: string, state: ConversationState): Promise<void> {
     const expiresAt = Date.now() + this.ttlMs;
+    this.pending.delete(conversation); // re-insert: Map order is the age order
     this.pending.set(conversation, { state, expiresAt });
+    if (this.pending.size > PENDING_LIMIT) {
+      const [oldest] = this.pending.keys();
+      this.pending.delete(oldest!);
+      this.logger.warn({ conversation: oldest, limit: PENDING_LIMIT }, "Redis still unreachable: dropped the oldest unsaved conversation update");
+    }
     this.remember(conversation, state, expiresAt);
     await this.flush();
   }
