@@ -14,9 +14,9 @@ import { seededRandom, type Random } from "../../util/random.js";
 import type { Catalog, CatalogItem } from "../catalog/Catalog.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
 import type { AnswerPlan } from "../prompts/buildUserTurn.js";
-import { stripThinking } from "../sid/sidText.js";
 import type { TextStreamCallback, TurnPart } from "../types.js";
 import { checkGgufHeader } from "./checkGgufHeader.js";
+import { OutputBuilder } from "./OutputBuilder.js";
 import type { ModelBackend } from "./ModelBackend.js";
 import { ModelTokens } from "./ModelTokens.js";
 import { Pool } from "./SequencePool.js";
@@ -214,7 +214,7 @@ export class LlamaBackend implements ModelBackend {
     const random = seededRandom(request.seed ?? Math.floor(Math.random() * 2 ** 31));
     const exclusions = this.exclusionsFor(request.exclude ?? []);
     const prompt = this.tokenize(request.segments);
-    const out = new OutputBuilder(this, onText);
+    const out = new OutputBuilder((tokens) => this.model.detokenize(tokens, false), onText);
     let pending: Token[] = prompt;
 
     for (let i = 0; i < plan.sids && out.tokens < maxTokens; i++) {
@@ -240,7 +240,7 @@ export class LlamaBackend implements ModelBackend {
         pending = sid.pending;
       }
     }
-    return out.result(prompt.length);
+    return { ...out.result(), promptTokens: prompt.length };
   }
 
   /**
@@ -376,58 +376,6 @@ export class LlamaBackend implements ModelBackend {
     } finally {
       this.pool.release(sequence);
     }
-  }
-}
-
-/** Collects the answer: the transcript of SIDs and text, the items, and streamed text. */
-class OutputBuilder {
-  readonly parts: TurnPart[] = [];
-  readonly items: CatalogItem[] = [];
-  tokens = 0;
-  private textTokens: Token[] = [];
-  private streamed = "";
-
-  constructor(
-    private readonly backend: LlamaBackend,
-    private readonly onText: TextStreamCallback | undefined,
-  ) {}
-
-  /** Tokens we inserted (separators, `<|sid_start|>`); `text` is their visible part. */
-  force(tokens: Token[], text = "") {
-    this.flushText();
-    this.tokens += tokens.length;
-    if (text) this.parts.push({ text });
-  }
-
-  addSid(item: CatalogItem, tokens: Token[]) {
-    this.flushText();
-    this.tokens += tokens.length;
-    this.items.push(item);
-    this.parts.push({ sid: item.sid });
-  }
-
-  addText(token: Token) {
-    this.tokens++;
-    this.textTokens.push(token);
-    if (!this.onText) return;
-    const text = this.backend.model.detokenize(this.textTokens, false);
-    // Hold back an incomplete UTF-8 sequence until its last byte arrives.
-    if (text.endsWith("\uFFFD") || text.length <= this.streamed.length) return;
-    this.onText(text.slice(this.streamed.length));
-    this.streamed = text;
-  }
-
-  private flushText() {
-    if (this.textTokens.length === 0) return;
-    this.parts.push({ text: this.backend.model.detokenize(this.textTokens, false) });
-    this.textTokens = [];
-    this.streamed = "";
-  }
-
-  result(promptTokens: number): GenerateResult {
-    this.flushText();
-    const text = stripThinking(this.parts.map((p) => ("text" in p ? p.text : "")).join("")).trim();
-    return { parts: this.parts, items: this.items, text, tokens: this.tokens, promptTokens };
   }
 }
 

@@ -57,6 +57,9 @@ describe("LlamaBackend on the fixture model and a 66,097-item catalog", () => {
     const result = await backend.generate({ segments: renderChatML([turn]), plan, sampling: GREEDY, maxTokens: 400 });
     expect(result.items).toHaveLength(25);
     expect(new Set(result.items.map((i) => i.sid)).size).toBe(25);
+    // The transcript keeps the list separators; the answer's free text is empty.
+    expect(result.parts.filter((p) => "text" in p)).toHaveLength(24);
+    expect(result.text).toBe("");
   });
 
   it("ranks top-K items with exact probabilities, best first", async () => {
