@@ -19,7 +19,7 @@ import { checkGgufHeader } from "./checkGgufHeader.js";
 import { OutputBuilder } from "./OutputBuilder.js";
 import type { ModelBackend } from "./ModelBackend.js";
 import { ModelTokens } from "./ModelTokens.js";
-import { Pool } from "./SequencePool.js";
+import { Pool } from "./Pool.js";
 import { SidExclusions, SidTrie, type SidTrieNode } from "./SidTrie.js";
 
 export interface SamplingOptions {

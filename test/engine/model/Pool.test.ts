@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Pool } from "../../../src/engine/model/SequencePool.js";
+import { Pool } from "../../../src/engine/model/Pool.js";
 
 describe("Pool", () => {
   it("hands resources out first come, first served", async () => {
