@@ -23,7 +23,7 @@ export interface FakeDiscordOptions {
 let snowflake = 1_000_000_000_000_000n;
 export const nextId = () => String(++snowflake);
 
-export class FakeDiscord {
+export class FakeDiscord extends LoopbackServer {
   readonly requests: RecordedRequest[] = [];
   readonly botUser = { id: nextId(), username: "sidbot", discriminator: "0", global_name: "sidbot", avatar: null, bot: true };
   readonly applicationId = nextId();
@@ -32,7 +32,6 @@ export class FakeDiscord {
   readonly token: string;
   /** Routes (method + path regex) answered 429 once. */
   readonly rateLimitOnce: { method: string; path: RegExp; done?: boolean }[] = [];
-  private readonly loopback = new LoopbackServer();
   private sequence = 0;
   private identified: ((socket: WebSocket) => void)[] = [];
   private messages = new Map<string, any>();
@@ -41,6 +40,7 @@ export class FakeDiscord {
   identifies = 0;
 
   constructor(private readonly options: FakeDiscordOptions = {}) {
+    super();
     this.token = options.token ?? "fake-token";
   }
 
@@ -49,20 +49,9 @@ export class FakeDiscord {
   }
 
   async start(): Promise<void> {
-    await this.loopback.start((req, res) => this.handle(req, res), (socket) => this.gateway(socket));
+    await this.listen((req, res) => this.handle(req, res), (socket) => this.gateway(socket));
   }
 
-  async stop(): Promise<void> {
-    await this.loopback.stop();
-  }
-
-  get port(): number {
-    return this.loopback.port;
-  }
-
-  private get sockets() {
-    return this.loopback.sockets;
-  }
 
   /** Resolves once the bot has identified on the gateway. */
   ready(): Promise<void> {

@@ -16,7 +16,7 @@ export interface ApiCall {
 let counter = 0;
 const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++counter).padStart(6, "0")}`;
 
-export class FakeSlack {
+export class FakeSlack extends LoopbackServer {
   readonly calls: ApiCall[] = [];
   readonly acks: { envelope_id: string; payload?: unknown }[] = [];
   readonly teamId = "T0001";
@@ -25,7 +25,6 @@ export class FakeSlack {
   readonly appToken = "xapp-fake";
   /** Methods answered once with HTTP 200 `{ok:false, error:"ratelimited"}` and Retry-After. */
   readonly rateLimitOnce: { method: string; done?: boolean }[] = [];
-  private readonly loopback = new LoopbackServer();
   private waiters: { test: (c: ApiCall) => boolean; resolve: (c: ApiCall) => void }[] = [];
   private connected: (() => void)[] = [];
 
@@ -39,20 +38,9 @@ export class FakeSlack {
       socket.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake", approximate_connection_time: 3600 }, connection_info: { app_id: "A0001" } }));
       for (const cb of this.connected.splice(0)) cb();
     };
-    await this.loopback.start((req, res) => this.handle(req, res), onSocket, "/socket");
+    await this.listen((req, res) => this.handle(req, res), onSocket, "/socket");
   }
 
-  async stop(): Promise<void> {
-    await this.loopback.stop();
-  }
-
-  get port(): number {
-    return this.loopback.port;
-  }
-
-  private get sockets() {
-    return this.loopback.sockets;
-  }
 
   /** Drops every Socket Mode connection (as a network blip would). */
   dropSockets(): void {
