@@ -23,8 +23,11 @@ export interface FakeDiscordOptions {
 let snowflake = 1_000_000_000_000_000n;
 export const nextId = () => String(++snowflake);
 
-export class FakeDiscord extends LoopbackServer {
-  readonly requests: RecordedRequest[] = [];
+export class FakeDiscord extends LoopbackServer<RecordedRequest> {
+  /** Requests the bot made, oldest first. */
+  get requests(): RecordedRequest[] {
+    return this.log;
+  }
   readonly botUser = { id: nextId(), username: "sidbot", discriminator: "0", global_name: "sidbot", avatar: null, bot: true };
   readonly applicationId = nextId();
   readonly guildId = nextId();
@@ -35,7 +38,6 @@ export class FakeDiscord extends LoopbackServer {
   private sequence = 0;
   private identified: ((socket: WebSocket) => void)[] = [];
   private messages = new Map<string, any>();
-  private waiters: { test: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
   /** IDENTIFY or RESUME payloads received (reconnects count). */
   identifies = 0;
 
@@ -67,20 +69,6 @@ export class FakeDiscord extends LoopbackServer {
   dispatch(t: string, d: unknown): void {
     const payload = JSON.stringify({ op: 0, t, s: ++this.sequence, d });
     for (const s of this.sockets) s.send(payload);
-  }
-
-  /** Waits for a request the bot makes (already made ones count). */
-  waitFor(test: (r: RecordedRequest) => boolean, timeoutMs = 10_000): Promise<RecordedRequest> {
-    const seen = this.requests.find(test);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const waiter = { test, resolve };
-      this.waiters.push(waiter);
-      setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`timed out waiting for a request (${this.requests.map((r) => `${r.method} ${r.path}`).join(", ")})`));
-      }, timeoutMs).unref();
-    });
   }
 
   requestsTo(method: string, path: RegExp): RecordedRequest[] {
@@ -251,11 +239,7 @@ export class FakeDiscord extends LoopbackServer {
       limited.done = true;
       return this.json(res, 429, { message: "You are being rate limited.", retry_after: 0.3, global: false }, { "retry-after": "0.3", "x-ratelimit-scope": "user", "x-ratelimit-bucket": "b", "x-ratelimit-limit": "5", "x-ratelimit-remaining": "0", "x-ratelimit-reset-after": "0.3" });
     }
-    this.requests.push(record);
-    for (const w of this.waiters.filter((w) => w.test(record))) {
-      this.waiters = this.waiters.filter((x) => x !== w);
-      w.resolve(record);
-    }
+    this.record(record);
 
     const auth = req.headers.authorization;
     const botRoute = !/^\/(interactions|webhooks)\//.test(path);

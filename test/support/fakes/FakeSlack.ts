@@ -16,8 +16,11 @@ export interface ApiCall {
 let counter = 0;
 const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++counter).padStart(6, "0")}`;
 
-export class FakeSlack extends LoopbackServer {
-  readonly calls: ApiCall[] = [];
+export class FakeSlack extends LoopbackServer<ApiCall> {
+  /** Web API calls the bot made, oldest first. */
+  get calls(): ApiCall[] {
+    return this.log;
+  }
   readonly acks: { envelope_id: string; payload?: unknown }[] = [];
   readonly teamId = "T0001";
   readonly botUserId = "UBOT0001";
@@ -25,7 +28,6 @@ export class FakeSlack extends LoopbackServer {
   readonly appToken = "xapp-fake";
   /** Methods answered once with HTTP 200 `{ok:false, error:"ratelimited"}` and Retry-After. */
   readonly rateLimitOnce: { method: string; done?: boolean }[] = [];
-  private waiters: { test: (c: ApiCall) => boolean; resolve: (c: ApiCall) => void }[] = [];
   private connected: (() => void)[] = [];
 
   get apiUrl(): string {
@@ -62,19 +64,6 @@ export class FakeSlack extends LoopbackServer {
       await new Promise((r) => setTimeout(r, 10));
     }
     throw new Error(`no ack for ${envelopeId}`);
-  }
-
-  waitFor(test: (c: ApiCall) => boolean, timeoutMs = 10_000): Promise<ApiCall> {
-    const seen = this.calls.find(test);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const waiter = { test, resolve };
-      this.waiters.push(waiter);
-      setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`timed out waiting for a Slack API call (${this.calls.map((c) => c.method).join(", ")})`));
-      }, timeoutMs).unref();
-    });
   }
 
   // ---- payload builders ----
@@ -123,15 +112,10 @@ export class FakeSlack extends LoopbackServer {
     const limited = this.rateLimitOnce.find((r) => !r.done && r.method === method);
     if (limited) {
       limited.done = true;
-      this.calls.push({ method: `${method} (ratelimited)`, args, at: Date.now() });
+      this.record({ method: `${method} (ratelimited)`, args, at: Date.now() });
       return this.json(res, { ok: false, error: "ratelimited" }, { "retry-after": "1" });
     }
-    const call = { method, args, at: Date.now() };
-    this.calls.push(call);
-    for (const w of this.waiters.filter((w) => w.test(call))) {
-      this.waiters = this.waiters.filter((x) => x !== w);
-      w.resolve(call);
-    }
+    this.record({ method, args, at: Date.now() });
     const auth = req.headers.authorization ?? (args.token ? `Bearer ${args.token}` : "");
     if (method.startsWith("response/")) return this.json(res, { ok: true });
     if (method === "apps.connections.open") {
