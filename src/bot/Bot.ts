@@ -32,6 +32,9 @@ export interface BotOptions {
 /** A task ready for the engine, or a reply that needs no engine (clarifying question). */
 type Plan = { kind: "task"; task: Task; notices: string[] } | { kind: "reply"; reply: BotReply };
 
+// Platforms redeliver within minutes (Slack retries, gateway replays); a day is ample.
+const DELIVERY_TTL_MS = 24 * 3600 * 1000;
+
 const LIKED = /\b(?:loved|liked|enjoyed|played|finished|beat|fan of|into|favou?rites? (?:are|is))\b/i;
 
 export class Bot {
@@ -276,6 +279,14 @@ export class Bot {
       const feedback = [...state.feedback.filter((f) => !(f.userId === userId && sids.includes(f.sid))), ...sids.map((sid) => ({ userId, sid, value, at }))];
       await this.memory.set(key, { ...state, feedback: feedback.slice(-200), updatedAt: at });
     });
+  }
+
+  /**
+   * True the first time an event id (`discord:message:…`, `slack:event:…`) is seen; false for a
+   * redelivery. Shared through Redis when configured, so it holds across processes.
+   */
+  async firstDelivery(eventId: string): Promise<boolean> {
+    return this.memory.claim(eventId, DELIVERY_TTL_MS);
   }
 
   /** Whether a conversation has memory (e.g. a thread the bot is talking in). */

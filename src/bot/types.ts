@@ -63,6 +63,11 @@ export interface HandleOptions {
   onText?: (chunk: string) => void;
   /** Called with the prompt as the model sees it (ChatML text), for debugging and tests. */
   onPrompt?: (prompt: string) => void;
+  /**
+   * Epoch ms by which the request must start running; if it is still queued then, it gets the
+   * polite "busy" reply instead (e.g. a Discord interaction token that would expire first).
+   */
+  startBy?: number;
 }
 
 export function conversationId(key: ConversationKey): string {

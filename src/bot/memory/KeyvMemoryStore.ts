@@ -110,6 +110,16 @@ export class KeyvMemoryStore implements MemoryStore {
     await this.flush();
   }
 
+  private readonly claimed = new Map<string, number>();
+
+  async claim(id: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    for (const [key, expiresAt] of this.claimed) if (expiresAt <= now) this.claimed.delete(key);
+    if (this.claimed.has(id)) return false;
+    this.claimed.set(id, now + ttlMs);
+    return true;
+  }
+
   private remember(conversation: string, state: ConversationState, expiresAt: number): void {
     if (!this.remote) return;
     this.recent.delete(conversation); // re-insert: Map order is the LRU order

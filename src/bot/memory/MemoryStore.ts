@@ -22,6 +22,8 @@ export interface MemoryStore {
   get(conversation: string): Promise<ConversationState | undefined>;
   set(conversation: string, state: ConversationState): Promise<void>;
   delete(conversation: string): Promise<void>;
+  /** Records `id` for `ttlMs`; true if it was not recorded yet (first delivery of an event). */
+  claim(id: string, ttlMs: number): Promise<boolean>;
   /** True while the backing store cannot be reached (memory is then kept in-process). */
   readonly degraded: boolean;
   close(): Promise<void>;
