@@ -2,17 +2,26 @@ import { CatalogError } from "../../errors.js";
 import type { SidLayout } from "../sid/SidLayout.js";
 import { platformByName, platformOf } from "../titles/platforms.js";
 import { Catalog, type NewCatalogItem } from "./Catalog.js";
-import { readCatalogRows, type RawRow } from "./readCatalogRows.js";
+import { catalogFormatOf, readCatalogRows, rowUnitOf, type RawRow, type RowUnit } from "./readCatalogRows.js";
 
 export interface SkippedRow {
+  /** The file's line (JSONL, CSV) or the data row (Parquet): see `unit`. */
   rowNumber: number;
   reason: string;
+}
+
+export interface SkippedRows {
+  count: number;
+  /** The first few. */
+  examples: SkippedRow[];
+  /** What the examples' `rowNumber` counts. */
+  unit: RowUnit;
 }
 
 export interface LoadCatalogResult {
   catalog: Catalog;
   /** Rows left out (invalid SID, empty title, unreadable line): count and the first few. */
-  skipped: { count: number; examples: SkippedRow[] };
+  skipped: SkippedRows;
   loadMs: number;
 }
 
@@ -28,15 +37,15 @@ const TITLE_COLUMN = "title";
 export async function loadCatalog(path: string, layout: SidLayout): Promise<LoadCatalogResult> {
   const started = performance.now();
   const rows = await readCatalogRows(path);
-  const { catalog, skipped } = buildCatalog(path, rows, layout);
+  const { catalog, skipped } = buildCatalog(path, rows, layout, rowUnitOf(catalogFormatOf(path)));
   return { catalog, skipped, loadMs: performance.now() - started };
 }
 
-/** Validates raw rows and builds the catalog; exported for in-memory sources. */
-export function buildCatalog(source: string, rows: readonly RawRow[], layout: SidLayout) {
+/** Validates raw rows and builds the catalog; exported for in-memory sources. `unit` says what the rows' numbers count. */
+export function buildCatalog(source: string, rows: readonly RawRow[], layout: SidLayout, unit: RowUnit = "row") {
   const items: NewCatalogItem[] = [];
   const rowOfSid = new Map<string, number>();
-  const skipped = { count: 0, examples: [] as SkippedRow[] };
+  const skipped: SkippedRows = { count: 0, examples: [], unit };
   const skip = (rowNumber: number, reason: string) => {
     skipped.count++;
     if (skipped.examples.length < MAX_EXAMPLES) skipped.examples.push({ rowNumber, reason });
@@ -61,7 +70,7 @@ export function buildCatalog(source: string, rows: readonly RawRow[], layout: Si
     }
     const earlier = rowOfSid.get(sid);
     if (earlier !== undefined) {
-      throw new CatalogError(source, `duplicate SID ${sid} in ${source}: rows ${earlier} and ${row.rowNumber}`);
+      throw new CatalogError(source, `duplicate SID ${sid} in ${source}: ${unit}s ${earlier} and ${row.rowNumber}`);
     }
     rowOfSid.set(sid, row.rowNumber);
     const platformColumn = typeof meta.platform === "string" ? platformByName(meta.platform)?.name : undefined;
@@ -69,15 +78,15 @@ export function buildCatalog(source: string, rows: readonly RawRow[], layout: Si
   }
 
   if (items.length === 0) {
-    const hint = skipped.examples[0] ? ` (row ${skipped.examples[0].rowNumber}: ${skipped.examples[0].reason})` : "";
+    const hint = skipped.examples[0] ? ` (${unit} ${skipped.examples[0].rowNumber}: ${skipped.examples[0].reason})` : "";
     throw new CatalogError(source, `no valid rows in ${source}${hint}: expected columns ${SID_COLUMN} and ${TITLE_COLUMN}`);
   }
   return { catalog: new Catalog(layout, items), skipped };
 }
 
-/** One line for logs and the CLI, e.g. "skipped 2 rows (row 3: empty title; row 9: invalid SID …)". */
+/** One line for logs and the CLI, e.g. "skipped 2 rows (line 3: empty title; line 9: invalid SID …)". */
 export function describeSkipped(skipped: LoadCatalogResult["skipped"]): string | undefined {
   if (skipped.count === 0) return undefined;
-  const examples = skipped.examples.map((e) => `row ${e.rowNumber}: ${e.reason}`).join("; ");
+  const examples = skipped.examples.map((e) => `${skipped.unit} ${e.rowNumber}: ${e.reason}`).join("; ");
   return `skipped ${skipped.count} row${skipped.count === 1 ? "" : "s"} (${examples}${skipped.count > skipped.examples.length ? "; …" : ""})`;
 }

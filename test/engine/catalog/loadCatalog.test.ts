@@ -35,7 +35,7 @@ describe("loadCatalog", () => {
       { rowNumber: 4, reason: expect.stringMatching(/invalid SID: level 2 token <\|sid_2\|>/) },
       { rowNumber: 5, reason: "empty title" },
     ]);
-    expect(describeSkipped(skipped)).toMatch(/^skipped 3 rows \(row 3: line is not valid JSON; row 4/);
+    expect(describeSkipped(skipped)).toMatch(/^skipped 3 rows \(line 3: line is not valid JSON; line 4/);
   });
 
   it("reads CSV with quoted fields", async () => {
@@ -64,17 +64,18 @@ describe("loadCatalog", () => {
   it("fails clearly on a duplicate SID", async () => {
     const path = join(dir, "dup.jsonl");
     writeFileSync(path, [A, B, A].map((sid, i) => JSON.stringify({ semantic_id: sid, title: `t${i}` })).join("\n"));
-    await expect(loadCatalog(path, layout)).rejects.toThrow(/duplicate SID .* rows 1 and 3/);
+    await expect(loadCatalog(path, layout)).rejects.toThrow(/duplicate SID .* lines 1 and 3/);
   });
 
   it("fails clearly when no row is valid", async () => {
     const path = join(dir, "none.jsonl");
     writeFileSync(path, JSON.stringify({ sid: A, name: "wrong columns" }));
-    await expect(loadCatalog(path, layout)).rejects.toThrow(/no valid rows .*row 1: no semantic_id.*expected columns semantic_id and title/);
+    await expect(loadCatalog(path, layout)).rejects.toThrow(/no valid rows .*line 1: no semantic_id.*expected columns semantic_id and title/);
   });
 
   it("fails clearly on a missing file or unknown format", async () => {
     await expect(loadCatalog(join(dir, "missing.jsonl"), layout)).rejects.toThrow(/file not found/);
+    writeFileSync(join(dir, "c.xlsx"), "x");
     await expect(loadCatalog(join(dir, "c.xlsx"), layout)).rejects.toBeInstanceOf(CatalogError);
   });
 });
