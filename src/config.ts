@@ -1,7 +1,8 @@
 /**
  * The one place that reads configuration: non-secret defaults from config/default.json (or the
  * file named by SIDBOT_CONFIG), overridden by environment variables; secrets only from the
- * environment. Validated with zod; a bad setting fails with one line naming the key.
+ * environment. Validated with zod; a bad setting fails with one line naming the key, where it
+ * was set (the file, or the environment variable when one overrides it) and what was expected.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -156,25 +157,56 @@ export interface LoadConfigOptions {
 }
 
 export function loadConfig({ env = process.env, file }: LoadConfigOptions = {}): Config {
-  const path = file ?? env.SIDBOT_CONFIG ?? DEFAULT_CONFIG_FILE;
+  const fromEnv = file === undefined && env.SIDBOT_CONFIG !== undefined && env.SIDBOT_CONFIG !== "";
+  const path = file ?? (fromEnv ? env.SIDBOT_CONFIG! : DEFAULT_CONFIG_FILE);
+  const where = `${path}${fromEnv ? " (env SIDBOT_CONFIG)" : ""}`;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const detail = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (error as Error).message;
+    throw new ConfigError("SIDBOT_CONFIG", `config: cannot read ${where}: ${detail}`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
+    raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError("SIDBOT_CONFIG", `config: cannot read ${path}: ${(error as Error).message}`);
+    throw new ConfigError("SIDBOT_CONFIG", `config: cannot read ${where}: not valid JSON (${(error as Error).message}); expected a JSON object of settings`);
   }
+  // Which keys the environment set (it wins over the file), so an error blames the right source.
+  const setByEnv = new Map<string, { name: string; value: string }>();
   for (const [name, { path: keyPath, parse }] of Object.entries(ENV_OVERRIDES)) {
     const value = env[name];
-    if (value !== undefined && value !== "") setPath(raw, keyPath, parse(value));
+    if (value === undefined || value === "") continue;
+    setPath(raw, keyPath, parse(value));
+    setByEnv.set(keyPath.join("."), { name, value });
   }
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = issue.path.join(".") || "(root)";
-    const envName = Object.entries(ENV_OVERRIDES).find(([, o]) => o.path.join(".") === key)?.[0];
-    throw new ConfigError(key, `config: ${key}${envName ? ` (env ${envName})` : ""}: ${issue.message}`);
+    const culprit = setByEnv.get(key);
+    const source = culprit ? `env ${culprit.name}` : `in ${path}`;
+    const got = describeValue(culprit ? culprit.value : getPath(raw, issue.path));
+    throw new ConfigError(key, `config: ${key} (${source}): ${issue.message}${got ? `, got ${got}` : ""}`);
   }
   return result.data;
+}
+
+/** A short JSON rendering of a scalar that was rejected; undefined for objects and missing values. */
+function describeValue(value: unknown): string | undefined {
+  if (value === undefined || (typeof value === "object" && value !== null)) return undefined;
+  const json = JSON.stringify(value);
+  return json.length > 60 ? `${json.slice(0, 57)}…` : json;
+}
+
+function getPath(target: unknown, path: readonly PropertyKey[]): unknown {
+  let node = target;
+  for (const key of path) {
+    if (!node || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
 }
 
 function setPath(target: unknown, path: readonly string[], value: unknown): void {

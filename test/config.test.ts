@@ -7,6 +7,16 @@ import { ConfigError } from "../src/errors.js";
 import { tempDir } from "./support/tempDir.js";
 
 const dir = tempDir();
+const messageOf = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message.split("\n")).toHaveLength(1);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+};
 const file = (name: string, content: unknown) => {
   const path = join(dir, name);
   writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content));
@@ -26,10 +36,10 @@ describe("config", () => {
   });
 
   it.each([
-    [{ model: { temperature: 5 } }, /^config: model\.temperature: Too big: expected number to be <=2$/],
-    [{ catalog: { levels: "four" } }, /^config: catalog\.levels: .*expected number/],
-    [{ discord: { allowedChannels: ["general"] } }, /^config: discord\.allowedChannels\.0: expected a channel id$/],
-    [{ model: { colour: "blue" } }, /^config: model: .*colour/],
+    [{ model: { temperature: 5 } }, /^config: model\.temperature \(in .*bad\.json\): Too big: expected number to be <=2, got 5$/],
+    [{ catalog: { levels: "four" } }, /^config: catalog\.levels \(in .*bad\.json\): .*expected number.*, got "four"$/],
+    [{ discord: { allowedChannels: ["general"] } }, /^config: discord\.allowedChannels\.0 \(in .*bad\.json\): expected a channel id, got "general"$/],
+    [{ model: { colour: "blue" } }, /^config: model \(in .*bad\.json\): .*colour/],
   ])("fails with one line naming the key: %j", (content, message) => {
     const error = (() => {
       try {
@@ -44,12 +54,52 @@ describe("config", () => {
   });
 
   it("names the environment variable when it is the culprit", () => {
-    expect(() => loadConfig({ env: { MODEL_THREADS: "many" } })).toThrow(/^config: model\.threads \(env MODEL_THREADS\): /);
-    expect(() => loadConfig({ env: { MODEL_GPU: "tpu" } })).toThrow(/model\.gpu \(env MODEL_GPU\)/);
+    expect(() => loadConfig({ env: { MODEL_THREADS: "many" } })).toThrow(/^config: model\.threads \(env MODEL_THREADS\): .*, got "many"$/);
+    expect(() => loadConfig({ env: { MODEL_GPU: "tpu" } })).toThrow(/^config: model\.gpu \(env MODEL_GPU\): .*expected one of .*"off", got "tpu"$/);
+    // The variable wins over the file, so it is the one to blame even when the file sets the key too.
+    const ok = file("gpu-ok.json", { model: { gpu: "off" } });
+    expect(() => loadConfig({ env: { SIDBOT_CONFIG: ok, MODEL_GPU: "tpu" } })).toThrow(/^config: model\.gpu \(env MODEL_GPU\): /);
+  });
+
+  // Every key with an environment override, with a bad value in the file and (where one exists) in the variable.
+  it.each([
+    ["catalog.path", "CATALOG_PATH", { catalog: { path: 5 } }, undefined],
+    ["model.path", "MODEL_PATH", { model: { path: false } }, undefined],
+    ["model.gpu", "MODEL_GPU", { model: { gpu: "banana" } }, "tpu"],
+    ["model.threads", "MODEL_THREADS", { model: { threads: 0 } }, "0"],
+    ["model.timeoutMs", "MODEL_TIMEOUT_MS", { model: { timeoutMs: "soon" } }, "-5"],
+    ["memory.namespace", "MEMORY_NAMESPACE", { memory: { namespace: "" } }, "x".repeat(65)],
+  ] as const)("blames %s on the file, and on %s only when it is set", (key, envName, content, badEnvValue) => {
+    const path = file(`${key}.json`, content);
+    const keyPattern = key.replace(".", "\\.");
+    const fromFile = (env: NodeJS.ProcessEnv) => messageOf(() => loadConfig({ env: { SIDBOT_CONFIG: path, ...env } }));
+    // SIDBOT_CONFIG or an explicit file: the message names the key and the file, not the variable.
+    for (const message of [fromFile({}), messageOf(() => loadConfig({ env: {}, file: path }))]) {
+      expect(message).toMatch(new RegExp(`^config: ${keyPattern} \\(in ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\): .+, got .+$`));
+      expect(message).not.toContain(envName);
+    }
+    // Another override set does not change who is blamed.
+    const other = envName === "MODEL_THREADS" ? { MODEL_GPU: "off" } : { MODEL_THREADS: "2" };
+    expect(fromFile(other)).toMatch(new RegExp(`^config: ${keyPattern} \\(in .*\\): `));
+    if (badEnvValue !== undefined) {
+      const message = messageOf(() => loadConfig({ env: { [envName]: badEnvValue } }));
+      // (long values are cut short)
+      expect(message).toMatch(new RegExp(`^config: ${keyPattern} \\(env ${envName}\\): .+, got "${badEnvValue.slice(0, 20)}[^"]*"?…?$`));
+    }
+  });
+
+  it("the CLI blames a bad model.gpu in the SIDBOT_CONFIG file on the file, not MODEL_GPU", async () => {
+    let err = "";
+    const path = file("gpu.json", { model: { gpu: "banana" } });
+    const code = await main(["chat", "--once", "hi"], { out: () => {}, err: (t) => (err += t), readStdin: async () => "" }, { SIDBOT_CONFIG: path });
+    expect(code).toBe(1);
+    expect(err).toBe(`sidbot: config: model.gpu (in ${path}): Invalid option: expected one of "auto"|"cuda"|"vulkan"|"metal"|"off", got "banana"\n`);
   });
 
   it("reports an unreadable config file", () => {
-    expect(() => loadConfig({ env: {}, file: file("broken.json", "{ nope") })).toThrow(/^config: cannot read .*broken\.json/);
+    expect(() => loadConfig({ env: {}, file: file("broken.json", "{ nope") })).toThrow(/^config: cannot read .*broken\.json: not valid JSON \(.*\); expected a JSON object of settings$/);
+    expect(() => loadConfig({ env: { SIDBOT_CONFIG: join(dir, "missing.json") } })).toThrow(/^config: cannot read .*missing\.json \(env SIDBOT_CONFIG\): file not found$/);
+    expect(() => loadConfig({ env: {}, file: join(dir, "missing.json") })).toThrow(/^config: cannot read .*missing\.json: file not found$/);
   });
 
   it("takes secrets only from the environment, and checks ports", () => {
@@ -61,6 +111,6 @@ describe("config", () => {
     let err = "";
     const code = await main(["chat", "--once", "hi"], { out: () => {}, err: (t) => (err += t), readStdin: async () => "" }, { SIDBOT_CONFIG: file("bad2.json", { model: { topK: 0 } }) });
     expect(code).toBe(1);
-    expect(err).toMatch(/^sidbot: config: model\.topK: .*\n$/);
+    expect(err).toMatch(/^sidbot: config: model\.topK \(in .*bad2\.json\): .*\n$/);
   });
 });
