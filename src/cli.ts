@@ -124,6 +124,9 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
     .action(async (options: { once?: string; conversation: string; json?: boolean }) => {
       const runtime = await createRuntime(config(), loadSecrets(env), logger(options.once !== undefined ? "error" : "warn"));
       try {
+        // The runtime logs skipped catalog rows as a warning, which --once's "error" level hides: say it on stderr.
+        const skipped = options.once !== undefined ? describeSkipped(runtime.engine.catalog.skipped) : undefined;
+        if (skipped) io.err(`sidbot: catalog ${runtime.engine.catalog.source}: ${skipped}\n`);
         if (options.once === undefined) {
           await new ConsoleAdapter({ bot: runtime.bot, conversation: options.conversation }).start();
           return;
