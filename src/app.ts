@@ -4,7 +4,9 @@
  */
 import type { Adapter } from "./adapters/Adapter.js";
 import { Bot } from "./bot/Bot.js";
-import { KeyvMemoryStore } from "./bot/memory/KeyvMemoryStore.js";
+import { InProcessMemoryStore } from "./bot/memory/InProcessMemoryStore.js";
+import type { MemoryStore } from "./bot/memory/MemoryStore.js";
+import { RedisMemoryStore } from "./bot/memory/RedisMemoryStore.js";
 import type { Config, Secrets } from "./config.js";
 import { describeSkipped } from "./engine/catalog/loadCatalog.js";
 import { Engine } from "./engine/Engine.js";
@@ -14,7 +16,7 @@ import type { Logger } from "./util/logger.js";
 
 export interface Runtime {
   engine: Engine;
-  memory: KeyvMemoryStore;
+  memory: MemoryStore;
   bot: Bot;
   metrics: Metrics;
   /** The health server's port, when HEALTH_PORT is set. */
@@ -30,7 +32,7 @@ export async function createRuntime(config: Config, secrets: Secrets, logger: Lo
   logger.info({ catalog: opened.source, items: opened.catalog.size, loadMs: Math.round(opened.loadMs), builtin: opened.builtin }, "catalog loaded");
   const skipped = describeSkipped(opened.skipped);
   if (skipped) logger.warn({ catalog: opened.source }, skipped);
-  const memory = new KeyvMemoryStore({ redisUrl: secrets.redisUrl, namespace: config.memory.namespace, ttlMs: config.memory.ttlSeconds * 1000, logger, metrics });
+  const memory = createMemoryStore(config, secrets, logger, metrics);
   const bot = new Bot({ engine, memory, config, logger, metrics });
   let closing = false;
   const health = secrets.healthPort !== undefined ? new HealthServer(metrics, { problems: () => readinessProblems(engine, memory, closing) }) : undefined;
@@ -52,7 +54,14 @@ export async function createRuntime(config: Config, secrets: Secrets, logger: Lo
   };
 }
 
-function readinessProblems(engine: Engine, memory: KeyvMemoryStore, closing: boolean): string[] {
+/** Redis when REDIS_URL is set (shared, survives restarts), else this process's memory. */
+export function createMemoryStore(config: Config, secrets: Secrets, logger: Logger, metrics?: Metrics): MemoryStore {
+  const common = { ttlMs: config.memory.ttlSeconds * 1000, maxTurns: config.memory.maxTurns };
+  if (!secrets.redisUrl) return new InProcessMemoryStore(common);
+  return new RedisMemoryStore({ ...common, url: secrets.redisUrl, namespace: config.memory.namespace, logger, metrics });
+}
+
+function readinessProblems(engine: Engine, memory: MemoryStore, closing: boolean): string[] {
   const problems: string[] = [];
   if (closing) problems.push("shutting down");
   if (memory.degraded) problems.push("Redis unreachable (answering without stored memory)");

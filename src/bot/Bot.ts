@@ -13,8 +13,7 @@ import { resolveGame } from "../engine/titles/resolveGame.js";
 import type { Logger } from "../util/logger.js";
 import { silentLogger } from "../util/logger.js";
 import type { Metrics } from "../ops/Metrics.js";
-import { emptyState, type ConversationState, type MemoryStore } from "./memory/MemoryStore.js";
-import { trimTurns } from "./memory/trimTurns.js";
+import { emptyState, type ConversationState, type MemoryStore, type Vote } from "./memory/MemoryStore.js";
 import { MESSAGES } from "./messages.js";
 import { parseIntent, type Intent } from "./parseIntent.js";
 import { RequestGate } from "./RequestGate.js";
@@ -46,6 +45,8 @@ export class Bot {
   private readonly metrics: Metrics | undefined;
   /** Requests being answered, so shutdown can cancel them politely. */
   private readonly inflight = new Set<AbortController>();
+  /** Settles when each running handle() has returned (memory written, reply built). */
+  private readonly handling = new Set<Promise<void>>();
   private closing = false;
 
   constructor({ engine, memory, config, logger = silentLogger, metrics }: BotOptions) {
@@ -68,8 +69,14 @@ export class Bot {
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     this.inflight.add(controller);
+    const work = this.answer(request, { ...options, signal });
+    const settled = work.then(
+      () => {},
+      () => {},
+    );
+    this.handling.add(settled);
     try {
-      const answer = await this.answer(request, { ...options, signal });
+      const answer = await work;
       return this.count(request, answer.kind, answer);
     } catch (error) {
       // Cancelled by shutdown: say so instead of failing.
@@ -78,6 +85,7 @@ export class Bot {
       throw error;
     } finally {
       this.inflight.delete(controller);
+      this.handling.delete(settled);
       this.metrics?.queueDepth.set(this.gate.waiting);
       this.metrics?.running.set(this.gate.running);
     }
@@ -92,20 +100,7 @@ export class Bot {
     clearTimeout(timer);
     for (const controller of this.inflight) controller.abort(new Error("sidbot is shutting down"));
     await this.gate.idle();
-  }
-
-  private readonly locks = new Map<string, Promise<unknown>>();
-
-  /** Runs `fn` after every earlier call for the same key has settled. */
-  private async locked<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve();
-    const current = previous.catch(() => {}).then(fn);
-    this.locks.set(key, current);
-    try {
-      return await current;
-    } finally {
-      if (this.locks.get(key) === current) this.locks.delete(key);
-    }
+    await Promise.all(this.handling);
   }
 
   private count<T extends BotReply | undefined>(request: BotRequest, outcome: string, value?: T): T {
@@ -127,32 +122,47 @@ export class Bot {
     if (intent.kind === "help") return reply("help", MESSAGES.help, { followUps: ["similar to Halo 3", "recommend me racing games"] });
 
     const key = conversationId(request.conversation);
-    const state = (await this.memory.get(key)) ?? emptyState();
-    if (this.memory.degraded) notices.push(MESSAGES.memoryOffline);
-    const plan = this.plan(intent, state);
-    if (plan.kind === "reply") return { ...plan.reply, notices: [...notices, ...plan.reply.notices] };
-    notices.push(...plan.notices);
-
-    const task: Task = { ...plan.task, history: state.turns };
     this.metrics?.queueDepth.set(this.gate.waiting + 1);
     const run = { ...(options.signal ? { signal: options.signal } : {}), ...(options.onText ? { onText: options.onText } : {}), ...(options.onPrompt ? { onPrompt: options.onPrompt } : {}) };
-    const gated = await this.gate.run(request.userId, () => this.engine.run(task, run), options.onQueued);
+    // History is read when the request actually runs (not before it waited in the queue), and
+    // the exchange is appended before the slot is released: shutdown waits for both.
+    const gated = await this.gate.run(
+      request.userId,
+      async (): Promise<BotReply> => {
+        options.signal?.throwIfAborted(); // cancelled (shutdown) while it waited
+        const state = (await this.memory.get(key)) ?? emptyState();
+        if (this.memory.degraded) notices.push(MESSAGES.memoryOffline);
+        const plan = this.plan(intent, state);
+        if (plan.kind === "reply") return { ...plan.reply, notices: [...notices, ...plan.reply.notices] };
+        notices.push(...plan.notices);
+        const task: Task = { ...plan.task, history: state.turns, avoid: this.items(downVoted(state)) };
+        const result = await this.engine.run(task, run);
+        log.info({ intent: intent.kind, backend: result.backend, items: result.items.length, totalMs: Math.round(result.timings.totalMs), tokens: result.timings.tokens }, "answered");
+        await this.memory.append(key, {
+          id: requestId,
+          user: result.turns.user,
+          assistant: result.turns.assistant,
+          at: Date.now(),
+          // Threads belong to whoever started them; channels and DMs have no owner to protect.
+          ...(request.conversation.scope === "thread" ? { owner: request.userId } : {}),
+          ...(result.items.length > 0 ? { lastAnswer: { sids: result.items.map((i) => i.sid), basis: (task.items ?? []).map((i) => i.sid) } } : {}),
+        });
+        if (result.items.length === 0 && !result.text) notices.push(MESSAGES.noResults);
+        return {
+          kind: "answer",
+          items: result.items,
+          text: result.text,
+          notices: [...notices, ...result.notices],
+          backend: result.backend,
+          followUps: followUps(result),
+          timings: result.timings,
+        };
+      },
+      { onQueued: options.onQueued, startBy: options.startBy, unlimited: request.conversation.platform === "console" },
+    );
     if (gated.kind === "busy") return reply("busy", MESSAGES.busy(gated.retryAfterSeconds), { retryAfterSeconds: gated.retryAfterSeconds });
     if (gated.kind === "rate_limited") return reply("rate_limited", MESSAGES.rateLimited(gated.retryAfterSeconds), { retryAfterSeconds: gated.retryAfterSeconds });
-    const result = gated.value;
-    log.info({ intent: intent.kind, backend: result.backend, items: result.items.length, totalMs: Math.round(result.timings.totalMs), tokens: result.timings.tokens }, "answered");
-
-    await this.remember(key, request.conversation.scope, request.userId, task, result);
-    if (result.items.length === 0 && !result.text) notices.push(MESSAGES.noResults);
-    return {
-      kind: "answer",
-      items: result.items,
-      text: result.text,
-      notices: [...notices, ...result.notices],
-      backend: result.backend,
-      followUps: followUps(result),
-      timings: result.timings,
-    };
+    return gated.value;
   }
 
   /** Turns a parsed intent and the conversation so far into an engine task. */
@@ -221,41 +231,6 @@ export class Bot {
     }
   }
 
-  /**
-   * Appends the exchange to the conversation. Requests in one conversation run concurrently, so
-   * the append re-reads the latest state under a per-conversation lock: no turn is overwritten.
-   */
-  private async remember(key: string, scope: ConversationKey["scope"], userId: string, task: Task, result: EngineResult): Promise<void> {
-    await this.locked(key, async () => {
-      const state = (await this.memory.get(key)) ?? emptyState();
-      await this.memory.set(key, await this.appendExchange(state, scope, userId, task, result));
-    });
-  }
-
-  private async appendExchange(state: ConversationState, scope: ConversationKey["scope"], userId: string, task: Task, result: EngineResult): Promise<ConversationState> {
-    const turns = [...state.turns, result.turns.user, result.turns.assistant];
-    const next: ConversationState = {
-      ...state,
-      // Threads belong to whoever started them; channels and DMs have no owner to protect.
-      ...(scope === "thread" ? { owner: state.owner ?? userId } : {}),
-      turns: await trimTurns(turns, {
-        maxTurns: this.config.memory.maxTurns,
-        budgetTokens: this.tokenBudget(),
-        countTokens: (t) => this.engine.countTokens(t),
-      }),
-      updatedAt: Date.now(),
-    };
-    if (result.items.length > 0) next.lastAnswer = { sids: result.items.map((i) => i.sid), basis: (task.items ?? []).map((i) => i.sid) };
-    return next;
-  }
-
-  /** Tokens the history may take: the context minus room for the answer and the new question. */
-  private tokenBudget(): number | undefined {
-    const context = this.engine.contextSize;
-    if (context === undefined) return undefined;
-    return Math.max(256, context - this.config.model.maxTokens - 512);
-  }
-
   private async reset(request: BotRequest, log: Logger): Promise<BotReply> {
     const input = request.input;
     const target = "command" in input && input.command === "reset" && input.target ? input.target : request.conversation;
@@ -269,16 +244,10 @@ export class Bot {
   }
 
   /** Stores 👍/👎 on an answer's items (their ids) with the conversation; a new vote replaces the old one. */
-  async feedback(conversation: ConversationKey, userId: string, itemIds: readonly string[], value: "up" | "down"): Promise<void> {
+  async feedback(conversation: ConversationKey, userId: string, itemIds: readonly string[], value: Vote): Promise<void> {
     const sids = itemIds.map((id) => this.engine.itemById(id)?.sid).filter((sid): sid is string => sid !== undefined);
     if (sids.length === 0) return;
-    const key = conversationId(conversation);
-    await this.locked(key, async () => {
-      const state = (await this.memory.get(key)) ?? emptyState();
-      const at = Date.now();
-      const feedback = [...state.feedback.filter((f) => !(f.userId === userId && sids.includes(f.sid))), ...sids.map((sid) => ({ userId, sid, value, at }))];
-      await this.memory.set(key, { ...state, feedback: feedback.slice(-200), updatedAt: at });
-    });
+    await this.memory.vote({ conversation: conversationId(conversation), userId, sids, value, at: Date.now() });
   }
 
   /**
@@ -321,6 +290,11 @@ export class Bot {
 
 function reply(kind: BotReply["kind"], text: string, extra: Partial<BotReply> = {}): BotReply {
   return { kind, items: [], text, notices: [], followUps: [], ...extra };
+}
+
+/** Items someone down-voted in this conversation: never recommended there again. */
+function downVoted(state: ConversationState): string[] {
+  return state.feedback.filter((f) => f.value === "down").map((f) => f.sid);
 }
 
 function followUps(result: EngineResult): string[] {

@@ -17,7 +17,18 @@ export interface RequestGateOptions {
   userWindowSeconds: number;
 }
 
+export interface GateRunOptions {
+  /** Called when the request has to wait; 1 = next in line. */
+  onQueued?: ((position: number) => void) | undefined;
+  /** Epoch ms: a request still waiting then is not run but answered "busy". */
+  startBy?: number | undefined;
+  /** Skip the per-user rate limit (a private terminal chat has no one to be fair to). */
+  unlimited?: boolean;
+}
+
 export type GateResult<T> = { kind: "done"; value: T } | { kind: "busy"; retryAfterSeconds: number } | { kind: "rate_limited"; retryAfterSeconds: number };
+
+const BUSY_RETRY_SECONDS = 5;
 
 export class RequestGate {
   private readonly queue: PQueue;
@@ -37,17 +48,21 @@ export class RequestGate {
     return this.queue.pending;
   }
 
-  async run<T>(userId: string, task: () => Promise<T>, onQueued?: (position: number) => void): Promise<GateResult<T>> {
-    try {
-      await this.limiter.consume(userId);
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return { kind: "rate_limited", retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
-      throw rejection;
+  async run<T>(userId: string, task: () => Promise<T>, { onQueued, startBy, unlimited = false }: GateRunOptions = {}): Promise<GateResult<T>> {
+    if (!unlimited) {
+      try {
+        await this.limiter.consume(userId);
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) return { kind: "rate_limited", retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+        throw rejection;
+      }
     }
-    if (this.queue.size >= this.options.maxQueue) return { kind: "busy", retryAfterSeconds: 5 };
+    if (this.queue.size >= this.options.maxQueue) return { kind: "busy", retryAfterSeconds: BUSY_RETRY_SECONDS };
     const position = this.queue.pending >= this.options.concurrency ? this.queue.size + 1 : 0;
     if (position > 0) onQueued?.(position);
-    const value = await this.queue.add(task);
+    const late = Symbol("late");
+    const value = await this.queue.add(async () => (startBy !== undefined && Date.now() > startBy ? late : task()));
+    if (value === late) return { kind: "busy", retryAfterSeconds: BUSY_RETRY_SECONDS };
     return { kind: "done", value: value as T };
   }
 

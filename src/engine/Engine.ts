@@ -17,6 +17,7 @@ import { ModelProcess } from "./model/ModelProcess.js";
 import { interpretOutput } from "./output/interpretOutput.js";
 import { buildUserTurn } from "./prompts/buildUserTurn.js";
 import { promptText, renderChatML } from "./prompts/renderChatML.js";
+import { trimTurns } from "./prompts/trimTurns.js";
 import type { EngineResult, RecommendedItem, Task, TextStreamCallback, Turn, TurnPart } from "./types.js";
 
 export interface EngineOptions {
@@ -117,11 +118,14 @@ export class Engine {
     const { turn: user, plan } = buildUserTurn(task);
     onPrompt?.(promptText(renderChatML([...(task.history ?? []), user], { systemPrompt: this.options.settings.systemPrompt })));
     const notices: string[] = [];
-    if (this.model?.available) {
+    const model = this.model?.available ? this.model : undefined;
+    const history = model ? await this.fitHistory(task.history ?? [], user) : task.history;
+    if (model && history === undefined) notices.push("Your message is too long for the model, so these picks come straight from the catalog.");
+    if (model && history !== undefined) {
       const budget = AbortSignal.timeout(this.options.settings.timeoutMs);
       const combined = signal ? AbortSignal.any([signal, budget]) : budget;
       try {
-        const result = await this.runModel(this.model, task, user, plan, { signal: combined, onText, seed }, started);
+        const result = await this.runModel(model, { ...task, history }, user, plan, { signal: combined, onText, seed }, started);
         this.options.metrics?.generationSeconds.observe({ backend: "llama" }, result.timings.backendMs / 1000);
         this.options.metrics?.tokens.inc(result.timings.tokens);
         return result;
@@ -134,6 +138,22 @@ export class Engine {
       }
     }
     return this.runCatalog(task, user, notices, onText, started);
+  }
+
+  /**
+   * The newest turns of `history` that fit in the context together with the new turn and room
+   * for the answer (`maxTokens`), counted with the model's tokenizer; undefined when the new
+   * turn alone does not fit.
+   */
+  private async fitHistory(history: readonly Turn[], user: Turn): Promise<readonly Turn[] | undefined> {
+    const context = this.model?.contextSize;
+    if (context === undefined) return history;
+    const fitted = await trimTurns([...history, user], {
+      maxTurns: Number.MAX_SAFE_INTEGER,
+      budgetTokens: context - this.options.settings.maxTokens,
+      countTokens: (turns) => this.countTokens(turns),
+    });
+    return fitted.length === 0 ? undefined : fitted.slice(0, -1);
   }
 
   async dispose(): Promise<void> {
@@ -152,7 +172,7 @@ export class Engine {
   ): Promise<EngineResult> {
     const settings = this.options.settings;
     const segments = renderChatML([...(task.history ?? []), user], { systemPrompt: settings.systemPrompt });
-    const exclude = task.items ?? [];
+    const exclude = [...(task.items ?? []), ...(task.avoid ?? [])];
     const backendStart = performance.now();
     let parts: TurnPart[];
     let items: RecommendedItem[];

@@ -33,6 +33,8 @@ export interface Task {
   text?: string;
   /** Platform to steer towards, e.g. "Xbox" or "PlayStation 4". */
   platform?: string;
+  /** Items never to recommend (e.g. down-voted in this conversation). */
+  avoid?: readonly CatalogItem[];
   /** Earlier turns of this conversation, oldest first. */
   history?: readonly Turn[];
   /** Items wanted for tasks that recommend. @defaultValue 3 */

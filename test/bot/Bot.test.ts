@@ -199,3 +199,54 @@ describe.runIf(redis)("Bot when Redis stops mid-conversation", () => {
     expect(state?.turns).toHaveLength(6);
   });
 });
+
+describe.runIf(redis)("Bot memory shared by several processes", () => {
+  it("a fresh process answering an old thread while Redis is down adds to the stored history when it is back", async () => {
+    const { freePort, PrivateRedis, dropNamespace } = await import("../support/redis.js");
+    const server = new PrivateRedis(await freePort(), tempDir("sidbot-redis-fresh-"));
+    await server.start();
+    cleanups.push(() => server.stop());
+    const namespace = uniqueNamespace("fresh-outage");
+    const c = thread("old-thread");
+    const first = await bot({ redisUrl: server.url, namespace });
+    const answered = await first.bot.handle(say(c, "similar to Halo 3", "owner-user"));
+    await first.dispose();
+
+    await server.stop();
+    const fresh = await bot({ redisUrl: server.url, namespace });
+    const during = await fresh.bot.handle(say(c, "how about for PlayStation?", "other-user"));
+    expect(during.kind).toBe("answer");
+
+    await server.start();
+    // Any call (or the periodic retry) finds Redis again and writes what waited.
+    await fresh.memory.get("discord:thread:unrelated");
+    await new Promise((r) => setTimeout(r, 1500));
+    const reader = await bot({ redisUrl: server.url, namespace });
+    const state = await reader.memory.get("discord:thread:old-thread");
+    expect(state?.owner).toBe("owner-user");
+    expect(state?.turns).toHaveLength(4);
+    expect(JSON.stringify(state?.turns.slice(0, 2))).toContain(answered.items[0]!.sid);
+    expect(JSON.stringify(state?.turns[2])).toContain("PlayStation");
+    await dropNamespace(namespace, server.url);
+  });
+
+  it("two bots on one Redis answering interleaved messages of one thread keep every turn", async () => {
+    const { dropNamespace } = await import("../support/redis.js");
+    const namespace = uniqueNamespace("two-bots");
+    const a = await bot({ redisUrl: SHARED_REDIS_URL, namespace });
+    const b = await bot({ redisUrl: SHARED_REDIS_URL, namespace });
+    const c = thread("shared");
+    const games = ["Halo 3", "Mario Kart", "Forza Motorsport 2", "Nintendogs", "Tales of Vesperia", "Need for Speed Carbon"];
+    // Concurrent: both processes write the same conversation at once.
+    const replies = await Promise.all(games.map((g, i) => (i % 2 === 0 ? a : b).bot.handle(say(c, `similar to ${g}`, `user${i}`))));
+    expect(replies.every((r) => r.kind === "answer")).toBe(true);
+    // Sequential: every turn in the order the messages were answered.
+    await a.bot.handle(say(c, "similar to Halo 3", "user0"));
+    await b.bot.handle(say(c, "how about for Xbox?", "user1"));
+    const state = await a.memory.get("discord:thread:shared");
+    expect(state?.turns).toHaveLength(16);
+    const userTexts = state!.turns.filter((t) => t.role === "user").map((t) => JSON.stringify(t.parts));
+    expect(userTexts.at(-1)).toContain("Xbox");
+    await dropNamespace(namespace);
+  });
+});

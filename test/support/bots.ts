@@ -1,5 +1,6 @@
 import { Bot } from "../../src/bot/Bot.js";
-import { KeyvMemoryStore } from "../../src/bot/memory/KeyvMemoryStore.js";
+import { InProcessMemoryStore } from "../../src/bot/memory/InProcessMemoryStore.js";
+import { RedisMemoryStore } from "../../src/bot/memory/RedisMemoryStore.js";
 import type { BotRequest, ConversationKey } from "../../src/bot/types.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { Engine } from "../../src/engine/Engine.js";
@@ -17,7 +18,8 @@ export async function testBot({ env = {}, redisUrl, namespace = "sidbot-test", c
   config.limits.userRequests = 1000;
   configure?.(config);
   const engine = await Engine.create(config);
-  const memory = new KeyvMemoryStore({ redisUrl, namespace, ttlMs: config.memory.ttlSeconds * 1000, operationTimeoutMs: 300 });
+  const common = { ttlMs: config.memory.ttlSeconds * 1000, maxTurns: config.memory.maxTurns };
+  const memory = redisUrl ? new RedisMemoryStore({ ...common, url: redisUrl, namespace, operationTimeoutMs: 300 }) : new InProcessMemoryStore(common);
   const bot = new Bot({ engine, memory, config });
   return {
     bot,

@@ -5,7 +5,7 @@
  */
 import { DiscordAdapter } from "../../src/adapters/discord/DiscordAdapter.js";
 import { Bot } from "../../src/bot/Bot.js";
-import { KeyvMemoryStore } from "../../src/bot/memory/KeyvMemoryStore.js";
+import { InProcessMemoryStore } from "../../src/bot/memory/InProcessMemoryStore.js";
 import { loadConfig } from "../../src/config.js";
 import { Engine } from "../../src/engine/Engine.js";
 import { FakeDiscord } from "./fakes/FakeDiscord.js";
@@ -32,7 +32,7 @@ export async function discordLoad({ modelPath, requests = 100, rounds = 2 }: { m
   config.limits.userRequests = 10_000;
   config.model.sequences = 2;
   const engine = await Engine.create(config);
-  const memory = new KeyvMemoryStore({ ttlMs: 60_000 });
+  const memory = new InProcessMemoryStore({ ttlMs: 60_000, maxTurns: config.memory.maxTurns });
   const bot = new Bot({ engine, memory, config });
   const adapter = new DiscordAdapter({ bot, token: fake.token, apiUrl: fake.apiUrl, settings: config.discord });
   await adapter.start();

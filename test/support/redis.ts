@@ -10,6 +10,20 @@ export function uniqueNamespace(label: string): string {
   return `sidbot-test-${label}-${randomUUID().slice(0, 8)}`;
 }
 
+/** Deletes every key of a test namespace (both the current and the legacy key layout). */
+export async function dropNamespace(namespace: string, url = SHARED_REDIS_URL): Promise<void> {
+  const { createClient } = await import("@keyv/redis");
+  const client = createClient({ url });
+  await client.connect();
+  try {
+    for (const pattern of [`${namespace}:*`, `${namespace}::*`]) {
+      for await (const keys of client.scanIterator({ MATCH: pattern, COUNT: 500 })) if (keys.length > 0) await client.del(keys);
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
 /** Whether something answers PING on host:port. */
 export async function redisAnswers(port = 6379, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {

@@ -1,30 +1,64 @@
 import type { Turn } from "../../engine/types.js";
 
+export type Vote = "up" | "down";
+
 /** One conversation's memory, as stored. SIDs only: titles are looked up again on load. */
 export interface ConversationState {
-  /** Turns as the model saw and wrote them, oldest first. */
+  /** Turns as the model saw and wrote them, oldest first (user/assistant pairs). */
   turns: Turn[];
   /** The last answer's items and what it was based on, for follow-ups. */
   lastAnswer?: { sids: string[]; basis: string[] };
-  /** 👍/👎 on answered items. */
-  feedback: { userId: string; sid: string; value: "up" | "down"; at: number }[];
+  /** 👍/👎 on answered items; one per user and item (the newest vote wins). */
+  feedback: { userId: string; sid: string; value: Vote; at: number }[];
   updatedAt: number;
   /** Who started the conversation: others need admin rights to reset it. */
   owner?: string;
+}
+
+/** One question and its answer, appended to a conversation as a unit. */
+export interface Exchange {
+  /** Unique per exchange: a retried write is applied once. */
+  id: string;
+  user: Turn;
+  assistant: Turn;
+  /** Replaces the conversation's last answer when the exchange answered with items. */
+  lastAnswer?: { sids: string[]; basis: string[] };
+  /** Becomes the owner only if the conversation has none yet. */
+  owner?: string;
+  at: number;
+}
+
+/** A 👍/👎 on some items of an answer, as exported for offline evaluation. */
+export interface FeedbackRecord {
+  conversation: string;
+  userId: string;
+  sids: string[];
+  value: Vote;
+  at: number;
 }
 
 export function emptyState(): ConversationState {
   return { turns: [], feedback: [], updatedAt: Date.now() };
 }
 
-/** Where conversation memory lives (Redis via keyv, or in-process). */
+/**
+ * Where conversation memory lives. Updates are deltas (append an exchange, add a vote), never
+ * "replace the whole state", so writers in several processes, or writes replayed after an
+ * outage, add to what is stored instead of overwriting it.
+ */
 export interface MemoryStore {
   get(conversation: string): Promise<ConversationState | undefined>;
-  set(conversation: string, state: ConversationState): Promise<void>;
+  /** Appends the exchange, keeps the newest `maxTurns` turns, sets the owner if there is none. */
+  append(conversation: string, exchange: Exchange): Promise<void>;
+  /** Records a vote per item (replacing that user's earlier vote on it). */
+  vote(record: FeedbackRecord): Promise<void>;
   delete(conversation: string): Promise<void>;
   /** Records `id` for `ttlMs`; true if it was not recorded yet (first delivery of an event). */
   claim(id: string, ttlMs: number): Promise<boolean>;
+  /** Votes cast at or after `sinceMs`, oldest first. */
+  feedbackSince(sinceMs: number): Promise<FeedbackRecord[]>;
   /** True while the backing store cannot be reached (memory is then kept in-process). */
   readonly degraded: boolean;
+  /** Writes what is still pending (bounded wait) and disconnects. */
   close(): Promise<void>;
 }

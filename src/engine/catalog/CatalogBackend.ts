@@ -29,32 +29,33 @@ export class CatalogBackend {
   answer(task: Task): CatalogAnswer {
     const k = task.k ?? DEFAULT_K;
     const referred = task.items ?? [];
+    const avoid = task.avoid ?? [];
     const platform = task.platform ? platformByName(task.platform) : undefined;
     switch (task.kind) {
       case "next":
       case "similar":
-        return { items: this.similar(referred, k, platform), text: "" };
+        return { items: this.similar(referred, k, platform, avoid), text: "" };
       case "tastes":
-        return { items: this.tastes(task.text ?? "", k, platform, referred), text: "" };
+        return { items: this.tastes(task.text ?? "", k, platform, [...referred, ...avoid]), text: "" };
       case "explain": {
-        const [item] = this.similar(referred, 1, platform);
+        const [item] = this.similar(referred, 1, platform, avoid);
         return { items: item ? [item] : [], text: item && referred[0] ? this.explain(referred[0], item) : "" };
       }
       case "bundle":
         return { items: [], text: this.bundleName(referred) };
       case "chat":
         if (task.recommend === false) return { items: [], text: this.explainAll(referred, task.basis ?? []) };
-        if (referred.length > 0) return { items: this.similar(referred, k, platform), text: "" };
-        return { items: this.tastes(task.text ?? "", k, platform, referred), text: "" };
+        if (referred.length > 0) return { items: this.similar(referred, k, platform, avoid), text: "" };
+        return { items: this.tastes(task.text ?? "", k, platform, [...referred, ...avoid]), text: "" };
       default:
         return task.kind satisfies never;
     }
   }
 
   /** Nearest items by shared SID prefix, same-franchise titles next, then the rest of the neighbourhood. */
-  similar(referred: readonly CatalogItem[], k: number, platform?: Platform): CatalogItem[] {
+  similar(referred: readonly CatalogItem[], k: number, platform?: Platform, avoid: readonly CatalogItem[] = []): CatalogItem[] {
     if (referred.length === 0) return [];
-    const taken = new Set(referred.map((i) => i.index));
+    const taken = new Set([...referred, ...avoid].map((i) => i.index));
     const titlesTaken = new Set(referred.map((i) => bareTerms(i.title).join(" ")));
     const out: CatalogItem[] = [];
     const offer = (item: CatalogItem) => {

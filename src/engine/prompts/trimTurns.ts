@@ -1,4 +1,4 @@
-import type { Turn } from "../../engine/types.js";
+import type { Turn } from "../types.js";
 
 export interface TrimOptions {
   /** Most turns kept. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { trimTurns } from "../../../src/bot/memory/trimTurns.js";
+import { trimTurns } from "../../../src/engine/prompts/trimTurns.js";
 import type { Turn } from "../../../src/engine/types.js";
 
 const turns: Turn[] = Array.from({ length: 10 }, (_, i) => ({ role: i % 2 === 0 ? "user" : "assistant", parts: [{ text: `t${i} ${"x".repeat(i * 10)}` }] }));

@@ -1,0 +1,379 @@
+/**
+ * Conversation memory in Redis, shared by every sidbot process on it.
+ *
+ * Keys (one prefix, `memory.namespace`, default "sidbot"):
+ * - `sidbot:conv:{conversation}:turns` — list of exchanges (JSON), newest last, trimmed
+ * - `sidbot:conv:{conversation}:meta`  — hash: owner, lastAnswer (JSON), updatedAt
+ * - `sidbot:conv:{conversation}:votes` — hash: `{user}\n{sid}` → {value, at}
+ * - `sidbot:feedback` — stream of every vote (for `sidbot feedback export`)
+ * - `sidbot:seen:{event}`, `sidbot:op:{id}` — delivery claims and applied-write markers (TTL)
+ *
+ * Every change is a Lua script that appends (RPUSH + LTRIM, HSETNX owner), so two processes
+ * writing one conversation both land, in the order Redis receives them. While Redis is
+ * unreachable, changes wait in an in-process journal and are replayed in order when it answers
+ * again: replayed appends add to what Redis holds (never replace it), and each carries an id so
+ * a write that timed out but did land is not applied twice. During an outage reads return this
+ * process's last copy of the conversation plus its own pending changes — a process that never
+ * saw a conversation answers without its history until Redis is back.
+ */
+import { createClient } from "@keyv/redis";
+import { describeError as describe } from "../../errors.js";
+import type { Metrics } from "../../ops/Metrics.js";
+import type { Logger } from "../../util/logger.js";
+import { silentLogger } from "../../util/logger.js";
+import { applyExchange, applyVote } from "./applyChanges.js";
+import { emptyState, type ConversationState, type Exchange, type FeedbackRecord, type MemoryStore, type Vote } from "./MemoryStore.js";
+
+export interface RedisMemoryStoreOptions {
+  /** redis://… URL. */
+  url: string;
+  /** Key prefix. @defaultValue "sidbot" */
+  namespace?: string;
+  /** A conversation is forgotten this long after its last change. */
+  ttlMs: number;
+  /** Most turns kept (user and assistant each count). */
+  maxTurns: number;
+  /** Longest a Redis call may take before it counts as an outage. @defaultValue 1000 */
+  operationTimeoutMs?: number;
+  /** How often pending changes are retried during an outage. @defaultValue 1000 */
+  retryEveryMs?: number;
+  logger?: Logger;
+  metrics?: Metrics | undefined;
+}
+
+type Change = { kind: "append"; conversation: string; exchange: Exchange } | { kind: "vote"; record: FeedbackRecord } | { kind: "delete"; conversation: string };
+
+// Conversations whose last state is kept in-process for outages.
+const RECENT_LIMIT = 1000;
+// Changes held while Redis is away; beyond this the oldest are dropped (logged) to bound memory.
+const PENDING_LIMIT = 10_000;
+// How long a write id is remembered (a replay comes within this).
+const WRITE_ID_TTL_MS = 24 * 3600 * 1000;
+// Votes kept in the feedback stream (approximate trim).
+const FEEDBACK_STREAM_MAX = 1_000_000;
+
+const APPEND_SCRIPT = `
+if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[7]) then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+if ARGV[4] ~= '' then redis.call('HSETNX', KEYS[2], 'owner', ARGV[4]) end
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[2], 'lastAnswer', ARGV[5]) end
+redis.call('HSET', KEYS[2], 'updatedAt', ARGV[6])
+for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+return 1`;
+
+const VOTE_SCRIPT = `
+if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[2]) then return 0 end
+for i = 9, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[1], 'updatedAt', ARGV[3])
+for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'conversation', ARGV[4], 'user', ARGV[5], 'value', ARGV[6], 'sids', ARGV[7], 'at', ARGV[3])
+return 1`;
+
+export class RedisMemoryStore implements MemoryStore {
+  private readonly client: ReturnType<typeof createClient>;
+  private readonly prefix: string;
+  private readonly ttlMs: number;
+  private readonly maxTurns: number;
+  private readonly timeoutMs: number;
+  private readonly retryEveryMs: number;
+  private readonly logger: Logger;
+  private readonly metrics: Metrics | undefined;
+  private readonly namespace: string;
+  /** Changes not yet in Redis, oldest first. */
+  private readonly pending: Change[] = [];
+  /** This process's last copy of recently used conversations (with its pending changes), for outages. */
+  private readonly recent = new Map<string, ConversationState>();
+  /** Claims made while Redis was unreachable. */
+  private readonly localClaims = new Map<string, number>();
+  private flushing: Promise<void> | undefined;
+  private readonly firstConnect: Promise<void>;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private outage = false;
+  private closed = false;
+
+  constructor({ url, namespace = "sidbot", ttlMs, maxTurns, operationTimeoutMs = 1000, retryEveryMs = 1000, logger = silentLogger, metrics }: RedisMemoryStoreOptions) {
+    this.namespace = namespace;
+    this.prefix = `${namespace}:`;
+    this.ttlMs = ttlMs;
+    this.maxTurns = maxTurns;
+    this.timeoutMs = operationTimeoutMs;
+    this.retryEveryMs = retryEveryMs;
+    this.logger = logger;
+    this.metrics = metrics;
+    this.client = createClient({
+      url,
+      // Fail fast while disconnected instead of queueing; keep reconnecting in the background.
+      disableOfflineQueue: true,
+      socket: { connectTimeout: operationTimeoutMs, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
+    });
+    this.client.on("error", (error: unknown) => this.failed(error));
+    this.client.on("ready", () => void this.flush());
+    // The first calls wait for the first connection attempt; after that, calls fail fast.
+    this.firstConnect = new Promise((resolve) => {
+      this.client.once("ready", resolve);
+      this.client.once("error", resolve);
+    });
+    this.client.connect().catch((error: unknown) => this.failed(error));
+  }
+
+  get degraded(): boolean {
+    return this.outage;
+  }
+
+  async get(conversation: string): Promise<ConversationState | undefined> {
+    await this.flush();
+    // Still unsaved changes for it: Redis is away, so this process's view is the best there is.
+    if (this.pending.some((c) => conversationOf(c) === conversation)) return this.recent.get(conversation);
+    try {
+      const state = await this.call(() => this.read(conversation));
+      this.recovered();
+      if (state) this.remember(conversation, state);
+      else this.recent.delete(conversation);
+      return state;
+    } catch (error) {
+      this.failed(error);
+      return this.recent.get(conversation);
+    }
+  }
+
+  async append(conversation: string, exchange: Exchange): Promise<void> {
+    this.remember(conversation, applyExchange(this.recent.get(conversation) ?? emptyState(), exchange, this.maxTurns));
+    await this.enqueue({ kind: "append", conversation, exchange });
+  }
+
+  async vote(record: FeedbackRecord): Promise<void> {
+    this.remember(record.conversation, applyVote(this.recent.get(record.conversation) ?? emptyState(), record));
+    await this.enqueue({ kind: "vote", record });
+  }
+
+  async delete(conversation: string): Promise<void> {
+    this.recent.delete(conversation);
+    await this.enqueue({ kind: "delete", conversation });
+  }
+
+  async claim(id: string, ttlMs: number): Promise<boolean> {
+    try {
+      const set = await this.call(() => this.client.set(`${this.prefix}seen:${id}`, "1", { condition: "NX", expiration: { type: "PX", value: ttlMs } }));
+      this.recovered();
+      return set !== null;
+    } catch (error) {
+      // Without Redis, other processes cannot be asked: at least this one answers an event once.
+      this.failed(error);
+      const now = Date.now();
+      for (const [key, expiresAt] of this.localClaims) if (expiresAt <= now) this.localClaims.delete(key);
+      if (this.localClaims.has(id)) return false;
+      this.localClaims.set(id, now + ttlMs);
+      return true;
+    }
+  }
+
+  async feedbackSince(sinceMs: number): Promise<FeedbackRecord[]> {
+    const out: FeedbackRecord[] = [];
+    let start = `${Math.max(0, Math.floor(sinceMs))}-0`;
+    for (;;) {
+      const entries = await this.call(() => this.client.xRange(`${this.prefix}feedback`, start, "+", { COUNT: 1000 }));
+      for (const { message } of entries) {
+        const m = message as Record<string, string>;
+        const at = Number(m.at);
+        if (at >= sinceMs) out.push({ conversation: m.conversation ?? "", userId: m.user ?? "", sids: JSON.parse(m.sids ?? "[]") as string[], value: m.value === "down" ? "down" : "up", at });
+      }
+      if (entries.length < 1000) return out;
+      start = `(${entries.at(-1)!.id}`;
+    }
+  }
+
+  /** Tries to write what is pending (up to `waitMs`), then disconnects. */
+  async close(waitMs = 3000): Promise<void> {
+    if (this.closed) return;
+    this.closed = true; // no more retries; the flush below is the last try
+    clearInterval(this.retryTimer);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.flush(), new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
+    if (this.pending.length > 0) this.logger.warn({ unsaved: this.pending.length }, "conversation memory not saved: Redis unreachable at shutdown");
+    if (this.client.isOpen) this.client.destroy();
+  }
+
+  private keys(conversation: string) {
+    const base = `${this.prefix}conv:${conversation}`;
+    return { turns: `${base}:turns`, meta: `${base}:meta`, votes: `${base}:votes` };
+  }
+
+  private async read(conversation: string): Promise<ConversationState | undefined> {
+    const k = this.keys(conversation);
+    const [exchanges, meta, votes] = (await this.client.multi().lRange(k.turns, 0, -1).hGetAll(k.meta).hGetAll(k.votes).exec()) as unknown as [string[], Record<string, string>, Record<string, string>];
+    if (exchanges.length === 0 && Object.keys(meta).length === 0 && Object.keys(votes).length === 0) return this.migrateLegacy(conversation);
+    const state: ConversationState = {
+      turns: exchanges.flatMap((raw) => {
+        const e = JSON.parse(raw) as Pick<Exchange, "user" | "assistant">;
+        return [e.user, e.assistant];
+      }),
+      feedback: Object.entries(votes)
+        .map(([field, raw]) => {
+          const [userId = "", sid = ""] = field.split("\n");
+          const v = JSON.parse(raw) as { value: Vote; at: number };
+          return { userId, sid, value: v.value, at: v.at };
+        })
+        .sort((a, b) => a.at - b.at),
+      updatedAt: Number(meta.updatedAt ?? 0),
+    };
+    if (meta.owner) state.owner = meta.owner;
+    if (meta.lastAnswer) state.lastAnswer = JSON.parse(meta.lastAnswer) as ConversationState["lastAnswer"];
+    return state;
+  }
+
+  /**
+   * Before 0.2, a conversation was one keyv value at `{ns}::{ns}:{conversation}` (keyv and
+   * @keyv/redis each added the prefix). Converts it on first read, then deletes it.
+   */
+  private async migrateLegacy(conversation: string): Promise<ConversationState | undefined> {
+    const legacyKey = `${this.namespace}::${this.namespace}:${conversation}`;
+    const raw = await this.client.get(legacyKey);
+    if (!raw) return undefined;
+    const old = (JSON.parse(raw) as { value?: ConversationState }).value;
+    if (!old) return undefined;
+    const k = this.keys(conversation);
+    const multi = this.client.multi();
+    for (let i = 0; i + 1 < old.turns.length; i += 2) multi.rPush(k.turns, JSON.stringify({ user: old.turns[i], assistant: old.turns[i + 1], at: old.updatedAt }));
+    multi.hSet(k.meta, { updatedAt: String(old.updatedAt), ...(old.owner ? { owner: old.owner } : {}), ...(old.lastAnswer ? { lastAnswer: JSON.stringify(old.lastAnswer) } : {}) });
+    for (const f of old.feedback ?? []) multi.hSet(k.votes, `${f.userId}\n${f.sid}`, JSON.stringify({ value: f.value, at: f.at }));
+    for (const key of [k.turns, k.meta, k.votes]) multi.pExpire(key, this.ttlMs);
+    multi.del(legacyKey);
+    await multi.exec();
+    return { turns: old.turns, feedback: old.feedback ?? [], updatedAt: old.updatedAt, ...(old.owner ? { owner: old.owner } : {}), ...(old.lastAnswer ? { lastAnswer: old.lastAnswer } : {}) };
+  }
+
+  private async write(change: Change): Promise<void> {
+    switch (change.kind) {
+      case "append": {
+        const { conversation, exchange: e } = change;
+        const k = this.keys(conversation);
+        const keep = Math.max(1, Math.floor(this.maxTurns / 2));
+        await this.client.eval(APPEND_SCRIPT, {
+          keys: [k.turns, k.meta, k.votes, `${this.prefix}op:${e.id}`],
+          arguments: [JSON.stringify({ user: e.user, assistant: e.assistant, at: e.at }), String(keep), String(this.ttlMs), e.owner ?? "", e.lastAnswer ? JSON.stringify(e.lastAnswer) : "", String(e.at), String(WRITE_ID_TTL_MS)],
+        });
+        return;
+      }
+      case "vote": {
+        const r = change.record;
+        const k = this.keys(r.conversation);
+        const votes = r.sids.flatMap((sid) => [`${r.userId}\n${sid}`, JSON.stringify({ value: r.value, at: r.at })]);
+        await this.client.eval(VOTE_SCRIPT, {
+          keys: [k.meta, k.votes, k.turns, `${this.prefix}op:vote:${r.conversation}:${r.userId}:${r.at}:${r.sids.join(",")}`, `${this.prefix}feedback`],
+          arguments: [String(this.ttlMs), String(WRITE_ID_TTL_MS), String(r.at), r.conversation, r.userId, r.value, JSON.stringify(r.sids), String(FEEDBACK_STREAM_MAX), ...votes],
+        });
+        return;
+      }
+      case "delete": {
+        const k = this.keys(change.conversation);
+        await this.client.del([k.turns, k.meta, k.votes]);
+        return;
+      }
+      default:
+        return change satisfies never;
+    }
+  }
+
+  private async enqueue(change: Change): Promise<void> {
+    this.pending.push(change);
+    if (this.pending.length > PENDING_LIMIT) {
+      const dropped = this.pending.shift()!;
+      this.logger.warn({ conversation: conversationOf(dropped), limit: PENDING_LIMIT }, "Redis still unreachable: dropped the oldest unsaved conversation change");
+    }
+    await this.flush();
+  }
+
+  /** Writes pending changes in order; stops at the first failure (the rest waits for a retry). */
+  private flush(): Promise<void> {
+    this.flushing ??= this.drain().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const change = this.pending[0]!;
+      try {
+        await this.call(() => this.write(change));
+      } catch (error) {
+        if (!isConnectionProblem(error)) {
+          // Redis answered with an error: retrying cannot help, and it must not block the rest.
+          this.logger.error({ err: describe(error), conversation: conversationOf(change) }, "conversation change rejected by Redis; dropped");
+          this.pending.shift();
+          continue;
+        }
+        this.failed(error);
+        this.scheduleRetry();
+        return;
+      }
+      this.pending.shift();
+      this.recovered();
+    }
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = setInterval(() => {
+      if (this.pending.length === 0) {
+        clearInterval(this.retryTimer);
+        this.retryTimer = undefined;
+        return;
+      }
+      void this.flush();
+    }, this.retryEveryMs);
+    this.retryTimer.unref();
+  }
+
+  private remember(conversation: string, state: ConversationState): void {
+    this.recent.delete(conversation); // re-insert: Map order is the LRU order
+    this.recent.set(conversation, state);
+    if (this.recent.size > RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value!);
+  }
+
+  private async call<T>(operation: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        (async () => {
+          if (!this.client.isReady) await this.firstConnect;
+          if (!this.client.isReady) throw new RedisUnreachable("Redis is not connected");
+          return operation();
+        })(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new RedisUnreachable(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private failed(error: unknown): void {
+    this.metrics?.redisErrors.inc();
+    if (this.outage || this.closed) return;
+    this.outage = true;
+    this.logger.warn({ err: describe(error) }, "Redis unreachable: answering without stored memory until it is back");
+  }
+
+  private recovered(): void {
+    if (!this.outage) return;
+    this.outage = false;
+    this.logger.info({ pending: this.pending.length }, "Redis reachable again: conversation memory restored");
+  }
+}
+
+class RedisUnreachable extends Error {
+  override name = "RedisUnreachable";
+}
+
+/** A Redis error reply (bad command, script error) is final; anything else may pass. */
+function isConnectionProblem(error: unknown): boolean {
+  if (error instanceof RedisUnreachable) return true;
+  const name = error instanceof Error ? error.constructor.name : "";
+  return !/ErrorReply$|^SimpleError$|^BlobError$/.test(name);
+}
+
+function conversationOf(change: Change): string {
+  return change.kind === "vote" ? change.record.conversation : change.conversation;
+}

@@ -1,0 +1,20 @@
+/** The memory deltas applied to an in-process state (no Redis, or the local view during an outage). */
+import type { ConversationState, Exchange, FeedbackRecord } from "./MemoryStore.js";
+
+/** Most votes kept per conversation. */
+export const MAX_VOTES = 200;
+
+export function applyExchange(state: ConversationState, exchange: Exchange, maxTurns: number): ConversationState {
+  const turns = [...state.turns, exchange.user, exchange.assistant];
+  // Whole pairs only: a history never starts with an orphaned assistant turn.
+  const keep = Math.max(2, maxTurns - (maxTurns % 2));
+  const next: ConversationState = { ...state, turns: turns.slice(-keep), updatedAt: exchange.at };
+  if (exchange.lastAnswer) next.lastAnswer = exchange.lastAnswer;
+  if (exchange.owner !== undefined && state.owner === undefined) next.owner = exchange.owner;
+  return next;
+}
+
+export function applyVote(state: ConversationState, { userId, sids, value, at }: FeedbackRecord): ConversationState {
+  const kept = state.feedback.filter((f) => !(f.userId === userId && sids.includes(f.sid)));
+  return { ...state, feedback: [...kept, ...sids.map((sid) => ({ userId, sid, value, at }))].slice(-MAX_VOTES), updatedAt: at };
+}
