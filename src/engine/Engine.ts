@@ -116,10 +116,10 @@ export class Engine {
   async run(task: Task, { signal, onText, seed, onPrompt }: RunOptions = {}): Promise<EngineResult> {
     const started = performance.now();
     const { turn: user, plan } = buildUserTurn(task);
-    onPrompt?.(promptText(renderChatML([...(task.history ?? []), user], { systemPrompt: this.options.settings.systemPrompt })));
     const notices: string[] = [];
     const model = this.model?.available ? this.model : undefined;
     const history = model ? await this.fitHistory(task.history ?? [], user) : task.history;
+    onPrompt?.(promptText(renderChatML([...(history ?? task.history ?? []), user], { systemPrompt: this.options.settings.systemPrompt })));
     if (model && history === undefined) notices.push("Your message is too long for the model, so these picks come straight from the catalog.");
     if (model && history !== undefined) {
       const budget = AbortSignal.timeout(this.options.settings.timeoutMs);
@@ -178,6 +178,7 @@ export class Engine {
     let items: RecommendedItem[];
     let text: string;
     let tokens: number;
+    let promptTokens: number | undefined;
     if (task.ranked && plan.sids > 0) {
       const ranked = await model.rank({ segments, k: task.k ?? plan.sids, exclude, ...(signal ? { signal } : {}) });
       items = ranked.map((r) => ({ ...toRecommended(r.item), score: r.probability }));
@@ -192,9 +193,10 @@ export class Engine {
       text = interpreted.text;
       parts = result.parts;
       tokens = result.tokens;
+      promptTokens = result.promptTokens;
     }
     const backendMs = performance.now() - backendStart;
-    const timings = { totalMs: performance.now() - started, backendMs, tokens, ...(this.modelLoadReported ? {} : { modelLoadMs: model.loadMs }) };
+    const timings = { totalMs: performance.now() - started, backendMs, tokens, ...(promptTokens !== undefined ? { promptTokens } : {}), ...(this.modelLoadReported ? {} : { modelLoadMs: model.loadMs }) };
     this.modelLoadReported = true;
     return { items, text, backend: "llama", notices: [], timings, turns: { user, assistant: { role: "assistant", parts } } };
   }

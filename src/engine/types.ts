@@ -70,6 +70,8 @@ export interface EngineTimings {
   backendMs: number;
   /** Tokens the model produced (0 for the catalog backend). */
   tokens: number;
+  /** Tokens of the prompt the model read (history, new turn, template); absent for the catalog. */
+  promptTokens?: number;
   /** Time to load the model, once per process; present on the first model answer. */
   modelLoadMs?: number;
 }

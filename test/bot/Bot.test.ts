@@ -250,3 +250,66 @@ describe.runIf(redis)("Bot memory shared by several processes", () => {
     await dropNamespace(namespace);
   });
 });
+
+describe("Bot honours what people tell it", () => {
+  it("never recommends an item down-voted in the conversation again (catalog and model)", async () => {
+    const dir = tempDir();
+    for (const env of [{}, { MODEL_PATH: await fixtureModel(dir) }]) {
+      const { bot: b } = await bot({ env });
+      const c = thread(`downvote-${Object.keys(env).length}`);
+      const first = await b.handle(say(c, "similar to Halo 3", "voter"));
+      const disliked = first.items[0]!;
+      await b.feedback(c, "voter", [disliked.id], "down");
+      for (let i = 0; i < 5; i++) {
+        const again = await b.handle(say(c, "similar to Halo 3", `asker${i}`));
+        expect(again.kind).toBe("answer");
+        expect(again.items.map((it) => it.sid)).not.toContain(disliked.sid);
+      }
+      // Another conversation is not affected.
+      const elsewhere = await b.handle(say(thread(`other-${Object.keys(env).length}`), "similar to Halo 3"));
+      if (Object.keys(env).length === 0) expect(elsewhere.items.map((it) => it.sid)).toContain(disliked.sid);
+    }
+  });
+
+  it("the terminal chat is not rate-limited (one person, no channel to share)", async () => {
+    const { bot: b } = await bot({ configure: (c) => (c.limits.userRequests = 2) });
+    const console = { platform: "console" as const, scope: "dm" as const, id: "local" };
+    const kinds: string[] = [];
+    for (let i = 0; i < 5; i++) kinds.push((await b.handle({ conversation: console, userId: "console", input: { text: "similar to Halo 3" } })).kind);
+    expect(kinds).toEqual(["answer", "answer", "answer", "answer", "answer"]);
+  });
+
+  it("answers busy instead of running a request that could not start by its deadline", async () => {
+    const { bot: b, engine } = await bot();
+    const original = engine.run.bind(engine);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    engine.run = async (...args) => {
+      await gate;
+      return original(...args);
+    };
+    const slow = b.handle(say(dm("slow"), "similar to Halo 3", "a"));
+    const late = b.handle(say(dm("late"), "similar to Halo 3", "b"), { startBy: Date.now() + 50 });
+    await new Promise((r) => setTimeout(r, 150));
+    release();
+    expect((await slow).kind).toBe("answer");
+    expect((await late).kind).toBe("busy");
+  });
+});
+
+describe("Bot on a model with a small context", async () => {
+  const dir = tempDir();
+  const { bot: b } = await bot({ env: { MODEL_PATH: await fixtureModel(dir) }, configure: (c) => ((c.model.contextSize = 2048), (c.model.maxTokens = 64)) });
+
+  it("budgets history with the real size of the new message, so a long message still gets a model answer", async () => {
+    const c = thread("long");
+    // ~0.8 tokens a character with the fixture's tokenizer: each earlier turn ~400 tokens, the new one ~1,000.
+    for (let i = 0; i < 6; i++) expect((await b.handle(say(c, `I like racing games ${"with fast cars and loud engines ".repeat(16)}`))).backend).toBe("llama");
+    const long = await b.handle(say(c, `I like action games ${"with friends on the couch all night ".repeat(38)}`));
+    expect(long.backend).toBe("llama");
+    expect(long.notices.join(" ")).not.toMatch(/model had a problem/);
+    // The whole prompt the model read, plus room for the answer, fits in the context.
+    expect(long.timings?.promptTokens).toBeGreaterThan(1000);
+    expect(long.timings!.promptTokens! + 64).toBeLessThanOrEqual(2048);
+  });
+});
