@@ -254,7 +254,7 @@ describe.runIf(redis)("Bot memory shared by several processes", () => {
 describe("Bot honours what people tell it", () => {
   it("never recommends an item down-voted in the conversation again (catalog and model)", async () => {
     const dir = tempDir();
-    for (const env of [{}, { MODEL_PATH: await fixtureModel(dir) }]) {
+    for (const env of [{}, { MODEL_PATH: await fixtureModel(dir) }] as Record<string, string>[]) {
       const { bot: b } = await bot({ env });
       const c = thread(`downvote-${Object.keys(env).length}`);
       const first = await b.handle(say(c, "similar to Halo 3", "voter"));
