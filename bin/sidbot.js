@@ -9,4 +9,8 @@ if (!existsSync(fileURLToPath(cli))) {
   process.exit(1);
 }
 const { main } = await import(cli.href);
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// Everything is closed by now; a library timer or socket left behind must not keep the process
+// alive (a supervisor waits for the exit to restart it). Unref'd: a clean exit is not delayed.
+setTimeout(() => process.exit(code), 1000).unref();

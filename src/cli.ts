@@ -37,10 +37,11 @@ const defaultIo: CliIo = {
 };
 
 export async function main(argv: string[], io: CliIo = defaultIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const program = buildProgram(io, env);
+  const outcome = { exitCode: 0 };
+  const program = buildProgram(io, env, outcome);
   try {
     await program.parseAsync(argv, { from: "user" });
-    return 0;
+    return outcome.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     io.err(`sidbot: ${error instanceof SidbotError ? error.message : describeError(error)}\n`);
@@ -48,7 +49,7 @@ export async function main(argv: string[], io: CliIo = defaultIo, env: NodeJS.Pr
   }
 }
 
-function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
+function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: number }): Command {
   const program = new Command("sidbot")
     .description("Semantic-ID game recommender for Discord, Slack and the terminal.")
     .option("--catalog <path>", "SID → title mapping (.jsonl, .csv, .parquet); default: env CATALOG_PATH, else the built-in demo catalog")
@@ -99,7 +100,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv): Command {
         "Type /help for ideas, /quit to leave.";
       adapters.push(new ConsoleAdapter({ bot: runtime.bot, banner }));
     }
-    await runUntilStopped(adapters, runtime, log);
+    outcome.exitCode = await runUntilStopped(adapters, runtime, log);
   });
 
   program

@@ -1,5 +1,5 @@
 /**
- * Logging: a four-method Logger passed through options; pino underneath (JSON lines in
+ * Logging: a small Logger passed through options; pino underneath (JSON lines in
  * production, pretty text on a terminal), always to stderr so console chat stays clean.
  */
 import { pino } from "pino";
@@ -10,6 +10,8 @@ export interface Logger {
   info(fields: object, message?: string): void;
   warn(fields: object, message?: string): void;
   error(fields: object, message?: string): void;
+  /** The process cannot go on (it shuts down after this line). */
+  fatal(fields: object, message?: string): void;
   child(fields: object): Logger;
 }
 
@@ -29,7 +31,7 @@ const REDACT = ["token", "*.token", "authorization", "*.authorization", "secret"
 export function createLogger({ level = "info", pretty = process.stderr.isTTY === true }: CreateLoggerOptions = {}): Logger {
   const options = { level, base: { app: "sidbot" }, redact: { paths: REDACT, censor: "[redacted]" } };
   if (pretty) return pino(options, pinoPretty({ destination: 2, sync: true, colorize: true, ignore: "pid,hostname,app" }));
-  return pino(options, pino.destination({ dest: 2, sync: false }));
+  return pino(options, pino.destination({ dest: 2, sync: true }));
 }
 
 /** A logger that drops everything (tests, scripts). */

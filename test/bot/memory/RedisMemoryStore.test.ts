@@ -30,6 +30,7 @@ function recordingLogger() {
     info: (_f, message) => lines.push({ level: "info", message }),
     warn: (_f, message) => lines.push({ level: "warn", message }),
     error: (_f, message) => lines.push({ level: "error", message }),
+    fatal: (_f, message) => lines.push({ level: "fatal", message }),
     child: () => logger,
   };
   return { logger, lines };

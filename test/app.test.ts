@@ -1,0 +1,89 @@
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { FakeDiscord } from "./support/fakes/FakeDiscord.js";
+import { FakeSlack } from "./support/fakes/FakeSlack.js";
+import { dropNamespace, requireRedis, SHARED_REDIS_URL, uniqueNamespace } from "./support/redis.js";
+import { startSidbot } from "./support/sidbotProcess.js";
+
+const preload = (name: string) => fileURLToPath(new URL(`./support/preload/${name}`, import.meta.url));
+const redis = await requireRedis();
+const fakes: { stop(): Promise<void> }[] = [];
+afterAll(async () => {
+  for (const f of fakes) await f.stop();
+});
+async function discord() {
+  const fake = new FakeDiscord();
+  await fake.start();
+  fakes.push(fake);
+  return fake;
+}
+async function similar(fake: FakeDiscord, game: string) {
+  const interaction = fake.commandInteraction("similar", [{ name: "game", type: 3, value: game }]);
+  fake.dispatch("INTERACTION_CREATE", interaction);
+  return fake.waitFor((r) => r.method === "PATCH" && r.path.includes(interaction.token) && r.body.embeds?.length > 0);
+}
+
+describe("sidbot process: failures that are not one request's", () => {
+  it("logs an unhandled rejection as JSON with its stack and keeps serving", async () => {
+    const fake = await discord();
+    const bot = startSidbot({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl }, { preload: preload("rejectOnce.mjs") });
+    await bot.waitForLog((l) => l.msg === "connected to Discord");
+    bot.child.kill("SIGUSR2");
+    const logged = await bot.waitForLog((l) => /unhandled promise rejection/.test(String(l.msg)));
+    expect(logged.level).toBe(50);
+    expect(String(logged.stack)).toMatch(/test: a rejection nobody handled\n\s+at /);
+    const edit = await similar(fake, "Halo 3");
+    expect(edit.body.embeds[0].description).toContain("Halo Reach");
+    const since = Date.now();
+    bot.child.kill("SIGTERM");
+    expect(await bot.exited(since)).toMatchObject({ code: 0 });
+  });
+
+  it.runIf(redis)("on an uncaught exception: a fatal log line, the orderly shutdown (memory written), exit code 1", async () => {
+    const fake = await discord();
+    const namespace = uniqueNamespace("fatal");
+    const bot = startSidbot({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, REDIS_URL: SHARED_REDIS_URL, MEMORY_NAMESPACE: namespace }, { preload: preload("throwOnce.mjs") });
+    await bot.waitForLog((l) => l.msg === "connected to Discord");
+    await similar(fake, "Halo 3");
+    bot.child.kill("SIGUSR2");
+    const exit = await bot.exited();
+    expect(exit.code).toBe(1);
+    const fatal = bot.logs().find((l) => l.level === 60);
+    expect(fatal?.msg).toMatch(/uncaught exception/);
+    expect(String(fatal?.stack)).toMatch(/test: an exception nobody caught/);
+    expect(bot.logs().some((l) => l.msg === "stopped")).toBe(true);
+    const { RedisMemoryStore } = await import("../src/bot/memory/RedisMemoryStore.js");
+    const memory = new RedisMemoryStore({ url: SHARED_REDIS_URL, namespace, ttlMs: 60_000, maxTurns: 40 });
+    expect((await memory.get(`discord:channel:${fake.channelId}`))?.turns).toHaveLength(2);
+    await memory.close();
+    await dropNamespace(namespace);
+  });
+
+  it("exits 1 with one line naming DISCORD_TOKEN when Discord refuses the token, stopping Slack too", async () => {
+    const fake = await discord();
+    const slack = new FakeSlack();
+    await slack.start();
+    fakes.push(slack);
+    const since = Date.now();
+    const bot = startSidbot({ DISCORD_TOKEN: "wrong-token", DISCORD_API_URL: fake.apiUrl, SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl });
+    const exit = await bot.exited(since);
+    expect(exit.code).toBe(1);
+    // Slack's connection does not keep the process alive (it took 31 s before).
+    expect(exit.afterMs).toBeLessThan(10_000);
+    const lines = bot.stderr().split("\n").filter((l) => l.startsWith("sidbot:"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/DISCORD_TOKEN/);
+  });
+
+  it("the first SIGTERM ends the process promptly even while a platform is still connecting", async () => {
+    const fake = await discord();
+    // Slack's API answers nothing useful here: the adapter is still starting when the signal comes.
+    const bot = startSidbot({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, SLACK_BOT_TOKEN: "xoxb-x", SLACK_APP_TOKEN: "xapp-x", SLACK_API_URL: "http://127.0.0.1:9/api/" });
+    await bot.waitForLog((l) => l.msg === "connected to Discord");
+    const since = Date.now();
+    bot.child.kill("SIGTERM");
+    const exit = await bot.exited(since);
+    expect(exit.code).not.toBeNull();
+    expect(exit.afterMs).toBeLessThan(10_000 + 5_000);
+  });
+});
