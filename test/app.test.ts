@@ -87,3 +87,60 @@ describe("sidbot process: failures that are not one request's", () => {
     expect(exit.afterMs).toBeLessThan(10_000 + 5_000);
   });
 });
+
+describe.runIf(redis)("SIGTERM during a generation", () => {
+  async function scenario({ graceMs, releaseAfterMs }: { graceMs: number; releaseAfterMs: number | undefined }) {
+    const { EventEmitter } = await import("node:events");
+    const { DiscordAdapter } = await import("../src/adapters/discord/DiscordAdapter.js");
+    const { createRuntime, runUntilStopped } = await import("../src/app.js");
+    const { loadConfig } = await import("../src/config.js");
+    const { silentLogger } = await import("../src/util/logger.js");
+    const { RedisMemoryStore } = await import("../src/bot/memory/RedisMemoryStore.js");
+    const fake = await discord();
+    const namespace = uniqueNamespace("sigterm");
+    const config = loadConfig({ env: { MEMORY_NAMESPACE: namespace } });
+    config.limits.shutdownGraceMs = graceMs;
+    const runtime = await createRuntime(config, { redisUrl: SHARED_REDIS_URL }, silentLogger);
+    // A generation that takes as long as the test says, and stops when cancelled.
+    const run = runtime.engine.run.bind(runtime.engine);
+    let started!: () => void;
+    const generating = new Promise<void>((r) => (started = r));
+    runtime.engine.run = async (task, options = {}) => {
+      started();
+      await new Promise<void>((resolve, reject) => {
+        if (releaseAfterMs !== undefined) setTimeout(resolve, releaseAfterMs);
+        options.signal?.addEventListener("abort", () => reject(options.signal!.reason), { once: true });
+      });
+      return run(task, options);
+    };
+    const adapter = new DiscordAdapter({ bot: runtime.bot, token: fake.token, apiUrl: fake.apiUrl, settings: config.discord });
+    const proc = Object.assign(new EventEmitter(), { exit: () => undefined }) as unknown as NodeJS.Process;
+    const running = runUntilStopped([adapter], runtime, silentLogger, { proc });
+    await fake.ready();
+    const interaction = fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }]);
+    fake.dispatch("INTERACTION_CREATE", interaction);
+    await generating;
+    proc.emit("SIGTERM", "SIGTERM");
+    const code = await running;
+    const edits = fake.requests.filter((r) => r.method === "PATCH" && r.path.includes(interaction.token));
+    const memory = new RedisMemoryStore({ url: SHARED_REDIS_URL, namespace, ttlMs: 60_000, maxTurns: 40 });
+    const state = await memory.get(`discord:channel:${fake.channelId}`);
+    await memory.close();
+    await dropNamespace(namespace);
+    return { code, last: edits.at(-1)?.body, state };
+  }
+
+  it("a generation that finishes within the grace: the answer is delivered and the whole exchange stored", async () => {
+    const { code, last, state } = await scenario({ graceMs: 3000, releaseAfterMs: 300 });
+    expect(code).toBe(0);
+    expect(last?.embeds?.[0]?.description).toContain("Halo Reach");
+    expect(state?.turns).toHaveLength(2);
+  });
+
+  it("a generation that overruns the grace: the person gets the restarting reply and nothing half-stored", async () => {
+    const { code, last, state } = await scenario({ graceMs: 300, releaseAfterMs: undefined });
+    expect(code).toBe(0);
+    expect(last?.content).toMatch(/restarting/);
+    expect(state).toBeUndefined();
+  });
+});
