@@ -1,8 +1,11 @@
 /**
  * Discord: slash commands (/recommend, /similar with title autocomplete, /bundle, /reset),
  * mentions that open a thread where the conversation continues without mentions, DMs, buttons.
- * Every interaction is deferred at once and then edited with the answer (or a friendly error),
- * so none is ever left "thinking…".
+ * Every interaction is acknowledged at once and then answered (or given a friendly error), so
+ * none is left "thinking…". Every handler contains its own failures: nothing escapes a listener,
+ * and malformed gateway events are normalised or dropped (gatewayGuard.ts), never fatal.
+ * Deliveries are de-duplicated by interaction / message id through the bot (shared across
+ * processes); the conversation comes from the payload (discordScope.ts), never from the cache.
  */
 import {
   ChannelType,
@@ -10,25 +13,30 @@ import {
   DiscordjsErrorCodes,
   Events,
   GatewayIntentBits,
+  MessageFlags,
   Partials,
   PermissionFlagsBits,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
-  type Message,
-  type SendableChannels,
+  type Interaction,
 } from "discord.js";
 import type { Bot } from "../../bot/Bot.js";
-import type { BotInput, BotReply, ConversationKey } from "../../bot/types.js";
+import type { BotInput } from "../../bot/types.js";
 import type { Config } from "../../config.js";
 import { PlatformStartError } from "../../errors.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
 import type { Adapter } from "../Adapter.js";
-import { ThrottledEditor } from "../ThrottledEditor.js";
 import { truncateText } from "../splitText.js";
 import { userMessageFor } from "../userMessages.js";
-import { LIMITS, parseButton, renderDiscordReply, type DiscordMessage } from "./renderDiscordReply.js";
+import { askBot } from "./askBot.js";
+import { DiscordMessages } from "./DiscordMessages.js";
+import { isAllowed, placeOf, type Place } from "./discordScope.js";
+import { DISCORD_TEXTS } from "./discordTexts.js";
+import { guardPacketHandling, normaliseDispatch } from "./gatewayGuard.js";
+import { DISCORD_TOKEN_TIMING, InteractionReply, type AnswerableInteraction, type TokenTiming } from "./InteractionReply.js";
+import { NO_MENTIONS, parseButton, renderDiscordReply, type ButtonAction } from "./renderDiscordReply.js";
 
 export interface DiscordAdapterOptions {
   bot: Bot;
@@ -37,25 +45,15 @@ export interface DiscordAdapterOptions {
   apiUrl?: string | undefined;
   settings: Config["discord"];
   logger?: Logger;
+  /** How long an interaction token can be used (Discord: 15 minutes); shorter in tests. */
+  interactionTokenLifetimeMs?: number;
+  /** Stop using a token this long before it expires. @defaultValue 60 s */
+  interactionTokenMarginMs?: number;
+  /** The longest a request runs once started — pass `model.timeoutMs`. @defaultValue 60 s */
+  generationBudgetMs?: number;
 }
 
-interface AskOptions {
-  channelId: string;
-  channel: unknown;
-  userId: string;
-  input: BotInput;
-  isAdmin: boolean;
-  requestId: string;
-  log: Logger;
-  /** Shows partial text (throttled). */
-  stream?: (text: string) => Promise<void>;
-  /** Shows the queue position while waiting. */
-  queued?: (position: number) => Promise<void>;
-}
-
-const TYPING_EVERY_MS = 8000;
 const AUTOCOMPLETE_CHOICES = 25;
-const THREAD_NAME_CHARS = 90;
 
 export class DiscordAdapter implements Adapter {
   readonly name = "discord";
@@ -63,11 +61,18 @@ export class DiscordAdapter implements Adapter {
   private readonly bot: Bot;
   private readonly settings: Config["discord"];
   private readonly logger: Logger;
+  private readonly timing: TokenTiming;
+  private readonly messages: DiscordMessages;
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.bot = options.bot;
     this.settings = options.settings;
     this.logger = (options.logger ?? silentLogger).child({ platform: "discord" });
+    this.timing = {
+      lifetimeMs: options.interactionTokenLifetimeMs ?? DISCORD_TOKEN_TIMING.lifetimeMs,
+      marginMs: options.interactionTokenMarginMs ?? DISCORD_TOKEN_TIMING.marginMs,
+      generationBudgetMs: options.generationBudgetMs ?? DISCORD_TOKEN_TIMING.generationBudgetMs,
+    };
     const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
     if (this.settings.messageContentIntent) intents.push(GatewayIntentBits.MessageContent);
     this.client = new Client({
@@ -76,13 +81,26 @@ export class DiscordAdapter implements Adapter {
       allowedMentions: { parse: [], repliedUser: false },
       ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
     });
-    this.client.on(Events.InteractionCreate, (interaction) => {
-      if (interaction.isAutocomplete()) void this.autocomplete(interaction);
-      else if (interaction.isChatInputCommand()) void this.command(interaction);
-      else if (interaction.isButton()) void this.button(interaction);
+    this.messages = new DiscordMessages({ client: this.client, bot: this.bot, settings: this.settings, firstDelivery: (id, log) => this.firstDelivery(id, log) });
+
+    // discord.js emits `raw` with the packet object it is about to handle: fix it before it throws.
+    this.client.on(Events.Raw, (packet: { t?: string | null; d?: unknown }) => {
+      try {
+        const fixed = normaliseDispatch(packet);
+        if (fixed.length > 0) this.logger.debug({ event: packet.t, fixed }, "normalised a malformed gateway event");
+      } catch (error) {
+        this.logger.warn({ event: packet.t, err: error }, "could not inspect a gateway event");
+      }
     });
-    this.client.on(Events.MessageCreate, (message) => void this.message(message));
-    this.client.on(Events.Error, (error) => this.logger.error({ err: error.message }, "discord client error"));
+    const guarded = guardPacketHandling(this.client, (error, event) => this.logger.error({ event, err: error }, "malformed gateway event dropped"));
+    if (!guarded) this.logger.warn({}, "this discord.js version cannot be guarded against malformed gateway events");
+
+    this.client.on(Events.InteractionCreate, (interaction) => {
+      const receivedAt = Date.now();
+      this.contain("interaction", interaction.id, () => this.interaction(interaction, receivedAt));
+    });
+    this.client.on(Events.MessageCreate, (message) => this.contain("message", message.id, () => this.messages.handle(message, this.logger.child({ requestId: message.id }))));
+    this.client.on(Events.Error, (error) => this.logger.error({ err: error }, "discord client error"));
     this.client.on(Events.ShardDisconnect, (event) => this.logger.warn({ code: event.code }, "gateway disconnected; reconnecting"));
   }
 
@@ -103,182 +121,121 @@ export class DiscordAdapter implements Adapter {
     await this.client.destroy();
   }
 
-  // ---- slash commands ----
+  // ---- containment and de-duplication ----
 
-  private async command(interaction: ChatInputCommandInteraction): Promise<void> {
-    const log = this.logger.child({ requestId: interaction.id, command: interaction.commandName });
+  /** Runs a handler so that nothing it throws or rejects escapes the listener. */
+  private contain(kind: string, requestId: string, work: () => Promise<void>): void {
+    void Promise.resolve()
+      .then(work)
+      .catch((error: unknown) => this.logger.error({ requestId, err: error }, `${kind} handler failed`));
+  }
+
+  /** True the first time an event id is seen (across processes); a failing check lets the event through. */
+  private async firstDelivery(id: string, log: Logger): Promise<boolean> {
     try {
-      if (!this.allowed(interaction.channelId, interaction.channel)) {
-        await interaction.reply({ content: "I'm not set up to answer in this channel.", flags: 64 });
+      const first = await this.bot.firstDelivery(id);
+      if (!first) log.info({ deliveryId: id }, "duplicate delivery ignored");
+      return first;
+    } catch (error) {
+      log.warn({ deliveryId: id, err: error }, "could not check for a duplicate delivery; handling it");
+      return true;
+    }
+  }
+
+  // ---- interactions ----
+
+  private async interaction(interaction: Interaction, receivedAt: number): Promise<void> {
+    const log = this.logger.child({ requestId: interaction.id });
+    if (!(await this.firstDelivery(`discord:interaction:${interaction.id}`, log))) return;
+    if (interaction.isAutocomplete()) await this.autocomplete(interaction, log);
+    else if (interaction.isChatInputCommand()) await this.command(interaction, log.child({ command: interaction.commandName }), receivedAt);
+    else if (interaction.isButton()) await this.button(interaction, receivedAt, log);
+  }
+
+  private async command(interaction: ChatInputCommandInteraction, log: Logger, receivedAt: number): Promise<void> {
+    const reply = new InteractionReply(interaction, this.timing, log, receivedAt);
+    try {
+      const place = await this.placeOf(interaction, log);
+      if (!isAllowed(place, this.settings.allowedChannels)) {
+        await interaction.reply({ content: DISCORD_TEXTS.notHere, flags: MessageFlags.Ephemeral });
         return;
       }
       // Acknowledge first: Discord gives three seconds.
       await interaction.deferReply();
       const input = commandInput(interaction);
       if (!input) {
-        await interaction.editReply({ content: "I don't know that command." });
+        await reply.deliver([{ content: DISCORD_TEXTS.unknownCommand, allowedMentions: NO_MENTIONS }]);
         return;
       }
-      const reply = await this.ask({
-        channelId: interaction.channelId,
-        channel: interaction.channel,
-        userId: interaction.user.id,
-        input,
-        isAdmin: this.isAdmin(interaction),
-        requestId: interaction.id,
-        log,
-        stream: (text) => interaction.editReply({ content: truncateText(text, LIMITS.content), allowedMentions: { parse: [] } }).then(() => {}),
-        queued: (position) => interaction.editReply({ content: `You're #${position} in line — I'll answer shortly.` }).then(() => {}),
-      });
-      await this.sendReply(reply, (m, i) => (i === 0 ? interaction.editReply(toEdit(m)).then(() => {}) : interaction.followUp(m).then(() => {})));
+      const isAdmin = this.settings.adminUserIds.includes(interaction.user.id) || interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true;
+      await this.answer(interaction, reply, place, input, isAdmin, log);
     } catch (error) {
-      log.error({ err: describe(error) }, "slash command failed");
-      await this.failInteraction(interaction, error);
+      log.error({ err: error }, "slash command failed");
+      await reply.fail(userMessageFor(error));
     }
   }
 
-  private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {
+  private async autocomplete(interaction: AutocompleteInteraction, log: Logger): Promise<void> {
     try {
       const focused = interaction.options.getFocused();
-      const choices = this.bot.suggestGames(String(focused).slice(0, 200), AUTOCOMPLETE_CHOICES).map((g) => ({ name: truncateText(g.title, 100), value: truncateText(g.title, 100) }));
+      const choices = this.bot.suggestGames(focused.slice(0, 200), AUTOCOMPLETE_CHOICES).map((g) => ({ name: truncateText(g.title, 100), value: truncateText(g.title, 100) }));
       await interaction.respond(choices);
     } catch (error) {
-      this.logger.warn({ err: describe(error) }, "autocomplete failed");
+      log.warn({ err: error }, "autocomplete failed");
       await interaction.respond([]).catch(() => {});
     }
   }
 
-  private async button(interaction: ButtonInteraction): Promise<void> {
+  private async button(interaction: ButtonInteraction, receivedAt: number, parentLog: Logger): Promise<void> {
     const action = parseButton(interaction.customId);
-    const log = this.logger.child({ requestId: interaction.id, button: action.kind });
+    const log = parentLog.child({ button: action.kind });
+    if (action.kind === "feedback") return this.feedback(interaction, action, log);
+    if (action.kind === "unknown") {
+      await interaction.reply({ content: DISCORD_TEXTS.oldButton, flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const reply = new InteractionReply(interaction, this.timing, log, receivedAt);
     try {
-      if (action.kind === "feedback") {
-        await this.bot.feedback(this.conversation(interaction.channelId, interaction.channel, interaction.user.id), interaction.user.id, action.itemIds, action.value);
-        await interaction.reply({ content: action.value === "up" ? "Thanks — glad that helped! 👍" : "Thanks — I'll remember that wasn't a hit. 👎", flags: 64 });
-        return;
-      }
-      if (action.kind === "unknown") {
-        await interaction.reply({ content: "That button is from an older version of me — try asking again.", flags: 64 });
+      const place = await this.placeOf(interaction, log);
+      if (!isAllowed(place, this.settings.allowedChannels)) {
+        await interaction.reply({ content: DISCORD_TEXTS.notHere, flags: MessageFlags.Ephemeral });
         return;
       }
       await interaction.deferReply();
-      const reply = await this.ask({ channelId: interaction.channelId, channel: interaction.channel, userId: interaction.user.id, input: { moreLike: action.itemId }, isAdmin: false, requestId: interaction.id, log });
-      await this.sendReply(reply, (m, i) => (i === 0 ? interaction.editReply(toEdit(m)).then(() => {}) : interaction.followUp(m).then(() => {})));
+      await this.answer(interaction, reply, place, { moreLike: action.itemId }, false, log);
     } catch (error) {
-      log.error({ err: describe(error) }, "button failed");
-      await this.failInteraction(interaction, error);
+      log.error({ err: error }, "button failed");
+      await reply.fail(userMessageFor(error));
     }
   }
 
-  // ---- messages: mentions, threads, DMs ----
-
-  private async message(message: Message): Promise<void> {
-    if (message.author.bot || message.system) return;
-    const me = this.client.user;
-    if (!me) return;
-    const mentioned = message.mentions.users.has(me.id);
-    const channel = message.channel;
-    let target: SendableChannels | undefined;
-    if (channel.type === ChannelType.DM) target = channel;
-    else if (channel.isThread()) {
-      // Our own threads continue without a mention; other threads need one.
-      if (channel.ownerId === me.id || mentioned) target = channel;
-    } else if (mentioned && channel.type === ChannelType.GuildText) {
-      if (!this.allowed(channel.id, channel)) return;
-      const text = stripMentions(message.content, me.id);
-      target = await message.startThread({ name: truncateText(text || "Game recommendations", THREAD_NAME_CHARS), autoArchiveDuration: 1440 });
-    }
-    if (!target || !this.allowed(target.id, target)) return;
-    const log = this.logger.child({ requestId: message.id });
-    const stopTyping = this.keepTyping(target);
-    let streamed: Message | undefined;
+  /** 👍/👎: acknowledge first (a slow or failing store must not leave the button spinning), then store. */
+  private async feedback(interaction: ButtonInteraction, action: Extract<ButtonAction, { kind: "feedback" }>, log: Logger): Promise<void> {
+    await interaction
+      .reply({ content: action.value === "up" ? DISCORD_TEXTS.thanksUp : DISCORD_TEXTS.thanksDown, flags: MessageFlags.Ephemeral })
+      .catch((error: unknown) => log.warn({ err: error }, "could not acknowledge the feedback"));
     try {
-      const text = stripMentions(message.content, me.id);
-      const isAdmin = this.settings.adminUserIds.includes(message.author.id) || message.member?.permissions.has(PermissionFlagsBits.ManageGuild) === true;
-      const reply = await this.ask({
-        channelId: target.id,
-        channel: target,
-        userId: message.author.id,
-        input: { text: text === "" ? "help" : text },
-        isAdmin,
-        requestId: message.id,
-        log,
-        stream: async (partial) => {
-          const content = truncateText(partial, LIMITS.content);
-          if (streamed) await streamed.edit({ content, allowedMentions: { parse: [] } });
-          else streamed = await target.send({ content, allowedMentions: { parse: [] } });
-        },
-      });
-      stopTyping();
-      await this.sendReply(reply, async (m, i) => {
-        if (i === 0 && streamed) await streamed.edit(toEdit(m));
-        else await target.send(m);
-      });
+      const place = await this.placeOf(interaction, log);
+      await this.bot.feedback(place.conversation, interaction.user.id, action.itemIds, action.value);
     } catch (error) {
-      log.error({ err: describe(error) }, "message failed");
-      await target.send({ content: userMessageFor(error), allowedMentions: { parse: [] } }).catch(() => {});
-    } finally {
-      stopTyping();
+      log.error({ err: error }, "feedback not stored");
     }
   }
 
-  // ---- shared ----
-
-  /** Runs one request through the bot, streaming text and queue position through the hooks. */
-  private async ask({ channelId, channel, userId, input, isAdmin, requestId, log, ...hooks }: AskOptions): Promise<BotReply> {
-    const editor = hooks.stream ? new ThrottledEditor(this.settings.streamEditIntervalMs, hooks.stream, (e) => log.warn({ err: describe(e) }, "stream edit failed")) : undefined;
-    try {
-      return await this.bot.handle(
-        { conversation: this.conversation(channelId, channel, userId), userId, input, isAdmin, requestId },
-        {
-          ...(editor ? { onText: (chunk: string) => editor.push(chunk) } : {}),
-          ...(hooks.queued ? { onQueued: (p: number) => void hooks.queued!(p).catch(() => {}) } : {}),
-        },
-      );
-    } finally {
-      await editor?.finish();
-    }
+  /** Runs the request and delivers the answer within the token's life (InteractionReply). */
+  private async answer(interaction: AnswerableInteraction, reply: InteractionReply, place: Place, input: BotInput, isAdmin: boolean, log: Logger): Promise<void> {
+    const answer = await askBot(
+      this.bot,
+      { conversation: place.conversation, userId: interaction.user.id, input, isAdmin, requestId: interaction.id },
+      { startBy: reply.startBy, stream: (text) => reply.progress(text), queued: (position) => reply.progress(DISCORD_TEXTS.queued(position)) },
+      this.settings.streamEditIntervalMs,
+      log,
+    );
+    await reply.deliver(renderDiscordReply(answer));
   }
 
-  private async sendReply(reply: BotReply, send: (message: DiscordMessage, index: number) => Promise<void>): Promise<void> {
-    const messages = renderDiscordReply(reply);
-    for (const [i, m] of messages.entries()) await send(m, i);
-  }
-
-  private conversation(channelId: string, channel: unknown, userId: string): ConversationKey {
-    const c = channel as { type?: ChannelType; isThread?: () => boolean } | null;
-    if (!c || c.type === ChannelType.DM) return { platform: "discord", scope: "dm", id: userId };
-    return { platform: "discord", scope: c.isThread?.() ? "thread" : "channel", id: channelId };
-  }
-
-  private allowed(channelId: string, channel: unknown): boolean {
-    const allow = this.settings.allowedChannels;
-    if (allow.length === 0) return true;
-    const c = channel as { type?: ChannelType; parentId?: string | null } | null;
-    if (c?.type === ChannelType.DM) return true;
-    return allow.includes(channelId) || (c?.parentId ? allow.includes(c.parentId) : false);
-  }
-
-  private isAdmin(interaction: ChatInputCommandInteraction): boolean {
-    return this.settings.adminUserIds.includes(interaction.user.id) || interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true;
-  }
-
-  private keepTyping(channel: SendableChannels): () => void {
-    const type = () => void channel.sendTyping().catch(() => {});
-    type();
-    const timer = setInterval(type, TYPING_EVERY_MS);
-    return () => clearInterval(timer);
-  }
-
-  /** After a failure: edit the deferred reply with a friendly message; never leave it thinking. */
-  private async failInteraction(interaction: ChatInputCommandInteraction | ButtonInteraction, error: unknown): Promise<void> {
-    const content = userMessageFor(error);
-    try {
-      if (interaction.deferred || interaction.replied) await interaction.editReply({ content, embeds: [], components: [] });
-      else await interaction.reply({ content, flags: 64 });
-    } catch (secondError) {
-      this.logger.error({ err: describe(secondError) }, "could not report the error to the user");
-    }
+  private placeOf(interaction: AnswerableInteraction, log: Logger): Promise<Place> {
+    return placeOf(this.client, { guildId: interaction.guildId, channelId: interaction.channelId, userId: interaction.user.id, channel: interaction.channel }, log);
   }
 }
 
@@ -293,7 +250,7 @@ function commandInput(interaction: ChatInputCommandInteraction): BotInput | unde
     case "reset": {
       const channel = interaction.options.getChannel("channel");
       if (!channel || channel.id === interaction.channelId) return { command: "reset" };
-      const thread = channel.type === ChannelType.PublicThread || channel.type === ChannelType.PrivateThread;
+      const thread = channel.type === ChannelType.PublicThread || channel.type === ChannelType.PrivateThread || channel.type === ChannelType.AnnouncementThread;
       return { command: "reset", target: { platform: "discord", scope: thread ? "thread" : "channel", id: channel.id } };
     }
     default:
@@ -301,17 +258,8 @@ function commandInput(interaction: ChatInputCommandInteraction): BotInput | unde
   }
 }
 
-function toEdit(m: DiscordMessage) {
-  return { content: m.content ?? "", embeds: m.embeds ?? [], components: m.components ?? [], allowedMentions: m.allowedMentions };
-}
 
-function stripMentions(content: string, botId: string): string {
-  return content.replace(new RegExp(`<@!?${botId}>`, "g"), "").trim();
-}
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
 function explainStartError(error: unknown): Error {
   const code = (error as { code?: string }).code;

@@ -21,7 +21,8 @@ export interface DiscordMessage {
   allowedMentions: NonNullable<MessageCreateOptions["allowedMentions"]>;
 }
 
-const NO_MENTIONS = { parse: [] as never[], repliedUser: false };
+/** Never ping anyone, whatever the text says. */
+export const NO_MENTIONS = { parse: [] as never[], repliedUser: false };
 
 export function renderDiscordReply(reply: BotReply): DiscordMessage[] {
   const notices = reply.notices.map((n) => `*${escapeMarkdown(n)}*`).join("\n");
@@ -46,6 +47,11 @@ export function renderDiscordReply(reply: BotReply): DiscordMessage[] {
   const main: DiscordMessage = { embeds: [embed], components: buttons(reply), allowedMentions: NO_MENTIONS, ...(notices ? { content: truncateText(notices, LIMITS.content) } : {}) };
   const rest = overflow ? splitText(overflow, LIMITS.content).map((content) => ({ content, allowedMentions: NO_MENTIONS })) : [];
   return [main, ...rest];
+}
+
+/** A rendered message as an edit of an existing one (clearing what it no longer has). */
+export function toEdit(m: DiscordMessage) {
+  return { content: m.content ?? "", embeds: m.embeds ?? [], components: m.components ?? [], allowedMentions: m.allowedMentions };
 }
 
 function buttons(reply: BotReply): APIActionRowComponent<APIButtonComponent>[] {

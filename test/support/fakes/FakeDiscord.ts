@@ -20,8 +20,34 @@ export interface FakeDiscordOptions {
   disallowedIntents?: number;
 }
 
-let snowflake = 1_000_000_000_000_000n;
-export const nextId = () => String(++snowflake);
+const DISCORD_EPOCH = 1_420_070_400_000n;
+let snowflake = 0n;
+/** A fresh snowflake from the current time (discord.js reads an interaction's age from its id), strictly increasing. */
+export const nextId = () => {
+  const now = (BigInt(Date.now()) - DISCORD_EPOCH) << 22n;
+  snowflake = now > snowflake ? now : snowflake + 1n;
+  return String(snowflake);
+};
+
+/** A REST answer the fake gives instead of the normal one. */
+export interface FakeFailure {
+  method: string;
+  path: RegExp;
+  status: number;
+  body: unknown;
+  /** How many times (default: always). */
+  times?: number;
+}
+
+/** Options of the payload builders: what real servers vary. */
+export interface InteractionShape {
+  /** Leave out the `channel` object (only `channel_id`), as some servers do. */
+  channelIdOnly?: boolean;
+  /** Channel type in the `channel` object (0 text, 11 public thread). */
+  channelType?: number;
+  /** No guild: a DM interaction (`user` instead of `member`). */
+  dm?: boolean;
+}
 
 export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   /** Requests the bot made, oldest first. */
@@ -35,6 +61,14 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   readonly token: string;
   /** Routes (method + path regex) answered 429 once. */
   readonly rateLimitOnce: { method: string; path: RegExp; done?: boolean }[] = [];
+  /** Routes answered with an error (status + JSON body), e.g. a 403 Missing Permissions. */
+  readonly failures: FakeFailure[] = [];
+  /** Answer thread creation on a message with 403 Missing Permissions (a channel where the bot may not create threads). */
+  forbidThreads = false;
+  /** Channels `GET /channels/:id` knows besides the guild's text channel (threads the bot created are added). */
+  readonly channels = new Map<string, any>();
+  /** Thread id by the message it was started on. */
+  readonly threadsByMessage = new Map<string, string>();
   private sequence = 0;
   private identified: ((socket: WebSocket) => void)[] = [];
   private messages = new Map<string, any>();
@@ -66,9 +100,26 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     for (const s of this.sockets) s.close(code, "test disconnect");
   }
 
-  dispatch(t: string, d: unknown): void {
-    const payload = JSON.stringify({ op: 0, t, s: ++this.sequence, d });
-    for (const s of this.sockets) s.send(payload);
+  /** Sends a dispatch to every gateway connection; `times` > 1 delivers the same payload again (as a replay would). */
+  dispatch(t: string, d: unknown, times = 1): void {
+    for (let i = 0; i < times; i++) {
+      const payload = JSON.stringify({ op: 0, t, s: ++this.sequence, d });
+      for (const s of this.sockets) s.send(payload);
+    }
+  }
+
+  /** Sends a dispatch to one gateway connection only (by connection order), as Discord does with one session per process. */
+  dispatchTo(socketIndex: number, t: string, d: unknown): void {
+    const socket = [...this.sockets][socketIndex];
+    if (!socket) throw new Error(`no gateway connection #${socketIndex} (${this.sockets.size} open)`);
+    socket.send(JSON.stringify({ op: 0, t, s: ++this.sequence, d }));
+  }
+
+  /** A thread under the guild channel that only REST knows (not in any client's cache). */
+  addThread(extra: { id?: string; ownerId?: string; parentId?: string } = {}) {
+    const thread = this.threadObject(extra.id ?? nextId(), extra.parentId ?? this.channelId, extra.ownerId ?? this.botUser.id, "a thread");
+    this.channels.set(thread.id, thread);
+    return thread;
   }
 
   requestsTo(method: string, path: RegExp): RecordedRequest[] {
@@ -86,9 +137,10 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   }
 
   /** A slash command or autocomplete interaction in the guild channel (or `channelId`). */
-  commandInteraction(name: string, options: { name: string; type: number; value: unknown; focused?: boolean }[], extra: { user?: ReturnType<FakeDiscord["user"]>; autocomplete?: boolean; channelId?: string; permissions?: string } = {}) {
+  commandInteraction(name: string, options: { name: string; type: number; value: unknown; focused?: boolean }[], extra: { user?: ReturnType<FakeDiscord["user"]>; autocomplete?: boolean; channelId?: string; permissions?: string } & InteractionShape = {}) {
     const user = extra.user ?? this.user();
     const id = nextId();
+    const channelId = extra.channelId ?? this.channelId;
     // Channel options come with their resolved channel, as Discord sends them.
     const channels = Object.fromEntries(options.filter((o) => o.type === 7).map((o) => [o.value, { id: o.value, type: 0, name: "other", permissions: "0" }]));
     return {
@@ -96,47 +148,54 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
       application_id: this.applicationId,
       type: extra.autocomplete ? 4 : 2,
       data: { id: nextId(), name, type: 1, options, ...(Object.keys(channels).length ? { resolved: { channels } } : {}) },
-      guild_id: this.guildId,
-      channel_id: extra.channelId ?? this.channelId,
-      channel: { id: extra.channelId ?? this.channelId, type: 0, guild_id: this.guildId, name: "general" },
-      member: this.member(user, extra.permissions ?? "0"),
+      ...this.where(channelId, extra.channelType ?? 0, user, extra, extra.permissions ?? "0"),
       token: `itoken-${id}`,
       version: 1,
       app_permissions: "2248473465835073",
       locale: "en-US",
       guild_locale: "en-US",
       entitlements: [],
-      authorizing_integration_owners: { "0": this.guildId },
-      context: 0,
+      authorizing_integration_owners: extra.dm ? { "1": user.id } : { "0": this.guildId },
+      context: extra.dm ? 1 : 0,
     };
   }
 
-  buttonInteraction(customId: string, message: any, user = this.user()) {
+  /** Where an interaction happened: guild + channel (object or only its id) + member, or a DM with `user`. */
+  private where(channelId: string, channelType: number, user: ReturnType<FakeDiscord["user"]>, shape: InteractionShape, permissions = "0") {
+    if (shape.dm) {
+      return { channel_id: channelId, ...(shape.channelIdOnly ? {} : { channel: { id: channelId, type: 1, recipients: [user] } }), user };
+    }
+    return {
+      guild_id: this.guildId,
+      channel_id: channelId,
+      ...(shape.channelIdOnly ? {} : { channel: { id: channelId, type: channelType, guild_id: this.guildId, name: "general", ...(channelType === 11 ? { parent_id: this.channelId } : {}) } }),
+      member: this.member(user, permissions),
+    };
+  }
+
+  buttonInteraction(customId: string, message: any, user = this.user(), shape: InteractionShape = {}) {
     const id = nextId();
     return {
       id,
       application_id: this.applicationId,
       type: 3,
       data: { custom_id: customId, component_type: 2 },
-      guild_id: this.guildId,
-      channel_id: message.channel_id,
-      channel: { id: message.channel_id, type: message.channel_id === this.channelId ? 0 : 11, guild_id: this.guildId, name: "x" },
-      member: this.member(user),
+      ...this.where(message.channel_id, shape.channelType ?? (message.channel_id === this.channelId ? 0 : 11), user, shape),
       message,
       token: `itoken-${id}`,
       version: 1,
       app_permissions: "2248473465835073",
       locale: "en-US",
       entitlements: [],
-      authorizing_integration_owners: { "0": this.guildId },
-      context: 0,
+      authorizing_integration_owners: shape.dm ? { "1": user.id } : { "0": this.guildId },
+      context: shape.dm ? 1 : 0,
     };
   }
 
-  message(content: string, extra: { channelId?: string; author?: ReturnType<FakeDiscord["user"]>; mentionBot?: boolean; dm?: boolean } = {}) {
+  message(content: string, extra: { channelId?: string; author?: ReturnType<FakeDiscord["user"]>; mentionBot?: boolean; dm?: boolean; mentions?: ReturnType<FakeDiscord["user"]>[] } = {}) {
     const author = extra.author ?? this.user();
     const channelId = extra.channelId ?? this.channelId;
-    const mentions = extra.mentionBot ? [this.botUser] : [];
+    const mentions = [...(extra.mentionBot ? [this.botUser] : []), ...(extra.mentions ?? [])].map((u) => (extra.dm ? u : { ...u, member: this.member(u) }));
     const message = {
       id: nextId(),
       channel_id: channelId,
@@ -235,6 +294,12 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     const record = { method: req.method ?? "GET", path, body, at: Date.now() };
 
     const limited = this.rateLimitOnce.find((r) => !r.done && r.method === record.method && r.path.test(path));
+    const failure = this.failures.find((f) => (f.times ?? Infinity) > 0 && f.method === record.method && f.path.test(path));
+    if (failure) {
+      failure.times = (failure.times ?? Infinity) - 1;
+      this.record(record);
+      return this.json(res, failure.status, failure.body);
+    }
     if (limited) {
       limited.done = true;
       return this.json(res, 429, { message: "You are being rate limited.", retry_after: 0.3, global: false }, { "retry-after": "0.3", "x-ratelimit-scope": "user", "x-ratelimit-bucket": "b", "x-ratelimit-limit": "5", "x-ratelimit-remaining": "0", "x-ratelimit-reset-after": "0.3" });
@@ -262,10 +327,22 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && record.method === "POST") return this.json(res, 200, this.storeMessage({ id: nextId(), channel_id: m[1], ...body }));
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && record.method === "PATCH") return this.json(res, 200, this.storeMessage({ ...this.messages.get(m[2]!), id: m[2], channel_id: m[1], ...body }));
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path)) && record.method === "POST") {
-      const thread = { id: nextId(), type: 11, guild_id: this.guildId, parent_id: m[1], owner_id: this.botUser.id, name: body.name, last_message_id: null, message_count: 0, member_count: 1, rate_limit_per_user: 0, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false }, total_message_sent: 0, flags: 0 };
+      if (this.forbidThreads) return this.json(res, 403, { message: "Missing Permissions", code: 50013 });
+      const thread = this.threadObject(nextId(), m[1]!, this.botUser.id, body.name);
+      this.channels.set(thread.id, thread);
+      this.threadsByMessage.set(m[2]!, thread.id);
       return this.json(res, 201, thread);
     }
+    if ((m = /^\/channels\/(\d+)$/.exec(path)) && record.method === "GET") {
+      if (m[1] === this.channelId) return this.json(res, 200, { id: this.channelId, type: 0, guild_id: this.guildId, name: "general", position: 0, permission_overwrites: [], parent_id: null, nsfw: false });
+      const channel = this.channels.get(m[1]!);
+      return channel ? this.json(res, 200, channel) : this.json(res, 404, { message: "Unknown Channel", code: 10003 });
+    }
     this.json(res, 404, { message: `Unknown route ${record.method} ${path}`, code: 0 });
+  }
+
+  private threadObject(id: string, parentId: string, ownerId: string, name: string) {
+    return { id, type: 11, guild_id: this.guildId, parent_id: parentId, owner_id: ownerId, name, last_message_id: null, message_count: 0, member_count: 1, rate_limit_per_user: 0, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false }, total_message_sent: 0, flags: 0 };
   }
 
   private storeMessage(partial: any) {

@@ -1,0 +1,99 @@
+/**
+ * Answering a deferred interaction within its token's life. Discord accepts edits and follow-ups
+ * with an interaction token for 15 minutes after the interaction was created; with a long queue
+ * a deferred interaction could outlive it. So:
+ * - `startBy` tells the bot when a still-queued request must give up with "busy" instead (token
+ *   lifetime − margin − the longest a generation takes);
+ * - edits happen only while the token is comfortably fresh; an answer that arrives later goes to
+ *   the channel as a normal message that mentions the person, and progress edits are skipped.
+ */
+import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type SendableChannels } from "discord.js";
+import type { Logger } from "../../util/logger.js";
+import { truncateText } from "../splitText.js";
+import { LIMITS, NO_MENTIONS, toEdit, type DiscordMessage } from "./renderDiscordReply.js";
+
+export interface TokenTiming {
+  /** How long Discord accepts the interaction token (15 minutes). */
+  lifetimeMs: number;
+  /** Stop using the token this long before it expires: room for the request itself and clock skew. */
+  marginMs: number;
+  /** The longest a request runs once it has started (the model timeout): queued requests must start this early. */
+  generationBudgetMs: number;
+}
+
+export const DISCORD_TOKEN_TIMING: TokenTiming = { lifetimeMs: 15 * 60_000, marginMs: 60_000, generationBudgetMs: 60_000 };
+
+export type AnswerableInteraction = ChatInputCommandInteraction | ButtonInteraction;
+
+export class InteractionReply {
+  /** Epoch ms until which the token may be used. */
+  readonly editableUntil: number;
+  /** Epoch ms by which a queued request must start (HandleOptions.startBy). */
+  readonly startBy: number;
+  private inChannel = false;
+
+  constructor(
+    private readonly interaction: AnswerableInteraction,
+    timing: TokenTiming,
+    private readonly log: Logger,
+    receivedAt = Date.now(),
+  ) {
+    // The earlier of Discord's creation time (from the snowflake) and our receipt: a skewed clock errs on the safe side.
+    const created = Math.min(interaction.createdTimestamp, receivedAt);
+    this.editableUntil = created + timing.lifetimeMs - timing.marginMs;
+    this.startBy = this.editableUntil - timing.generationBudgetMs;
+  }
+
+  get canEdit(): boolean {
+    return Date.now() < this.editableUntil;
+  }
+
+  /** Progress (queue position, partial text): shown while the token is fresh, skipped after. */
+  async progress(content: string): Promise<void> {
+    if (!this.canEdit) return;
+    await this.interaction.editReply({ content: truncateText(content, LIMITS.content), allowedMentions: NO_MENTIONS });
+  }
+
+  /** The answer: into the deferred reply (rest as follow-ups) while the token is fresh; to the channel after. */
+  async deliver(messages: DiscordMessage[]): Promise<void> {
+    for (const [i, m] of messages.entries()) {
+      if (!this.canEdit) await this.toChannel(m);
+      else if (i === 0) await this.interaction.editReply(toEdit(m));
+      else await this.interaction.followUp(m);
+    }
+  }
+
+  /** After a failure: a friendly message where the person will see it; never left "thinking…". */
+  async fail(content: string): Promise<void> {
+    try {
+      if (!this.interaction.deferred && !this.interaction.replied) await this.interaction.reply({ content, flags: MessageFlags.Ephemeral });
+      else if (this.canEdit) await this.interaction.editReply({ content, embeds: [], components: [], allowedMentions: NO_MENTIONS });
+      else await this.toChannel({ content, allowedMentions: NO_MENTIONS });
+    } catch (error) {
+      this.log.error({ err: error }, "could not report the error to the user");
+    }
+  }
+
+  private async toChannel(m: DiscordMessage): Promise<void> {
+    const channel = await this.channel();
+    if (!channel) throw new Error("the interaction token is too old to edit and its channel cannot be reached");
+    if (this.inChannel) {
+      await channel.send(m);
+      return;
+    }
+    this.inChannel = true;
+    this.log.warn({ ageMs: Date.now() - this.interaction.createdTimestamp }, "interaction token too old to edit; answering in the channel");
+    // The deferred reply stays as it is; the person is mentioned so they find the answer.
+    const userId = this.interaction.user.id;
+    await channel.send({ ...m, content: truncateText(`<@${userId}> ${m.content ?? ""}`.trim(), LIMITS.content), allowedMentions: { ...m.allowedMentions, users: [userId] } });
+  }
+
+  private async channel(): Promise<SendableChannels | undefined> {
+    const { interaction } = this;
+    const channel = interaction.channel ?? (interaction.channelId ? await interaction.client.channels.fetch(interaction.channelId).catch(() => null) : null);
+    if (channel?.isSendable()) return channel;
+    // A DM the cache does not know: open it from the user's side.
+    if (!interaction.guildId) return interaction.user.createDM();
+    return undefined;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Interaction tokens expire (15 minutes on Discord). A deferred reply is never edited with a
+ * token about to expire: queued requests get "busy" before then (startBy), and an answer that
+ * arrives too late goes to the channel as a normal message. The lifetime is shortened to 2 s here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { HandleOptions } from "../../../src/bot/types.js";
+import { discordHarness, sleep, watchProcessErrors } from "./discordHarness.js";
+
+const LIFETIME_MS = 2000;
+const MARGIN_MS = 500;
+let h: Awaited<ReturnType<typeof discordHarness>>;
+const processErrors = watchProcessErrors();
+const options = new Map<string, HandleOptions>();
+
+beforeAll(async () => {
+  h = await discordHarness({ adapter: { interactionTokenLifetimeMs: LIFETIME_MS, interactionTokenMarginMs: MARGIN_MS, generationBudgetMs: 0 } });
+  const handle = h.bot.handle.bind(h.bot);
+  h.bot.handle = (request, o = {}) => {
+    if (request.requestId) options.set(request.requestId, o);
+    return handle(request, o);
+  };
+});
+afterAll(async () => {
+  await h?.stop();
+  processErrors.dispose();
+  expect(processErrors.errors).toEqual([]);
+});
+
+describe("Discord interaction token lifetime", () => {
+  it("passes startBy = created + lifetime − margin − generation budget", async () => {
+    const sent = Date.now();
+    const interaction = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }]);
+    h.fake.dispatch("INTERACTION_CREATE", interaction);
+    await h.fake.waitFor((r) => r.method === "PATCH" && r.path.includes(interaction.token) && r.body.embeds?.length > 0);
+    const startBy = options.get(interaction.id)?.startBy;
+    expect(startBy).toBeGreaterThanOrEqual(sent + LIFETIME_MS - MARGIN_MS - 50);
+    expect(startBy).toBeLessThanOrEqual(Date.now() + LIFETIME_MS - MARGIN_MS);
+  });
+
+  it("an answer ready after the token's useful life goes to the channel as a message, with no edit on the stale token", async () => {
+    const run = h.engine.run.bind(h.engine);
+    h.engine.run = async (...args: Parameters<typeof run>) => {
+      await sleep(LIFETIME_MS + 500);
+      return run(...args);
+    };
+    try {
+      const user = h.fake.user();
+      const sent = Date.now();
+      const interaction = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }], { user });
+      h.fake.dispatch("INTERACTION_CREATE", interaction);
+      const post = await h.fake.waitFor((r) => r.method === "POST" && r.path === `/channels/${h.fake.channelId}/messages` && r.at >= sent && r.body.embeds?.length > 0);
+      expect(post.body.embeds[0].description).toContain("Halo Reach");
+      expect(post.body.content).toContain(`<@${user.id}>`);
+      expect(post.body.allowed_mentions).toMatchObject({ parse: [], users: [user.id] });
+      await sleep(300);
+      const late = h.fake.requests.filter((r) => r.path.includes(interaction.token) && r.method !== "POST" && r.at >= sent + LIFETIME_MS - MARGIN_MS);
+      expect(late).toEqual([]);
+      expect(h.fake.requests.filter((r) => r.path.includes(interaction.token) && r.at >= sent + LIFETIME_MS)).toEqual([]);
+    } finally {
+      h.engine.run = run;
+    }
+  });
+});

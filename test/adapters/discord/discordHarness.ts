@@ -1,0 +1,92 @@
+/**
+ * Shared set-up for the Discord adapter tests: a loopback fake Discord, a real bot, the real
+ * discord.js client through DiscordAdapter, a logger that records lines, and a watch on
+ * unhandled rejections (the failure mode that kills a production process).
+ */
+import { DiscordAdapter, type DiscordAdapterOptions } from "../../../src/adapters/discord/DiscordAdapter.js";
+import type { Config } from "../../../src/config.js";
+import type { Logger } from "../../../src/util/logger.js";
+import { testBot } from "../../support/bots.js";
+import { FakeDiscord, type FakeDiscordOptions, type RecordedRequest } from "../../support/fakes/FakeDiscord.js";
+
+export interface LogLine {
+  level: "debug" | "info" | "warn" | "error" | "fatal";
+  message: string | undefined;
+  fields: Record<string, unknown>;
+}
+
+/** A Logger that keeps every line with its bound (child) fields. */
+export function recordingLogger(lines: LogLine[] = [], bound: Record<string, unknown> = {}): { logger: Logger; lines: LogLine[] } {
+  const line = (level: LogLine["level"]) => (fields: object, message?: string) => void lines.push({ level, message, fields: { ...bound, ...fields } });
+  const logger: Logger = {
+    debug: line("debug"),
+    info: line("info"),
+    warn: line("warn"),
+    error: line("error"),
+    fatal: line("fatal"),
+    child: (fields) => recordingLogger(lines, { ...bound, ...fields }).logger,
+  };
+  return { logger, lines };
+}
+
+/** Collects unhandled rejections and uncaught exceptions while a test file runs. */
+export function watchProcessErrors(): { errors: unknown[]; dispose: () => void } {
+  const errors: unknown[] = [];
+  const onError = (error: unknown) => void errors.push(error);
+  process.on("unhandledRejection", onError);
+  process.on("uncaughtException", onError);
+  return {
+    errors,
+    dispose: () => {
+      process.off("unhandledRejection", onError);
+      process.off("uncaughtException", onError);
+    },
+  };
+}
+
+export interface HarnessOptions {
+  fake?: FakeDiscordOptions;
+  /** Discord settings, or a function of the fake (to name its channels). */
+  settings?: Partial<Config["discord"]> | ((fake: FakeDiscord) => Partial<Config["discord"]>);
+  adapter?: Partial<Omit<DiscordAdapterOptions, "bot" | "token" | "apiUrl" | "settings" | "logger">>;
+  /** Several adapters on one bot: processes sharing one Redis, each with its own gateway session. */
+  adapters?: number;
+}
+
+export async function discordHarness(options: HarnessOptions = {}) {
+  const fake = new FakeDiscord(options.fake);
+  await fake.start();
+  const t = await testBot();
+  const { logger, lines } = recordingLogger();
+  const settings = { ...t.config.discord, streamEditIntervalMs: 250, ...(typeof options.settings === "function" ? options.settings(fake) : options.settings) };
+  const adapters: DiscordAdapter[] = [];
+  for (let i = 0; i < (options.adapters ?? 1); i++) {
+    const adapter = new DiscordAdapter({ bot: t.bot, token: fake.token, apiUrl: fake.apiUrl, settings, logger: logger.child({ process: i }), ...options.adapter });
+    await adapter.start();
+    adapters.push(adapter);
+  }
+  return {
+    fake,
+    bot: t.bot,
+    engine: t.engine,
+    adapter: adapters[0]!,
+    adapters,
+    lines,
+    async stop() {
+      for (const a of adapters) await a.stop();
+      await fake.stop();
+      await t.dispose();
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Posts of messages into channels (not interaction webhooks). */
+export const channelPosts = (fake: FakeDiscord, channelId?: string): RecordedRequest[] =>
+  fake.requests.filter((r) => r.method === "POST" && /^\/channels\/\d+\/messages$/.test(r.path) && (channelId === undefined || r.path === `/channels/${channelId}/messages`));
+
+export const callbacks = (fake: FakeDiscord, interaction: { id: string; token: string }): RecordedRequest[] =>
+  fake.requests.filter((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
+
+export const threadStarts = (fake: FakeDiscord, messageId: string): RecordedRequest[] => fake.requests.filter((r) => r.method === "POST" && r.path.endsWith(`/messages/${messageId}/threads`));
