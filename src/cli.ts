@@ -8,7 +8,8 @@ import { ConsoleAdapter, parseConsoleInput } from "./adapters/console/ConsoleAda
 import { registerCommands } from "./adapters/discord/commands.js";
 import { DiscordAdapter } from "./adapters/discord/DiscordAdapter.js";
 import { SlackAdapter } from "./adapters/slack/SlackAdapter.js";
-import { createRuntime, runUntilStopped } from "./app.js";
+import { createMemoryStore, createRuntime, runUntilStopped } from "./app.js";
+import { exportFeedback, parseSince } from "./bot/exportFeedback.js";
 import { writeFixtureModel } from "./engine/fixtures/fixtureModel.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "./util/logger.js";
 import { ConfigError, SidbotError, describeError } from "./errors.js";
@@ -209,6 +210,29 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
       const rows = fixtureCatalogRows({ items: options.items, seed: options.seed, layout });
       await writeCatalogFile(options.out, rows, ["semantic_id", "title", "platform", "genre"]);
       io.err(`wrote ${options.items} items to ${options.out}\n`);
+    });
+
+  const feedback = program.command("feedback").description("stored 👍/👎 votes (needs REDIS_URL: without Redis they live only in the running bot)");
+  feedback
+    .command("export")
+    .description("print votes as JSON lines: conversation, user, items (SID and title), vote, time")
+    .option("--since <when>", "only votes from then on: a date (2026-11-01, ISO 8601) or a span back from now (30m, 24h, 7d)", "30d")
+    .action(async (options: { since: string }) => {
+      const since = parseSince(options.since);
+      if (since === undefined) throw new ConfigError("--since", `--since: expected a date (2026-11-01) or a span (24h, 7d), got "${options.since}"`);
+      const secrets = loadSecrets(env);
+      if (!secrets.redisUrl) io.err("sidbot: REDIS_URL is not set, so there is no stored feedback to export (votes live in the running bot's memory only).\n");
+      const settings = config();
+      const memory = createMemoryStore(settings, secrets, logger("warn"));
+      try {
+        const { catalog } = await openCatalog(settings);
+        const count = await exportFeedback(memory, catalog, since, io.out).catch((error: unknown) => {
+          throw new ConfigError("REDIS_URL", `cannot read feedback from Redis (REDIS_URL): ${describeError(error)}`);
+        });
+        io.err(`exported ${count} vote${count === 1 ? "" : "s"} since ${new Date(since).toISOString()}\n`);
+      } finally {
+        await memory.close();
+      }
     });
 
   program
