@@ -1,23 +1,30 @@
 /**
- * Slack (Bolt): `/recommend <text>`, mentions answered in the mention's thread, follow-ups in
- * that thread without a mention, DMs, and buttons. Socket Mode (bot + app token) by default;
- * HTTP mode (bot token + signing secret) when no app token is set. Every request is acked at
- * once; a "Thinking…" message is then updated with the answer; retried events run once.
+ * Slack (Bolt): Socket Mode (bot + app token) by default, HTTP mode (bot token + signing secret)
+ * when no app token is set; what it answers is in SlackRequests.
+ *
+ * start() checks the bot token with auth.test before anything else and, in Socket Mode,
+ * connects with the app token: a token Slack rejects fails at once with one line naming its
+ * variable; an unreachable API is tried a few times with growing waits, then fails with one line
+ * naming the host (PlatformStartError either way). Aborting start()'s signal abandons start-up
+ * quietly. stop() stops taking requests, gives running ones a bounded time to deliver their
+ * answers, then cuts every connection and retry: nothing of Slack keeps the process alive.
  */
-import { App, LogLevel } from "@slack/bolt";
-import type { AllMiddlewareArgs, App as BoltApp, SlackCommandMiddlewareArgs, SlackEventMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import type { WebClient } from "@slack/web-api";
+import type { Server } from "node:http";
+import { App, LogLevel, webApi } from "@slack/bolt";
 import type { Bot } from "../../bot/Bot.js";
-import type { BotInput, ConversationKey } from "../../bot/types.js";
-import { PlatformStartError } from "../../errors.js";
+import { describeError, PlatformStartError } from "../../errors.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
 import type { Adapter } from "../Adapter.js";
-import { ThrottledEditor } from "../ThrottledEditor.js";
-import { truncateText } from "../splitText.js";
-import { userMessageFor } from "../userMessages.js";
-import { escapeSlack, renderSlackReply, SLACK_LIMITS } from "./renderSlackReply.js";
-import { withSlackRetry } from "./withSlackRetry.js";
+import { boltLogger } from "./boltLogger.js";
+import { logFailure } from "./logFailure.js";
+import { retryWithBackoff } from "./retryWithBackoff.js";
+import { runtimeClientOptions, singleTryClientOptions } from "./slackClientOptions.js";
+import { isTransient, toStartError } from "./slackStartErrors.js";
+import { SlackRequests } from "./SlackRequests.js";
+import { SocketConnection } from "./SocketConnection.js";
+
+const DEFAULT_API_URL = "https://slack.com/api/";
 
 export interface SlackAdapterOptions {
   bot: Bot;
@@ -26,187 +33,152 @@ export interface SlackAdapterOptions {
   appToken?: string | undefined;
   /** HTTP mode, when there is no app token. */
   signingSecret?: string | undefined;
-  /** HTTP mode port. @defaultValue 3000 */
+  /** HTTP mode port (0: any free port). @defaultValue 3000 */
   port?: number | undefined;
   /** Web API base URL (`SLACK_API_URL`), for proxies and tests. */
   apiUrl?: string | undefined;
   /** Shortest time between streaming updates. @defaultValue 1000 */
   streamEditIntervalMs?: number;
   logger?: Logger;
+  /** Tries to reach Slack at start-up before giving up. @defaultValue 4 */
+  startAttempts?: number;
+  /** Wait after the first failed try at start-up; doubles each time (1 + 2 + 4 s). @defaultValue 1000 */
+  startRetryDelayMs?: number;
+  /** Longest wait for one Web API call. @defaultValue 10000 */
+  requestTimeoutMs?: number;
+  /** First wait before reconnecting a lost Socket Mode connection after a failed try; doubles up to 30 s. @defaultValue 1000 */
+  reconnectDelayMs?: number;
+  /** Longest time stop() gives running requests and closing connections. @defaultValue 5000 */
+  stopTimeoutMs?: number;
 }
-
-// Event ids already handled: Slack redelivers an event it thinks was not acknowledged in time.
-const SEEN_EVENTS = 5000;
 
 export class SlackAdapter implements Adapter {
   readonly name = "slack";
-  readonly app: BoltApp;
   readonly mode: "socket" | "http";
-  private readonly bot: Bot;
+  /** Bolt, once start() has checked the bot token. */
+  app: App | undefined;
   private readonly logger: Logger;
-  private readonly seen = new Set<string>();
-  private readonly port: number;
+  private readonly apiUrl: string;
+  private readonly requests: SlackRequests;
+  /** Aborted by stop() (or start()'s signal): ends start-up waits and Socket Mode retries. */
+  private readonly stopping = new AbortController();
+  /** Aborted once stop() has given running requests their time: ends every Web API call and retry. */
+  private readonly cutoff = new AbortController();
+  private socket: SocketConnection | undefined;
+  private server: Server | undefined;
 
   constructor(private readonly options: SlackAdapterOptions) {
-    this.bot = options.bot;
     this.logger = (options.logger ?? silentLogger).child({ platform: "slack" });
-    this.port = options.port ?? 3000;
-    const common = {
-      token: options.botToken,
-      logger: boltLogger(this.logger),
-      logLevel: LogLevel.WARN,
-      ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
-    };
-    if (options.appToken) {
-      this.mode = "socket";
-      this.app = new App({ ...common, appToken: options.appToken, socketMode: true });
-    } else if (options.signingSecret) {
-      this.mode = "http";
-      this.app = new App({ ...common, signingSecret: options.signingSecret, port: this.port });
-    } else {
-      throw new PlatformStartError("slack", "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) besides SLACK_BOT_TOKEN");
-    }
-    this.app.command("/recommend", (args) => this.command(args));
-    this.app.event("app_mention", (args) => this.mention(args));
-    this.app.message((args) => this.message(args as SlackEventMiddlewareArgs<"message"> & AllMiddlewareArgs));
-    this.app.action(/^sidbot_/, (args) => this.action(args as SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs));
-    this.app.error(async (error) => this.logger.error({ err: error.message }, "slack handler failed"));
+    this.apiUrl = options.apiUrl ?? DEFAULT_API_URL;
+    if (options.appToken) this.mode = "socket";
+    else if (options.signingSecret) this.mode = "http";
+    else throw new PlatformStartError("slack", "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) besides SLACK_BOT_TOKEN");
+    this.requests = new SlackRequests({ bot: options.bot, logger: this.logger, streamEditIntervalMs: options.streamEditIntervalMs ?? 1000 });
   }
 
-  async start(): Promise<void> {
+  async start(signal?: AbortSignal): Promise<void> {
+    // The process is shutting down: give up start-up without an error.
+    signal?.addEventListener("abort", () => this.stopping.abort(signal.reason), { once: true });
+    if (signal?.aborted) this.stopping.abort(signal.reason);
     try {
-      if (this.mode === "http") await this.app.start(this.port);
-      else await this.app.start();
+      const identity = await this.checkBotToken();
+      this.app = this.createApp(identity);
+      if (this.socket) {
+        await this.socket.connect(this.attempts, this.options.startRetryDelayMs ?? 1000, this.stopping.signal);
+        this.logger.info({ mode: "socket" }, "connected to Slack");
+      } else {
+        await this.listen(this.app);
+      }
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const hint = /invalid_auth|not_authed|token_revoked/.test(message) ? "Slack rejected SLACK_BOT_TOKEN or SLACK_APP_TOKEN: copy them again from the app's settings (OAuth & Permissions; Basic Information → App-Level Tokens)" : `could not start Slack: ${message}`;
-      throw new PlatformStartError("slack", hint, { cause: error });
+      await this.release();
+      if (this.stopping.signal.aborted) {
+        this.logger.info({}, "Slack start-up abandoned: shutting down");
+        return;
+      }
+      throw error instanceof PlatformStartError ? error : new PlatformStartError("slack", `could not start Slack: ${describeError(error)}`, { cause: error });
     }
-    this.logger.info({ mode: this.mode }, "connected to Slack");
   }
 
   async stop(): Promise<void> {
-    await this.app.stop();
+    this.stopping.abort(new Error("Slack adapter stopped"));
+    const timeoutMs = this.options.stopTimeoutMs ?? 5000;
+    const started = Date.now();
+    // Stop taking requests (HTTP: no new connections), then let running ones deliver their answers.
+    const closing = this.release(timeoutMs);
+    if (!(await this.requests.settled(timeoutMs))) this.logger.warn({ timeoutMs }, "stopped Slack with requests still running");
+    this.cutoff.abort(new Error("Slack adapter stopped"));
+    await closing;
+    this.logger.debug({ ms: Date.now() - started }, "Slack stopped");
   }
 
-  private async command({ command, ack, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
-    await ack();
-    const conversation: ConversationKey = { platform: "slack", scope: command.channel_id.startsWith("D") ? "dm" : "channel", id: command.channel_id.startsWith("D") ? `${command.team_id}:${command.user_id}` : `${command.team_id}:${command.channel_id}` };
-    const text = command.text.trim();
+  private get attempts(): number {
+    return Math.max(1, this.options.startAttempts ?? 4);
+  }
+
+  /** auth.test with the bot token: who the bot is, or a one-line PlatformStartError. */
+  private async checkBotToken(): Promise<{ botUserId: string; botId: string }> {
+    const settings = { apiUrl: this.apiUrl, timeoutMs: this.options.requestTimeoutMs ?? 10_000, stop: this.stopping.signal, logger: this.logger };
+    const client = new webApi.WebClient(this.options.botToken, singleTryClientOptions(settings));
     try {
-      await this.answer(client, { channel: command.channel_id }, conversation, command.user_id, { text: text === "" ? "help" : text }, command.trigger_id);
+      const result = await retryWithBackoff(() => client.auth.test(), { attempts: this.attempts, firstDelayMs: this.options.startRetryDelayMs ?? 1000, signal: this.stopping.signal, retryable: isTransient });
+      return { botUserId: result.user_id ?? "", botId: result.bot_id ?? "" };
     } catch (error) {
-      // Not in the channel (or no access): answer through the command's response URL instead.
-      this.logger.warn({ err: describe(error) }, "could not post in the channel; answering privately");
-      const reply = await this.bot.handle({ conversation, userId: command.user_id, input: { text: text || "help" } }).catch(() => undefined);
-      await respond(reply ? { response_type: "ephemeral", ...renderSlackReply(reply) } : { response_type: "ephemeral", text: userMessageFor(error) }).catch(() => {});
+      if (this.stopping.signal.aborted) throw error;
+      throw toStartError(error, "SLACK_BOT_TOKEN", this.apiUrl, this.attempts);
     }
   }
 
-  private async mention({ event, body, client, context }: SlackEventMiddlewareArgs<"app_mention"> & AllMiddlewareArgs): Promise<void> {
-    if (this.duplicate(body.event_id)) return;
-    const thread = event.thread_ts ?? event.ts;
-    const conversation = threadKey(body.team_id ?? "", event.channel, thread);
-    const text = stripMention(event.text ?? "", context.botUserId);
-    await this.answerSafely(client, { channel: event.channel, thread_ts: thread }, conversation, event.user ?? "unknown", text, body.event_id);
-  }
-
-  private async message({ message, body, client, context }: SlackEventMiddlewareArgs<"message"> & AllMiddlewareArgs): Promise<void> {
-    const m = message as { subtype?: string; bot_id?: string; user?: string; text?: string; channel: string; channel_type?: string; ts: string; thread_ts?: string };
-    if (m.subtype || m.bot_id || !m.user || m.user === context.botUserId) return;
-    // Mentions arrive as app_mention too; answer them there only.
-    if (context.botUserId && (m.text ?? "").includes(`<@${context.botUserId}>`)) return;
-    const team = (body as { team_id?: string }).team_id ?? "";
-    let conversation: ConversationKey | undefined;
-    if (m.channel_type === "im") conversation = { platform: "slack", scope: "dm", id: `${team}:${m.user}` };
-    else if (m.thread_ts) {
-      // Only threads the bot is already talking in continue without a mention.
-      const key = threadKey(team, m.channel, m.thread_ts);
-      if (await this.bot.knows(key)) conversation = key;
+  private createApp(identity: { botUserId: string; botId: string }): App {
+    const { botToken, appToken, signingSecret } = this.options;
+    const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
+    // With the ids from auth.test given, Bolt makes no auth.test call of its own.
+    const common = { token: botToken, ...identity, tokenVerificationEnabled: false, logger: boltLogger(this.logger), logLevel: LogLevel.WARN, clientOptions: runtimeClientOptions({ apiUrl: this.apiUrl, timeoutMs, stop: this.cutoff.signal, logger: this.logger }) };
+    let app: App;
+    if (appToken) {
+      this.socket = new SocketConnection({ appToken, apiUrl: this.apiUrl, logger: this.logger, requestTimeoutMs: timeoutMs, reconnectDelayMs: this.options.reconnectDelayMs ?? 1000 });
+      app = new App({ ...common, receiver: this.socket.receiver });
+    } else {
+      app = new App({ ...common, signingSecret: signingSecret!, port: this.options.port ?? 3000 });
     }
-    if (!conversation) return;
-    if (this.duplicate((body as { event_id?: string }).event_id)) return;
-    await this.answerSafely(client, { channel: m.channel, ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}) }, conversation, m.user, m.text ?? "", (body as { event_id?: string }).event_id ?? m.ts);
+    this.requests.register(app);
+    // The last resort: SlackRequests contains its failures, so this means a bug in sidbot or Bolt.
+    app.error(async (error) => logFailure(this.logger, error, undefined, "slack handler failed"));
+    return app;
   }
 
-  private async action({ action, body, ack, client, respond }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> {
-    await ack();
-    const button = action as { action_id: string; value?: string };
-    const channel = body.channel?.id ?? body.container?.channel_id;
-    const message = body.message as { ts: string; thread_ts?: string } | undefined;
-    if (!channel || !message || !button.value) return;
-    const team = body.team?.id ?? "";
-    const thread = message.thread_ts;
-    const conversation: ConversationKey = thread ? threadKey(team, channel, thread) : channel.startsWith("D") ? { platform: "slack", scope: "dm", id: `${team}:${body.user.id}` } : { platform: "slack", scope: "channel", id: `${team}:${channel}` };
-    if (button.action_id === "sidbot_fb_up" || button.action_id === "sidbot_fb_down") {
-      const value = button.action_id === "sidbot_fb_up" ? "up" : "down";
-      await this.bot.feedback(conversation, body.user.id, button.value.split(","), value);
-      await respond({ response_type: "ephemeral", replace_original: false, text: value === "up" ? "Thanks — glad that helped! 👍" : "Thanks — I'll remember that wasn't a hit. 👎" }).catch(() => {});
-      return;
-    }
-    await this.answerSafely(client, { channel, ...(thread ? { thread_ts: thread } : {}) }, conversation, body.user.id, { moreLike: button.value }, body.trigger_id);
-  }
-
-  private async answerSafely(client: WebClient, where: { channel: string; thread_ts?: string }, conversation: ConversationKey, userId: string, input: string | BotInput, requestId: string): Promise<void> {
+  private async listen(app: App): Promise<void> {
+    const port = this.options.port ?? 3000;
     try {
-      await this.answer(client, where, conversation, userId, typeof input === "string" ? { text: input === "" ? "help" : input } : input, requestId);
+      this.server = (await app.start(port)) as Server;
     } catch (error) {
-      this.logger.error({ err: describe(error), requestId }, "could not answer");
+      const code = (error as { code?: string }).code;
+      if (code === "EADDRINUSE" || code === "EACCES") throw new PlatformStartError("slack", `cannot listen on port ${port} (${code}): set SLACK_PORT to a free port`, { cause: error });
+      throw error;
     }
+    const address = this.server.address();
+    this.logger.info({ mode: "http", port: typeof address === "object" && address ? address.port : port }, `listening on :${typeof address === "object" && address ? address.port : port}`);
   }
 
-  /** Posts "Thinking…", streams text into it, then replaces it with the answer (or an error). */
-  private async answer(client: WebClient, where: { channel: string; thread_ts?: string }, conversation: ConversationKey, userId: string, input: BotInput, requestId: string): Promise<void> {
-    const posted = await withSlackRetry(() => client.chat.postMessage({ ...where, text: "Thinking…" }));
-    const ts = posted.ts!;
-    const update = (message: { text: string; blocks?: unknown[] }) => withSlackRetry(() => client.chat.update({ channel: where.channel, ts, ...message } as never)).then(() => {});
-    const editor = new ThrottledEditor(this.options.streamEditIntervalMs ?? 1000, (text) => update({ text: truncateText(escapeSlack(text), SLACK_LIMITS.sectionText) }), (e) => this.logger.warn({ err: describe(e) }, "stream update failed"));
-    try {
-      const reply = await this.bot.handle(
-        { conversation, userId, input, requestId },
-        { onText: (chunk) => editor.push(chunk), onQueued: (position) => void update({ text: `You're #${position} in line — I'll answer shortly.` }).catch(() => {}) },
-      );
-      await editor.finish();
-      await update(renderSlackReply(reply));
-    } catch (error) {
-      await editor.finish();
-      this.logger.error({ err: describe(error), requestId }, "request failed");
-      await update({ text: userMessageFor(error) }).catch(() => {});
-    }
-  }
-
-  private duplicate(eventId: string | undefined): boolean {
-    if (!eventId) return false;
-    if (this.seen.has(eventId)) return true;
-    this.seen.add(eventId);
-    if (this.seen.size > SEEN_EVENTS) this.seen.delete(this.seen.values().next().value!);
-    return false;
+  /** Closes the Socket Mode connection or the HTTP server, cutting what is still open after `timeoutMs`. */
+  private async release(timeoutMs = this.options.stopTimeoutMs ?? 5000): Promise<void> {
+    const socket = this.socket;
+    const server = this.server;
+    this.socket = undefined;
+    this.server = undefined;
+    if (socket) await socket.stop(Math.min(timeoutMs, 1000));
+    if (server) await closeServer(server, timeoutMs);
   }
 }
 
-function threadKey(team: string, channel: string, threadTs: string): ConversationKey {
-  return { platform: "slack", scope: "thread", id: `${team}:${channel}:${threadTs}` };
-}
-
-function stripMention(text: string, botUserId: string | undefined): string {
-  return (botUserId ? text.replace(new RegExp(`<@${botUserId}>`, "g"), "") : text.replace(/^<@[A-Z0-9]+>/, "")).trim();
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-/** Bolt's logger interface on top of ours; Bolt's chatter goes to debug. */
-function boltLogger(logger: Logger) {
-  const text = (msgs: unknown[]) => msgs.map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join(" ");
-  let level = LogLevel.WARN;
-  return {
-    debug: (...msgs: unknown[]) => logger.debug({ source: "bolt" }, text(msgs)),
-    info: (...msgs: unknown[]) => logger.debug({ source: "bolt" }, text(msgs)),
-    warn: (...msgs: unknown[]) => logger.warn({ source: "bolt" }, text(msgs)),
-    error: (...msgs: unknown[]) => logger.error({ source: "bolt" }, text(msgs)),
-    setLevel: (l: typeof level) => void (level = l),
-    getLevel: () => level,
-    setName: () => {},
-  };
+/** server.close() waits for every open request; after `timeoutMs` the rest are cut. */
+async function closeServer(server: Server, timeoutMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  const late = await Promise.race([closed.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeoutMs)))]);
+  clearTimeout(timer);
+  if (late) {
+    server.closeAllConnections();
+    await closed;
+  }
 }

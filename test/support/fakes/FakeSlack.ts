@@ -1,7 +1,9 @@
 /**
  * A loopback stand-in for Slack: the Web API methods sidbot uses (form or JSON bodies) and a
  * Socket Mode WebSocket handed out by `apps.connections.open`. Tests send envelopes (events,
- * slash commands, button clicks) and read acks and API calls.
+ * slash commands, button clicks) and read acks and API calls. Faults on demand: wrong or revoked
+ * tokens (`invalid_auth`, `token_revoked`), `{ok:false}` answers (`failOn`), slow answers
+ * (`delay`).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WebSocket } from "ws";
@@ -26,8 +28,12 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
   readonly botUserId = "UBOT0001";
   readonly botToken = "xoxb-fake";
   readonly appToken = "xapp-fake";
+  /** A bot token Slack has revoked: every call with it answers `token_revoked`. */
+  readonly revokedToken = "xoxb-revoked";
   /** Methods answered once with HTTP 200 `{ok:false, error:"ratelimited"}` and Retry-After. */
   readonly rateLimitOnce: { method: string; done?: boolean }[] = [];
+  private readonly failures: { method: string; error: string; match: (args: Record<string, any>) => boolean; times: number }[] = [];
+  private readonly delays = new Map<string, number>();
   private connected: (() => void)[] = [];
 
   get apiUrl(): string {
@@ -43,6 +49,22 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
     await this.listen((req, res) => this.handle(req, res), onSocket, "/socket");
   }
 
+
+  /** Answers `method` (where `match` holds) with HTTP 200 `{ok:false, error}`, `times` times. */
+  failOn(method: string, error: string, { match = () => true, times = Infinity }: { match?: (args: Record<string, any>) => boolean; times?: number } = {}): void {
+    this.failures.push({ method, error, match, times });
+  }
+
+  /** Answers `method` only after `ms` (the call is recorded when it arrives); 0 removes the delay. */
+  delay(method: string, ms: number): void {
+    if (ms > 0) this.delays.set(method, ms);
+    else this.delays.delete(method);
+  }
+
+  /** Web API calls of `method` since `at` (epoch ms). */
+  callsSince(at: number, method?: string): ApiCall[] {
+    return this.calls.filter((c) => c.at >= at && (method === undefined || c.method === method));
+  }
 
   /** Drops every Socket Mode connection (as a network blip would). */
   dropSockets(): void {
@@ -116,9 +138,20 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
       return this.json(res, { ok: false, error: "ratelimited" }, { "retry-after": "1" });
     }
     this.record({ method, args, at: Date.now() });
+    const wait = this.delays.get(method);
+    if (wait) await new Promise((r) => setTimeout(r, wait));
+    if (res.destroyed) return;
+    const failure = this.failures.find((f) => f.times > 0 && f.method === method && f.match(args));
+    if (failure) {
+      failure.times--;
+      return this.json(res, { ok: false, error: failure.error });
+    }
     const auth = req.headers.authorization ?? (args.token ? `Bearer ${args.token}` : "");
     if (method.startsWith("response/")) return this.json(res, { ok: true });
+    if (auth === `Bearer ${this.revokedToken}`) return this.json(res, { ok: false, error: "token_revoked" });
     if (method === "apps.connections.open") {
+      // Slack wants an app-level token here; a bot token is the wrong kind.
+      if (auth.startsWith("Bearer xoxb-")) return this.json(res, { ok: false, error: "not_allowed_token_type" });
       if (auth !== `Bearer ${this.appToken}`) return this.json(res, { ok: false, error: "invalid_auth" });
       return this.json(res, { ok: true, url: `ws://127.0.0.1:${this.port}/socket` });
     }

@@ -1,0 +1,150 @@
+/**
+ * What sidbot does with each Slack request: `/recommend`, mentions (answered in their thread),
+ * follow-ups in the bot's threads, DMs, and buttons. Every handler contains its own failures —
+ * each step logged with the request id and stack, the person told where possible — so nothing
+ * reaches Bolt's error handler or the process. Text arrives with Slack's markup and is unescaped
+ * before the bot sees it; events Slack delivers twice are answered once, across processes.
+ */
+import type { AllMiddlewareArgs, App, BlockAction, RespondFn, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
+import type { Bot } from "../../bot/Bot.js";
+import type { BotInput, ConversationKey } from "../../bot/types.js";
+import type { Logger } from "../../util/logger.js";
+import { answerInSlack, type AnswerTarget, type SlackOutgoing } from "./answerInSlack.js";
+import { logFailure } from "./logFailure.js";
+import { unescapeSlack } from "./unescapeSlack.js";
+
+export interface SlackRequestsOptions {
+  bot: Bot;
+  logger: Logger;
+  streamEditIntervalMs: number;
+}
+
+type MessageEvent = { subtype?: string; bot_id?: string; user?: string; text?: string; channel: string; channel_type?: string; ts: string; thread_ts?: string };
+
+export class SlackRequests {
+  private readonly bot: Bot;
+  private readonly logger: Logger;
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly options: SlackRequestsOptions) {
+    this.bot = options.bot;
+    this.logger = options.logger;
+  }
+
+  register(app: App): void {
+    app.command("/recommend", (args) => this.track(this.command(args)));
+    app.event("app_mention", (args) => this.track(this.mention(args)));
+    app.message((args) => this.track(this.message(args as SlackEventMiddlewareArgs<"message"> & AllMiddlewareArgs)));
+    app.action(/^sidbot_/, (args) => this.track(this.action(args as SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs)));
+  }
+
+  /** Waits up to `timeoutMs` for the requests still running (their answers are on the way). */
+  async settled(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([Promise.allSettled([...this.running]).then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
+    clearTimeout(timer);
+    return done;
+  }
+
+  private async command({ command, ack, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
+    const requestId = command.trigger_id;
+    await this.step(requestId, "could not acknowledge the command", () => ack());
+    await this.step(requestId, "could not answer the command", async () => {
+      const dm = command.channel_id.startsWith("D");
+      const conversation: ConversationKey = { platform: "slack", scope: dm ? "dm" : "channel", id: `${command.team_id}:${dm ? command.user_id : command.channel_id}` };
+      const text = unescapeSlack(command.text).trim();
+      await this.answer({ conversation, userId: command.user_id, input: { text: text || "help" }, requestId }, { client, where: { channel: command.channel_id }, respond: privately(respond) });
+    });
+  }
+
+  private async mention({ event, body, client, context }: SlackEventMiddlewareArgs<"app_mention"> & AllMiddlewareArgs): Promise<void> {
+    const requestId = body.event_id;
+    await this.step(requestId, "could not answer the mention", async () => {
+      if (!(await this.firstDelivery(requestId))) return;
+      const thread = event.thread_ts ?? event.ts;
+      const text = unescapeSlack(stripMention(event.text ?? "", context.botUserId)).trim();
+      await this.answer({ conversation: threadKey(body.team_id ?? "", event.channel, thread), userId: event.user ?? "unknown", input: { text: text || "help" }, requestId }, { client, where: { channel: event.channel, thread_ts: thread } });
+    });
+  }
+
+  private async message({ message, body, client, context }: SlackEventMiddlewareArgs<"message"> & AllMiddlewareArgs): Promise<void> {
+    const m = message as MessageEvent;
+    const { team_id: team = "", event_id: requestId } = body as { team_id?: string; event_id: string };
+    if (m.subtype || m.bot_id || !m.user || m.user === context.botUserId) return;
+    // Mentions arrive as app_mention too; they are answered there only.
+    if (context.botUserId && new RegExp(`<@${context.botUserId}(\\|[^>]*)?>`).test(m.text ?? "")) return;
+    await this.step(requestId, "could not answer the message", async () => {
+      let conversation: ConversationKey | undefined;
+      if (m.channel_type === "im") conversation = { platform: "slack", scope: "dm", id: `${team}:${m.user}` };
+      else if (m.thread_ts) {
+        // Only threads the bot is already talking in continue without a mention.
+        const key = threadKey(team, m.channel, m.thread_ts);
+        if (await this.bot.knows(key)) conversation = key;
+      }
+      if (!conversation || !(await this.firstDelivery(requestId))) return;
+      const text = unescapeSlack(m.text ?? "").trim();
+      await this.answer({ conversation, userId: m.user!, input: { text: text || "help" }, requestId }, { client, where: { channel: m.channel, ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}) } });
+    });
+  }
+
+  private async action({ action, body, ack, client, respond }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> {
+    const requestId = body.trigger_id;
+    await this.step(requestId, "could not acknowledge the button", () => ack());
+    const button = action as { action_id: string; value?: string };
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    const message = body.message as { ts: string; thread_ts?: string } | undefined;
+    if (!channel || !message || !button.value) return;
+    const team = body.team?.id ?? "";
+    const thread = message.thread_ts;
+    const conversation: ConversationKey = thread ? threadKey(team, channel, thread) : channel.startsWith("D") ? { platform: "slack", scope: "dm", id: `${team}:${body.user.id}` } : { platform: "slack", scope: "channel", id: `${team}:${channel}` };
+    if (button.action_id === "sidbot_fb_up" || button.action_id === "sidbot_fb_down") {
+      const value = button.action_id === "sidbot_fb_up" ? "up" : "down";
+      // Thank first: storing can wait on Redis and must not hold up what the person sees.
+      await this.step(requestId, "could not thank for the vote", () => privately(respond)({ text: value === "up" ? "Thanks — glad that helped! 👍" : "Thanks — I'll remember that wasn't a hit. 👎" }));
+      await this.step(requestId, "could not store the vote", () => this.bot.feedback(conversation, body.user.id, button.value!.split(","), value));
+      return;
+    }
+    await this.step(requestId, "could not answer the button", () => this.answer({ conversation, userId: body.user.id, input: { moreLike: button.value! }, requestId }, { client, where: { channel, ...(thread ? { thread_ts: thread } : {}) }, respond: privately(respond) }));
+  }
+
+  private answer(request: { conversation: ConversationKey; userId: string; input: BotInput; requestId: string }, target: AnswerTarget): Promise<void> {
+    return answerInSlack(request, target, { bot: this.bot, logger: this.logger, streamEditIntervalMs: this.options.streamEditIntervalMs });
+  }
+
+  /** Whether this event is new to every sidbot process; when that cannot be told, answer (twice beats never). */
+  private async firstDelivery(eventId: string): Promise<boolean> {
+    try {
+      return await this.bot.firstDelivery(`slack:event:${eventId}`);
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message, requestId: eventId }, "could not check for a duplicate delivery; answering");
+      return true;
+    }
+  }
+
+  /** One step of a handler: a failure is logged with the request id and stack, and goes no further. */
+  private async step(requestId: string, failure: string, run: () => Promise<unknown>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      logFailure(this.logger, error, requestId, failure);
+    }
+  }
+
+  private track(request: Promise<void>): Promise<void> {
+    this.running.add(request);
+    return request.finally(() => this.running.delete(request));
+  }
+}
+
+/** The response URL, for a reply only the person sees. */
+function privately(respond: RespondFn): (message: SlackOutgoing) => Promise<unknown> {
+  return (message) => respond({ response_type: "ephemeral", replace_original: false, ...message } as Parameters<RespondFn>[0]);
+}
+
+function threadKey(team: string, channel: string, threadTs: string): ConversationKey {
+  return { platform: "slack", scope: "thread", id: `${team}:${channel}:${threadTs}` };
+}
+
+function stripMention(text: string, botUserId: string | undefined): string {
+  return botUserId ? text.replace(new RegExp(`<@${botUserId}(\\|[^>]*)?>`, "g"), "") : text.replace(/^<@[A-Z0-9]+(\|[^>]*)?>/, "");
+}
