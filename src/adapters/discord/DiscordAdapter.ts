@@ -36,6 +36,7 @@ import { isAllowed, placeOf, type Place } from "./discordScope.js";
 import { DISCORD_TEXTS } from "./discordTexts.js";
 import { guardPacketHandling, normaliseDispatch } from "./gatewayGuard.js";
 import { DISCORD_TOKEN_TIMING, InteractionReply, type AnswerableInteraction, type TokenTiming } from "./InteractionReply.js";
+import { loggableError } from "./loggableError.js";
 import { NO_MENTIONS, parseButton, renderDiscordReply, type ButtonAction } from "./renderDiscordReply.js";
 
 export interface DiscordAdapterOptions {
@@ -89,10 +90,10 @@ export class DiscordAdapter implements Adapter {
         const fixed = normaliseDispatch(packet);
         if (fixed.length > 0) this.logger.debug({ event: packet.t, fixed }, "normalised a malformed gateway event");
       } catch (error) {
-        this.logger.warn({ event: packet.t, err: error }, "could not inspect a gateway event");
+        this.logger.warn({ event: packet.t, err: loggableError(error) }, "could not inspect a gateway event");
       }
     });
-    const guarded = guardPacketHandling(this.client, (error, event) => this.logger.error({ event, err: error }, "malformed gateway event dropped"));
+    const guarded = guardPacketHandling(this.client, (error, event) => this.logger.error({ event, err: loggableError(error) }, "malformed gateway event dropped"));
     if (!guarded) this.logger.warn({}, "this discord.js version cannot be guarded against malformed gateway events");
 
     this.client.on(Events.InteractionCreate, (interaction) => {
@@ -100,7 +101,7 @@ export class DiscordAdapter implements Adapter {
       this.contain("interaction", interaction.id, () => this.interaction(interaction, receivedAt));
     });
     this.client.on(Events.MessageCreate, (message) => this.contain("message", message.id, () => this.messages.handle(message, this.logger.child({ requestId: message.id }))));
-    this.client.on(Events.Error, (error) => this.logger.error({ err: error }, "discord client error"));
+    this.client.on(Events.Error, (error) => this.logger.error({ err: loggableError(error) }, "discord client error"));
     this.client.on(Events.ShardDisconnect, (event) => this.logger.warn({ code: event.code }, "gateway disconnected; reconnecting"));
   }
 
@@ -127,7 +128,7 @@ export class DiscordAdapter implements Adapter {
   private contain(kind: string, requestId: string, work: () => Promise<void>): void {
     void Promise.resolve()
       .then(work)
-      .catch((error: unknown) => this.logger.error({ requestId, err: error }, `${kind} handler failed`));
+      .catch((error: unknown) => this.logger.error({ requestId, err: loggableError(error) }, `${kind} handler failed`));
   }
 
   /** True the first time an event id is seen (across processes); a failing check lets the event through. */
@@ -137,7 +138,7 @@ export class DiscordAdapter implements Adapter {
       if (!first) log.info({ deliveryId: id }, "duplicate delivery ignored");
       return first;
     } catch (error) {
-      log.warn({ deliveryId: id, err: error }, "could not check for a duplicate delivery; handling it");
+      log.warn({ deliveryId: id, err: loggableError(error) }, "could not check for a duplicate delivery; handling it");
       return true;
     }
   }
@@ -170,7 +171,7 @@ export class DiscordAdapter implements Adapter {
       const isAdmin = this.settings.adminUserIds.includes(interaction.user.id) || interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true;
       await this.answer(interaction, reply, place, input, isAdmin, log);
     } catch (error) {
-      log.error({ err: error }, "slash command failed");
+      log.error({ err: loggableError(error) }, "slash command failed");
       await reply.fail(userMessageFor(error));
     }
   }
@@ -181,7 +182,7 @@ export class DiscordAdapter implements Adapter {
       const choices = this.bot.suggestGames(focused.slice(0, 200), AUTOCOMPLETE_CHOICES).map((g) => ({ name: truncateText(g.title, 100), value: truncateText(g.title, 100) }));
       await interaction.respond(choices);
     } catch (error) {
-      log.warn({ err: error }, "autocomplete failed");
+      log.warn({ err: loggableError(error) }, "autocomplete failed");
       await interaction.respond([]).catch(() => {});
     }
   }
@@ -204,7 +205,7 @@ export class DiscordAdapter implements Adapter {
       await interaction.deferReply();
       await this.answer(interaction, reply, place, { moreLike: action.itemId }, false, log);
     } catch (error) {
-      log.error({ err: error }, "button failed");
+      log.error({ err: loggableError(error) }, "button failed");
       await reply.fail(userMessageFor(error));
     }
   }
@@ -213,12 +214,12 @@ export class DiscordAdapter implements Adapter {
   private async feedback(interaction: ButtonInteraction, action: Extract<ButtonAction, { kind: "feedback" }>, log: Logger): Promise<void> {
     await interaction
       .reply({ content: action.value === "up" ? DISCORD_TEXTS.thanksUp : DISCORD_TEXTS.thanksDown, flags: MessageFlags.Ephemeral })
-      .catch((error: unknown) => log.warn({ err: error }, "could not acknowledge the feedback"));
+      .catch((error: unknown) => log.warn({ err: loggableError(error) }, "could not acknowledge the feedback"));
     try {
       const place = await this.placeOf(interaction, log);
       await this.bot.feedback(place.conversation, interaction.user.id, action.itemIds, action.value);
     } catch (error) {
-      log.error({ err: error }, "feedback not stored");
+      log.error({ err: loggableError(error) }, "feedback not stored");
     }
   }
 
@@ -258,11 +259,8 @@ function commandInput(interaction: ChatInputCommandInteraction): BotInput | unde
   }
 }
 
-
-
-
 function explainStartError(error: unknown): Error {
-  const code = (error as { code?: string }).code;
+  const code = error instanceof Error && "code" in error ? error.code : undefined;
   const message = error instanceof Error ? error.message : String(error);
   if (code === DiscordjsErrorCodes.TokenInvalid || /401|invalid token|Authentication failed/i.test(message)) {
     return new PlatformStartError("discord", "Discord rejected DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot → Reset Token) and set DISCORD_TOKEN.", { cause: error });

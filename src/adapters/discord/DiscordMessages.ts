@@ -15,6 +15,7 @@ import { userMessageFor } from "../userMessages.js";
 import { askBot } from "./askBot.js";
 import { DISCORD_TEXTS } from "./discordTexts.js";
 import { isAllowed, placeOf, type Place } from "./discordScope.js";
+import { loggableError } from "./loggableError.js";
 import { LIMITS, NO_MENTIONS, renderDiscordReply, toEdit } from "./renderDiscordReply.js";
 import { threadName } from "./threadName.js";
 
@@ -58,7 +59,7 @@ export class DiscordMessages {
     if (!settings.messageContentIntent && !mentioned && !dm) {
       // Without the intent this message's text never reached us: say once per thread how to continue.
       if (text === "" && place.conversation.scope === "thread" && (await this.options.firstDelivery(`discord:content-hint:${place.conversation.id}`, log))) {
-        if (channel.isSendable()) await channel.send({ content: DISCORD_TEXTS.contentHint(me.id), allowedMentions: NO_MENTIONS }).catch((error: unknown) => log.error({ err: error }, "could not send the content hint"));
+        if (channel.isSendable()) await channel.send({ content: DISCORD_TEXTS.contentHint(me.id), allowedMentions: NO_MENTIONS }).catch((error: unknown) => log.error({ err: loggableError(error) }, "could not send the content hint"));
       }
       return;
     }
@@ -94,8 +95,8 @@ export class DiscordMessages {
         else await sink.send(m);
       }
     } catch (error) {
-      log.error({ err: error }, "could not answer the message");
-      await sink.send({ content: userMessageFor(error), allowedMentions: NO_MENTIONS }).catch((e: unknown) => log.error({ err: e }, "could not send the error message either"));
+      log.error({ err: loggableError(error) }, "could not answer the message");
+      await sink.send({ content: userMessageFor(error), allowedMentions: NO_MENTIONS }).catch((e: unknown) => log.error({ err: loggableError(e) }, "could not send the error message either"));
     } finally {
       stopTyping();
     }
@@ -117,7 +118,7 @@ export class DiscordMessages {
         return { conversation: { platform: "discord", scope: "thread", id: thread.id }, channel: thread, send: (m) => thread.send(m) };
       } catch (error) {
         // Typically 50013 Missing Permissions (Create Public Threads): the person still gets an answer.
-        log.warn({ err: error }, "could not start a thread; answering in the channel");
+        log.warn({ err: loggableError(error) }, "could not start a thread; answering in the channel");
       }
     }
     let replied = false;

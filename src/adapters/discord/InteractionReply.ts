@@ -10,6 +10,7 @@
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type SendableChannels } from "discord.js";
 import type { Logger } from "../../util/logger.js";
 import { truncateText } from "../splitText.js";
+import { loggableError } from "./loggableError.js";
 import { LIMITS, NO_MENTIONS, toEdit, type DiscordMessage } from "./renderDiscordReply.js";
 
 export interface TokenTiming {
@@ -70,7 +71,7 @@ export class InteractionReply {
       else if (this.canEdit) await this.interaction.editReply({ content, embeds: [], components: [], allowedMentions: NO_MENTIONS });
       else await this.toChannel({ content, allowedMentions: NO_MENTIONS });
     } catch (error) {
-      this.log.error({ err: error }, "could not report the error to the user");
+      this.log.error({ err: loggableError(error) }, "could not report the error to the user");
     }
   }
 

@@ -12,6 +12,7 @@
 import type { Channel, Client } from "discord.js";
 import type { ConversationKey } from "../../bot/types.js";
 import type { Logger } from "../../util/logger.js";
+import { loggableError } from "./loggableError.js";
 
 export interface Where {
   guildId: string | null;
@@ -62,7 +63,7 @@ async function fetchChannel(client: Client, channelId: string, log: Logger): Pro
   const fetching = client.channels.fetch(channelId, { force: true }).then(
     (channel) => channel ?? undefined,
     (error: unknown) => {
-      log.warn({ channelId, err: error }, "channel type unknown (look-up failed); using the channel conversation");
+      log.warn({ channelId, err: loggableError(error) }, "channel type unknown (look-up failed); using the channel conversation");
       return undefined;
     },
   );

@@ -4,7 +4,6 @@
  * escapes as an unhandled rejection (which ends a production process).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { nextId } from "../../support/fakes/FakeDiscord.js";
 import { callbacks, channelPosts, discordHarness, sleep, threadStarts, watchProcessErrors } from "./discordHarness.js";
 
 let h: Awaited<ReturnType<typeof discordHarness>>;
@@ -23,31 +22,7 @@ afterEach(() => {
   expect(processErrors.errors).toEqual([]);
 });
 
-/** A message of the bot's with "more like #1" and 👍/👎 buttons, as a component interaction carries it. */
-function botMessage(channelId: string, extra: Record<string, unknown> = {}) {
-  return {
-    id: nextId(),
-    channel_id: channelId,
-    author: h.fake.botUser,
-    content: "",
-    timestamp: new Date().toISOString(),
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
-    attachments: [],
-    embeds: [],
-    pinned: false,
-    type: 0,
-    flags: 0,
-    components: [
-      { type: 1, components: [{ type: 2, style: 2, custom_id: "sidbot:more:0", label: "More like #1" }] },
-      { type: 1, components: [{ type: 2, style: 3, custom_id: "sidbot:fb:up:0", emoji: { name: "👍" } }] },
-    ],
-    ...extra,
-  };
-}
+const botMessage = (channelId: string, extra: Record<string, unknown> = {}) => h.fake.botMessage(channelId, extra);
 
 describe("Discord: a refused platform call is contained", () => {
   it("no permission to create threads: answers in the channel as a reply to the message, logs with request id and stack", async () => {

@@ -83,8 +83,7 @@ describe("Discord conversation scope from the payload", () => {
       return feedback(conversation, ...rest);
     };
     try {
-      const message = { id: nextId(), channel_id: channelId, author: h.fake.botUser, content: "", timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0, flags: 0, components: [] };
-      const click = h.fake.buttonInteraction("sidbot:fb:up:0", message, user, { channelIdOnly: true });
+      const click = h.fake.buttonInteraction("sidbot:fb:up:0", h.fake.botMessage(channelId), user, { channelIdOnly: true });
       h.fake.dispatch("INTERACTION_CREATE", click);
       await h.fake.waitFor((r) => r.path === `/interactions/${click.id}/${click.token}/callback`);
       for (let i = 0; i < 50 && stored.length === 0; i++) await new Promise((r) => setTimeout(r, 50));

@@ -192,6 +192,19 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     };
   }
 
+  /** A message of the bot's with "more like #1" and 👍 buttons, as a component interaction carries it; `extra` overrides fields (e.g. `thread: null`). */
+  botMessage(channelId = this.channelId, extra: Record<string, unknown> = {}) {
+    return this.storeMessage({
+      id: nextId(),
+      channel_id: channelId,
+      components: [
+        { type: 1, components: [{ type: 2, style: 2, custom_id: "sidbot:more:0", label: "More like #1" }] },
+        { type: 1, components: [{ type: 2, style: 3, custom_id: "sidbot:fb:up:0", emoji: { name: "👍" } }] },
+      ],
+      ...extra,
+    });
+  }
+
   message(content: string, extra: { channelId?: string; author?: ReturnType<FakeDiscord["user"]>; mentionBot?: boolean; dm?: boolean; mentions?: ReturnType<FakeDiscord["user"]>[] } = {}) {
     const author = extra.author ?? this.user();
     const channelId = extra.channelId ?? this.channelId;
