@@ -77,7 +77,9 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     const runtime = await createRuntime(settings, secrets, log);
     const adapters: Adapter[] = [];
     if (secrets.discordToken) {
-      adapters.push(new DiscordAdapter({ bot: runtime.bot, token: secrets.discordToken, apiUrl: secrets.discordApiUrl, settings: settings.discord, logger: log }));
+      adapters.push(
+        new DiscordAdapter({ bot: runtime.bot, token: secrets.discordToken, apiUrl: secrets.discordApiUrl, settings: settings.discord, generationBudgetMs: settings.model.timeoutMs, logger: log }),
+      );
     }
     if (secrets.slackBotToken) {
       adapters.push(

@@ -113,9 +113,9 @@ describe.runIf(redis)("SIGTERM during a generation", () => {
       });
       return run(task, options);
     };
-    const adapter = new DiscordAdapter({ bot: runtime.bot, token: fake.token, apiUrl: fake.apiUrl, settings: config.discord });
+    const adapter = new DiscordAdapter({ bot: runtime.bot, token: fake.token, apiUrl: fake.apiUrl, settings: config.discord, logger: process.env.DEBUG_TEST ? (await import("../src/util/logger.js")).createLogger({ level: "debug", pretty: false }) : silentLogger });
     const proc = Object.assign(new EventEmitter(), { exit: () => undefined }) as unknown as NodeJS.Process;
-    const running = runUntilStopped([adapter], runtime, silentLogger, { proc });
+    const running = runUntilStopped([adapter], runtime, process.env.DEBUG_TEST ? (await import("../src/util/logger.js")).createLogger({ level: "debug", pretty: false }) : silentLogger, { proc });
     await fake.ready();
     const interaction = fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }]);
     fake.dispatch("INTERACTION_CREATE", interaction);

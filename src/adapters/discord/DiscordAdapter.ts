@@ -28,6 +28,7 @@ import { PlatformStartError } from "../../errors.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
 import type { Adapter } from "../Adapter.js";
+import { Inflight } from "../Inflight.js";
 import { truncateText } from "../splitText.js";
 import { userMessageFor } from "../userMessages.js";
 import { askBot } from "./askBot.js";
@@ -52,6 +53,8 @@ export interface DiscordAdapterOptions {
   interactionTokenMarginMs?: number;
   /** The longest a request runs once started — pass `model.timeoutMs`. @defaultValue 60 s */
   generationBudgetMs?: number;
+  /** Longest time stop() lets running handlers deliver their answers. @defaultValue 5000 */
+  stopTimeoutMs?: number;
 }
 
 const AUTOCOMPLETE_CHOICES = 25;
@@ -64,6 +67,7 @@ export class DiscordAdapter implements Adapter {
   private readonly logger: Logger;
   private readonly timing: TokenTiming;
   private readonly messages: DiscordMessages;
+  private readonly inflight = new Inflight();
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.bot = options.bot;
@@ -118,7 +122,9 @@ export class DiscordAdapter implements Adapter {
     this.logger.info({ user: this.client.user?.tag }, "connected to Discord");
   }
 
+  /** Lets running handlers deliver their answers (at most `stopTimeoutMs`), then disconnects. */
   async stop(): Promise<void> {
+    await this.inflight.settled(this.options.stopTimeoutMs ?? 5000);
     await this.client.destroy();
   }
 
@@ -126,9 +132,11 @@ export class DiscordAdapter implements Adapter {
 
   /** Runs a handler so that nothing it throws or rejects escapes the listener. */
   private contain(kind: string, requestId: string, work: () => Promise<void>): void {
-    void Promise.resolve()
-      .then(work)
-      .catch((error: unknown) => this.logger.error({ requestId, err: loggableError(error) }, `${kind} handler failed`));
+    this.inflight.track(
+      Promise.resolve()
+        .then(work)
+        .catch((error: unknown) => this.logger.error({ requestId, err: loggableError(error) }, `${kind} handler failed`)),
+    );
   }
 
   /** True the first time an event id is seen (across processes); a failing check lets the event through. */

@@ -297,7 +297,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://x");
-    const path = url.pathname.replace(/^\/api\/v\d+/, "");
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v\d+/, "");
     let raw = "";
     for await (const chunk of req) raw += chunk;
     const contentType = req.headers["content-type"] ?? "";
