@@ -2,7 +2,8 @@
  * One request, answered once: post "Thinking…", stream text into it, replace it with the answer
  * (or a short error). When the channel is closed to the bot (not_in_channel, channel_not_found…)
  * or the message cannot be updated, the same answer goes to the person privately through the
- * request's response URL — the request itself never runs a second time.
+ * request's response URL (events have none: the answer is posted anew) — the request itself
+ * never runs a second time.
  */
 import type { webApi } from "@slack/bolt";
 import type { Bot } from "../../bot/Bot.js";
@@ -59,12 +60,12 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
       await update(message);
       return;
     } catch (error) {
-      if (!respond) throw error;
-      logFailure(logger, error, requestId, "could not update the answer in the channel; answering privately");
+      logFailure(logger, error, requestId, respond ? "could not update the answer in the channel; answering privately" : "could not update the answer; posting it anew");
     }
   }
-  // No channel message to update (or it failed): the response URL is the way left.
-  await respond!(message);
+  // No channel message to update, or it failed (deleted, too old): privately if possible, else a new message.
+  if (respond) await respond(message);
+  else await withSlackRetry(() => client.chat.postMessage({ ...where, ...message } as never));
 }
 
 /** The "Thinking…" message's ts, or undefined when the person can still be answered privately. */

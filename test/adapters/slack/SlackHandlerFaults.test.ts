@@ -52,6 +52,15 @@ describe("Slack handlers contain their own failures", () => {
     await expectContained(command.trigger_id);
   });
 
+  it("chat.update failing for a mention: the answer is posted anew in the thread", async () => {
+    h.fake.failOn("chat.update", "message_not_found", { match: (a) => a.channel === "C3250" });
+    const mention = h.fake.mention("similar to Halo 3", { channel: "C3250" });
+    await h.fake.send("events_api", mention);
+    const anew = await h.fake.waitFor((c) => c.method === "chat.postMessage" && c.args.channel === "C3250" && Array.isArray(c.args.blocks));
+    expect(anew.args.thread_ts).toBe(mention.event.ts);
+    await expectContained(mention.event_id);
+  });
+
   it("the ack failing: logged with the request id and stack, and the command is still answered", async () => {
     const client = (adapter as unknown as { app: { receiver: { client: { send: (...args: unknown[]) => Promise<void> } } } }).app.receiver.client;
     client.send = () => Promise.reject(new Error("socket closed before the ack"));

@@ -138,6 +138,36 @@ describe("Slack says what it is doing", () => {
   });
 });
 
+describe("Slack Socket Mode while running", () => {
+  it("Slack unavailable for a while after a lost connection: retries with backoff, then answers again", async () => {
+    const a = socket({ reconnectDelayMs: 20 });
+    await a.start();
+    await h.fake.socketReady();
+    h.fake.failOn("apps.connections.open", "service_unavailable", { times: 2 });
+    const since = Date.now();
+    h.fake.dropSockets();
+    await h.fake.waitFor((c) => c.method === "apps.connections.open" && c.at >= since && h.fake.callsSince(since, "apps.connections.open").length >= 3);
+    await h.fake.socketReady();
+    await h.fake.send("slash_commands", h.fake.slashCommand("similar to Halo 3", { channel: "C6300" }));
+    await h.fake.waitFor((c) => c.method === "chat.update" && c.args.channel === "C6300" && Array.isArray(c.args.blocks));
+    expect(h.log.entries.filter((e) => e.message === "could not reconnect to Slack yet")).toHaveLength(2);
+  });
+
+  it("the app token revoked while running: one error line, no more tries, nothing thrown", async () => {
+    const a = socket({ reconnectDelayMs: 20 });
+    await a.start();
+    await h.fake.socketReady();
+    h.fake.failOn("apps.connections.open", "invalid_auth");
+    const since = Date.now();
+    h.fake.dropSockets();
+    const gaveUp = () => h.log.entries.find((e) => e.message === "gave up reconnecting to Slack" && String(e.fields.err).includes("SLACK_APP_TOKEN"));
+    for (let i = 0; i < 100 && !gaveUp(); i++) await sleep(20);
+    expect(gaveUp()).toBeDefined();
+    await sleep(300);
+    expect(h.fake.callsSince(since, "apps.connections.open")).toHaveLength(1);
+  });
+});
+
 describe("Slack stop() ends promptly", () => {
   it("while Socket Mode is reconnecting, and nothing reconnects after", async () => {
     const a = socket();
@@ -168,7 +198,8 @@ describe("Slack stop() ends promptly", () => {
     await h.fake.waitFor((c) => c.method === "chat.postMessage" && c.args.channel === "C6100");
     const t0 = Date.now();
     await a.stop();
-    expect(Date.now() - t0).toBeLessThan(1500);
+    // stopTimeoutMs is 1000 here: the request gets that long, then stop() returns anyway.
+    expect(Date.now() - t0).toBeLessThan(2500);
   });
 
   it("lets a running request deliver its answer before it returns (SIGTERM during generation)", async () => {
@@ -199,7 +230,7 @@ describe("Slack stop() ends promptly", () => {
     await sleep(100);
     const t0 = Date.now();
     await a.stop();
-    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(Date.now() - t0).toBeLessThan(2500);
     client.destroy();
   }, 20_000);
 });

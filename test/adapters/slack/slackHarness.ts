@@ -6,7 +6,7 @@ import { recordingLogger } from "./recordingLogger.js";
 
 type Bot = Awaited<ReturnType<typeof testBot>>["bot"];
 
-/** What the bot under test should do wrong next (cleared by `reset`). */
+/** What the bot under test should do wrong next (cleared, with the fake's failOn, by `reset`). */
 export interface Faults {
   handle?: () => Promise<BotReply>;
   knows?: () => Promise<boolean>;
@@ -42,6 +42,7 @@ export async function slackHarness() {
       return adapter;
     },
     reset() {
+      fake.clearFailures();
       for (const key of Object.keys(faults) as (keyof Faults)[]) delete faults[key];
     },
     async dispose() {

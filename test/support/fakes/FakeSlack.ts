@@ -34,6 +34,8 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
   readonly rateLimitOnce: { method: string; done?: boolean }[] = [];
   private readonly failures: { method: string; error: string; match: (args: Record<string, any>) => boolean; times: number }[] = [];
   private readonly delays = new Map<string, number>();
+  // Delayed answers still waiting: stop() drops them so the fake keeps no process alive.
+  private readonly pending = new Set<NodeJS.Timeout>();
   private connected: (() => void)[] = [];
 
   get apiUrl(): string {
@@ -55,6 +57,11 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
     this.failures.push({ method, error, match, times });
   }
 
+  /** Forgets every `failOn`. */
+  clearFailures(): void {
+    this.failures.length = 0;
+  }
+
   /** Answers `method` only after `ms` (the call is recorded when it arrives); 0 removes the delay. */
   delay(method: string, ms: number): void {
     if (ms > 0) this.delays.set(method, ms);
@@ -64,6 +71,12 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
   /** Web API calls of `method` since `at` (epoch ms). */
   callsSince(at: number, method?: string): ApiCall[] {
     return this.calls.filter((c) => c.at >= at && (method === undefined || c.method === method));
+  }
+
+  override async stop(): Promise<void> {
+    for (const timer of this.pending) clearTimeout(timer);
+    this.pending.clear();
+    await super.stop();
   }
 
   /** Drops every Socket Mode connection (as a network blip would). */
@@ -139,7 +152,7 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
     }
     this.record({ method, args, at: Date.now() });
     const wait = this.delays.get(method);
-    if (wait) await new Promise((r) => setTimeout(r, wait));
+    if (wait) await new Promise((r) => this.pending.add(setTimeout(r, wait)));
     if (res.destroyed) return;
     const failure = this.failures.find((f) => f.times > 0 && f.method === method && f.match(args));
     if (failure) {
