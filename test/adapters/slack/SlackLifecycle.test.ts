@@ -103,6 +103,20 @@ describe("Slack start-up checks the credentials", () => {
     expect(error.message).toContain(`127.0.0.1:${port}`);
   }, 20_000);
 
+  it.each(["auth.test", "apps.connections.open"])("start-up is abandoned promptly while Slack is slow to answer %s", async (method) => {
+    h.fake.delay(method, 5000);
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 200);
+      const t0 = Date.now();
+      await socket().start(controller.signal);
+      expect(Date.now() - t0).toBeLessThan(1500);
+      expect(h.fake.sockets.size).toBe(0);
+    } finally {
+      h.fake.delay(method, 0);
+    }
+  });
+
   it("start-up is abandoned promptly when the process is told to stop meanwhile", async () => {
     const port = await freePort();
     const a = socket({ apiUrl: `http://127.0.0.1:${port}/api/`, startAttempts: 10, startRetryDelayMs: 5000 });
