@@ -82,12 +82,16 @@ export class SlackAdapter implements Adapter {
     if (signal?.aborted) this.stopping.abort(signal.reason);
     try {
       const identity = await this.checkBotToken();
+      this.stopping.signal.throwIfAborted();
       this.app = this.createApp(identity);
       if (this.socket) {
         await this.socket.connect(this.attempts, this.options.startRetryDelayMs ?? 1000, this.stopping.signal);
+        this.stopping.signal.throwIfAborted();
         this.logger.info({ mode: "socket" }, "connected to Slack");
       } else {
         await this.listen(this.app);
+        // stop() may have run while the server came up: it must not stay open.
+        this.stopping.signal.throwIfAborted();
       }
     } catch (error) {
       await this.release();

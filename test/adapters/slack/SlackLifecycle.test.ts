@@ -41,6 +41,15 @@ async function startError(a: SlackAdapter, signal?: AbortSignal): Promise<Platfo
   return error as PlatformStartError;
 }
 
+/** Whether something still accepts connections on 127.0.0.1:port. */
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(port, "127.0.0.1");
+    probe.once("connect", () => (probe.destroy(), resolve(true)));
+    probe.once("error", () => resolve(false));
+  });
+}
+
 /** After a failed start, or stop(): Slack hears nothing more from this adapter, and stop() is quick. */
 async function expectQuiet(a: SlackAdapter) {
   const since = Date.now();
@@ -117,6 +126,24 @@ describe("Slack start-up checks the credentials", () => {
     }
   });
 
+  it.each([
+    ["Socket Mode", () => socket()],
+    ["HTTP mode", () => http()],
+  ])("%s: stop() while start() is still running leaves nothing open", async (_name, make) => {
+    for (const delayMs of [0, 5, 20, 50]) {
+      const a = make();
+      const starting = a.start().catch((e: unknown) => e);
+      await sleep(delayMs);
+      await a.stop();
+      expect(await starting).toBeUndefined();
+      await sleep(100);
+      expect(h.fake.sockets.size).toBe(0);
+      const open: number[] = [];
+      for (const e of h.log.entries) if (/^listening on/.test(e.message ?? "") && (await isListening(Number(e.fields.port)))) open.push(Number(e.fields.port));
+      expect(open).toEqual([]);
+    }
+  });
+
   it("start-up is abandoned promptly when the process is told to stop meanwhile", async () => {
     const port = await freePort();
     const a = socket({ apiUrl: `http://127.0.0.1:${port}/api/`, startAttempts: 10, startRetryDelayMs: 5000 });
@@ -131,14 +158,15 @@ describe("Slack start-up checks the credentials", () => {
 describe("Slack says what it is doing", () => {
   it("HTTP mode logs 'listening on :PORT' with the real port once it listens", async () => {
     const a = http();
+    const before = h.log.entries.length;
     await a.start();
-    const line = h.log.entries.find((e) => /^listening on :\d+$/.test(e.message ?? ""));
+    const line = h.log.entries.slice(before).find((e) => /^listening on :\d+$/.test(e.message ?? ""));
     expect(line, JSON.stringify(h.log.entries)).toBeDefined();
     const port = Number(/:(\d+)$/.exec(line!.message!)![1]);
     expect(port).toBeGreaterThan(0);
     const res = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: "POST", body: "x" });
     expect(res.status).toBe(401);
-    expect(h.log.entries.filter((e) => e.message === "connected to Slack")).toEqual([]);
+    expect(h.log.entries.slice(before).filter((e) => e.message === "connected to Slack")).toEqual([]);
   });
 
   it("Socket Mode logs 'connected to Slack' once the socket is connected", async () => {
