@@ -77,7 +77,7 @@ export class SlackAdapter implements Adapter {
   }
 
   async start(signal?: AbortSignal): Promise<void> {
-    // The process is shutting down: give up start-up without an error.
+    // An aborted signal means the process is shutting down: start-up is abandoned without an error.
     signal?.addEventListener("abort", () => this.stopping.abort(signal.reason), { once: true });
     if (signal?.aborted) this.stopping.abort(signal.reason);
     try {
