@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { FakeDiscord } from "./support/fakes/FakeDiscord.js";
 import { FakeSlack } from "./support/fakes/FakeSlack.js";
-import { dropNamespace, requireRedis, SHARED_REDIS_URL, uniqueNamespace } from "./support/redis.js";
+import { requireRedis, SHARED_REDIS_URL, uniqueNamespace } from "./support/redis.js";
 import { startSidbot } from "./support/sidbotProcess.js";
 
 const preload = (name: string) => fileURLToPath(new URL(`./support/preload/${name}`, import.meta.url));
@@ -56,7 +56,6 @@ describe("sidbot process: failures that are not one request's", () => {
     const memory = new RedisMemoryStore({ url: SHARED_REDIS_URL, namespace, ttlMs: 60_000, maxTurns: 40 });
     expect((await memory.get(`discord:channel:${fake.channelId}`))?.turns).toHaveLength(2);
     await memory.close();
-    await dropNamespace(namespace);
   });
 
   it("exits 1 with one line naming DISCORD_TOKEN when Discord refuses the token, stopping Slack too", async () => {
@@ -126,7 +125,6 @@ describe.runIf(redis)("SIGTERM during a generation", () => {
     const memory = new RedisMemoryStore({ url: SHARED_REDIS_URL, namespace, ttlMs: 60_000, maxTurns: 40 });
     const state = await memory.get(`discord:channel:${fake.channelId}`);
     await memory.close();
-    await dropNamespace(namespace);
     return { code, last: edits.at(-1)?.body, state };
   }
 

@@ -202,7 +202,7 @@ describe.runIf(redis)("Bot when Redis stops mid-conversation", () => {
 
 describe.runIf(redis)("Bot memory shared by several processes", () => {
   it("a fresh process answering an old thread while Redis is down adds to the stored history when it is back", async () => {
-    const { freePort, PrivateRedis, dropNamespace } = await import("../support/redis.js");
+    const { freePort, PrivateRedis } = await import("../support/redis.js");
     const server = new PrivateRedis(await freePort(), tempDir("sidbot-redis-fresh-"));
     await server.start();
     cleanups.push(() => server.stop());
@@ -227,11 +227,9 @@ describe.runIf(redis)("Bot memory shared by several processes", () => {
     expect(state?.turns).toHaveLength(4);
     expect(JSON.stringify(state?.turns.slice(0, 2))).toContain(answered.items[0]!.sid);
     expect(JSON.stringify(state?.turns[2])).toContain("PlayStation");
-    await dropNamespace(namespace, server.url);
   });
 
   it("two bots on one Redis answering interleaved messages of one thread keep every turn", async () => {
-    const { dropNamespace } = await import("../support/redis.js");
     const namespace = uniqueNamespace("two-bots");
     const a = await bot({ redisUrl: SHARED_REDIS_URL, namespace });
     const b = await bot({ redisUrl: SHARED_REDIS_URL, namespace });
@@ -247,7 +245,6 @@ describe.runIf(redis)("Bot memory shared by several processes", () => {
     expect(state?.turns).toHaveLength(16);
     const userTexts = state!.turns.filter((t) => t.role === "user").map((t) => JSON.stringify(t.parts));
     expect(userTexts.at(-1)).toContain("Xbox");
-    await dropNamespace(namespace);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseSince } from "../../src/bot/exportFeedback.js";
 import { main } from "../../src/cli.js";
 import { testBot, thread } from "../support/bots.js";
-import { dropNamespace, requireRedis, SHARED_REDIS_URL, uniqueNamespace } from "../support/redis.js";
+import { requireRedis, SHARED_REDIS_URL, uniqueNamespace } from "../support/redis.js";
 
 async function run(args: string[], env: Record<string, string>) {
   let out = "";
@@ -48,6 +48,5 @@ describe.runIf(redis)("sidbot feedback export", () => {
     const later = await run(["feedback", "export", "--since", new Date(Date.now() + 60_000).toISOString()], { REDIS_URL: SHARED_REDIS_URL, MEMORY_NAMESPACE: namespace });
     expect(later.out).toBe("");
     expect((await run(["feedback", "export", "--since", "whenever"], { REDIS_URL: SHARED_REDIS_URL })).err).toMatch(/--since: expected a date/);
-    await dropNamespace(namespace);
   });
 });

@@ -2,12 +2,23 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createServer, Socket } from "node:net";
 import { once } from "node:events";
+import { afterAll } from "vitest";
 
 export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
-/** A key prefix no other test (or test run) uses. */
+const created = new Set<string>();
+// Keys a test file wrote to the shared Redis are removed after it (private servers die with their folder).
+afterAll(async () => {
+  if (created.size === 0 || !(await redisAnswers())) return;
+  for (const namespace of created) await dropNamespace(namespace);
+  created.clear();
+});
+
+/** A key prefix no other test (or test run) uses; its keys on the shared Redis are deleted after the test file. */
 export function uniqueNamespace(label: string): string {
-  return `sidbot-test-${label}-${randomUUID().slice(0, 8)}`;
+  const namespace = `sidbot-test-${label}-${randomUUID().slice(0, 8)}`;
+  created.add(namespace);
+  return namespace;
 }
 
 /** Deletes every key of a test namespace (both the current and the legacy key layout). */

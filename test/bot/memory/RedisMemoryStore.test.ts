@@ -2,19 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisMemoryStore } from "../../../src/bot/memory/RedisMemoryStore.js";
 import type { Exchange } from "../../../src/bot/memory/MemoryStore.js";
 import type { Logger } from "../../../src/util/logger.js";
-import { dropNamespace, freePort, PrivateRedis, requireRedis, SHARED_REDIS_URL, uniqueNamespace } from "../../support/redis.js";
+import { freePort, PrivateRedis, requireRedis, SHARED_REDIS_URL, uniqueNamespace } from "../../support/redis.js";
 import { tempDir } from "../../support/tempDir.js";
 
 const stores: RedisMemoryStore[] = [];
-const namespaces: { namespace: string; url: string }[] = [];
 afterAll(async () => {
   for (const s of stores) await s.close();
-  for (const { namespace, url } of namespaces) await dropNamespace(namespace, url).catch(() => {});
 });
 function store(options: Partial<ConstructorParameters<typeof RedisMemoryStore>[0]> & { namespace: string }) {
   const s = new RedisMemoryStore({ url: SHARED_REDIS_URL, ttlMs: 60_000, maxTurns: 40, operationTimeoutMs: 300, retryEveryMs: 100, ...options });
   stores.push(s);
-  namespaces.push({ namespace: options.namespace, url: options.url ?? SHARED_REDIS_URL });
   return s;
 }
 let n = 0;
