@@ -39,6 +39,26 @@ describe("sidbot process: failures that are not one request's", () => {
     expect(await bot.exited(since)).toMatchObject({ code: 0 });
   });
 
+  it("survives the malformed events a real Discord-compatible server sent, and keeps answering", async () => {
+    const fake = await discord();
+    const bot = startSidbot({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl });
+    await bot.waitForLog((l) => l.msg === "connected to Discord");
+    // A button on a message whose `thread` is null, the same interaction twice, one with only channel_id, a message without author.
+    const click = fake.buttonInteraction("sidbot:more:0", fake.botMessage(fake.channelId, { thread: null }));
+    fake.dispatch("INTERACTION_CREATE", click, 2);
+    const { channel: _omitted, ...bare } = fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Mario Kart" }]);
+    fake.dispatch("INTERACTION_CREATE", bare);
+    fake.dispatch("MESSAGE_CREATE", { ...fake.message("similar to Halo 3", { mentionBot: true }), author: null });
+    await fake.waitFor((r) => r.method === "PATCH" && r.path.includes(click.token));
+    await fake.waitFor((r) => r.method === "PATCH" && r.path.includes(bare.token) && r.body.embeds?.length > 0);
+    expect((await similar(fake, "Halo 3")).body.embeds[0].description).toContain("Halo Reach");
+    expect(fake.requests.filter((r) => r.path === `/interactions/${click.id}/${click.token}/callback`)).toHaveLength(1);
+    expect(bot.child.exitCode).toBeNull();
+    expect(bot.logs().some((l) => l.msg === "malformed gateway event dropped")).toBe(true);
+    bot.child.kill("SIGTERM");
+    expect((await bot.exited()).code).toBe(0);
+  });
+
   it.runIf(redis)("on an uncaught exception: a fatal log line, the orderly shutdown (memory written), exit code 1", async () => {
     const fake = await discord();
     const namespace = uniqueNamespace("fatal");
