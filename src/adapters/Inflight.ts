@@ -5,24 +5,22 @@
 export class Inflight {
   private readonly running = new Set<Promise<unknown>>();
 
-  /** Runs `work` and remembers it until it settles; never rejects (handlers contain their errors). */
-  track(work: Promise<unknown>): void {
+  /** Remembers `work` until it settles; returns it unchanged. */
+  track<T>(work: Promise<T>): Promise<T> {
     const settled = work.then(
       () => {},
       () => {},
     );
     this.running.add(settled);
-    void settled.finally(() => this.running.delete(settled));
+    void settled.then(() => this.running.delete(settled));
+    return work;
   }
 
-  get size(): number {
-    return this.running.size;
-  }
-
-  /** Resolves when every tracked handler has settled, or after `timeoutMs`. */
-  async settled(timeoutMs: number): Promise<void> {
+  /** Resolves true when every tracked handler has settled, false if `timeoutMs` came first. */
+  async settled(timeoutMs: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(this.running), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    const done = await Promise.race([Promise.all(this.running).then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
     clearTimeout(timer);
+    return done;
   }
 }

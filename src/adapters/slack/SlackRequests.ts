@@ -10,6 +10,7 @@ import type { Bot } from "../../bot/Bot.js";
 import type { BotInput, ConversationKey } from "../../bot/types.js";
 import type { Logger } from "../../util/logger.js";
 import { answerInSlack, type AnswerTarget, type SlackOutgoing } from "./answerInSlack.js";
+import { Inflight } from "../Inflight.js";
 import { logFailure } from "./logFailure.js";
 import { unescapeSlack } from "./unescapeSlack.js";
 
@@ -24,7 +25,7 @@ type MessageEvent = { subtype?: string; bot_id?: string; user?: string; text?: s
 export class SlackRequests {
   private readonly bot: Bot;
   private readonly logger: Logger;
-  private readonly running = new Set<Promise<void>>();
+  private readonly inflight = new Inflight();
 
   constructor(private readonly options: SlackRequestsOptions) {
     this.bot = options.bot;
@@ -39,11 +40,8 @@ export class SlackRequests {
   }
 
   /** Waits up to `timeoutMs` for the requests still running (their answers are on the way). */
-  async settled(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const done = await Promise.race([Promise.allSettled([...this.running]).then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
-    clearTimeout(timer);
-    return done;
+  settled(timeoutMs: number): Promise<boolean> {
+    return this.inflight.settled(timeoutMs);
   }
 
   private async command({ command, ack, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
@@ -131,8 +129,7 @@ export class SlackRequests {
   }
 
   private track(request: Promise<void>): Promise<void> {
-    this.running.add(request);
-    return request.finally(() => this.running.delete(request));
+    return this.inflight.track(request);
   }
 }
 

@@ -6,27 +6,16 @@
 import { DiscordAdapter, type DiscordAdapterOptions } from "../../../src/adapters/discord/DiscordAdapter.js";
 import type { Config } from "../../../src/config.js";
 import type { Logger } from "../../../src/util/logger.js";
+import { recordingLogger as recordingLoggerOf, type LogEntry } from "../../support/recordingLogger.js";
 import { testBot } from "../../support/bots.js";
 import { FakeDiscord, type FakeDiscordOptions, type RecordedRequest } from "../../support/fakes/FakeDiscord.js";
 
-export interface LogLine {
-  level: "debug" | "info" | "warn" | "error" | "fatal";
-  message: string | undefined;
-  fields: Record<string, unknown>;
-}
+export type LogLine = LogEntry;
 
 /** A Logger that keeps every line with its bound (child) fields. */
-export function recordingLogger(lines: LogLine[] = [], bound: Record<string, unknown> = {}): { logger: Logger; lines: LogLine[] } {
-  const line = (level: LogLine["level"]) => (fields: object, message?: string) => void lines.push({ level, message, fields: { ...bound, ...fields } });
-  const logger: Logger = {
-    debug: line("debug"),
-    info: line("info"),
-    warn: line("warn"),
-    error: line("error"),
-    fatal: line("fatal"),
-    child: (fields) => recordingLogger(lines, { ...bound, ...fields }).logger,
-  };
-  return { logger, lines };
+export function recordingLogger(lines: LogLine[] = []): { logger: Logger; lines: LogLine[] } {
+  const logger = recordingLoggerOf(lines);
+  return { logger, lines: logger.entries };
 }
 
 /** Collects unhandled rejections and uncaught exceptions while a test file runs. */

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SlackAdapter, type SlackAdapterOptions } from "../../../src/adapters/slack/SlackAdapter.js";
 import { PlatformStartError } from "../../../src/errors.js";
 import { freePort } from "../../support/redis.js";
-import { recordingLogger } from "./recordingLogger.js";
+import { recordingLogger } from "../../support/recordingLogger.js";
 import { slackHarness } from "./slackHarness.js";
 
 let h: Awaited<ReturnType<typeof slackHarness>>;

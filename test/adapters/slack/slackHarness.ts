@@ -2,7 +2,7 @@ import { SlackAdapter, type SlackAdapterOptions } from "../../../src/adapters/sl
 import type { BotReply, BotRequest, HandleOptions } from "../../../src/bot/types.js";
 import { testBot } from "../../support/bots.js";
 import { FakeSlack } from "../../support/fakes/FakeSlack.js";
-import { recordingLogger } from "./recordingLogger.js";
+import { recordingLogger } from "../../support/recordingLogger.js";
 
 type Bot = Awaited<ReturnType<typeof testBot>>["bot"];
 

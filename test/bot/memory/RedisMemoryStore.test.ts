@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisMemoryStore } from "../../../src/bot/memory/RedisMemoryStore.js";
 import type { Exchange } from "../../../src/bot/memory/MemoryStore.js";
-import type { Logger } from "../../../src/util/logger.js";
+import { recordingLogger } from "../../support/recordingLogger.js";
 import { freePort, PrivateRedis, requireRedis, SHARED_REDIS_URL, uniqueNamespace } from "../../support/redis.js";
 import { tempDir } from "../../support/tempDir.js";
 
@@ -19,19 +19,6 @@ function exchange(text: string, extra: Partial<Exchange> = {}): Exchange {
   return { id: `x${++n}-${Math.random()}`, user: { role: "user", parts: [{ text }] }, assistant: { role: "assistant", parts: [{ sid: "<|sid_start|><|sid_1|><|sid_end|>" }] }, at: Date.now(), ...extra };
 }
 const userTexts = (turns: { role: string; parts: unknown[] }[] | undefined) => (turns ?? []).filter((t) => t.role === "user").map((t) => (t.parts[0] as { text: string }).text);
-
-function recordingLogger() {
-  const lines: { level: string; message: string | undefined }[] = [];
-  const logger: Logger = {
-    debug: () => {},
-    info: (_f, message) => lines.push({ level: "info", message }),
-    warn: (_f, message) => lines.push({ level: "warn", message }),
-    error: (_f, message) => lines.push({ level: "error", message }),
-    fatal: (_f, message) => lines.push({ level: "fatal", message }),
-    child: () => logger,
-  };
-  return { logger, lines };
-}
 
 const redis = await requireRedis();
 
@@ -133,7 +120,8 @@ describe.runIf(redis)("RedisMemoryStore when Redis goes away", () => {
   });
 
   it("answers without failing during an outage, warns once, and merges what was written meanwhile", async () => {
-    const { logger, lines } = recordingLogger();
+    const logger = recordingLogger();
+    const lines = logger.entries;
     const namespace = uniqueNamespace("outage");
     const s = store({ url: server.url, namespace, logger });
     await s.append("stored-before", exchange("before", { owner: "owner" }));

@@ -1,4 +1,4 @@
-import type { Logger } from "../../../src/util/logger.js";
+import type { Logger } from "../../src/util/logger.js";
 
 export interface LogEntry {
   level: "debug" | "info" | "warn" | "error" | "fatal";
