@@ -22,6 +22,7 @@ import type { Metrics } from "../../ops/Metrics.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
 import { applyExchange, applyVote } from "./applyChanges.js";
+import { APPEND_SCRIPT, VOTE_SCRIPT } from "./redisScripts.js";
 import { emptyState, type ConversationState, type Exchange, type FeedbackRecord, type MemoryStore, type Vote } from "./MemoryStore.js";
 
 export interface RedisMemoryStoreOptions {
@@ -51,24 +52,6 @@ const PENDING_LIMIT = 10_000;
 const WRITE_ID_TTL_MS = 24 * 3600 * 1000;
 // Votes kept in the feedback stream (approximate trim).
 const FEEDBACK_STREAM_MAX = 1_000_000;
-
-const APPEND_SCRIPT = `
-if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[7]) then return 0 end
-redis.call('RPUSH', KEYS[1], ARGV[1])
-redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
-if ARGV[4] ~= '' then redis.call('HSETNX', KEYS[2], 'owner', ARGV[4]) end
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[2], 'lastAnswer', ARGV[5]) end
-redis.call('HSET', KEYS[2], 'updatedAt', ARGV[6])
-for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
-return 1`;
-
-const VOTE_SCRIPT = `
-if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[2]) then return 0 end
-for i = 9, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
-redis.call('HSET', KEYS[1], 'updatedAt', ARGV[3])
-for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
-redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'conversation', ARGV[4], 'user', ARGV[5], 'value', ARGV[6], 'sids', ARGV[7], 'at', ARGV[3])
-return 1`;
 
 export class RedisMemoryStore implements MemoryStore {
   private readonly client: ReturnType<typeof createClient>;

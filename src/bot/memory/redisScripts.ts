@@ -1,0 +1,30 @@
+/**
+ * The Lua scripts behind RedisMemoryStore's writes. Each runs atomically in Redis and first sets
+ * a write-id key with NX, so a write retried after a timeout (that did land) is applied once.
+ */
+
+/**
+ * Appends one exchange. KEYS: turns, meta, votes, write id. ARGV: exchange JSON, exchanges to
+ * keep, TTL ms, owner ('' = none), lastAnswer JSON ('' = keep), updatedAt, write-id TTL ms.
+ */
+export const APPEND_SCRIPT = `
+if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[7]) then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+if ARGV[4] ~= '' then redis.call('HSETNX', KEYS[2], 'owner', ARGV[4]) end
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[2], 'lastAnswer', ARGV[5]) end
+redis.call('HSET', KEYS[2], 'updatedAt', ARGV[6])
+for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+return 1`;
+
+/**
+ * Records a vote. KEYS: meta, votes, turns, write id, feedback stream. ARGV: TTL ms, write-id TTL
+ * ms, at, conversation, user, value, sids JSON, stream max length, then field/value pairs.
+ */
+export const VOTE_SCRIPT = `
+if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[2]) then return 0 end
+for i = 9, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[1], 'updatedAt', ARGV[3])
+for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'conversation', ARGV[4], 'user', ARGV[5], 'value', ARGV[6], 'sids', ARGV[7], 'at', ARGV[3])
+return 1`;
