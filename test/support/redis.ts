@@ -7,8 +7,10 @@ import { afterAll } from "vitest";
 export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 const created = new Set<string>();
-// Keys a test file wrote to the shared Redis are removed after it (private servers die with their folder).
+const privateServers = new Set<PrivateRedis>();
+// Keys a test file wrote to the shared Redis are removed after it; its private servers are stopped.
 afterAll(async () => {
+  for (const server of privateServers) await server.stop();
   if (created.size === 0 || !(await redisAnswers())) return;
   for (const namespace of created) await dropNamespace(namespace);
   created.clear();
@@ -90,6 +92,7 @@ export class PrivateRedis {
   }
 
   async start(): Promise<void> {
+    privateServers.add(this);
     this.process = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always"], { stdio: "ignore" });
     for (let i = 0; i < 100 && !(await redisAnswers(this.port)); i++) await new Promise((r) => setTimeout(r, 50));
     if (!(await redisAnswers(this.port))) throw new Error(`private redis-server did not start on ${this.port}`);

@@ -69,8 +69,8 @@ export class SlackRequests {
     const m = message as MessageEvent;
     const { team_id: team = "", event_id: requestId } = body as { team_id?: string; event_id: string };
     if (m.subtype || m.bot_id || !m.user || m.user === context.botUserId) return;
-    // Mentions arrive as app_mention too; they are answered there only.
-    if (context.botUserId && new RegExp(`<@${context.botUserId}(\\|[^>]*)?>`).test(m.text ?? "")) return;
+    // Mentions in channels arrive as app_mention too and are answered there; in DMs there is no app_mention.
+    if (m.channel_type !== "im" && context.botUserId && new RegExp(`<@${context.botUserId}(\\|[^>]*)?>`).test(m.text ?? "")) return;
     await this.step(requestId, "could not answer the message", async () => {
       let conversation: ConversationKey | undefined;
       if (m.channel_type === "im") conversation = { platform: "slack", scope: "dm", id: `${team}:${m.user}` };
@@ -80,7 +80,7 @@ export class SlackRequests {
         if (await this.bot.knows(key)) conversation = key;
       }
       if (!conversation || !(await this.firstDelivery(requestId))) return;
-      const text = unescapeSlack(m.text ?? "").trim();
+      const text = unescapeSlack(stripMention(m.text ?? "", context.botUserId)).trim();
       await this.answer({ conversation, userId: m.user!, input: { text: text || "help" }, requestId }, { client, where: { channel: m.channel, ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}) } });
     });
   }

@@ -103,6 +103,13 @@ describe("Slack text reaches the bot unescaped", () => {
     await answered("C3700");
     expect(h.calls.handle.slice(before).map((r) => r.input)).toEqual([{ text: "like Halo 3 for #general" }]);
   });
+
+  it("a DM that mentions the bot is answered (Slack sends no app_mention for DMs), without the mention", async () => {
+    const before = h.calls.handle.length;
+    await h.fake.send("events_api", h.fake.message(`<@${h.fake.botUserId}> similar to Halo 3`, { channel: "D3750", im: true }));
+    await answered("D3750");
+    expect(h.calls.handle.slice(before).map((r) => r.input)).toEqual([{ text: "similar to Halo 3" }]);
+  });
 });
 
 describe("Thinking… cannot be posted", () => {
