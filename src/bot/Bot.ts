@@ -237,6 +237,8 @@ export class Bot {
     const other = conversationId(target) !== conversationId(request.conversation);
     // Someone else's conversation (another channel, or a thread another user started) needs an admin.
     const owner = (await this.memory.get(conversationId(target)))?.owner;
+    // Without Redis the owner (and what a later replay would delete) is unknown: do not guess.
+    if (this.memory.degraded) return reply("busy", MESSAGES.resetOffline, { retryAfterSeconds: 60 });
     if ((other || (owner !== undefined && owner !== request.userId)) && !request.isAdmin) return reply("forbidden", MESSAGES.forbidden);
     await this.memory.delete(conversationId(target));
     log.info({ target: conversationId(target) }, "conversation reset");

@@ -19,5 +19,6 @@ export const MESSAGES = {
   noResults: "I couldn't find anything that fits. Try naming a game you like, e.g. `similar to Halo 3`.",
   noModel: "Answered from the catalog (no model loaded).",
   restarting: "I'm restarting right now — please ask again in a minute.",
+  resetOffline: "My memory is offline right now, so I can't reset conversations — please try again in a minute.",
   memoryOffline: "I can't reach my memory right now, so I may not remember earlier messages.",
 } as const;

@@ -229,6 +229,30 @@ describe.runIf(redis)("Bot memory shared by several processes", () => {
     expect(JSON.stringify(state?.turns[2])).toContain("PlayStation");
   });
 
+  it("while Redis is down nobody can reset a thread (its owner is unknown); the thread is intact afterwards", async () => {
+    const { freePort, PrivateRedis } = await import("../support/redis.js");
+    const server = new PrivateRedis(await freePort(), tempDir("sidbot-redis-reset-"));
+    await server.start();
+    const namespace = uniqueNamespace("reset-outage");
+    const c = thread("owned");
+    const first = await bot({ redisUrl: server.url, namespace });
+    await first.bot.handle(say(c, "similar to Halo 3", "alice"));
+    expect((await first.bot.handle(say(c, "/reset", "mallory"))).kind).toBe("forbidden");
+    await first.dispose();
+
+    await server.stop();
+    const fresh = await bot({ redisUrl: server.url, namespace });
+    const refused = await fresh.bot.handle(say(c, "/reset", "mallory"));
+    expect(refused.kind).toBe("busy");
+    expect(refused.text).toMatch(/memory is offline/);
+    await server.start();
+    await fresh.memory.get("discord:thread:other");
+    await new Promise((r) => setTimeout(r, 1500));
+    const state = await (await bot({ redisUrl: server.url, namespace })).memory.get("discord:thread:owned");
+    expect(state?.owner).toBe("alice");
+    expect(state?.turns).toHaveLength(2);
+  });
+
   it("two bots on one Redis answering interleaved messages of one thread keep every turn", async () => {
     const namespace = uniqueNamespace("two-bots");
     const a = await bot({ redisUrl: SHARED_REDIS_URL, namespace });
