@@ -22,7 +22,7 @@ import type { Metrics } from "../../ops/Metrics.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
 import { applyExchange, applyVote } from "./applyChanges.js";
-import { APPEND_SCRIPT, VOTE_SCRIPT } from "./redisScripts.js";
+import { APPEND_SCRIPT, MIGRATE_SCRIPT, VOTE_SCRIPT } from "./redisScripts.js";
 import { emptyState, type ConversationState, type Exchange, type FeedbackRecord, type MemoryStore, type Vote } from "./MemoryStore.js";
 
 export interface RedisMemoryStoreOptions {
@@ -50,6 +50,8 @@ const RECENT_LIMIT = 1000;
 const PENDING_LIMIT = 10_000;
 // How long a write id is remembered (a replay comes within this).
 const WRITE_ID_TTL_MS = 24 * 3600 * 1000;
+// Conversations this process knows to have no 0.1 value left (bounded; forgetting costs one GET).
+const MIGRATED_LIMIT = 100_000;
 // Votes kept in the feedback stream (approximate trim).
 const FEEDBACK_STREAM_MAX = 1_000_000;
 
@@ -69,6 +71,7 @@ export class RedisMemoryStore implements MemoryStore {
   private readonly recent = new Map<string, ConversationState>();
   /** Claims made while Redis was unreachable. */
   private readonly localClaims = new Map<string, number>();
+  private readonly migrated = new Set<string>();
   private flushing: Promise<void> | undefined;
   private readonly firstConnect: Promise<void>;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -184,9 +187,10 @@ export class RedisMemoryStore implements MemoryStore {
   }
 
   private async read(conversation: string): Promise<ConversationState | undefined> {
+    await this.migrateLegacy(conversation);
     const k = this.keys(conversation);
     const [exchanges, meta, votes] = (await this.client.multi().lRange(k.turns, 0, -1).hGetAll(k.meta).hGetAll(k.votes).exec()) as unknown as [string[], Record<string, string>, Record<string, string>];
-    if (exchanges.length === 0 && Object.keys(meta).length === 0 && Object.keys(votes).length === 0) return this.migrateLegacy(conversation);
+    if (exchanges.length === 0 && Object.keys(meta).length === 0 && Object.keys(votes).length === 0) return undefined;
     const state: ConversationState = {
       turns: exchanges.flatMap((raw) => {
         const e = JSON.parse(raw) as Pick<Exchange, "user" | "assistant">;
@@ -208,34 +212,47 @@ export class RedisMemoryStore implements MemoryStore {
 
   /**
    * Before 0.2, a conversation was one keyv value at `{ns}::{ns}:{conversation}` (keyv and
-   * @keyv/redis each added the prefix). Converts it on first read, then deletes it.
+   * @keyv/redis each added the prefix). Before the first read or write of a conversation this
+   * process makes, such a value is converted in one script: its turns go before any newer ones,
+   * its owner stays the owner, and it is deleted — so a 0.1 thread survives even when the first
+   * thing to touch it is a vote or a write replayed after an outage.
    */
-  private async migrateLegacy(conversation: string): Promise<ConversationState | undefined> {
-    const legacyKey = `${this.namespace}::${this.namespace}:${conversation}`;
+  private async migrateLegacy(conversation: string): Promise<void> {
+    if (this.migrated.has(conversation)) return;
+    const legacyKey = this.legacyKey(conversation);
     const raw = await this.client.get(legacyKey);
-    if (!raw) return undefined;
-    const old = (JSON.parse(raw) as { value?: ConversationState }).value;
-    if (!old) return undefined;
-    const k = this.keys(conversation);
-    const multi = this.client.multi();
-    for (let i = 0; i + 1 < old.turns.length; i += 2) multi.rPush(k.turns, JSON.stringify({ user: old.turns[i], assistant: old.turns[i + 1], at: old.updatedAt }));
-    multi.hSet(k.meta, { updatedAt: String(old.updatedAt), ...(old.owner ? { owner: old.owner } : {}), ...(old.lastAnswer ? { lastAnswer: JSON.stringify(old.lastAnswer) } : {}) });
-    for (const f of old.feedback ?? []) multi.hSet(k.votes, `${f.userId}\n${f.sid}`, JSON.stringify({ value: f.value, at: f.at }));
-    for (const key of [k.turns, k.meta, k.votes]) multi.pExpire(key, this.ttlMs);
-    multi.del(legacyKey);
-    await multi.exec();
-    return { turns: old.turns, feedback: old.feedback ?? [], updatedAt: old.updatedAt, ...(old.owner ? { owner: old.owner } : {}), ...(old.lastAnswer ? { lastAnswer: old.lastAnswer } : {}) };
+    if (raw) {
+      const old = (JSON.parse(raw) as { value?: ConversationState }).value;
+      const exchanges: string[] = [];
+      for (let i = 0; old && i + 1 < old.turns.length; i += 2) exchanges.push(JSON.stringify({ user: old.turns[i], assistant: old.turns[i + 1], at: old.updatedAt }));
+      const votes = (old?.feedback ?? []).flatMap((f) => [`${f.userId}\n${f.sid}`, JSON.stringify({ value: f.value, at: f.at })]);
+      const k = this.keys(conversation);
+      await this.client.eval(MIGRATE_SCRIPT, {
+        keys: [legacyKey, k.turns, k.meta, k.votes],
+        arguments: [raw, String(this.ttlMs), String(this.keepExchanges), old?.owner ?? "", old?.lastAnswer ? JSON.stringify(old.lastAnswer) : "", String(old?.updatedAt ?? Date.now()), String(exchanges.length), ...exchanges, ...votes],
+      });
+    }
+    if (this.migrated.size >= MIGRATED_LIMIT) this.migrated.clear();
+    this.migrated.add(conversation);
+  }
+
+  private legacyKey(conversation: string): string {
+    return `${this.namespace}::${this.namespace}:${conversation}`;
+  }
+
+  private get keepExchanges(): number {
+    return Math.max(1, Math.floor(this.maxTurns / 2));
   }
 
   private async write(change: Change): Promise<void> {
+    await this.migrateLegacy(conversationOf(change));
     switch (change.kind) {
       case "append": {
         const { conversation, exchange: e } = change;
         const k = this.keys(conversation);
-        const keep = Math.max(1, Math.floor(this.maxTurns / 2));
         await this.client.eval(APPEND_SCRIPT, {
           keys: [k.turns, k.meta, k.votes, `${this.prefix}op:${e.id}`],
-          arguments: [JSON.stringify({ user: e.user, assistant: e.assistant, at: e.at }), String(keep), String(this.ttlMs), e.owner ?? "", e.lastAnswer ? JSON.stringify(e.lastAnswer) : "", String(e.at), String(WRITE_ID_TTL_MS)],
+          arguments: [JSON.stringify({ user: e.user, assistant: e.assistant, at: e.at }), String(this.keepExchanges), String(this.ttlMs), e.owner ?? "", e.lastAnswer ? JSON.stringify(e.lastAnswer) : "", String(e.at), String(WRITE_ID_TTL_MS)],
         });
         return;
       }
@@ -251,7 +268,7 @@ export class RedisMemoryStore implements MemoryStore {
       }
       case "delete": {
         const k = this.keys(change.conversation);
-        await this.client.del([k.turns, k.meta, k.votes]);
+        await this.client.del([k.turns, k.meta, k.votes, this.legacyKey(change.conversation)]);
         return;
       }
       default:

@@ -28,3 +28,22 @@ redis.call('HSET', KEYS[1], 'updatedAt', ARGV[3])
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'conversation', ARGV[4], 'user', ARGV[5], 'value', ARGV[6], 'sids', ARGV[7], 'at', ARGV[3])
 return 1`;
+
+/**
+ * Converts a sidbot 0.1 conversation (one keyv JSON value) if it is still the value the caller
+ * read. KEYS: legacy, turns, meta, votes. ARGV: the legacy value, TTL ms, exchanges to keep,
+ * owner, lastAnswer JSON, updatedAt, exchange count N, N exchange JSONs, then vote field/value
+ * pairs. Old turns go before newer ones; the old owner stays; newer lastAnswer and votes win.
+ */
+export const MIGRATE_SCRIPT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+local n = tonumber(ARGV[7])
+for i = n, 1, -1 do redis.call('LPUSH', KEYS[2], ARGV[7 + i]) end
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[3], 'owner', ARGV[4]) end
+if ARGV[5] ~= '' then redis.call('HSETNX', KEYS[3], 'lastAnswer', ARGV[5]) end
+redis.call('HSETNX', KEYS[3], 'updatedAt', ARGV[6])
+for i = 8 + n, #ARGV, 2 do redis.call('HSETNX', KEYS[4], ARGV[i], ARGV[i + 1]) end
+redis.call('DEL', KEYS[1])
+for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+return 1`;

@@ -108,6 +108,40 @@ describe.runIf(redis)("RedisMemoryStore on a real Redis", () => {
   });
 });
 
+/** Writes a conversation the way sidbot 0.1 stored it (one keyv value). */
+async function writeLegacy(namespace: string, conversation: string, url = SHARED_REDIS_URL) {
+  const { createClient } = await import("@keyv/redis");
+  const client = createClient({ url });
+  await client.connect();
+  const old = { turns: [{ role: "user", parts: [{ text: "old question" }] }, { role: "assistant", parts: [{ text: "old answer" }] }], feedback: [], updatedAt: 5, owner: "first", lastAnswer: { sids: ["s"], basis: [] } };
+  await client.set(`${namespace}::${namespace}:${conversation}`, JSON.stringify({ value: old, expires: Date.now() + 60_000 }));
+  client.destroy();
+}
+
+describe.runIf(redis)("RedisMemoryStore and conversations stored by sidbot 0.1", () => {
+  it("a vote or an append before any read keeps the old conversation (old turns first, old owner)", async () => {
+    const namespace = uniqueNamespace("legacy-write");
+    await writeLegacy(namespace, "voted");
+    await writeLegacy(namespace, "appended");
+    const s = store({ namespace });
+    await s.vote({ conversation: "voted", userId: "u", sids: ["s"], value: "down", at: Date.now() });
+    await s.append("appended", exchange("new question", { owner: "second" }));
+    const reader = store({ namespace });
+    expect(await reader.get("voted")).toMatchObject({ owner: "first", feedback: [{ sid: "s", value: "down" }], turns: [{ parts: [{ text: "old question" }] }, {}] });
+    const appended = await reader.get("appended");
+    expect(userTexts(appended?.turns)).toEqual(["old question", "new question"]);
+    expect(appended?.owner).toBe("first");
+  });
+
+  it("two processes reading it at once convert it once", async () => {
+    const namespace = uniqueNamespace("legacy-race");
+    await writeLegacy(namespace, "t");
+    const states = await Promise.all([store({ namespace }).get("t"), store({ namespace }).get("t"), store({ namespace }).get("t")]);
+    for (const state of states) expect(userTexts(state?.turns)).toEqual(["old question"]);
+    expect(userTexts((await store({ namespace }).get("t"))?.turns)).toEqual(["old question"]);
+  });
+});
+
 describe.runIf(redis)("RedisMemoryStore when Redis goes away", () => {
   const dir = tempDir("sidbot-redis-");
   let server: PrivateRedis;
@@ -147,6 +181,19 @@ describe.runIf(redis)("RedisMemoryStore when Redis goes away", () => {
     expect(userTexts(state?.turns)).toEqual(["before", "during"]);
     expect(state?.owner).toBe("owner");
     expect(state?.feedback).toMatchObject([{ sid: "x", value: "down" }]);
+  });
+
+  it("a fresh process writing to a 0.1 conversation during an outage keeps it when Redis is back", async () => {
+    const namespace = uniqueNamespace("legacy-outage");
+    await writeLegacy(namespace, "thread", server.url);
+    await server.stop();
+    const fresh = store({ url: server.url, namespace });
+    await fresh.append("thread", exchange("during", { owner: "bob" }));
+    await server.start();
+    for (let i = 0; i < 50 && fresh.degraded; i++) await new Promise((r) => setTimeout(r, 100));
+    const state = await store({ url: server.url, namespace }).get("thread");
+    expect(userTexts(state?.turns)).toEqual(["old question", "during"]);
+    expect(state?.owner).toBe("first");
   });
 
   it("a fresh process that never saw the conversation adds to it, never replaces it", async () => {
