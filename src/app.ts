@@ -12,7 +12,7 @@ import { describeSkipped } from "./engine/catalog/loadCatalog.js";
 import { Engine } from "./engine/Engine.js";
 import { HealthServer } from "./ops/HealthServer.js";
 import { Metrics } from "./ops/Metrics.js";
-import { describeError } from "./errors.js";
+import type { ProcessLifecycle } from "./ops/ProcessLifecycle.js";
 import type { Logger } from "./util/logger.js";
 
 export interface Runtime {
@@ -22,8 +22,6 @@ export interface Runtime {
   metrics: Metrics;
   /** The health server's port, when HEALTH_PORT is set. */
   healthPort?: number;
-  /** How long running requests may take at shutdown (limits.shutdownGraceMs). */
-  shutdownGraceMs: number;
   /** Refuses new requests, lets running ones finish (up to limits.shutdownGraceMs), then frees everything. */
   dispose(): Promise<void>;
 }
@@ -47,7 +45,6 @@ export async function createRuntime(config: Config, secrets: Secrets, logger: Lo
     bot,
     metrics,
     ...(healthPort !== undefined ? { healthPort } : {}),
-    shutdownGraceMs: config.limits.shutdownGraceMs,
     async dispose() {
       closing = true;
       await bot.shutdown();
@@ -74,85 +71,37 @@ function readinessProblems(engine: Engine, memory: MemoryStore, closing: boolean
   return problems;
 }
 
-export interface RunOptions {
-  /** Extra time for adapters, memory and model to close after the requests' grace. @defaultValue 5000 */
-  closeGraceMs?: number;
-  /** Where signals and process-level failures come from. @defaultValue process */
-  proc?: NodeJS.Process;
-}
-
 /**
- * Starts the adapters and serves until SIGINT/SIGTERM (or, for the console, until input ends),
- * then shuts down in order: stop taking requests, let running ones finish and be delivered (up
- * to `limits.shutdownGraceMs`, then they get a polite "restarting" reply), disconnect the
- * adapters, write memory, free the model. Resolves with the exit code:
- * - 0 after a signal or the end of console input;
- * - 1 when a configured platform failed to start (the others are stopped too), or after an
- *   uncaught exception (logged as fatal; the same orderly shutdown runs first).
- * An unhandled promise rejection is logged with its stack and the bot keeps serving. A second
- * signal, or a shutdown that overruns its grace, ends the process at once.
+ * Starts the adapters and serves until the lifecycle is asked to stop (signal, uncaught
+ * exception) or, for the console alone, until input ends; then shuts down in order: stop taking
+ * requests, let running ones finish and be delivered (up to `limits.shutdownGraceMs`, then they
+ * get a polite "restarting" reply), disconnect the adapters, write memory, free the model.
+ * Resolves with the exit code: 0, or 1 after an uncaught exception. A configured platform that
+ * fails to start stops the others and is rethrown (the caller prints its one line, exit 1).
  */
-export async function runUntilStopped(adapters: readonly Adapter[], runtime: Runtime, logger: Logger, { closeGraceMs = 5000, proc = process }: RunOptions = {}): Promise<number> {
-  const stopped = new AbortController();
-  let exitCode = 0;
+export async function runUntilStopped(adapters: readonly Adapter[], runtime: Runtime, logger: Logger, lifecycle: ProcessLifecycle): Promise<number> {
+  const stopped = lifecycle.stopping;
   let startError: unknown;
-  let watchdog: NodeJS.Timeout | undefined;
-  const stop = (code: number) => {
-    exitCode = Math.max(exitCode, code);
-    if (stopped.signal.aborted) return;
-    stopped.abort();
-    watchdog = setTimeout(() => {
-      logger.error({ graceMs: runtime.shutdownGraceMs + closeGraceMs }, "shutdown took too long; exiting now");
-      proc.exit(exitCode || 1);
-    }, runtime.shutdownGraceMs + closeGraceMs);
-    watchdog.unref();
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopped.signal.aborted) {
-      logger.warn({ signal }, "second signal: exiting now");
-      proc.exit(exitCode || 1);
-    }
-    logger.info({ signal }, "shutting down");
-    stop(0);
-  };
-  const onRejection = (reason: unknown) => logger.error({ err: describeError(reason), stack: stackOf(reason) }, "unhandled promise rejection; still serving");
-  const onException = (error: unknown) => {
-    logger.fatal({ err: describeError(error), stack: stackOf(error) }, "uncaught exception; shutting down");
-    stop(1);
-  };
-  proc.on("SIGINT", onSignal);
-  proc.on("SIGTERM", onSignal);
-  proc.on("unhandledRejection", onRejection);
-  proc.on("uncaughtException", onException);
   try {
     // The console resolves when its input ends; platform adapters resolve once connected.
     const started = adapters.map((a) =>
-      a.start(stopped.signal).catch((error: unknown) => {
+      a.start(stopped).catch((error: unknown) => {
         startError ??= error;
-        stop(1);
+        lifecycle.stop(1);
       }),
     );
-    await Promise.race([Promise.all(started), new Promise((resolve) => stopped.signal.addEventListener("abort", resolve, { once: true }))]);
-    if (adapters.some((a) => a.name !== "console") && !stopped.signal.aborted) {
-      await new Promise<void>((resolve) => stopped.signal.addEventListener("abort", () => resolve(), { once: true }));
-    }
-    stop(0);
+    const aborted = new Promise((resolve) => stopped.addEventListener("abort", resolve, { once: true }));
+    await Promise.race([Promise.all(started), aborted]);
+    if (adapters.some((a) => a.name !== "console") && !stopped.aborted) await aborted;
+    lifecycle.stop(0);
     // Finish (or cancel) running requests while the adapters can still deliver their answers.
     await runtime.bot.shutdown();
     await Promise.allSettled(adapters.map((a) => a.stop()));
     await runtime.dispose();
-    logger.info({ exitCode }, "stopped");
+    logger.info({ exitCode: lifecycle.exitCode }, "stopped");
   } finally {
-    clearTimeout(watchdog);
-    proc.off("SIGINT", onSignal);
-    proc.off("SIGTERM", onSignal);
-    proc.off("uncaughtException", onException);
-    // Rejections can still come from adapters closing: keep logging them until the process ends.
+    lifecycle.dispose();
   }
   if (startError !== undefined) throw startError;
-  return exitCode;
-}
-
-function stackOf(error: unknown): string | undefined {
-  return error instanceof Error ? error.stack : undefined;
+  return lifecycle.exitCode;
 }

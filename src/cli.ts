@@ -8,7 +8,8 @@ import { ConsoleAdapter, parseConsoleInput } from "./adapters/console/ConsoleAda
 import { registerCommands } from "./adapters/discord/commands.js";
 import { DiscordAdapter } from "./adapters/discord/DiscordAdapter.js";
 import { SlackAdapter } from "./adapters/slack/SlackAdapter.js";
-import { createMemoryStore, createRuntime, runUntilStopped } from "./app.js";
+import { createMemoryStore, createRuntime, runUntilStopped, type Runtime } from "./app.js";
+import { ProcessLifecycle } from "./ops/ProcessLifecycle.js";
 import { exportFeedback, parseSince } from "./bot/exportFeedback.js";
 import { writeFixtureModel } from "./engine/fixtures/fixtureModel.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "./util/logger.js";
@@ -20,6 +21,9 @@ import { fixtureCatalogRows } from "./engine/fixtures/fixtureCatalog.js";
 import { writeCatalogFile } from "./engine/fixtures/writeCatalogFile.js";
 import { SidLayout } from "./engine/sid/SidLayout.js";
 import { resolveGame } from "./engine/titles/resolveGame.js";
+
+// Time for adapters, memory and model to close after the requests' grace (limits.shutdownGraceMs).
+const CLOSE_GRACE_MS = 5000;
 
 export interface CliIo {
   out: (text: string) => void;
@@ -74,7 +78,23 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     const settings = config();
     const platforms = secrets.discordToken !== undefined || secrets.slackBotToken !== undefined;
     const log = logger(platforms ? "info" : "warn");
-    const runtime = await createRuntime(settings, secrets, log);
+    // Signals and crashes are handled from here on, also while the catalog and model load.
+    const lifecycle = new ProcessLifecycle({ logger: log, stopBudgetMs: settings.limits.shutdownGraceMs + CLOSE_GRACE_MS });
+    log.info({ catalog: settings.catalog.path ?? "built-in", model: settings.model.path }, "starting");
+    let runtime: Runtime;
+    try {
+      runtime = await createRuntime(settings, secrets, log);
+    } catch (error) {
+      lifecycle.dispose();
+      throw error;
+    }
+    if (lifecycle.stopping.aborted) {
+      await runtime.dispose();
+      lifecycle.dispose();
+      log.info({ exitCode: lifecycle.exitCode }, "stopped before serving");
+      outcome.exitCode = lifecycle.exitCode;
+      return;
+    }
     const adapters: Adapter[] = [];
     if (secrets.discordToken) {
       adapters.push(
@@ -103,7 +123,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         "Type /help for ideas, /quit to leave.";
       adapters.push(new ConsoleAdapter({ bot: runtime.bot, banner }));
     }
-    outcome.exitCode = await runUntilStopped(adapters, runtime, log);
+    outcome.exitCode = await runUntilStopped(adapters, runtime, log, lifecycle);
   });
 
   program

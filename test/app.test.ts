@@ -8,6 +8,7 @@ import { startSidbot } from "./support/sidbotProcess.js";
 const preload = (name: string) => fileURLToPath(new URL(`./support/preload/${name}`, import.meta.url));
 const redis = await requireRedis();
 const fakes: { stop(): Promise<void> }[] = [];
+let startupDir: string | undefined;
 afterAll(async () => {
   for (const f of fakes) await f.stop();
 });
@@ -94,6 +95,21 @@ describe("sidbot process: failures that are not one request's", () => {
     expect(lines[0]).toMatch(/DISCORD_TOKEN/);
   });
 
+  it("a SIGTERM while the catalog is still loading stops the start-up in order: logged, exit 0", async () => {
+    const { writeFixtureCatalog } = await import("./support/catalogs.js");
+    const { tempDir } = await import("./support/tempDir.js");
+    const fake = await discord();
+    const catalog = writeFixtureCatalog(startupDir ?? (startupDir = tempDir()), 150_000);
+    const bot = startSidbot({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, CATALOG_PATH: catalog });
+    await bot.waitForLog((l) => l.msg === "starting");
+    const since = Date.now();
+    bot.child.kill("SIGTERM");
+    const exit = await bot.exited(since);
+    expect(exit.code).toBe(0);
+    expect(bot.logs().map((l) => l.msg)).toEqual(expect.arrayContaining(["shutting down", "stopped before serving"]));
+    expect(bot.logs().some((l) => l.msg === "connected to Discord")).toBe(false);
+  });
+
   it("the first SIGTERM ends the process promptly even while a platform is still connecting", async () => {
     const fake = await discord();
     // Slack's API answers nothing useful here: the adapter is still starting when the signal comes.
@@ -112,6 +128,7 @@ describe.runIf(redis)("SIGTERM during a generation", () => {
     const { EventEmitter } = await import("node:events");
     const { DiscordAdapter } = await import("../src/adapters/discord/DiscordAdapter.js");
     const { createRuntime, runUntilStopped } = await import("../src/app.js");
+    const { ProcessLifecycle } = await import("../src/ops/ProcessLifecycle.js");
     const { loadConfig } = await import("../src/config.js");
     const { silentLogger } = await import("../src/util/logger.js");
     const { RedisMemoryStore } = await import("../src/bot/memory/RedisMemoryStore.js");
@@ -132,9 +149,10 @@ describe.runIf(redis)("SIGTERM during a generation", () => {
       });
       return run(task, options);
     };
-    const adapter = new DiscordAdapter({ bot: runtime.bot, token: fake.token, apiUrl: fake.apiUrl, settings: config.discord, logger: process.env.DEBUG_TEST ? (await import("../src/util/logger.js")).createLogger({ level: "debug", pretty: false }) : silentLogger });
+    const adapter = new DiscordAdapter({ bot: runtime.bot, token: fake.token, apiUrl: fake.apiUrl, settings: config.discord });
     const proc = Object.assign(new EventEmitter(), { exit: () => undefined }) as unknown as NodeJS.Process;
-    const running = runUntilStopped([adapter], runtime, process.env.DEBUG_TEST ? (await import("../src/util/logger.js")).createLogger({ level: "debug", pretty: false }) : silentLogger, { proc });
+    const lifecycle = new ProcessLifecycle({ logger: silentLogger, stopBudgetMs: 30_000, proc });
+    const running = runUntilStopped([adapter], runtime, silentLogger, lifecycle);
     await fake.ready();
     const interaction = fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }]);
     fake.dispatch("INTERACTION_CREATE", interaction);
