@@ -156,8 +156,12 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
           return;
         }
         if (options.json) {
+          const started = performance.now();
           const reply = await runtime.bot.handle({ conversation: { platform: "console", scope: "dm", id: options.conversation }, userId: "console", input: parseConsoleInput(options.once) });
-          io.out(`${JSON.stringify(reply)}\n`);
+          // Every JSON reply says which backend answers and what it took, also when the bot replied
+          // without the engine (a clarifying question, help, busy): then the backend that would have answered.
+          const totalMs = performance.now() - started;
+          io.out(`${JSON.stringify({ ...reply, backend: reply.backend ?? runtime.engine.backend, timings: reply.timings ?? { totalMs, backendMs: 0, tokens: 0 } })}\n`);
           return;
         }
         const quiet = new ConsoleAdapter({ bot: runtime.bot, conversation: options.conversation, output: { write: (t: string) => (io.out(t), true) } as never });

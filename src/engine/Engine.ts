@@ -14,7 +14,7 @@ import { openCatalog, type OpenedCatalog } from "./catalog/openCatalog.js";
 import { LlamaBackend } from "./model/LlamaBackend.js";
 import type { ModelBackend } from "./model/ModelBackend.js";
 import { ModelProcess } from "./model/ModelProcess.js";
-import { interpretOutput } from "./output/interpretOutput.js";
+import { hasUsableText, renderAnswerText } from "./output/renderAnswer.js";
 import { buildUserTurn } from "./prompts/buildUserTurn.js";
 import { promptText, renderChatML } from "./prompts/renderChatML.js";
 import { trimTurns } from "./prompts/trimTurns.js";
@@ -131,6 +131,12 @@ export class Engine {
         return result;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
+        if (error instanceof EmptyModelAnswer) {
+          this.options.metrics?.fallbacks.inc({ reason: "empty" });
+          this.logger.warn({ kind: task.kind }, "the model's answer had no text; answering from the catalog");
+          notices.push(MODEL_GAVE_NO_TEXT);
+          return this.runCatalog(task, user, notices, onText, started);
+        }
         const timedOut = budget.aborted;
         this.options.metrics?.fallbacks.inc({ reason: timedOut ? "timeout" : "error" });
         this.logger.warn({ kind: task.kind, err: describeError(error), timedOut }, "model failed; answering from the catalog");
@@ -188,9 +194,10 @@ export class Engine {
     } else {
       const sampling = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP };
       const result = await model.generate({ segments, plan, sampling, maxTokens: settings.maxTokens, exclude, signal, onText, ...(seed !== undefined ? { seed } : {}) });
-      const interpreted = interpretOutput(this.catalog.catalog, result.parts.map((p) => ("sid" in p ? p.sid : "text" in p ? p.text : "")).join(""));
-      items = interpreted.items;
-      text = interpreted.text;
+      // Items are the SIDs the decoder wrote (each a catalog item), in order; never re-read from text.
+      items = result.items.map(toRecommended);
+      text = renderAnswerText(this.catalog.catalog, result.answer);
+      if (plan.text && !hasUsableText(text) && (task.kind === "explain" || task.kind === "bundle" || items.length === 0)) throw new EmptyModelAnswer(task.kind);
       parts = result.parts;
       tokens = result.tokens;
       promptTokens = result.promptTokens;
@@ -217,6 +224,16 @@ export class Engine {
       timings: { totalMs: performance.now() - started, backendMs, tokens: 0 },
       turns: { user, assistant: { role: "assistant", parts } },
     };
+  }
+}
+
+/** The notice on a catalog answer that replaced a model answer with no usable text. */
+export const MODEL_GAVE_NO_TEXT = "The model's answer had no text, so this answer comes straight from the catalog.";
+
+/** A model answer that needed text (an explanation, a bundle name) and has none worth showing. */
+class EmptyModelAnswer extends Error {
+  constructor(kind: string) {
+    super(`the model's ${kind} answer had no usable text`);
   }
 }
 

@@ -16,7 +16,7 @@ import type { PromptSegment } from "../prompts/renderChatML.js";
 import type { AnswerPlan } from "../prompts/buildUserTurn.js";
 import type { TextStreamCallback, TurnPart } from "../types.js";
 import { checkGgufHeader } from "./checkGgufHeader.js";
-import { OutputBuilder } from "./OutputBuilder.js";
+import { OutputBuilder, type AnswerPart } from "./OutputBuilder.js";
 import type { ModelBackend } from "./ModelBackend.js";
 import { ModelTokens } from "./ModelTokens.js";
 import { Pool } from "./Pool.js";
@@ -62,7 +62,11 @@ export interface GenerateRequest {
 export interface GenerateResult {
   /** The assistant turn as written: SIDs and text. */
   parts: TurnPart[];
+  /** Every SID decoded (constrained to the catalog), in the order written: the answer's items. */
   items: CatalogItem[];
+  /** The answer's free text with the SIDs the model wrote inside it, without our list separators. */
+  answer: AnswerPart[];
+  /** The free text alone (no SIDs). */
   text: string;
   /** Tokens appended after the prompt (sampled and forced). */
   tokens: number;
@@ -236,7 +240,7 @@ export class LlamaBackend implements ModelBackend {
         // The model opened a SID: finish it under the catalog constraint, then go on writing.
         const sid = await this.decodeSid(sequence, next.pending, exclusions, sampling, random, signal);
         if (!sid) break;
-        out.addSid(sid.item, sid.tokens);
+        out.addSid(sid.item, sid.tokens, { inText: true });
         pending = sid.pending;
       }
     }

@@ -75,7 +75,7 @@ export class ModelProcess implements ModelBackend {
       request.onText,
     );
     if (message.type !== "generated") throw new Error(`unexpected reply ${message.type}`);
-    return { parts: message.parts, items: this.items(message.sids), text: message.text, tokens: message.tokens, promptTokens: message.promptTokens };
+    return { parts: message.parts, items: this.items(message.sids), answer: message.answer, text: message.text, tokens: message.tokens, promptTokens: message.promptTokens };
   }
 
   async rank(request: RankRequest): Promise<RankedItem[]> {

@@ -3,6 +3,7 @@ import type { AnswerPlan } from "../prompts/buildUserTurn.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
 import type { TurnPart } from "../types.js";
 import type { GpuSetting, SamplingOptions } from "./LlamaBackend.js";
+import type { AnswerPart } from "./OutputBuilder.js";
 
 export interface WorkerLoadOptions {
   modelPath: string;
@@ -27,7 +28,7 @@ export type ChildMessage =
   | { type: "loaded"; loadMs: number; sequences: number; contextSize: number }
   | { type: "loadError"; message: string }
   | { type: "text"; id: number; chunk: string }
-  | { type: "generated"; id: number; parts: TurnPart[]; sids: string[]; text: string; tokens: number; promptTokens: number }
+  | { type: "generated"; id: number; parts: TurnPart[]; sids: string[]; answer: AnswerPart[]; text: string; tokens: number; promptTokens: number }
   | { type: "ranked"; id: number; items: { sid: string; probability: number }[] }
   | { type: "counted"; id: number; tokens: number }
   | { type: "error"; id: number; message: string; aborted: boolean };

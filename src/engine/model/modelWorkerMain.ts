@@ -64,7 +64,7 @@ async function serve(message: Extract<ParentMessage, { id: number }>): Promise<v
         ...(message.seed !== undefined ? { seed: message.seed } : {}),
         ...(message.stream ? { onText: (chunk: string) => send({ type: "text", id: message.id, chunk }) } : {}),
       });
-      send({ type: "generated", id: message.id, parts: result.parts, sids: result.items.map((i) => i.sid), text: result.text, tokens: result.tokens, promptTokens: result.promptTokens });
+      send({ type: "generated", id: message.id, parts: result.parts, sids: result.items.map((i) => i.sid), answer: result.answer, text: result.text, tokens: result.tokens, promptTokens: result.promptTokens });
     } else if (message.type === "rank") {
       const ranked = await backend.rank({ segments: message.segments, k: message.k, exclude: items(message.exclude), signal: controller.signal, ...(message.beamWidth ? { beamWidth: message.beamWidth } : {}) });
       send({ type: "ranked", id: message.id, items: ranked.map((r) => ({ sid: r.item.sid, probability: r.probability })) });

@@ -50,8 +50,11 @@ describe("ModelProcess: the model in a child process", () => {
     expect(await p.countTokens(renderChatML([turn]))).toBeGreaterThan(10);
     const chunks: string[] = [];
     const bundle = buildUserTurn({ kind: "bundle", items: result.items });
-    await p.generate({ segments: renderChatML([bundle.turn]), plan: bundle.plan, sampling: GREEDY, maxTokens: 20, onText: (c) => chunks.push(c) });
+    const named = await p.generate({ segments: renderChatML([bundle.turn]), plan: bundle.plan, sampling: GREEDY, maxTokens: 20, onText: (c) => chunks.push(c) });
     expect(chunks.length).toBeGreaterThan(0);
+    // The structured answer crosses the process boundary: free text and the SIDs written in it.
+    expect(named.answer.length).toBeGreaterThan(0);
+    expect(named.answer.flatMap((a) => ("sid" in a ? [a.sid] : []))).toEqual(named.items.map((i) => i.sid));
   });
 
   it("reports a model that cannot load as one clear error", async () => {

@@ -1,0 +1,33 @@
+/**
+ * The decoder's structured answer → reply text. Items are never re-read from text: they are the
+ * SIDs the decoder was constrained to write. A SID the model wrote inside its explanation is shown
+ * the way the model card's mapping code shows it — `"Title"` for an exact match, else
+ * `"Title" (L2 match) [+N similar]`, else `[Unknown Item]` — so no empty slot is left where it was.
+ * (A SID spelled out in plain characters is not an item; its text is mapped the same way.)
+ */
+import type { Catalog } from "../catalog/Catalog.js";
+import { describeMatch, matchSid, replaceSids } from "../catalog/seedMapping.js";
+import type { AnswerPart } from "../model/OutputBuilder.js";
+import { stripThinking } from "../sid/sidText.js";
+
+export function renderAnswerText(catalog: Catalog, answer: readonly AnswerPart[]): string {
+  // Think blocks are removed from the model's own words before titles go in (a title is not markup).
+  const TITLE = (i: number) => `\u0000${i}\u0000`;
+  const titles: string[] = [];
+  const written = answer.map((part) => {
+    if ("text" in part) return part.text.replace(/\u0000/g, "");
+    titles.push(describeMatch(matchSid(catalog, part.sid)));
+    return TITLE(titles.length - 1);
+  });
+  // A SID spelled out of ordinary characters is no decoded item, but it is shown as the card would.
+  const text = replaceSids(catalog, stripThinking(written.join("")))
+    .replace(/<\|rec\|>/g, "")
+    .replace(/^[\s,]+/, "")
+    .trim();
+  return text.replace(/\u0000(\d+)\u0000/g, (_, i: string) => titles[Number(i)]!);
+}
+
+/** True when the text has something to read (not only whitespace, punctuation or control characters). */
+export function hasUsableText(text: string): boolean {
+  return /[\p{L}\p{N}]/u.test(text);
+}
