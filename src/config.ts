@@ -22,6 +22,8 @@ export const ConfigSchema = z
       .object({
         /** SID → title mapping (.jsonl, .csv, .parquet); null = built-in demo catalog. Env CATALOG_PATH. */
         path: z.string().min(1).nullable().default(null),
+        /** Product metadata (Amazon Reviews 2023 meta_* JSONL) joined on parent_asin; null = none. Env CATALOG_METADATA_PATH. */
+        metadataPath: z.string().min(1).nullable().default(null),
         levels: positiveInt.max(8).default(4),
         codesPerLevel: positiveInt.min(2).max(4096).default(256),
       })
@@ -103,6 +105,7 @@ export type Config = z.infer<typeof ConfigSchema>;
 /** Environment variables that override a config key (non-secret ones). */
 const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; parse: (value: string) => unknown }>> = {
   CATALOG_PATH: { path: ["catalog", "path"], parse: (v) => v },
+  CATALOG_METADATA_PATH: { path: ["catalog", "metadataPath"], parse: (v) => v },
   MODEL_PATH: { path: ["model", "path"], parse: (v) => v },
   MODEL_GPU: { path: ["model", "gpu"], parse: (v) => v },
   MODEL_THREADS: { path: ["model", "threads"], parse: Number },

@@ -62,6 +62,14 @@ export interface RecommendedItem {
   /** Items sharing the prefix when `match` is a prefix match. */
   similarCount?: number;
   platform?: string;
+  /** Average rating (1–5 stars) from the joined product metadata, when present. */
+  rating?: number;
+  /** Number of ratings behind `rating`. */
+  ratingCount?: number;
+  /** Price as the metadata has it, e.g. "54.95". */
+  price?: string;
+  /** https URL of a product picture from the metadata. */
+  thumbnail?: string;
 }
 
 export interface EngineTimings {

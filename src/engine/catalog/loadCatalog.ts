@@ -2,6 +2,7 @@ import { CatalogError } from "../../errors.js";
 import type { SidLayout } from "../sid/SidLayout.js";
 import { platformByName, platformOf } from "../titles/platforms.js";
 import { Catalog, type NewCatalogItem } from "./Catalog.js";
+import { joinProductMetadata, loadProductMetadata } from "./productMetadata.js";
 import { catalogFormatOf, readCatalogRows, rowUnitOf, type RawRow, type RowUnit } from "./readCatalogRows.js";
 
 export interface SkippedRow {
@@ -23,6 +24,23 @@ export interface LoadCatalogResult {
   /** Rows left out (invalid SID, empty title, unreadable line): count and the first few. */
   skipped: SkippedRows;
   loadMs: number;
+  /** The joined product metadata (`metadataPath`), when one was given. */
+  metadata?: MetadataJoin;
+}
+
+export interface MetadataJoin {
+  source: string;
+  /** Products read from the metadata file. */
+  products: number;
+  /** Catalog items that found their product. */
+  joined: number;
+  /** Metadata lines left out (unreadable, no parent_asin, repeated): count and the first few. */
+  skipped: SkippedRows;
+}
+
+export interface LoadCatalogOptions {
+  /** Product metadata (Amazon Reviews 2023 `meta_*` JSONL) joined on `parent_asin`. */
+  metadataPath?: string | null | undefined;
 }
 
 const MAX_EXAMPLES = 5;
@@ -34,11 +52,18 @@ const TITLE_COLUMN = "title";
  * metadata). Bad rows are skipped and reported; a duplicate SID or no valid row is a
  * {@link CatalogError}.
  */
-export async function loadCatalog(path: string, layout: SidLayout): Promise<LoadCatalogResult> {
+export async function loadCatalog(path: string, layout: SidLayout, options: LoadCatalogOptions = {}): Promise<LoadCatalogResult> {
   const started = performance.now();
-  const rows = await readCatalogRows(path);
+  let rows = await readCatalogRows(path);
+  let metadata: MetadataJoin | undefined;
+  if (options.metadataPath) {
+    const loaded = await loadProductMetadata(options.metadataPath);
+    const join = joinProductMetadata(rows, loaded.byAsin);
+    rows = join.rows;
+    metadata = { source: options.metadataPath, products: loaded.byAsin.size, joined: join.joined, skipped: loaded.skipped };
+  }
   const { catalog, skipped } = buildCatalog(path, rows, layout, rowUnitOf(catalogFormatOf(path)));
-  return { catalog, skipped, loadMs: performance.now() - started };
+  return { catalog, skipped, loadMs: performance.now() - started, ...(metadata ? { metadata } : {}) };
 }
 
 /** Validates raw rows and builds the catalog; exported for in-memory sources. `unit` says what the rows' numbers count. */
@@ -85,8 +110,15 @@ export function buildCatalog(source: string, rows: readonly RawRow[], layout: Si
 }
 
 /** One line for logs and the CLI, e.g. "skipped 2 rows (line 3: empty title; line 9: invalid SID …)". */
-export function describeSkipped(skipped: LoadCatalogResult["skipped"]): string | undefined {
+export function describeSkipped(skipped: LoadCatalogResult["skipped"], what = "row"): string | undefined {
   if (skipped.count === 0) return undefined;
   const examples = skipped.examples.map((e) => `${skipped.unit} ${e.rowNumber}: ${e.reason}`).join("; ");
-  return `skipped ${skipped.count} row${skipped.count === 1 ? "" : "s"} (${examples}${skipped.count > skipped.examples.length ? "; …" : ""})`;
+  return `skipped ${skipped.count} ${what}${skipped.count === 1 ? "" : "s"} (${examples}${skipped.count > skipped.examples.length ? "; …" : ""})`;
+}
+
+/** One line on the metadata join, e.g. "metadata: 950 of 1000 items joined from meta.jsonl; skipped 2 metadata lines (line 3: …)". */
+export function describeMetadata(metadata: MetadataJoin | undefined, items: number): string | undefined {
+  if (!metadata) return undefined;
+  const skipped = describeSkipped(metadata.skipped, "metadata line");
+  return `metadata: ${metadata.joined} of ${items} items joined from ${metadata.source}${skipped ? `; ${skipped}` : ""}`;
 }

@@ -2,7 +2,7 @@ import { BUILTIN_CATALOG, type Config } from "../../config.js";
 import { SidLayout } from "../sid/SidLayout.js";
 import { TitleIndex } from "../titles/TitleIndex.js";
 import type { Catalog } from "./Catalog.js";
-import { loadCatalog, type LoadCatalogResult } from "./loadCatalog.js";
+import { loadCatalog, type LoadCatalogResult, type MetadataJoin } from "./loadCatalog.js";
 
 /** A loaded catalog with its title index, built on first use (indexing 66k titles takes most of a second, and `map` never needs it). */
 export class OpenedCatalog {
@@ -17,6 +17,8 @@ export class OpenedCatalog {
     readonly builtin: boolean,
     readonly skipped: LoadCatalogResult["skipped"],
     readonly loadMs: number,
+    /** The product metadata join (`catalog.metadataPath`), when configured. */
+    readonly metadata?: MetadataJoin,
   ) {}
 
   get titles(): TitleIndex {
@@ -33,6 +35,6 @@ export class OpenedCatalog {
 export async function openCatalog(config: Pick<Config, "catalog">): Promise<OpenedCatalog> {
   const layout = new SidLayout({ levels: config.catalog.levels, codesPerLevel: config.catalog.codesPerLevel });
   const source = config.catalog.path ?? BUILTIN_CATALOG;
-  const { catalog, skipped, loadMs } = await loadCatalog(source, layout);
-  return new OpenedCatalog(catalog, source, config.catalog.path === null, skipped, loadMs);
+  const { catalog, skipped, loadMs, metadata } = await loadCatalog(source, layout, { metadataPath: config.catalog.metadataPath });
+  return new OpenedCatalog(catalog, source, config.catalog.path === null, skipped, loadMs, metadata);
 }

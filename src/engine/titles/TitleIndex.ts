@@ -2,6 +2,7 @@ import MiniSearch, { type SearchResult } from "minisearch";
 import type { Catalog, CatalogItem } from "../catalog/Catalog.js";
 import { findPlatforms, platformByName, type Platform, type PlatformFamily } from "./platforms.js";
 import { titleTerms } from "./normalizeTitle.js";
+import { JOIN_COLUMN, productOf, specificCategories } from "../catalog/productMetadata.js";
 
 export interface TitleHit {
   item: CatalogItem;
@@ -128,12 +129,23 @@ const TOPIC_STOP_WORDS = new Set(
   "i im me my we you a an the and or but of to for in on with like likes liked love loved want some something similar games game play playing recommend suggest please really very more any that this those these about into its it is are be good great fun looking".split(" "),
 );
 const MAX_METADATA_CHARS = 400;
+/** Product text (categories, features, description) indexed per item: enough for the gist, bounded for 66k items. */
+const MAX_PRODUCT_CHARS = 1500;
 
-/** The item's string metadata (genre, description…) as searchable text, capped in length. */
+/**
+ * The item's string metadata (genre, description…) as searchable text, capped in length; a
+ * joined product (`catalog.metadataPath`) gives its categories, features and description, most
+ * specific first. Ids and URLs (`parent_asin`, images) are not words.
+ */
 function metadataText(item: CatalogItem): string {
   let text = "";
+  const product = productOf(item);
+  if (product) {
+    text = [specificCategories(item).join(" "), product.features.join(" "), product.description.join(" ")].join(" ");
+    return text.slice(0, MAX_PRODUCT_CHARS);
+  }
   for (const [key, value] of Object.entries(item.meta)) {
-    if (key === "platform") continue;
+    if (key === "platform" || key === JOIN_COLUMN) continue;
     if (typeof value === "string") text += ` ${value}`;
     else if (Array.isArray(value)) text += ` ${value.filter((v) => typeof v === "string").join(" ")}`;
     if (text.length >= MAX_METADATA_CHARS) break;

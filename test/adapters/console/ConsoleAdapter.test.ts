@@ -35,10 +35,10 @@ describe("ConsoleAdapter", () => {
   it("chats: numbered items, backend label, follow-ups, commands and reset", async () => {
     const out = await session(["/similar Halo 3", "how about for PlayStation?", "/bundle", "/reset", "/quit", "never read"]);
     expect(out).toContain("hello");
-    expect(out).toMatch(/bot> 1\. Halo Reach - Limited Edition -Xbox 360\n2\. Halo Reach - Legendary Edition\n3\. /);
+    expect(out).toMatch(/bot> 1\. Halo Reach - Limited Edition -Xbox 360\n2\. Fallout: New Vegas - Xbox 360 Ultimate Edition\n3\. /);
     expect(out).toContain("— answered by the catalog (no model)");
     expect(out).toContain("Try: “more like #1”");
-    expect(out).toMatch(/Collection: /);
+    expect(out).toMatch(/Collection — /);
     expect(out).toContain("I've forgotten this conversation");
     expect(out.match(/bot> /g)?.length).toBe(4);
   });
