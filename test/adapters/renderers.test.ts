@@ -53,3 +53,32 @@ describe("renderSlackReply", () => {
     expect(JSON.stringify(blocks.at(-3))).toMatch(/…/);
   });
 });
+
+describe("product details from the catalog's metadata", () => {
+  const withDetails = (): BotReply => {
+    const reply = answer("Because.");
+    reply.items[0] = { ...reply.items[0]!, rating: 4.25, ratingCount: 1234, price: "54.95", thumbnail: "https://img.example.test/1.jpg" };
+    reply.items[1] = { ...reply.items[1]!, price: "9.99", thumbnail: "http://insecure.example.test/2.jpg" };
+    return reply;
+  };
+
+  it("Discord: rating and price on the item's line, the first picture as the embed thumbnail", () => {
+    const [main] = renderDiscordReply(withDetails());
+    const lines = main!.embeds![0]!.description!.split("\n");
+    expect(lines[0]).toBe("1. **Game 1 \\*bold\\* <@U1> @everyone** — ★ 4.3 (1,234 ratings) · $54.95");
+    expect(lines[1]).toMatch(/ — \$9\.99$/);
+    expect(lines[2]).toBe("3. **Game 3 \\*bold\\* <@U1> @everyone**");
+    expect(main!.embeds![0]!.thumbnail).toEqual({ url: "https://img.example.test/1.jpg" });
+    expect(renderDiscordReply(answer("Because."))[0]!.embeds![0]!.thumbnail).toBeUndefined();
+  });
+
+  it("Slack: rating and price in the item's section, its https picture as an image accessory", () => {
+    const { blocks } = renderSlackReply(withDetails());
+    const sections = blocks.filter((b) => b.type === "section") as { text: { text: string }; accessory?: Record<string, unknown> }[];
+    expect(sections[0]!.text.text).toMatch(/^\*1\. Game 1 .*\* — ★ 4\.3 \(1,234 ratings\) · \$54\.95$/);
+    expect(sections[0]!.accessory).toEqual({ type: "image", image_url: "https://img.example.test/1.jpg", alt_text: "Game 1 *bold* <@U1> @everyone" });
+    // Not https: no picture.
+    expect(sections[1]!.accessory).toBeUndefined();
+    expect(sections[2]!.accessory).toBeUndefined();
+  });
+});

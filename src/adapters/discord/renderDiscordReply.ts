@@ -6,6 +6,7 @@
  */
 import { ButtonStyle, ComponentType, escapeMarkdown, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type MessageCreateOptions } from "discord.js";
 import type { BotReply } from "../../bot/types.js";
+import { formatProductDetails } from "../../engine/catalog/productMetadata.js";
 import { BACKEND_LABELS, matchLabel } from "../replyLabels.js";
 import { splitText, truncateText } from "../splitText.js";
 
@@ -30,7 +31,9 @@ export function renderDiscordReply(reply: BotReply): DiscordMessage[] {
     const text = [reply.text, notices].filter(Boolean).join("\n\n") || "…";
     return splitText(text, LIMITS.content).map((content) => ({ content, allowedMentions: NO_MENTIONS }));
   }
-  const list = reply.items.map((item, i) => `${i + 1}. **${escapeMarkdown(item.title)}**${matchLabel(item)}`).join("\n");
+  const list = reply.items.map((item, i) => `${i + 1}. **${escapeMarkdown(item.title)}**${matchLabel(item)}${escapeMarkdown(formatProductDetails(item))}`).join("\n");
+  // One embed has one thumbnail: the first item's picture (from the catalog's product metadata).
+  const thumbnail = reply.items.find((item) => item.thumbnail?.startsWith("https://"))?.thumbnail;
   const text = reply.kind === "answer" ? reply.text : "";
   const head = truncateText(reply.kind === "answer" ? "" : reply.text, LIMITS.title);
   // The list and as much text as fits go into the embed; the rest follows as messages.
@@ -43,7 +46,13 @@ export function renderDiscordReply(reply: BotReply): DiscordMessage[] {
     overflow = room > 200 ? rest.join("\n\n") : text;
   }
   const footer = [reply.backend ? `answered by ${BACKEND_LABELS[reply.backend]}` : "", reply.followUps.length ? `try: ${reply.followUps.join(" · ")}` : ""].filter(Boolean).join(" — ");
-  const embed: APIEmbed = { color: EMBED_COLOR, description, ...(head ? { title: head } : {}), ...(footer ? { footer: { text: truncateText(footer, LIMITS.footer) } } : {}) };
+  const embed: APIEmbed = {
+    color: EMBED_COLOR,
+    description,
+    ...(head ? { title: head } : {}),
+    ...(thumbnail ? { thumbnail: { url: thumbnail } } : {}),
+    ...(footer ? { footer: { text: truncateText(footer, LIMITS.footer) } } : {}),
+  };
   const main: DiscordMessage = { embeds: [embed], components: buttons(reply), allowedMentions: NO_MENTIONS, ...(notices ? { content: truncateText(notices, LIMITS.content) } : {}) };
   const rest = overflow ? splitText(overflow, LIMITS.content).map((content) => ({ content, allowedMentions: NO_MENTIONS })) : [];
   return [main, ...rest];

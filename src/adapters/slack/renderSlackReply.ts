@@ -5,10 +5,11 @@
  * an ellipsis. Slack mrkdwn is escaped so titles cannot mention or link anyone.
  */
 import type { BotReply } from "../../bot/types.js";
+import { formatProductDetails } from "../../engine/catalog/productMetadata.js";
 import { BACKEND_LABELS, matchLabel } from "../replyLabels.js";
 import { splitText, truncateText } from "../splitText.js";
 
-export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, buttonText: 75, actionValue: 2000, fallbackText: 4000, contextText: 3000 } as const;
+export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, buttonText: 75, actionValue: 2000, fallbackText: 4000, contextText: 3000, altText: 2000 } as const;
 const MORE_BUTTONS = 3;
 
 export type SlackBlock = Record<string, unknown>;
@@ -27,7 +28,12 @@ export function renderSlackReply(reply: BotReply): SlackMessage {
   const blocks: SlackBlock[] = [];
   const section = (text: string) => blocks.push({ type: "section", text: { type: "mrkdwn", text } });
   if (reply.kind !== "answer" && reply.text) for (const part of splitText(escapeSlack(reply.text), SLACK_LIMITS.sectionText)) section(part);
-  reply.items.forEach((item, i) => section(truncateText(`*${i + 1}. ${escapeSlack(item.title)}*${escapeSlack(matchLabel(item))}`, SLACK_LIMITS.sectionText)));
+  reply.items.forEach((item, i) => {
+    const text = truncateText(`*${i + 1}. ${escapeSlack(item.title)}*${escapeSlack(matchLabel(item))}${escapeSlack(formatProductDetails(item))}`, SLACK_LIMITS.sectionText);
+    // The product picture (catalog metadata) as the section's image accessory.
+    const accessory = item.thumbnail?.startsWith("https://") ? { type: "image", image_url: item.thumbnail, alt_text: truncateText(item.title, SLACK_LIMITS.altText) } : undefined;
+    blocks.push({ type: "section", text: { type: "mrkdwn", text }, ...(accessory ? { accessory } : {}) });
+  });
   const buttons = actions(reply);
   const context = [reply.backend ? `answered by ${BACKEND_LABELS[reply.backend]}` : "", ...reply.notices.map(escapeSlack), reply.followUps.length ? `try: ${reply.followUps.map(escapeSlack).join(" · ")}` : ""].filter(Boolean).join("  •  ");
   // Room left for the explanation after the list, the buttons and the context line.

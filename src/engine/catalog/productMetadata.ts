@@ -173,3 +173,14 @@ function firstImage(images: unknown): string | undefined {
   }
   return candidates.find((url): url is string => typeof url === "string" && /^https:\/\/[^\s<>"]+$/.test(url));
 }
+
+/** " — ★ 4.2 (1,234 ratings) · $54.95" for a list line; "" without rating or price. */
+export function formatProductDetails(details: { rating?: number | undefined; ratingCount?: number | undefined; price?: string | undefined }): string {
+  const parts: string[] = [];
+  if (details.rating !== undefined) {
+    const count = details.ratingCount !== undefined ? ` (${details.ratingCount.toLocaleString("en-US")} rating${details.ratingCount === 1 ? "" : "s"})` : "";
+    parts.push(`★ ${details.rating.toFixed(1)}${count}`);
+  }
+  if (details.price !== undefined) parts.push(`$${details.price}`);
+  return parts.length ? ` — ${parts.join(" · ")}` : "";
+}
