@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { catalogBench } from "./catalogBench.js";
 import { loadBench } from "./loadBench.js";
 import { modelBench } from "./modelBench.js";
+import { tasteBench } from "./tasteBench.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sidbot-bench-"));
 const print = (line: string) => console.log(line);
@@ -13,6 +14,7 @@ try {
   const catalogPath = await catalogBench(dir, print);
   await modelBench(dir, catalogPath, print);
   await loadBench(dir, print);
+  await tasteBench(dir, print);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
