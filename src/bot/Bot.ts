@@ -6,18 +6,17 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "../config.js";
 import type { CatalogItem } from "../engine/catalog/Catalog.js";
-import { toRecommended, type Engine } from "../engine/Engine.js";
-import type { EngineResult, Task } from "../engine/types.js";
-import { findPlatforms } from "../engine/titles/platforms.js";
-import { resolveGame } from "../engine/titles/resolveGame.js";
+import type { Engine } from "../engine/Engine.js";
+import type { EngineResult, RecommendedItem, Task } from "../engine/types.js";
+import { gameKey } from "../engine/titles/resolveGame.js";
 import type { Logger } from "../util/logger.js";
 import { silentLogger } from "../util/logger.js";
 import type { Metrics } from "../ops/Metrics.js";
 import { emptyState, type ConversationState, type MemoryStore, type Vote } from "./memory/MemoryStore.js";
 import { MESSAGES } from "./messages.js";
-import { parseIntent, type Intent } from "./parseIntent.js";
+import { planRequest, reply, SMALLTALK_FOLLOW_UPS, type Plan } from "./planRequest.js";
 import { RequestGate } from "./RequestGate.js";
-import { resolveMentionedGames } from "./resolveMentionedGames.js";
+import { understand, type Understanding } from "./understand.js";
 import { conversationId, type BotReply, type BotRequest, type ConversationKey, type HandleOptions } from "./types.js";
 
 export interface BotOptions {
@@ -28,13 +27,8 @@ export interface BotOptions {
   metrics?: Metrics | undefined;
 }
 
-/** A task ready for the engine, or a reply that needs no engine (clarifying question). */
-type Plan = { kind: "task"; task: Task; notices: string[] } | { kind: "reply"; reply: BotReply };
-
 // Platforms redeliver within minutes (Slack retries, gateway replays); a day is ample.
 const DELIVERY_TTL_MS = 24 * 3600 * 1000;
-
-const LIKED = /\b(?:loved|liked|enjoyed|played|finished|beat|fan of|into|favou?rites? (?:are|is))\b/i;
 
 export class Bot {
   private readonly engine: Engine;
@@ -115,11 +109,11 @@ export class Bot {
     const notices: string[] = [];
     const raw = request.input;
     const input = "text" in raw ? { text: this.clip(raw.text, notices) } : "command" in raw ? this.clipCommand(raw, notices) : raw;
-    const intent = parseIntent(input);
-    log.debug({ intent: intent.kind }, "request");
+    const intent = this.understand(input);
+    log.debug({ intent: intent.act }, "request");
 
-    if (intent.kind === "reset") return this.reset(request, log);
-    if (intent.kind === "help") return reply("help", MESSAGES.help, { followUps: ["similar to Halo 3", "recommend me racing games"] });
+    if (intent.act === "reset") return this.reset(request, log);
+    if (intent.act === "help") return reply("help", MESSAGES.help, { followUps: SMALLTALK_FOLLOW_UPS });
 
     const key = conversationId(request.conversation);
     this.metrics?.queueDepth.set(this.gate.waiting + 1);
@@ -135,9 +129,12 @@ export class Bot {
         const plan = this.plan(intent, state);
         if (plan.kind === "reply") return { ...plan.reply, notices: [...notices, ...plan.reply.notices] };
         notices.push(...plan.notices);
-        const task: Task = { ...plan.task, history: state.turns, avoid: this.items(downVoted(state)) };
-        const result = await this.engine.run(task, run);
-        log.info({ intent: intent.kind, backend: result.backend, items: result.items.length, totalMs: Math.round(result.timings.totalMs), tokens: result.timings.tokens }, "answered");
+        // Never recommend what the request names, nor another edition of it, nor a down-voted game.
+        const disliked = this.items(downVoted(state));
+        const task: Task = { ...plan.task, history: state.turns, avoid: this.editionsOf([...(plan.task.items ?? []), ...disliked], disliked) };
+        const answered = await this.engine.run(task, run);
+        const result = { ...answered, items: distinctGames(answered.items, [...(task.items ?? []), ...(task.avoid ?? [])]) };
+        log.info({ intent: intent.act, backend: result.backend, items: result.items.length, totalMs: Math.round(result.timings.totalMs), tokens: result.timings.tokens }, "answered");
         await this.memory.append(key, {
           id: requestId,
           user: result.turns.user,
@@ -165,70 +162,58 @@ export class Bot {
     return gated.value;
   }
 
-  /** Turns a parsed intent and the conversation so far into an engine task. */
-  private plan(intent: Exclude<Intent, { kind: "reset" | "help" }>, state: ConversationState): Plan {
-    const titles = this.engine.catalog.titles;
-    const last = this.items(state.lastAnswer?.sids ?? []);
-    const basis = this.items(state.lastAnswer?.basis ?? []);
-    const pick = (ordinal: number | undefined): CatalogItem | Plan => {
-      if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };
-      const n = ordinal ?? 1;
-      const item = n === -1 ? last.at(-1) : last[n - 1];
-      return item ?? { kind: "reply", reply: reply("clarify", MESSAGES.noItemAt(n, last.length), { followUps: ["more like #1"] }) };
-    };
-    const task = (t: Task, notices: string[] = []): Plan => ({ kind: "task", task: t, notices });
-
-    switch (intent.kind) {
-      case "similar": {
-        if (intent.itemId !== undefined) {
-          const item = this.engine.itemById(intent.itemId);
-          if (!item) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory) };
-          return task({ kind: "similar", items: [item] });
-        }
-        if (intent.ordinal !== undefined) {
-          const item = pick(intent.ordinal);
-          return "kind" in item ? item : task({ kind: "similar", items: [item] });
-        }
-        const found = resolveGame(titles, intent.text);
-        const platform = found.platform?.name;
-        if (found.kind === "found") return task({ kind: "similar", items: [found.item], ...(platform ? { platform } : {}) });
-        if (found.kind === "uncertain") {
-          return {
-            kind: "reply",
-            reply: reply("clarify", MESSAGES.unsureGame(found.query), {
-              items: found.candidates.map(toRecommended),
-              followUps: found.candidates.map((c) => `similar to ${c.title}`),
-            }),
-          };
-        }
-        // Unknown title: the words still carry meaning for the model and the taste search.
-        return task({ kind: "tastes", text: intent.text, ...(platform ? { platform } : {}) }, found.query ? [MESSAGES.unknownGame(found.query)] : []);
-      }
-      case "steer":
-        if (last.length === 0) return task({ kind: "tastes", text: intent.text, platform: intent.platform.name });
-        return task({ kind: "chat", text: intent.text, items: last, platform: intent.platform.name, recommend: true });
-      case "why": {
-        const item = pick(intent.ordinal);
-        if ("kind" in item) return item;
-        return task({ kind: "chat", text: intent.text, items: intent.ordinal ? [item] : last.slice(0, 1), basis, recommend: false });
-      }
-      case "bundle":
-        if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Mario Kart"] }) };
-        return task({ kind: "bundle", items: last, text: intent.text });
-      case "recommend": {
-        if (LIKED.test(intent.text)) {
-          const mentioned = resolveMentionedGames(titles, intent.text);
-          if (mentioned.items.length > 0) {
-            const notices = mentioned.unresolved.map((q) => MESSAGES.unknownGame(q));
-            return task({ kind: mentioned.items.length === 1 ? "similar" : "next", items: mentioned.items }, notices);
-          }
-        }
-        const platform = findPlatforms(intent.text).at(-1)?.platform.name;
-        return task({ kind: "tastes", text: intent.text, ...(platform ? { platform } : {}) });
-      }
-      default:
-        return intent satisfies never;
+  /** What the request names and asks (commands and buttons map onto the same understanding). */
+  private understand(input: BotRequest["input"]): Understanding {
+    const context = { titles: this.engine.catalog.titles, catalog: this.engine.catalog.catalog };
+    if ("moreLike" in input) {
+      const item = this.engine.itemById(input.moreLike);
+      return item ? { act: "similar", games: [item], text: "" } : { act: "notfound", games: [], text: "", missing: { query: "that game", candidates: [] } };
     }
+    if ("command" in input) {
+      switch (input.command) {
+        case "recommend":
+          return understand(input.query, context);
+        case "similar": {
+          const u = understand(`similar to ${input.game}`, context);
+          return u.games.length > 0 || u.act === "notfound" ? { ...u, act: u.games.length > 0 ? "similar" : "notfound" } : { ...u, act: "notfound", missing: { query: input.game, candidates: [] } };
+        }
+        case "bundle":
+          return { act: "bundle", games: [], text: "Suggest a name and description for the bundle" };
+        case "reset":
+          return { act: "reset", games: [], text: "" };
+        default:
+          return input satisfies never;
+      }
+    }
+    return understand(input.text, context);
+  }
+
+  /** Turns an understood request and the conversation so far into an engine task. */
+  private plan(intent: Understanding, state: ConversationState): Plan {
+    return planRequest(intent, { last: this.items(state.lastAnswer?.sids ?? []), basis: this.items(state.lastAnswer?.basis ?? []) });
+  }
+
+  /** `avoid` plus every catalog edition of the games in `named` ("Halo Reach" Limited and Legendary are one game). */
+  private editionsOf(named: readonly CatalogItem[], avoid: readonly CatalogItem[]): CatalogItem[] {
+    const out = [...avoid];
+    if (named.length === 0) return out;
+    const keys = new Set(named.map((i) => gameKey(i.title)));
+    const byKey = this.gameKeys();
+    for (const key of keys) for (const item of byKey.get(key) ?? []) if (!named.includes(item) && !out.includes(item)) out.push(item);
+    return out;
+  }
+
+  private keys?: Map<string, CatalogItem[]>;
+  private gameKeys(): Map<string, CatalogItem[]> {
+    if (this.keys) return this.keys;
+    const map = new Map<string, CatalogItem[]>();
+    for (const item of this.engine.catalog.catalog.items) {
+      const key = gameKey(item.title);
+      const list = map.get(key);
+      if (list) list.push(item);
+      else map.set(key, [item]);
+    }
+    return (this.keys = map);
   }
 
   private async reset(request: BotRequest, log: Logger): Promise<BotReply> {
@@ -290,8 +275,18 @@ export class Bot {
   }
 }
 
-function reply(kind: BotReply["kind"], text: string, extra: Partial<BotReply> = {}): BotReply {
-  return { kind, items: [], text, notices: [], followUps: [], ...extra };
+/** Items that are not an edition of an excluded game nor of an earlier item of the answer. */
+function distinctGames(items: readonly RecommendedItem[], excluded: readonly CatalogItem[]): RecommendedItem[] {
+  const seen = new Set(excluded.map((i) => gameKey(i.title)));
+  const sids = new Set(excluded.map((i) => i.sid));
+  const out: RecommendedItem[] = [];
+  for (const item of items) {
+    const key = gameKey(item.title);
+    if (sids.has(item.sid) || seen.has(key)) continue;
+    seen.add(key);
+    out.push(item);
+  }
+  return out;
 }
 
 /** Items someone down-voted in this conversation: never recommended there again. */

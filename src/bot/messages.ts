@@ -16,6 +16,8 @@ export const MESSAGES = {
   noItemAt: (n: number, count: number) => `There's no #${n} in my last answer (it had ${count}). Try \`more like #1\`.`,
   unknownGame: (query: string) => `I couldn't find “${query}” in the catalog, so I went by your words instead.`,
   unsureGame: (query: string) => `I'm not sure which game you mean by “${query}”. Did you mean one of these?`,
+  didYouMean: (query: string, titles: readonly string[]) => `I couldn't find “${query}” in the catalog — did you mean ${titles.map((t) => `“${t}”`).join(" or ")}?`,
+  notInCatalog: (query: string) => `I couldn't find “${query}” in the catalog, so I can't recommend from it. Try another title, or tell me what you like about it.`,
   noResults: "I couldn't find anything that fits. Try naming a game you like, e.g. `similar to Halo 3`.",
   noModel: "Answered from the catalog (no model loaded).",
   restarting: "I'm restarting right now — please ask again in a minute.",

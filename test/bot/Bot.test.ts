@@ -54,9 +54,10 @@ describe("Bot on the catalog backend", async () => {
     const unsure = await b.handle(say(channel("amb"), "similar to halo kart deluxe"));
     expect(unsure.kind).toBe("clarify");
     expect(unsure.followUps[0]).toMatch(/^similar to /);
+    // Issue 11: a title the catalog lacks is said plainly instead of answering with unrelated games.
     const unknown = await b.handle(say(channel("unk"), "similar to Zorblax Plimf"));
-    expect(unknown.kind).toBe("answer");
-    expect(unknown.notices.join(" ")).toMatch(/couldn't find “Zorblax Plimf”/);
+    expect(unknown.kind).toBe("clarify");
+    expect(unknown.text).toMatch(/couldn't find “Zorblax Plimf”/);
   });
 
   it("answers the card's taste examples with the card's kind of games", async () => {

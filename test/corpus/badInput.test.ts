@@ -105,6 +105,8 @@ describe("bad input corpus through the bot with the fixture model", async () => 
       for (const b of slack.blocks as { type: string; text?: { text: string } }[]) if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
     }
     expect(unhandled).toEqual([]);
-    expect(kinds.get("answer")).toBeGreaterThan(200);
+    // Issue 11: garbage and unknown titles now get a plain "couldn't find" or a friendly small-talk
+    // reply instead of unrelated games, so fewer cases are answers; most still reach the engine.
+    expect(kinds.get("answer")).toBeGreaterThan(120);
   });
 });

@@ -46,7 +46,8 @@ export function buildUserTurn(task: Task): { turn: Turn; plan: AnswerPlan } {
       rec();
       return { turn: { role: "user", parts }, plan: { sids: k, text: false } };
     case "tastes":
-      text(`${(task.text ?? "").trim()}\n`);
+      // Tastes in the trained "I like … games." shape; a platform adds the steering phrasing.
+      text(`${(task.text ?? "").trim()}${task.platform ? `${/[.!?]$/.test((task.text ?? "").trim()) ? "" : "."} Recommend ${task.platform} games:` : ""}\n`.trimStart());
       rec();
       return { turn: { role: "user", parts }, plan: { sids: k, text: false } };
     case "explain":
@@ -65,6 +66,19 @@ export function buildUserTurn(task: Task): { turn: Turn; plan: AnswerPlan } {
       return { turn: { role: "user", parts }, plan: { sids: 0, text: true } };
     case "chat": {
       const wantsItems = task.recommend ?? true;
+      if (!wantsItems && items.length > 0) {
+        // "why that one?": the trained explanation shape, with the item asked about in the <|rec|> slot.
+        const basis = task.basis ?? [];
+        if (basis.length > 0) {
+          text("I just finished ");
+          sids(basis.slice(0, 1));
+          text(". ");
+        }
+        text("Suggest another ");
+        sids(items.slice(0, 1));
+        text(" and explain why:");
+        return { turn: { role: "user", parts }, plan: { sids: 0, text: true } };
+      }
       text((task.text ?? "").trim());
       if (wantsItems) {
         text(" ");

@@ -4,7 +4,7 @@
  */
 import type { CatalogItem } from "../catalog/Catalog.js";
 import { findPlatforms, type Platform } from "./platforms.js";
-import type { TitleHit, TitleIndex } from "./TitleIndex.js";
+import { bareTerms, type TitleHit, type TitleIndex } from "./TitleIndex.js";
 
 export type GameResolution =
   | { kind: "found"; item: CatalogItem; query: string; platform?: Platform; alternatives: CatalogItem[] }
@@ -43,14 +43,123 @@ export function resolveGame(index: TitleIndex, text: string): GameResolution {
   const base = platform ? { query, platform } : { query };
   if (query === "") return { kind: "none", ...base };
   const hits = index.search(query, { limit: 1 + MAX_ALTERNATIVES, platform, prefix: false });
-  const top = hits[0];
-  if (!top) return { kind: "none", ...base };
-  if (isConfident(top)) {
-    return { kind: "found", item: top.item, ...base, alternatives: hits.slice(1).filter(isConfident).map((h) => h.item) };
+  const top = hits.find((h) => isConfident(h, query));
+  if (!hits[0]) return { kind: "none", ...base };
+  if (top) {
+    return { kind: "found", item: top.item, ...base, alternatives: hits.filter((h) => h !== top && isConfident(h, query)).map((h) => h.item) };
   }
   return { kind: "uncertain", ...base, candidates: hits.slice(0, 3).map((h) => h.item) };
 }
 
-function isConfident(hit: TitleHit): boolean {
-  return hit.exact || hit.coverage === 1;
+function isConfident(hit: TitleHit, query?: string): boolean {
+  if (hit.exact) return true;
+  if (hit.coverage !== 1) return false;
+  // MiniSearch's fuzzy match also "covers" near misses ("halo" → "Kalo Drift III"): check the words.
+  return query === undefined || coversQuery(query, hit.item);
+}
+
+// Edition and packaging words: "Explorer's Edition", "[Download]", "Legendary Edition" name the same game.
+export const EDITION_WORDS = new Set(
+  "edition editions explorers explorer limited legendary deluxe ultimate collectors collector special goty game games year of the complete definitive download digital code standard premium gold platinum greatest hits remastered hd launch day one version".split(" "),
+);
+const FILLER_TERMS = new Set("the a an game games please one series franchise".split(" "));
+
+/** Whether every word of `query` (edition words aside) is in the item's title, allowing small typos that keep the first letter. */
+export function coversQuery(query: string, item: CatalogItem): boolean {
+  const titleTerms = bareTerms(item.title);
+  const wanted = bareTerms(query).filter((t) => !FILLER_TERMS.has(t));
+  const required = wanted.filter((t) => !EDITION_WORDS.has(t) || titleTerms.includes(t));
+  if (required.length === 0) return false;
+  return required.every((q) => titleTerms.some((t) => termMatches(q, t)));
+}
+
+function termMatches(q: string, t: string): boolean {
+  if (q === t) return true;
+  if (q.length < 4 || q[0] !== t[0]) return false;
+  if (q.length >= 5 && t.startsWith(q)) return true;
+  return editDistance(q, t) <= (q.length >= 8 ? 2 : 1);
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  // Optimal string alignment: substitutions, insertions, deletions and adjacent swaps ("fozra").
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      cur[j] = d;
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** The edition-free identity of a title: "Halo Reach - Legendary Edition" and "Halo Reach - Limited Edition -Xbox 360" share it. */
+export function gameKey(title: string): string {
+  const terms = bareTerms(title.replace(/\[[^\]]*\]|\([^)]*\)/g, " "));
+  const kept = terms.filter((t) => !EDITION_WORDS.has(t) || t === "the" || t === "of" || t === "game" || t === "year");
+  // Trailing edition qualifiers only ("Game of the Year" inside a title stays).
+  while (kept.length > 1 && EDITION_WORDS.has(kept.at(-1)!)) kept.pop();
+  return kept.join(" ");
+}
+
+/** Where a game is named inside a request: the cue before it ("similar to", "after", "bought"…) and the title text. */
+export interface FramedTitle {
+  query: string;
+  /** A strong cue introduced the title, so an unknown title is a missing game, not a taste. */
+  cue: boolean;
+}
+
+const STRONG_CUE =
+  /\b(?:sim[il]{1,3}[aeo]r (?:games? )?to|(?:games?|something|anything|stuff|titles?|ones?|more|others?|recommendations?|recs|suggestions?|picks|ideas|options|\d+) (?:just )?(?:like|liek|lik|likr)|my favou?rites? (?:are|is|include|were)|favou?rites?:|^\W*like|such as|reminds? (?:me )?of|alternatives? to|based on|along the lines of|in the vein of|(?:customers?|people|users?|players?|those|folks|fans) who (?:bought|played|liked|loved|enjoyed|purchased|own(?:ed)?)|who (?:bought|played|liked)|bought|purchased|(?:just |recently |finally )?(?:finished|finishing|beat|beaten|completed|played|playing|loved|liked|enjoyed|adored|done with|through with)|after(?: playing| finishing| beating)?|fans? of|if i (?:liked|loved|enjoyed)|compared to|than)\s+/gi;
+const WEAK_CUE = /\b(?:i (?:really )?(?:like|love|enjoy|dig)|i'm into|im into|into|love|enjoy)\s+/gi;
+const TRAILING_FRAME =
+  /(?:\s+|^)(?:(?:also|too)(?: bought| buy| liked| played)?|what(?:'s| is)? next|whats next|what now|what(?:'s| is)? good|what else|next|now|then|again|recently|lately|last (?:week|night|month)|so far|(?:what|which)(?: games?)? (?:should|could|would|can|do) (?:i|you)\b.*|(?:can|could|would|will) you\b.*|any (?:ideas|suggestions|recommendations|recs)|(?:suggest|recommend|give me|pick|find|show me)\b.*|and explain.*|and (?:tell|say)\b.*|games?|titles?|please|pls|thanks|a lot|so much|too|much|really|yet|though|ones?|stuff|for me|anything|something|in the series|what|buy|get|yesterday|today|tonight|last (?:week|night|month|year)|this (?:week|weekend|morning|year)|lately|recently|twice|once|already|finally|completely|again)$/i;
+const LEADING_FRAME =
+  /^(?:(?:so|well|hey|hi|ok(?:ay)?|also|and|but|then|now)\s+|(?:the|a|an)\s+(?:game\s+|one\s+)?|(?:games?|titles?)\s+|(?:i|we)\s+(?:just|recently|finally)?\s*|(?:what|which)(?: games?)? (?:would|should|could|can|do) (?:you|i) (?:recommend|suggest|play|get|try)(?: to me)?\s*|(?:what|which) (?:games?|else)\s+|(?:recommend|suggest|give|show|find)(?: me)?(?: (?:some|a|an|a few|something|anything|games?|titles?))*\s+|playing\s+|play\s+)/i;
+
+/** Cuts the request words around a title ("what would you recommend after Tales of Vesperia?" → "Tales of Vesperia"). */
+export function stripTitleFrame(text: string): FramedTitle {
+  let span = text.trim();
+  let cue = false;
+  let lastEnd = -1;
+  for (const m of span.matchAll(STRONG_CUE)) if (m.index + m[0].length > lastEnd) lastEnd = m.index + m[0].length;
+  if (lastEnd >= 0) cue = true;
+  else for (const m of span.matchAll(WEAK_CUE)) if (m.index + m[0].length > lastEnd) lastEnd = m.index + m[0].length;
+  if (lastEnd >= 0) span = span.slice(lastEnd);
+  // A platform at the end ("… for xbox") is steering, not part of the title.
+  for (const m of findPlatforms(span).reverse()) {
+    const before = span.slice(0, m.start);
+    if (span.slice(m.end).trim() === "" && /(?:\b(?:for|on|in|but|with)\s*(?:the\s+|my\s+|a\s+|an\s+)?)$/i.test(before)) span = before.replace(/\b(?:for|on|in|but|with)\s*(?:the\s+|my\s+|a\s+|an\s+)?$/i, "");
+  }
+  for (let i = 0; i < 6; i++) {
+    const before = span;
+    span = span.trim().replace(/[\s,;:!?.-]+$/, "").replace(TRAILING_FRAME, "").replace(LEADING_FRAME, "").replace(/^["“'‘]|["”'’]$/g, "").trim();
+    if (span === before) break;
+  }
+  return { query: span, cue };
+}
+
+export type GameFind = { kind: "found"; item: CatalogItem } | { kind: "missing"; query: string; candidates: CatalogItem[] } | { kind: "none" };
+
+/**
+ * The catalog game a framed title names. Without a cue word the title must match fully (every
+ * word of it a title word); with one, a title that does not match is reported missing, with the
+ * near misses as candidates — never substituted.
+ */
+export function findGame(index: TitleIndex, query: string, cue: boolean, isTaste: (term: string) => boolean = () => false): GameFind {
+  const terms = bareTerms(query).filter((t) => !FILLER_TERMS.has(t));
+  const platformOnly = terms.length === 0;
+  if (platformOnly) return { kind: "none" };
+  if (terms.every((t) => isTaste(t) || EDITION_WORDS.has(t) || /^\d+$/.test(t))) return { kind: "none" };
+  const platform = findPlatforms(query).at(-1)?.platform;
+  const hits = index.search(query, { limit: 1 + MAX_ALTERNATIVES, platform, prefix: false });
+  const best = hits.find((h) => isConfident(h, query) || coversQuery(query, h.item));
+  if (best) return { kind: "found", item: best.item };
+  if (!cue) return { kind: "none" };
+  return { kind: "missing", query, candidates: hits.slice(0, 3).map((h) => h.item) };
 }

@@ -1,0 +1,126 @@
+/**
+ * What the engine should do for an understood request, given the conversation's last answer:
+ * an engine task, or a reply that needs no engine (a question back, small talk).
+ */
+import type { CatalogItem } from "../engine/catalog/Catalog.js";
+import { toRecommended } from "../engine/Engine.js";
+import type { Task } from "../engine/types.js";
+import { EDITION_WORDS } from "../engine/titles/resolveGame.js";
+import { bareTerms } from "../engine/titles/TitleIndex.js";
+import { MESSAGES } from "./messages.js";
+import type { BotReply } from "./types.js";
+import type { Understanding } from "./understand.js";
+
+export type Plan = { kind: "task"; task: Task; notices: string[] } | { kind: "reply"; reply: BotReply };
+
+export interface PlanContext {
+  /** Items of the last answer in this conversation, in order. */
+  last: readonly CatalogItem[];
+  /** What the last answer was based on. */
+  basis: readonly CatalogItem[];
+}
+
+export const SMALLTALK_FOLLOW_UPS = ["similar to Halo 3", "I like cozy farming games", "racing games for xbox"];
+
+export function reply(kind: BotReply["kind"], text: string, extra: Partial<BotReply> = {}): BotReply {
+  return { kind, items: [], text, notices: [], followUps: [], ...extra };
+}
+
+export function planRequest(u: Understanding, { last, basis }: PlanContext): Plan {
+  const task = (t: Task, notices: string[] = []): Plan => ({ kind: "task", task: withCount(t, u), notices });
+  const platform = u.platform ? { platform: u.platform.name } : {};
+  const pick = (ordinal: number | undefined): CatalogItem | Plan => {
+    if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };
+    const n = ordinal ?? 1;
+    const item = n === -1 ? last.at(-1) : last[n - 1];
+    return item ?? { kind: "reply", reply: reply("clarify", MESSAGES.noItemAt(n, last.length), { followUps: ["more like #1"] }) };
+  };
+  // A title named in a follow-up that is in the last answer refers to that item.
+  const inLast = u.games.length === 1 && last.includes(u.games[0]!) ? last.indexOf(u.games[0]!) + 1 : u.games.length === 0 ? namedInLast(u.text, last) : undefined;
+
+  switch (u.act) {
+    case "reset":
+    case "help":
+      return { kind: "reply", reply: reply("help", MESSAGES.help, { followUps: SMALLTALK_FOLLOW_UPS }) };
+    case "smalltalk":
+      return { kind: "reply", reply: reply("help", smalltalkText(u.text), { followUps: SMALLTALK_FOLLOW_UPS }) };
+    case "notfound": {
+      const missing = u.missing ?? { query: u.text, candidates: [] };
+      if (missing.candidates.length > 0) {
+        return {
+          kind: "reply",
+          reply: reply("clarify", MESSAGES.didYouMean(missing.query, missing.candidates.map((c) => c.title)), {
+            items: missing.candidates.map(toRecommended),
+            followUps: missing.candidates.map((c) => `similar to ${c.title}`),
+          }),
+        };
+      }
+      return { kind: "reply", reply: reply("clarify", MESSAGES.notInCatalog(missing.query), { followUps: SMALLTALK_FOLLOW_UPS }) };
+    }
+    case "why": {
+      const item = pick(inLast ?? u.ref);
+      if ("kind" in item) return item;
+      return task({ kind: "chat", text: u.text, items: [item], basis, recommend: false });
+    }
+    case "more": {
+      if (u.ref === undefined && inLast !== undefined) return task({ kind: "similar", items: [last[inLast - 1]!], ...platform });
+      if (u.ref === undefined) {
+        if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };
+        return task({ kind: "similar", items: [...last], ...platform });
+      }
+      const item = pick(u.ref);
+      return "kind" in item ? item : task({ kind: "similar", items: [item], ...platform });
+    }
+    case "bundle":
+      if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Mario Kart"] }) };
+      return task({ kind: "bundle", items: last, text: "Suggest a name and description for the bundle" });
+    case "steer":
+      if (last.length === 0) return task({ kind: "tastes", text: tastesSentence(undefined), ...platform });
+      return task({ kind: "chat", text: u.text, items: last, ...platform, recommend: true });
+    case "explain":
+      if (inLast !== undefined && u.games.length === 1) return task({ kind: "chat", text: u.text, items: [u.games[0]!], basis, recommend: false });
+      return task({ kind: "explain", items: u.games.slice(0, 1), ...platform });
+    case "similar":
+      if (inLast !== undefined && /^\W*(?:more|others?|another)\b/i.test(u.text)) return task({ kind: "similar", items: [u.games[0]!], ...platform });
+      return task({ kind: "similar", items: u.games, ...platform });
+    case "next":
+      return task({ kind: "next", items: u.games, ...platform });
+    case "tastes":
+      return task({ kind: "tastes", text: tastesSentence(u.tastes), ...platform });
+    default:
+      return u.act satisfies never;
+  }
+}
+
+/** The position (1-based) of a last-answer item whose distinctive title word the text uses ("why Forza?"). */
+function namedInLast(text: string, last: readonly CatalogItem[]): number | undefined {
+  const words = new Set(bareTerms(text));
+  for (const [i, item] of last.entries()) {
+    const terms = bareTerms(item.title).filter((t) => t.length >= 4 && !EDITION_WORDS.has(t) && !/^\d+$/.test(t));
+    if (terms.some((t) => words.has(t))) return i + 1;
+  }
+  return undefined;
+}
+
+function withCount(t: Task, u: Understanding): Task {
+  const recommends = t.kind === "similar" || t.kind === "next" || t.kind === "tastes" || (t.kind === "chat" && t.recommend !== false);
+  return {
+    ...t,
+    ...(u.k !== undefined && recommends ? { k: u.k } : {}),
+    ...(u.ranked && recommends && t.kind !== "tastes" && t.kind !== "chat" ? { ranked: true } : {}),
+  };
+}
+
+/** Tastes in the trained shape: "I like scifi and action games." */
+export function tastesSentence(tastes: string | undefined): string {
+  const words = (tastes ?? "").trim().replace(/\s+(?:games?|titles?)$/i, "");
+  return words === "" ? "I like games." : `I like ${words} games.`;
+}
+
+function smalltalkText(text: string): string {
+  if (/\b(?:thanks?|thank you|thx|ty|cheers)\b/i.test(text)) return "You're welcome! Ask me any time — name a game you liked or what you're in the mood for.";
+  if (/\b(?:bye|goodbye|see ya|good night)\b/i.test(text)) return "Bye — have fun playing! Come back when you want more ideas.";
+  if (/\bbest\b.*\bgames?\b|\bgames?\b.*\bbest\b/i.test(text)) return "That depends on what you like! Tell me a game you enjoyed or a genre, and I'll find games for you.";
+  if (/^\W*(?:hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening)|gm)\b/i.test(text)) return "Hi! I recommend video games. Tell me a game you liked or what you're in the mood for.";
+  return "I'm a video game recommender — tell me a game you liked or what you're in the mood for, and I'll suggest some.";
+}

@@ -1,0 +1,307 @@
+/**
+ * Request understanding, in two steps. First find what the text *names* — games (catalog items by
+ * title or typed SID), platforms, tastes, a count, a reference to an earlier answer ("#2", "that
+ * one") — then decide what is asked from those facts plus a few cue words. No rule order decides
+ * the meaning of a request that names a game: the game is found first.
+ */
+import type { Catalog, CatalogItem } from "../engine/catalog/Catalog.js";
+import { matchSid } from "../engine/catalog/seedMapping.js";
+import { findPlatforms, type Platform } from "../engine/titles/platforms.js";
+import { findGame, stripTitleFrame } from "../engine/titles/resolveGame.js";
+import type { TitleIndex } from "../engine/titles/TitleIndex.js";
+
+export type Act =
+  | "reset"
+  | "help"
+  | "smalltalk"
+  /** Follow-ups on the last answer. */
+  | "why"
+  | "more"
+  | "bundle"
+  | "steer"
+  /** Requests about named games. */
+  | "explain"
+  | "similar"
+  | "next"
+  /** Free-text tastes. */
+  | "tastes"
+  /** A named game that is not in the catalog (or only a near miss). */
+  | "notfound";
+
+export interface Understanding {
+  act: Act;
+  /** Catalog items the request names (titles or typed SIDs), in order. */
+  games: CatalogItem[];
+  /** A title the request names that the catalog lacks, with near misses to offer. */
+  missing?: { query: string; candidates: CatalogItem[] };
+  platform?: Platform;
+  /** Taste words as typed ("cozy farming", "scifi and action"). */
+  tastes?: string;
+  /** Items wanted, when a count was given (1–10). */
+  k?: number;
+  /** Exact top-K by probability ("top 5 most likely", "rank"). */
+  ranked?: boolean;
+  /** An item of the last answer: 1-based, -1 = last. */
+  ref?: number;
+  /** Titles named that are in the last answer (resolved later against it). */
+  text: string;
+}
+
+export interface UnderstandContext {
+  titles: TitleIndex;
+  catalog: Catalog;
+}
+
+export const MAX_K = 10;
+
+const RESET = /^\W*(?:\/?reset|start over|start again|forget (?:it|everything|that|this|all that)|new conversation|clear (?:memory|history|it|the chat|everything))\b/i;
+const HELP = /^\W*(?:\/?help|\?|what can you do|how does this work|how do (?:i|you) use (?:you|this|it)|what do you do|commands|usage)\W*$/i;
+const SID = /<\|sid_start\|>(?:<\|sid_\d+\|>)*<\|sid_end\|>/g;
+const CONTROL = /<\|[a-z_0-9]+\|>/gi;
+
+const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, a: 1, an: 1, couple: 2, few: 3,
+};
+const ORDINAL_WORDS: Readonly<Record<string, number>> = {
+  first: 1, "1st": 1, second: 2, "2nd": 2, third: 3, "3rd": 3, fourth: 4, "4th": 4, fifth: 5, "5th": 5, last: -1, final: -1, top: 1,
+};
+const NUMBER = String.raw`\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|couple|few|one(?=\s+(?:more\s+)?(?:game|title|rec|suggestion|option|pick|thing|idea))`;
+// "top 5", "give me 5 racing games", "3 most likely": a number followed by a word (platforms and titles are cut out first).
+const COUNT = new RegExp(String.raw`\b(?:top|best)\s+(${NUMBER})\b|(?<![#\w.])(${NUMBER})\s+(?!st\b|nd\b|rd\b|th\b|am\b|pm\b|hours?\b|minutes?\b|years?\b|days?\b|times?\b)(?=[a-z])`, "i");
+const REF = new RegExp(
+  String.raw`#\s?(\d)\b|\b(?:number|no\.?|item|option|pick)\s?#?(\d)\b|\b(?:the\s+)?(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final)(?:\s+(?:one|game|pick|item|title|option))?\b`,
+  "i",
+);
+const DEMONSTRATIVE = /\b(?:that|this|it|that one|this one|those|these|them)\b/i;
+
+const WHY = /\b(?:why|how come|explain|what makes|reason|reasons|justify)\b/i;
+const EXPLAIN_NEW = /\b(?:suggest|recommend|give me|pick|find|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell me|say|say why|give (?:me )?(?:a )?reasons?)|\bexplain why\b|\bwith (?:an? )?(?:explanation|reasons?)\b|\band why\b|\btell me why\b/i;
+const BUNDLE = /\bbundle\b|\b(?:name|title)\s+(?:for|of)\s+(?:this|these|that|those|the|them|it)\b|\b(?:suggest|give|come up with|pick|invent)\s+(?:me\s+)?an?\s+(?:name|title)\b|\bname\s+(?:this|these|them|it)\b|\bcollection name\b/i;
+const MORE = /\b(?:more|others?|another(?: one)?|else|additional)\b/i;
+const MORE_LIKE = /\b(?:more|others?|games?|stuff|something|anything|ones?)\s+(?:like|similar to)\b|\bsimilar to\b|\blike\b/i;
+const STEER = /^\W*(?:how about|what about|and|any|anything|for|on|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b(?:instead|but for|but on|version|versions|port)\b/i;
+const NEXT = /^\W*user\b|\brecent purchases\b|\bnext item\b|\b(?:after|next|then|finished|finishing|beat|beaten|completed|done with|played|playing|through with|up next|follow(?:-|\s)?up)\b/i;
+const SIMILAR = /\b(?:similar|like|bought|alike|reminds?|such as|along the lines|in the vein|same vibe|vibe|feel|alternatives?|comparable|resembl\w*|related)\b/i;
+const RANKED = /\b(?:rank(?:ed|ing)?|most likely|likeliest|probabilit(?:y|ies)|scores?|scored|exact(?:ly)?\s+top|in order)\b/i;
+const REQUEST =
+  /\b(?:recommend\w*|suggest\w*|recs?|games?|play|playing|looking for|look for|want|need|give me|show me|find me|find|ideas?|options?|titles?|i like|i love|i enjoy|into|fan of|mood for|in the mood)\b/i;
+// Genre, mood and theme words: a piece made of these is a taste, never a title.
+const TASTE_WORDS = new Set(
+  (
+    "action adventure rpg rpgs jrpg jrpgs arpg shooter shooters fps tps racing racer racers kart karting driving cars car sports sport football soccer basketball baseball golf tennis hockey " +
+    "puzzle puzzles platformer platformers platforming strategy rts tactics tactical turn based simulation sim sims simulator horror scary survival stealth fighting fighter brawler beat em up " +
+    "open world sandbox mmo mmorpg multiplayer coop co op couch party family kids casual cozy cosy relaxing chill calm cute wholesome farming farm life animal animals pets pet dog dogs cat cats " +
+    "scifi sci fi science fiction space fantasy medieval magic dragons dragon anime manga story narrative rhythm music dance arcade retro classic indie roguelike roguelikes metroidvania " +
+    "military war historical western zombie zombies post apocalyptic apocalypse cyberpunk mystery detective point click visual novel hack slash crafting building city builder management " +
+    "educational trivia card board fishing hunting flight flying combat competitive online local split screen short long hard easy difficult challenging funny dark violent peaceful " +
+    "pixel 2d 3d vr exploration stealthy street arcadey realistic fast slow colorful beautiful atmospheric emotional sad creepy spooky lego superhero superheroes ninja pirates pirate " +
+    "robots robot mech mechs monsters monster pokemon collecting battle battles"
+  ).split(" "),
+);
+// Words with no meaning of their own in a request.
+const STOP = new Set(
+  (
+    "i im i'm me my mine we us our you your yours a an the and or but of to for in on at with by from about as is are was were be been being am do does did doing have has had " +
+    "it its it's this that these those there here what whats what's which who whom whose when where how why whats can could would should will shall may might must " +
+    "please pls plz thanks thank thx ty just really very so too also some any anything something someone all more most much many few other others another such only own same " +
+    "than then now ok okay yeah yes no not nope hey hi hello yo sup hiya howdy good great nice cool awesome best better top ever new old fun favorite favourite " +
+    "game games gaming gamer title titles thing things stuff one ones recommend recommendation recommendations recs rec suggest suggestion suggestions " +
+    "give show find tell let lets let's want wanna need looking look like likes liked love loved enjoy enjoyed into fan fans mood play playing played know think get got " +
+    "today tonight weekend bored kind sort type types genre genres style vibe vibes something similar first second third fourth fifth last final number no #"
+  ).split(" "),
+);
+const SMALLTALK = /^\W*(?:hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening|night)|gm|thanks?(?: you)?|thx|ty|cheers|cool|nice|great|awesome|ok(?:ay)?|lol|haha|bye|goodbye|see ya|who are you|how are you)\b/i;
+
+/** Understands one typed message. */
+export function understand(raw: string, { titles, catalog }: UnderstandContext): Understanding {
+  const sids = [...raw.matchAll(SID)].map((m) => m[0]);
+  // Typed control tokens are text, never structure: drop them after reading the SIDs.
+  const text = raw.replace(SID, " SIDREF ").replace(CONTROL, " ").replace(/\s+/g, " ").trim();
+  const plain = text.replace(/\bSIDREF\b/g, " ").replace(/\s+/g, " ").trim();
+  if (RESET.test(plain)) return { act: "reset", games: [], text };
+  if ((plain === "" && sids.length === 0) || HELP.test(plain)) return { act: "help", games: [], text };
+
+  // 1. What the text names.
+  const games: CatalogItem[] = [];
+  let unknownSid = false;
+  let unknownSids = 0;
+  for (const sid of sids) {
+    const m = matchSid(catalog, sid);
+    const item = m.kind === "exact" ? m.item : m.kind === "prefix" ? m.first : undefined;
+    if (item && !games.includes(item)) games.push(item);
+    if (!item) (unknownSid = true), unknownSids++;
+  }
+  const found = findGames(titles, plain);
+  for (const item of found.items) if (!games.includes(item)) games.push(item);
+  // Platform words inside a named title belong to the title.
+  const rest = found.rest;
+  const platform = findPlatforms(rest).at(-1)?.platform;
+  const countMatch = COUNT.exec(withoutPlatforms(rest).replace(/(?:#|\b(?:number|no\.?|item|option|pick)\s?#?)\s?\d\b/gi, " "));
+  const countWord = countMatch ? (countMatch[1] ?? countMatch[2])!.toLowerCase() : undefined;
+  const count = countWord ? (NUMBER_WORDS[countWord] ?? Number.parseInt(countWord, 10)) : undefined;
+  const k = count !== undefined && Number.isFinite(count) && count > 0 ? Math.min(MAX_K, count) : undefined;
+  const ref = refOf(countMatch?.[1] !== undefined ? rest.replace(/\b(?:top|best)\s+\w+/i, " ") : rest);
+  const tastes = tastesOf(rest);
+  const ranked = RANKED.test(rest);
+  const base = { games, text, ...(platform ? { platform } : {}), ...(k !== undefined ? { k } : {}), ...(ranked ? { ranked } : {}) };
+
+  // 2. What is asked.
+  if (games.length > 0) {
+    if (EXPLAIN_NEW.test(rest) && !/^\W*why\b/i.test(rest)) return { ...base, act: "explain" };
+    if (WHY.test(rest) && games.length >= 1 && /^\W*(?:why|how come|explain)\b/i.test(rest)) return { ...base, act: "why" };
+    if (games.length + unknownSids > 1 && !SIMILAR.test(rest)) return { ...base, act: "next" };
+    if (NEXT.test(rest) && !/\b(?:bought|similar)\b/i.test(rest)) return { ...base, act: "next" };
+    return { ...base, act: "similar" };
+  }
+  if (found.missing) return { ...base, act: "notfound", missing: found.missing };
+  if (unknownSid) return { ...base, act: "notfound", missing: { query: "that semantic ID", candidates: [] } };
+
+  if (BUNDLE.test(rest)) return { ...base, act: "bundle" };
+  if (WHY.test(rest) && !tastes) return { ...base, act: "why", ...(ref !== undefined ? { ref } : {}) };
+  // "tell me about #2", "what about the second one?": what that item is and why it was suggested.
+  if (ref !== undefined && /\b(?:about|details?|describe|info|information|what is|what's|whats)\b/i.test(rest) && !MORE_LIKE.test(rest.replace(/\btell me more\b/i, "")) && !platform) return { ...base, act: "why", ref };
+  const refers = ref !== undefined || (DEMONSTRATIVE.test(rest) && MORE_LIKE.test(rest));
+  if (refers && (MORE_LIKE.test(rest) || MORE.test(rest)) && !tastes) return { ...base, act: "more", ref: ref ?? 1 };
+  if (platform && !tastes && (STEER.test(rest) || wordsOf(rest).every((w) => STOP.has(w) || isPlatformWord(rest, w)))) return { ...base, act: "steer" };
+  if (!tastes && !platform && MORE.test(rest) && /^\W*(?:more|others?|another|any ?more|some more|show me more|give me more|got (?:any )?more|anything else|what else)\b/i.test(rest)) return { ...base, act: "more" };
+  if (tastes) return { ...base, act: "tastes", tastes };
+  if (platform) return { ...base, act: "tastes" };
+  if (SMALLTALK.test(rest) || !REQUEST.test(rest)) return { ...base, act: "smalltalk" };
+  return { ...base, act: "smalltalk" };
+}
+
+interface FoundGames {
+  items: CatalogItem[];
+  missing?: { query: string; candidates: CatalogItem[] };
+  /** The text with the named titles cut out. */
+  rest: string;
+}
+
+// A clause ends at sentence punctuation or a "but"; titles never span clauses.
+const CLAUSE = /[.?!;:](?=\s|$)|\s+but\s+|\s+(?:—|--)\s+/i;
+const SEPARATOR = /\s*(?:,|&|\+|\band\b|\bor\b|\bplus\b|\bthen\b|\bwith\b|\bvs\.?\b|\bversus\b|\/)\s*/i;
+
+function findGames(titles: TitleIndex, text: string): FoundGames {
+  const items: CatalogItem[] = [];
+  let missing: FoundGames["missing"];
+  let rest = text;
+  const cut = (piece: string) => {
+    const at = rest.toLowerCase().indexOf(piece.toLowerCase());
+    if (at >= 0) rest = `${rest.slice(0, at)} ${rest.slice(at + piece.length)}`;
+  };
+  // Try the whole clause first (titles with "and", ":", "+" or "." in them), then its pieces.
+  const clauses = splitClauses(text);
+  for (const clause of clauses) {
+    const framed = stripTitleFrame(clause);
+    if (framed.query === "") continue;
+    const whole = findGame(titles, framed.query, framed.cue, isTaste);
+    if (whole.kind === "found") {
+      if (!items.includes(whole.item)) items.push(whole.item);
+      cut(framed.query);
+      continue;
+    }
+    const pieces = framed.query.split(SEPARATOR).filter((p) => p.trim() !== "");
+    let any = false;
+    const misses: { query: string; candidates: CatalogItem[] }[] = [];
+    for (const piece of pieces) {
+      const sub = stripTitleFrame(piece);
+      if (sub.query === "") continue;
+      let r = findGame(titles, sub.query, framed.cue || sub.cue, isTaste);
+      if (r.kind !== "found") {
+        // "mario kart crazy taxi 2": two titles with nothing between them.
+        const two = splitInTwo(titles, sub.query);
+        if (two) {
+          any = true;
+          for (const item of two) if (!items.includes(item)) items.push(item);
+          cut(sub.query);
+          continue;
+        }
+      }
+      if (r.kind === "found") {
+        any = true;
+        if (!items.includes(r.item)) items.push(r.item);
+        cut(sub.query);
+      } else if (r.kind === "missing") misses.push({ query: r.query, candidates: r.candidates });
+    }
+    if (!any && pieces.length > 1 && whole.kind === "missing") misses.unshift({ query: whole.query, candidates: whole.candidates });
+    else if (!any && pieces.length <= 1 && whole.kind === "missing") misses.unshift({ query: whole.query, candidates: whole.candidates });
+    if (!missing && misses[0]) missing = misses[0];
+  }
+  return { items, rest: rest.replace(/\s+/g, " ").trim(), ...(missing && items.length === 0 ? { missing } : {}) };
+}
+
+function splitInTwo(titles: TitleIndex, query: string): CatalogItem[] | undefined {
+  const words = query.split(/\s+/);
+  if (words.length < 3 || words.length > 12) return undefined;
+  for (let i = 1; i < words.length; i++) {
+    const left = findGame(titles, words.slice(0, i).join(" "), false, isTaste);
+    if (left.kind !== "found") continue;
+    const right = findGame(titles, words.slice(i).join(" "), false, isTaste);
+    if (right.kind === "found" && right.item !== left.item) return [left.item, right.item];
+  }
+  return undefined;
+}
+
+/** Clauses of a text; a "." inside a title ("Mr. Driller", "Vol. 2") does not split when followed by a capital-less word. */
+function splitClauses(text: string): string[] {
+  return text
+    .split(CLAUSE)
+    .map((c) => c.trim())
+    .filter((c) => c !== "");
+}
+
+const isTaste = (term: string) => TASTE_WORDS.has(term) || STOP.has(term);
+
+function refOf(text: string): number | undefined {
+  const m = REF.exec(text);
+  if (!m) return /\b(?:that|this|it)(?:\s+one)?\b/i.test(text) ? 1 : undefined;
+  const digit = m[1] ?? m[2];
+  if (digit) return Number.parseInt(digit, 10) || undefined;
+  return ORDINAL_WORDS[m[3]!.toLowerCase()];
+}
+
+function wordsOf(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/[’']/g, "'")
+    .split(/[^a-z0-9'#-]+/)
+    .map((w) => w.replace(/^'+|'+$/g, ""))
+    .filter((w) => w !== "");
+}
+
+function isPlatformWord(text: string, word: string): boolean {
+  return findPlatforms(text).some((m) => text.slice(m.start, m.end).toLowerCase().split(/[\s\-_]+/).includes(word));
+}
+
+/**
+ * The taste words of a request, as typed and in order ("recommend me cozy farming games for the
+ * switch" → "cozy farming"); undefined when it names no genre or mood and has no request cue.
+ */
+export function tastesOf(text: string): string | undefined {
+  const t = withoutPlatforms(text).replace(/#\s?\d\b/g, " ");
+  const words = wordsOf(t).filter((w) => !/^\d+$/.test(w) && !(w in NUMBER_WORDS));
+  const isTasteWord = (w: string) => TASTE_WORDS.has(w) || TASTE_WORDS.has(w.replace(/-/g, "")) || w.split("-").some((p) => TASTE_WORDS.has(p)) || TASTE_WORDS.has(w.replace(/s$/, ""));
+  const content = words.filter((w) => (!STOP.has(w) && w.length > 1) || TASTE_WORDS.has(w));
+  if (content.length === 0) return undefined;
+  const known = content.some(isTasteWord);
+  const asks = /\b(?:games?|recommend\w*|suggest\w*|looking for|i like|i love|i enjoy|into|fan of|mood for)\b/i.test(text);
+  if (!known && !asks) return undefined;
+  // "the best game ever", "the meaning of life": no genre or mood, just talk.
+  if (!known && /\b(?:best|greatest|favou?rite)\b/i.test(text)) return undefined;
+  if (known && !asks && !content.every((w) => isTasteWord(w) || w === "something" || w === "anything")) return undefined;
+  // The span from the first to the last content word keeps "scifi and action" together.
+  const first = words.indexOf(content[0]!);
+  const last = words.lastIndexOf(content.at(-1)!);
+  const span = words.slice(first, last + 1).filter((w) => !STOP.has(w) || w === "and" || w === "or" || TASTE_WORDS.has(w));
+  // "shooters" → "shooter", so the prompt reads "I like shooter games."
+  const lastWord = span.at(-1);
+  if (lastWord && /[^s]s$/.test(lastWord) && lastWord !== "sports" && TASTE_WORDS.has(lastWord.slice(0, -1))) span[span.length - 1] = lastWord.slice(0, -1);
+  const cleaned = span.join(" ").replace(/^(?:and|or)\s+|\s+(?:and|or)$/g, "").trim();
+  return cleaned === "" ? undefined : cleaned;
+}
+
+function withoutPlatforms(text: string): string {
+  let t = text;
+  for (const m of findPlatforms(t).reverse()) t = `${t.slice(0, m.start)} ${t.slice(m.end)}`;
+  return t;
+}
