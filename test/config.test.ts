@@ -26,7 +26,7 @@ const file = (name: string, content: unknown) => {
 describe("config", () => {
   it("loads the defaults from config/default.json", () => {
     const config = loadConfig({ env: {} });
-    expect(config.catalog).toEqual({ path: null, levels: 4, codesPerLevel: 256 });
+    expect(config.catalog).toEqual({ path: null, metadataPath: null, levels: 4, codesPerLevel: 256 });
     expect(config.model).toMatchObject({ path: null, temperature: 0.3, topP: 0.7, topK: 20, isolation: "process" });
   });
 
