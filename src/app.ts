@@ -8,7 +8,7 @@ import { InProcessMemoryStore } from "./bot/memory/InProcessMemoryStore.js";
 import type { MemoryStore } from "./bot/memory/MemoryStore.js";
 import { RedisMemoryStore } from "./bot/memory/RedisMemoryStore.js";
 import type { Config, Secrets } from "./config.js";
-import { describeSkipped } from "./engine/catalog/loadCatalog.js";
+import { describeMetadata, describeSkipped } from "./engine/catalog/loadCatalog.js";
 import { Engine } from "./engine/Engine.js";
 import { HealthServer } from "./ops/HealthServer.js";
 import { Metrics } from "./ops/Metrics.js";
@@ -33,6 +33,8 @@ export async function createRuntime(config: Config, secrets: Secrets, logger: Lo
   logger.info({ catalog: opened.source, items: opened.catalog.size, loadMs: Math.round(opened.loadMs), builtin: opened.builtin }, "catalog loaded");
   const skipped = describeSkipped(opened.skipped);
   if (skipped) logger.warn({ catalog: opened.source }, skipped);
+  const metadata = describeMetadata(opened.metadata, opened.catalog.size);
+  if (metadata) logger.info({ metadata: config.catalog.metadataPath }, metadata);
   const memory = createMemoryStore(config, secrets, logger, metrics);
   const bot = new Bot({ engine, memory, config, logger, metrics });
   let closing = false;
