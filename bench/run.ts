@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { catalogBench } from "./catalogBench.js";
+import { corpusBench } from "./corpusBench.js";
 import { loadBench } from "./loadBench.js";
 import { modelBench } from "./modelBench.js";
 import { tasteBench } from "./tasteBench.js";
@@ -11,6 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), "sidbot-bench-"));
 const print = (line: string) => console.log(line);
 try {
   print(`sidbot bench — node ${process.version}, ${process.platform}/${process.arch}`);
+  await corpusBench(print);
   const catalogPath = await catalogBench(dir, print);
   await modelBench(dir, catalogPath, print);
   await loadBench(dir, print);

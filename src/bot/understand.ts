@@ -7,8 +7,8 @@
 import type { Catalog, CatalogItem } from "../engine/catalog/Catalog.js";
 import { matchSid } from "../engine/catalog/seedMapping.js";
 import { findPlatforms, type Platform } from "../engine/titles/platforms.js";
-import { findGame, stripTitleFrame } from "../engine/titles/resolveGame.js";
-import type { TitleIndex } from "../engine/titles/TitleIndex.js";
+import { EDITION_WORDS, findGame, stripTitleFrame } from "../engine/titles/resolveGame.js";
+import { bareTerms, type TitleIndex } from "../engine/titles/TitleIndex.js";
 
 export type Act =
   | "reset"
@@ -89,15 +89,17 @@ const REQUEST =
 const TASTE_WORDS = new Set(
   (
     "action adventure rpg rpgs jrpg jrpgs arpg shooter shooters fps tps racing racer racers kart karting driving cars car sports sport football soccer basketball baseball golf tennis hockey " +
-    "puzzle puzzles platformer platformers platforming strategy rts tactics tactical turn based simulation sim sims simulator horror scary survival stealth fighting fighter brawler beat em up " +
-    "open world sandbox mmo mmorpg multiplayer coop co op couch party family kids casual cozy cosy relaxing chill calm cute wholesome farming farm life animal animals pets pet dog dogs cat cats " +
-    "scifi sci fi science fiction space fantasy medieval magic dragons dragon anime manga story narrative rhythm music dance arcade retro classic indie roguelike roguelikes metroidvania " +
-    "military war historical western zombie zombies post apocalyptic apocalypse cyberpunk mystery detective point click visual novel hack slash crafting building city builder management " +
-    "educational trivia card board fishing hunting flight flying combat competitive online local split screen short long hard easy difficult challenging funny dark violent peaceful " +
-    "pixel 2d 3d vr exploration stealthy street arcadey realistic fast slow colorful beautiful atmospheric emotional sad creepy spooky lego superhero superheroes ninja pirates pirate " +
+    "puzzle puzzles platformer platformers platforming strategy rts tactics tactical simulation sim sims simulator horror scary survival stealth fighting fighter fighters brawler brawlers " +
+    "sandbox mmo mmorpg multiplayer coop co-op couch party family kids casual cozy cosy relaxing chill calm cute wholesome farming farm animal animals pets pet dog dogs cat cats " +
+    "scifi sci-fi space fantasy medieval magic dragons dragon anime manga story narrative rhythm music dance arcade retro classic indie roguelike roguelikes metroidvania " +
+    "military war historical western zombie zombies post-apocalyptic apocalyptic apocalypse cyberpunk mystery detective crafting building management " +
+    "educational trivia fishing hunting flight flying combat competitive funny violent peaceful " +
+    "pixel 2d 3d vr exploration stealthy street realistic colorful beautiful atmospheric emotional creepy spooky lego superhero superheroes ninja pirates pirate " +
     "robots robot mech mechs monsters monster pokemon collecting battle battles"
   ).split(" "),
 );
+// Tastes of several words whose parts mean little alone ("open world", "beat em up").
+const TASTE_PHRASES = /\b(?:open[\s-]world|beat[\s-]?(?:em|'em)[\s-]up|turn[\s-]based|point[\s-](?:and|&|n)[\s-]click|visual novels?|split[\s-]screen|city[\s-]builders?|hack[\s-](?:and|&|n)[\s-]slash|post[\s-]apocalyptic|life[\s-]sim(?:ulation)?s?|card games?|board games?|science fiction|sci[\s-]fi|co[\s-]op|battle royale|first[\s-]person|third[\s-]person|role[\s-]playing|free[\s-]to[\s-]play|story[\s-]rich)\b/i;
 // Words with no meaning of their own in a request.
 const STOP = new Set(
   (
@@ -107,6 +109,7 @@ const STOP = new Set(
     "than then now ok okay yeah yes no not nope hey hi hello yo sup hiya howdy good great nice cool awesome best better top ever new old fun favorite favourite " +
     "game games gaming gamer title titles thing things stuff one ones recommend recommendation recommendations recs rec suggest suggestion suggestions " +
     "give show find tell let lets let's want wanna need looking look like likes liked love loved enjoy enjoyed into fan fans mood play playing played know think get got " +
+    "through right currently still lot bit while " +
     "today tonight weekend bored kind sort type types genre genres style vibe vibes something similar first second third fourth fifth last final number no #"
   ).split(" "),
 );
@@ -192,13 +195,24 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
   // Try the whole clause first (titles with "and", ":", "+" or "." in them), then its pieces.
   const clauses = splitClauses(text);
   for (const clause of clauses) {
+    const before = items.length;
+    const hadMissing = missing;
+    findInClause(clause);
+    if (items.length === before && !hadMissing && missing === undefined && SEPARATOR.test(clause)) {
+      // Nothing named with the clause framed as a whole ("got around to Fallout New Vegas, loved it"): frame each part alone.
+      for (const part of clause.split(SEPARATOR)) if (part.trim() !== "") findInClause(part);
+    }
+  }
+  return { items, rest: rest.replace(/\s+/g, " ").trim(), ...(missing && items.length === 0 ? { missing } : {}) };
+
+  function findInClause(clause: string): void {
     const framed = stripTitleFrame(clause);
-    if (framed.query === "") continue;
+    if (framed.query === "") return;
     const whole = findGame(titles, framed.query, framed.cue, isTaste);
     if (whole.kind === "found") {
       if (!items.includes(whole.item)) items.push(whole.item);
       cut(framed.query);
-      continue;
+      return;
     }
     const pieces = framed.query.split(SEPARATOR).filter((p) => p.trim() !== "");
     let any = false;
@@ -206,7 +220,7 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
     for (const piece of pieces) {
       const sub = stripTitleFrame(piece);
       if (sub.query === "") continue;
-      let r = findGame(titles, sub.query, framed.cue || sub.cue, isTaste);
+      const r = findGame(titles, sub.query, framed.cue || sub.cue, isTaste);
       if (r.kind !== "found") {
         // "mario kart crazy taxi 2": two titles with nothing between them.
         const two = splitInTwo(titles, sub.query);
@@ -217,17 +231,67 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
           continue;
         }
       }
+      if (r.kind !== "found" && (pieces.length > 1 || framed.cue || sub.cue)) {
+        // With a cue the words left over must be filler ("Crash Team Racing for my kids"), so a near miss is never cut down to a title.
+        const edge = titleAtEdge(titles, sub.query, framed.cue || sub.cue);
+        if (edge) {
+          any = true;
+          if (!items.includes(edge.item)) items.push(edge.item);
+          cut(edge.span);
+          continue;
+        }
+      }
       if (r.kind === "found") {
         any = true;
         if (!items.includes(r.item)) items.push(r.item);
         cut(sub.query);
       } else if (r.kind === "missing") misses.push({ query: r.query, candidates: r.candidates });
     }
+    if (!any && !framed.cue && items.length === 0) {
+      // No cue word and no piece is a title: a title at the start or end of the clause
+      // ("just wrapped up Nights of Azure", "Tales of Vesperia was amazing").
+      const edge = titleAtEdge(titles, framed.query);
+      if (edge) {
+        any = true;
+        if (!items.includes(edge.item)) items.push(edge.item);
+        cut(edge.span);
+        return;
+      }
+    }
     if (!any && pieces.length > 1 && whole.kind === "missing") misses.unshift({ query: whole.query, candidates: whole.candidates });
     else if (!any && pieces.length <= 1 && whole.kind === "missing") misses.unshift({ query: whole.query, candidates: whole.candidates });
     if (!missing && misses[0]) missing = misses[0];
   }
-  return { items, rest: rest.replace(/\s+/g, " ").trim(), ...(missing && items.length === 0 ? { missing } : {}) };
+}
+
+function titleAtEdge(titles: TitleIndex, query: string, strict = false): { item: CatalogItem; span: string } | undefined {
+  const words = query.split(/\s+/).filter((w) => w !== "");
+  if (words.length < 2 || words.length > 14) return undefined;
+  for (let len = words.length - 1; len >= 1; len--) {
+    // Edges first (end, then start), then inner spans of short texts.
+    const starts = [words.length - len, 0, ...(strict && words.length <= 9 ? Array.from({ length: Math.max(0, words.length - len - 1) }, (_, i) => i + 1) : [])];
+    for (const start of new Set(starts)) {
+      const span = words.slice(start, start + len);
+      const text = span.join(" ");
+      const meaningful = bareTerms(text).filter((t) => !STOP.has(t) && !TASTE_WORDS.has(t) && !/^\d+$/.test(t));
+      if (meaningful.length === 0 || (meaningful.length === 1 && meaningful[0]!.length < 4)) continue;
+      if (strict) {
+        const leftover = [...words.slice(0, start), ...words.slice(start + len)].join(" ");
+        if (!bareTerms(leftover).every((t) => STOP.has(t) || TASTE_WORDS.has(t) || FILLER.has(t))) continue;
+      }
+      const r = findGame(titles, text, false, isTaste);
+      if (r.kind === "found" && titleShare(text, r.item) >= 0.5) return { item: r.item, span: text };
+      if (r.kind === "found" && bareTerms(r.item.title)[0] === bareTerms(text)[0] && meaningful[0]!.length >= 5) return { item: r.item, span: text };
+    }
+  }
+  return undefined;
+}
+
+/** Share of the title's words (edition and platform words aside) that the text uses. */
+function titleShare(text: string, item: CatalogItem): number {
+  const title = bareTerms(item.title).filter((t) => !EDITION_WORDS.has(t));
+  const words = new Set(bareTerms(text));
+  return title.length === 0 ? 0 : title.filter((t) => words.has(t)).length / title.length;
 }
 
 function splitInTwo(titles: TitleIndex, query: string): CatalogItem[] | undefined {
@@ -250,6 +314,8 @@ function splitClauses(text: string): string[] {
     .filter((c) => c !== "");
 }
 
+const FILLER = new Set("kid kids son daughter wife husband friend friends family girlfriend boyfriend brother sister dad mom mum parents"
+  .split(" "));
 const isTaste = (term: string) => TASTE_WORDS.has(term) || STOP.has(term);
 
 function refOf(text: string): number | undefined {
@@ -280,10 +346,11 @@ function isPlatformWord(text: string, word: string): boolean {
 export function tastesOf(text: string): string | undefined {
   const t = withoutPlatforms(text).replace(/#\s?\d\b/g, " ");
   const words = wordsOf(t).filter((w) => !/^\d+$/.test(w) && !(w in NUMBER_WORDS));
-  const isTasteWord = (w: string) => TASTE_WORDS.has(w) || TASTE_WORDS.has(w.replace(/-/g, "")) || w.split("-").some((p) => TASTE_WORDS.has(p)) || TASTE_WORDS.has(w.replace(/s$/, ""));
+  const phrased = new Set(wordsOf(text.match(new RegExp(TASTE_PHRASES.source, "gi"))?.join(" ") ?? ""));
+  const isTasteWord = (w: string) => phrased.has(w) || TASTE_WORDS.has(w) || TASTE_WORDS.has(w.replace(/-/g, "")) || w.split("-").some((p) => TASTE_WORDS.has(p)) || TASTE_WORDS.has(w.replace(/s$/, ""));
   const content = words.filter((w) => (!STOP.has(w) && w.length > 1) || TASTE_WORDS.has(w));
   if (content.length === 0) return undefined;
-  const known = content.some(isTasteWord);
+  const known = content.some(isTasteWord) || TASTE_PHRASES.test(text);
   const asks = /\b(?:games?|recommend\w*|suggest\w*|looking for|i like|i love|i enjoy|into|fan of|mood for)\b/i.test(text);
   if (!known && !asks) return undefined;
   // "the best game ever", "the meaning of life": no genre or mood, just talk.
@@ -292,7 +359,7 @@ export function tastesOf(text: string): string | undefined {
   // The span from the first to the last content word keeps "scifi and action" together.
   const first = words.indexOf(content[0]!);
   const last = words.lastIndexOf(content.at(-1)!);
-  const span = words.slice(first, last + 1).filter((w) => !STOP.has(w) || w === "and" || w === "or" || TASTE_WORDS.has(w));
+  const span = words.slice(first, last + 1).filter((w) => !STOP.has(w) || w === "and" || w === "or" || TASTE_WORDS.has(w) || phrased.has(w));
   // "shooters" → "shooter", so the prompt reads "I like shooter games."
   const lastWord = span.at(-1);
   if (lastWord && /[^s]s$/.test(lastWord) && lastWord !== "sports" && TASTE_WORDS.has(lastWord.slice(0, -1))) span[span.length - 1] = lastWord.slice(0, -1);
