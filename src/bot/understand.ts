@@ -65,9 +65,22 @@ const NUMBER_WORDS: Readonly<Record<string, number>> = {
 const ORDINAL_WORDS: Readonly<Record<string, number>> = {
   first: 1, "1st": 1, second: 2, "2nd": 2, third: 3, "3rd": 3, fourth: 4, "4th": 4, fifth: 5, "5th": 5, last: -1, final: -1, top: 1,
 };
-const NUMBER = String.raw`\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|couple|few|one(?=\s+(?:more\s+)?(?:game|title|rec|suggestion|option|pick|thing|idea))`;
-// "top 5", "give me 5 racing games", "3 most likely": a number followed by a word (platforms and titles are cut out first).
-const COUNT = new RegExp(String.raw`\b(?:top|best)\s+(${NUMBER})\b|(?<![#\w.])(${NUMBER})\s+(?!st\b|nd\b|rd\b|th\b|am\b|pm\b|hours?\b|minutes?\b|years?\b|days?\b|times?\b)(?=[a-z])`, "i");
+// "top 5", "give me 5 racing games", "3 most likely": a number before a count noun or a taste (titles and platforms are cut out first).
+const COUNT_NOUNS = new Set("games game titles title options option recommendations recommendation recs rec suggestions suggestion picks pick ideas idea things thing ones more most others other different similar new good great fun".split(" "));
+const COUNT_LEAD = /\b(?:top|best|give me|show me|list|recommend|suggest|find me|pick|need|want|name)\s+(?:me\s+)?(?:the\s+)?$/i;
+function countIn(text: string): number | undefined {
+  const words = text.toLowerCase().replace(/(?:#|\b(?:number|no\.?|item|option|pick)\s?#?)\s?\d\b/g, " ").split(/[^a-z0-9']+/).filter((w) => w !== "");
+  for (const [i, w] of words.entries()) {
+    const n = /^\d{1,2}$/.test(w) ? Number.parseInt(w, 10) : w === "one" || w === "a" || w === "an" ? undefined : NUMBER_WORDS[w];
+    const one = w === "one" && COUNT_NOUNS.has(words[i + 1] ?? "") && words[i + 1] !== "more" ? 1 : undefined;
+    const value = n ?? one;
+    if (value === undefined || value <= 0) continue;
+    const next = words.slice(i + 1, i + 4);
+    const lead = COUNT_LEAD.test(words.slice(0, i).join(" ") + " ");
+    if (lead || next.some((x) => COUNT_NOUNS.has(x) || TASTE_WORDS.has(x) || TASTE_WORDS.has(x.replace(/s$/, "")))) return Math.min(MAX_K, value);
+  }
+  return undefined;
+}
 const REF = new RegExp(
   String.raw`#\s?(\d)\b|\b(?:number|no\.?|item|option|pick)\s?#?(\d)\b|\b(?:the\s+)?(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final)(?:\s+(?:one|game|pick|item|title|option))?\b`,
   "i",
@@ -139,11 +152,8 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   // Platform words inside a named title belong to the title.
   const rest = found.rest;
   const platform = findPlatforms(rest).at(-1)?.platform;
-  const countMatch = COUNT.exec(withoutPlatforms(rest).replace(/(?:#|\b(?:number|no\.?|item|option|pick)\s?#?)\s?\d\b/gi, " "));
-  const countWord = countMatch ? (countMatch[1] ?? countMatch[2])!.toLowerCase() : undefined;
-  const count = countWord ? (NUMBER_WORDS[countWord] ?? Number.parseInt(countWord, 10)) : undefined;
-  const k = count !== undefined && Number.isFinite(count) && count > 0 ? Math.min(MAX_K, count) : undefined;
-  const ref = refOf(countMatch?.[1] !== undefined ? rest.replace(/\b(?:top|best)\s+\w+/i, " ") : rest);
+  const k = countIn(withoutPlatforms(rest));
+  const ref = refOf(rest.replace(/\b(?:top|best)\s+(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b/i, " "));
   const tastes = tastesOf(rest);
   const ranked = RANKED.test(rest);
   const base = { games, text, ...(platform ? { platform } : {}), ...(k !== undefined ? { k } : {}), ...(ranked ? { ranked } : {}) };

@@ -76,7 +76,12 @@ export function coversQuery(query: string, item: CatalogItem): boolean {
 function termMatches(q: string, t: string): boolean {
   if (q === t) return true;
   if (q.length < 4 || q[0] !== t[0]) return false;
-  if (q.length >= 5 && t.startsWith(q)) return true;
+  if (t.startsWith(q)) return true;
+  // Short words forgive a swapped ("haol") or a missing letter ("sped"), not a different one: "halo" is not "hale".
+  if (q.length === 4) {
+    if (editDistance(q, t) !== 1) return false;
+    return t.length === q.length + 1 || (t.length === q.length && [...q].sort().join("") === [...t].sort().join(""));
+  }
   return editDistance(q, t) <= (q.length >= 8 ? 2 : 1);
 }
 

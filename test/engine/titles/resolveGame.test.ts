@@ -47,3 +47,38 @@ describe("resolveGame", async () => {
     expect(resolveGame(titles, "for xbox")).toMatchObject({ kind: "none", platform: { name: "Xbox" } });
   });
 });
+
+describe("near misses are never substituted (issue 11: 'halo 3' → 'Kalo Drift III' on a big catalog)", async () => {
+  const { Catalog } = await import("../../../src/engine/catalog/Catalog.js");
+  const { layout } = await import("../../support/catalogs.js");
+  const { understand } = await import("../../../src/bot/understand.js");
+  const rows = ["Kalo Drift III", "Hale Runner 3", "Forza Motorsport 2 - Xbox 360", "Halo Reach - Limited Edition -Xbox 360", "Halo Reach - Legendary Edition"].map((title, i) => {
+    const codes = [i, 0, 0, 0];
+    return { sid: layout.format(codes), codes, title };
+  });
+  const catalog = new Catalog(layout, rows);
+  const titles = new TitleIndex(catalog);
+
+  it("a fuzzy match with another first letter is uncertain, not found", () => {
+    const r = resolveGame(titles, "similar to halo 3");
+    expect(r.kind).not.toBe("found");
+    const u = understand("customers who bought halo 3 also bought", { titles, catalog });
+    expect(u.act).toBe("notfound");
+    expect(u.games).toEqual([]);
+  });
+
+  it("a typo that keeps the first letter still finds the game; edition words are not required", () => {
+    expect(resolveGame(titles, "similar to forza motrosport 2")).toMatchObject({ kind: "found", item: { title: "Forza Motorsport 2 - Xbox 360" } });
+    expect(understand("similar to Halo Reach Game of the Year Edition", { titles, catalog }).games.map((g) => g.title)[0]).toMatch(/^Halo Reach/);
+  });
+});
+
+describe("gameKey: editions of one game share a key", async () => {
+  const { gameKey } = await import("../../../src/engine/titles/resolveGame.js");
+  it.each([
+    ["Halo Reach - Limited Edition -Xbox 360", "Halo Reach - Legendary Edition"],
+    ["Assassin's Creed 2 Deluxe Edition [Download]", "Assassin's Creed II"],
+    ["Dragon Quest Heroes II Explorer's Edition - PlayStation 4", "Dragon Quest Heroes II"],
+  ])("%s ≡ %s", (a, b) => expect(gameKey(a)).toBe(gameKey(b)));
+  it("different games differ", () => expect(gameKey("Halo 3 Limited Edition -Xbox 360")).not.toBe(gameKey("Halo Reach - Limited Edition -Xbox 360")));
+});
