@@ -20,6 +20,10 @@ describe("prompts in the trained phrasings", async () => {
     [{ kind: "explain", items: [dq] } as Task, `I just finished ${dq.sid}. Suggest another <|rec|> and explain why:<|im_end|>`],
     [{ kind: "chat", text: "How about something similar but for Xbox?" } as Task, "How about something similar but for Xbox? <|rec|><|im_end|>"],
     [{ kind: "bundle", history: [{ role: "user", parts: [{ text: "x" }] }] } as Task, "Suggest a name and description for the bundle<|im_end|>"],
+    // Tastes with a platform: the trained tastes shape plus the steering phrasing.
+    [{ kind: "tastes", text: "I like racing games.", platform: "Xbox" } as Task, "I like racing games. Recommend Xbox games:\n<|rec|><|im_end|>"],
+    // "why that one?": the explanation shape with the item asked about in the <|rec|> slot, never the typed words.
+    [{ kind: "chat", text: "why that one?", items: [zelda], basis: [dq], recommend: false } as Task, `I just finished ${dq.sid}. Suggest another ${zelda.sid} and explain why:<|im_end|>`],
   ])("%#: %j", (task, expected) => {
     expect(user(task)).toBe(expected);
   });
