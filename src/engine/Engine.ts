@@ -197,7 +197,12 @@ export class Engine {
       // Items are the SIDs the decoder wrote (each a catalog item), in order; never re-read from text.
       items = result.items.map(toRecommended);
       text = renderAnswerText(this.catalog.catalog, result.answer);
-      if (plan.text && !hasUsableText(text) && (task.kind === "explain" || task.kind === "bundle" || items.length === 0)) throw new EmptyModelAnswer(task.kind);
+      if (!hasUsableText(text)) {
+        // An explanation or a name with nothing to read, or an answer with nothing at all, is no
+        // model answer: the catalog answers instead (see run). A list needs no text: drop the noise.
+        if (plan.text && (task.kind === "explain" || task.kind === "bundle" || items.length === 0)) throw new EmptyModelAnswer(task.kind);
+        text = "";
+      }
       parts = result.parts;
       tokens = result.tokens;
       promptTokens = result.promptTokens;

@@ -81,7 +81,7 @@ describe("model answers through the real LlamaBackend (fixture model)", () => {
         inText++;
         expect(reply.text, `seed ${seed}`).toContain(`"${catalog.catalog.get(sid)!.title}"`);
       }
-      expect(reply.text).not.toMatch(/<\|sid_/);
+      expect(reply.text).not.toMatch(/<\|sid_|[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
     }
     expect(answered).toBeGreaterThan(150);
     expect(inText, "the fixture model opens SIDs inside free text now and then").toBeGreaterThan(0);
@@ -171,7 +171,7 @@ describe("Engine result assembly from the decoder's structured output", () => {
 
   it("an explanation or bundle with no usable text is answered from the catalog, labelled, with a notice", async () => {
     for (const kind of ["explain", "bundle"] as const) {
-      const blank = kind === "explain" ? "\n \n\t" : " \n";
+      const blank = kind === "explain" ? "\n \u0005\n\t" : " \n";
       const parts: TurnPart[] = kind === "explain" ? [{ sid: halo().sid }, { text: blank }] : [{ text: blank }];
       const engine = new Engine({ catalog, model: stub({ parts, items: kind === "explain" ? [halo()] : [], answer: [{ text: blank }], text: "" }), settings });
       const reply = await engine.run({ kind, items: [nights(), catalog.catalog.items[5]!].slice(0, kind === "explain" ? 1 : 2) });
@@ -179,6 +179,15 @@ describe("Engine result assembly from the decoder's structured output", () => {
       expect(reply.text.trim().length, kind).toBeGreaterThan(0);
       expect(reply.notices.join(" "), kind).toMatch(/model's answer had no text/);
     }
+  });
+
+  it("a chat answer with items and only control characters keeps its items and shows no text", async () => {
+    const parts: TurnPart[] = [{ sid: halo().sid }, { text: "\u0005 ,\u0001\n" }];
+    const engine = new Engine({ catalog, model: stub({ parts, items: [halo()], answer: [{ text: "\u0005 ,\u0001\n" }], text: "\u0005 ,\u0001" }), settings });
+    const reply = await engine.run({ kind: "chat", text: "How about something similar but for Xbox?", items: [nights()] });
+    expect(reply.backend).toBe("llama");
+    expect(reply.items.map((i) => i.sid)).toEqual([halo().sid]);
+    expect(reply.text).toBe("");
   });
 
   it("keeps a model list answer that needs no text", async () => {

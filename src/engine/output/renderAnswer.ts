@@ -10,12 +10,16 @@ import { describeMatch, matchSid, replaceSids } from "../catalog/seedMapping.js"
 import type { AnswerPart } from "../model/OutputBuilder.js";
 import { stripThinking } from "../sid/sidText.js";
 
+// C0 controls except tab and line breaks, DEL, and the private-use marks used for titles below.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uE000\uE001]/g;
+
 export function renderAnswerText(catalog: Catalog, answer: readonly AnswerPart[]): string {
   // Think blocks are removed from the model's own words before titles go in (a title is not markup).
-  const TITLE = (i: number) => `\u0000${i}\u0000`;
+  const TITLE = (i: number) => `\uE000${i}\uE001`;
   const titles: string[] = [];
   const written = answer.map((part) => {
-    if ("text" in part) return part.text.replace(/\u0000/g, "");
+    // Control characters (other than line breaks and tabs) are nothing a person can read.
+    if ("text" in part) return part.text.replace(CONTROL, "");
     titles.push(describeMatch(matchSid(catalog, part.sid)));
     return TITLE(titles.length - 1);
   });
@@ -24,7 +28,7 @@ export function renderAnswerText(catalog: Catalog, answer: readonly AnswerPart[]
     .replace(/<\|rec\|>/g, "")
     .replace(/^[\s,]+/, "")
     .trim();
-  return text.replace(/\u0000(\d+)\u0000/g, (_, i: string) => titles[Number(i)]!);
+  return text.replace(/\uE000(\d+)\uE001/g, (_, i: string) => titles[Number(i)]!);
 }
 
 /** True when the text has something to read (not only whitespace, punctuation or control characters). */
