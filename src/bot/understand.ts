@@ -93,7 +93,7 @@ const BUNDLE = /\bbundle\b|\b(?:name|title)\s+(?:for|of)\s+(?:this|these|that|th
 const MORE = /\b(?:more|others?|another(?: one)?|else|additional)\b/i;
 const MORE_LIKE = /\b(?:more|others?|games?|stuff|something|anything|ones?)\s+(?:like|similar to)\b|\bsimilar to\b|\blike\b/i;
 const STEER = /^\W*(?:how about|what about|and|any|anything|for|on|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b(?:instead|but for|but on|version|versions|port)\b/i;
-const NEXT = /^\W*user\b|\brecent purchases\b|\bnext item\b|\b(?:after|next|then|finished|finishing|beat|beaten|completed|done with|played|playing|through with|up next|follow(?:-|\s)?up)\b/i;
+const NEXT = /^\W*user\b|\brecent purchases\b|\bnext item\b|\b(?:after|aftr|afta|next|then|finished|finishing|beat|beaten|completed|done with|played|playing|through with|up next|follow(?:-|\s)?up)\b/i;
 const SIMILAR = /\b(?:similar|like|bought|alike|reminds?|such as|along the lines|in the vein|same vibe|vibe|feel|alternatives?|comparable|resembl\w*|related)\b/i;
 const RANKED = /\b(?:rank(?:ed|ing)?|most likely|likeliest|probabilit(?:y|ies)|scores?|scored|exact(?:ly)?\s+top|in order)\b/i;
 const REQUEST =
@@ -123,7 +123,7 @@ const STOP = new Set(
     "game games gaming gamer title titles thing things stuff one ones recommend recommendation recommendations recs rec suggest suggestion suggestions " +
     "give show find tell let lets let's want wanna need looking look like likes liked love loved enjoy enjoyed into fan fans mood play playing played know think get got " +
     "through right currently still lot bit while " +
-    "today tonight weekend bored kind sort type types genre genres style vibe vibes something similar first second third fourth fifth last final number no #"
+    "today tonight weekend bored kind sort type types genre genres style vibe vibes something similar first second third fourth fifth 1st 2nd 3rd 4th 5th last final number no #"
   ).split(" "),
 );
 const SMALLTALK = /^\W*(?:hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening|night)|gm|thanks?(?: you)?|thx|ty|cheers|cool|nice|great|awesome|ok(?:ay)?|lol|haha|bye|goodbye|see ya|who are you|how are you)\b/i;
@@ -176,7 +176,7 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   const refers = ref !== undefined || (DEMONSTRATIVE.test(rest) && MORE_LIKE.test(rest));
   if (refers && (MORE_LIKE.test(rest) || MORE.test(rest)) && !tastes) return { ...base, act: "more", ref: ref ?? 1 };
   if (platform && !tastes && (STEER.test(rest) || wordsOf(rest).every((w) => STOP.has(w) || isPlatformWord(rest, w)))) return { ...base, act: "steer" };
-  if (!tastes && !platform && MORE.test(rest) && /^\W*(?:more|others?|another|any ?more|some more|show me more|give me more|got (?:any )?more|anything else|what else)\b/i.test(rest)) return { ...base, act: "more" };
+  if (!tastes && !platform && /^\W*(?:more|others?|another|any ?more|some more|show me more|give me more|got (?:any )?more|anything else|what else|something else|different ones|different games|other ones|not (?:those|these|them|that)|none of (?:those|these|them))\b/i.test(rest)) return { ...base, act: "more" };
   if (tastes) return { ...base, act: "tastes", tastes };
   if (platform) return { ...base, act: "tastes" };
   if (SMALLTALK.test(rest) || !REQUEST.test(rest)) return { ...base, act: "smalltalk" };
