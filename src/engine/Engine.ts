@@ -10,6 +10,7 @@ import type { Metrics } from "../ops/Metrics.js";
 import { silentLogger } from "../util/logger.js";
 import { CatalogBackend } from "./catalog/CatalogBackend.js";
 import type { CatalogItem } from "./catalog/Catalog.js";
+import { productDetails } from "./catalog/productMetadata.js";
 import { openCatalog, type OpenedCatalog } from "./catalog/openCatalog.js";
 import { LlamaBackend } from "./model/LlamaBackend.js";
 import type { ModelBackend } from "./model/ModelBackend.js";
@@ -225,7 +226,7 @@ export class Engine {
       items: answer.items.map(toRecommended),
       text: answer.text,
       backend: "catalog",
-      notices,
+      notices: [...notices, ...answer.notices],
       timings: { totalMs: performance.now() - started, backendMs, tokens: 0 },
       turns: { user, assistant: { role: "assistant", parts } },
     };
@@ -242,8 +243,9 @@ class EmptyModelAnswer extends Error {
   }
 }
 
+/** A catalog item as a reply shows it, with rating, price and picture when metadata was joined. */
 export function toRecommended(item: CatalogItem): RecommendedItem {
-  const base = { id: String(item.index), sid: item.sid, title: item.title, match: "exact" as const };
+  const base = { id: String(item.index), sid: item.sid, title: item.title, match: "exact" as const, ...productDetails(item) };
   return item.platform ? { ...base, platform: item.platform } : base;
 }
 

@@ -115,4 +115,20 @@ describe("product metadata join", async () => {
     expect(opened.metadata?.joined).toBe(rows.length - 100);
     expect(opened.titles.searchTopics(`${rows[0]!.genre} games`).length).toBeGreaterThan(0);
   });
+
+  it("reaches the engine's answers: items carry rating, price and picture; the catalog's notices are passed on", async () => {
+    const { Engine } = await import("../../../src/engine/Engine.js");
+    const engine = await Engine.create(loadConfig({ env: { CATALOG_PATH: catalogPath, CATALOG_METADATA_PATH: metaPath, MODEL_GPU: "off" } }));
+    const result = await engine.run({ kind: "similar", items: [engine.catalog.catalog.items[0]!] });
+    const shown = result.items.filter((i) => Number(i.id) < rows.length - 100);
+    expect(shown.length).toBeGreaterThan(0);
+    for (const item of shown) expect(item).toMatchObject({ rating: meta[Number(item.id)]!.average_rating, thumbnail: meta[Number(item.id)]!.images[0]!.large });
+    // Some item the catalog backend has a notice for ("nothing close", "only N are close"): the engine's answer carries it.
+    const backend = new CatalogBackend(engine.catalog.catalog, engine.catalog.titles);
+    const lonely = engine.catalog.catalog.items.find((item) => backend.answer({ kind: "similar", items: [item] }).notices.length > 0);
+    expect(lonely).toBeDefined();
+    const expected = backend.answer({ kind: "similar", items: [lonely!] }).notices;
+    expect((await engine.run({ kind: "similar", items: [lonely!] })).notices).toEqual(expect.arrayContaining(expected));
+    await engine.dispose();
+  });
 });
