@@ -76,7 +76,8 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
       return task({ kind: "bundle", items: last, text: "Suggest a name and description for the bundle" });
     case "steer":
       if (last.length === 0) return task({ kind: "tastes", text: tastesSentence(undefined), ...platform });
-      return task({ kind: "chat", text: u.text, items: last, ...platform, recommend: true });
+      // The card's multi-turn steering phrasing, whatever words were typed ("make it ps4").
+      return task({ kind: "chat", text: `How about something similar but for ${u.platform!.name}?`, items: last, ...platform, recommend: true });
     case "explain":
       if (inLast !== undefined && u.games.length === 1) return task({ kind: "chat", text: u.text, items: [u.games[0]!], basis, recommend: false });
       return task({ kind: "explain", items: u.games.slice(0, 1), ...platform });

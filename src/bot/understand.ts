@@ -89,13 +89,13 @@ const DEMONSTRATIVE = /\b(?:that|this|it|that one|this one|those|these|them)\b/i
 
 const WHY = /\b(?:why|how come|explain|what makes|reason|reasons|justify)\b/i;
 const EXPLAIN_NEW = /\b(?:suggest|recommend|give me|pick|find|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell me|say|say why|give (?:me )?(?:a )?reasons?)|\bexplain why\b|\bwith (?:an? )?(?:explanation|reasons?)\b|\band why\b|\btell me why\b/i;
-const BUNDLE = /\bbundle\b|\b(?:name|title)\s+(?:for|of)\s+(?:this|these|that|those|the|them|it)\b|\b(?:suggest|give|come up with|pick|invent)\s+(?:me\s+)?an?\s+(?:name|title)\b|\bname\s+(?:this|these|them|it)\b|\bcollection name\b/i;
+const BUNDLE = /\bbundle\b|\b(?:name|title)\s+(?:for|of)\s+(?:this|these|that|those|the|them|it)\b|\b(?:suggest|give|come up with|pick|invent)\s+(?:me\s+)?an?\s+(?:name|title)\b|\bname\s+(?:this|these|them|it)\b|\bcollection\b|\bcall (?:this|these|it|them|the set)\b/i;
 const MORE = /\b(?:more|others?|another(?: one)?|else|additional)\b/i;
 const MORE_LIKE = /\b(?:more|others?|games?|stuff|something|anything|ones?)\s+(?:like|similar to)\b|\bsimilar to\b|\blike\b/i;
-const STEER = /^\W*(?:how about|what about|and|any|anything|for|on|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b(?:instead|but for|but on|version|versions|port)\b/i;
+const STEER = /^\W*(?:how about|what about|make it|make them|change (?:it )?to|same on|in|and|any|anything|for|on|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b(?:instead|but for|but on|version|versions|port)\b/i;
 const NEXT = /^\W*user\b|\brecent purchases\b|\bnext item\b|\b(?:after|aftr|afta|next|then|finished|finishing|beat|beaten|completed|done with|played|playing|through with|up next|follow(?:-|\s)?up)\b/i;
 const SIMILAR = /\b(?:similar|like|bought|alike|reminds?|such as|along the lines|in the vein|same vibe|vibe|feel|alternatives?|comparable|resembl\w*|related)\b/i;
-const RANKED = /\b(?:rank(?:ed|ing)?|most likely|likeliest|probabilit(?:y|ies)|scores?|scored|exact(?:ly)?\s+top|in order)\b/i;
+const RANKED = /\b(?:rank(?:ed|ing)?|most likely|likeliest|likelihood|probabilit(?:y|ies)|scores?|scored|exact(?:ly)?\s+top|in order)\b/i;
 const REQUEST =
   /\b(?:recommend\w*|suggest\w*|recs?|games?|play|playing|looking for|look for|want|need|give me|show me|find me|find|ideas?|options?|titles?|i like|i love|i enjoy|into|fan of|mood for|in the mood)\b/i;
 // Genre, mood and theme words: a piece made of these is a taste, never a title.
@@ -122,7 +122,7 @@ const STOP = new Set(
     "than then now ok okay yeah yes no not nope hey hi hello yo sup hiya howdy good great nice cool awesome best better top ever new old fun favorite favourite " +
     "game games gaming gamer title titles thing things stuff one ones recommend recommendation recommendations recs rec suggest suggestion suggestions " +
     "give show find tell let lets let's want wanna need looking look like likes liked love loved enjoy enjoyed into fan fans mood play playing played know think get got " +
-    "through right currently still lot bit while " +
+    "through right currently still lot bit while exactly around approximately roughly maybe " +
     "today tonight weekend bored kind sort type types genre genres style vibe vibes something similar first second third fourth fifth 1st 2nd 3rd 4th 5th last final number no #"
   ).split(" "),
 );
