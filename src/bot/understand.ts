@@ -353,8 +353,11 @@ function isPlatformWord(text: string, word: string): boolean {
  * The taste words of a request, as typed and in order ("recommend me cozy farming games for the
  * switch" → "cozy farming"); undefined when it names no genre or mood and has no request cue.
  */
+// A taste said not to be wanted ("no shooters", "I hate racing games") is left out, up to the end of its clause part.
+const NEGATED = /\b(?:no|not|never|hate|hates|dislike|dislikes|don'?t (?:like|want|enjoy)|do not (?:like|want|enjoy)|can'?t stand|without|except|anything but|nothing)\b[^,;.!?]*?(?=,|;|\.|!|\?|\bbut\b|\band\s+(?:i\s+)?(?:like|love|want)\b|$)/gi;
+
 export function tastesOf(text: string): string | undefined {
-  const t = withoutPlatforms(text).replace(/#\s?\d\b/g, " ");
+  const t = withoutPlatforms(text).replace(NEGATED, " ").replace(/#\s?\d\b/g, " ");
   const words = wordsOf(t).filter((w) => !/^\d+$/.test(w) && !(w in NUMBER_WORDS));
   const phrased = new Set(wordsOf(text.match(new RegExp(TASTE_PHRASES.source, "gi"))?.join(" ") ?? ""));
   const isTasteWord = (w: string) => phrased.has(w) || TASTE_WORDS.has(w) || TASTE_WORDS.has(w.replace(/-/g, "")) || w.split("-").some((p) => TASTE_WORDS.has(p)) || TASTE_WORDS.has(w.replace(/s$/, ""));

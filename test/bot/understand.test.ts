@@ -35,6 +35,11 @@ describe("understand: what the text names first, then what it asks", async () =>
     expect(u(text)).toMatchObject(expected);
   });
 
+  it("a taste said not to be wanted stays out of the taste prompt", () => {
+    expect(u("fantasy rpgs but not anime").tastes).toBe("fantasy rpg");
+    expect(u("I don't like shooters, I like rpgs").tastes).toBe("rpg");
+  });
+
   it("platform words inside a named title belong to the title", () => {
     expect(u("similar to Halo 3 Limited Edition -Xbox 360").platform).toBeUndefined();
   });
