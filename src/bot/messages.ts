@@ -17,6 +17,7 @@ export const MESSAGES = {
   unknownGame: (query: string) => `I couldn't find “${query}” in the catalog, so I went by your words instead.`,
   unsureGame: (query: string) => `I'm not sure which game you mean by “${query}”. Did you mean one of these?`,
   didYouMean: (query: string, titles: readonly string[]) => `I couldn't find “${query}” in the catalog — did you mean ${titles.map((t) => `“${t}”`).join(" or ")}?`,
+  corrected: (query: string, title: string) => `I couldn't find “${query}” exactly, so I went with “${title}”.`,
   notInCatalog: (query: string) => `I couldn't find “${query}” in the catalog, so I can't recommend from it. Try another title, or tell me what you like about it.`,
   noResults: "I couldn't find anything that fits. Try naming a game you like, e.g. `similar to Halo 3`.",
   noModel: "Answered from the catalog (no model loaded).",

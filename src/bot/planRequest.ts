@@ -27,7 +27,9 @@ export function reply(kind: BotReply["kind"], text: string, extra: Partial<BotRe
 }
 
 export function planRequest(u: Understanding, { last, basis }: PlanContext): Plan {
-  const task = (t: Task, notices: string[] = []): Plan => ({ kind: "task", task: withCount(t, u), notices });
+  // A title used despite a small typo is always said ("haol 3" → Halo 3), never substituted silently.
+  const corrections = (u.corrected ?? []).map((c) => MESSAGES.corrected(c.query, c.title));
+  const task = (t: Task, notices: string[] = []): Plan => ({ kind: "task", task: withCount(t, u), notices: [...corrections, ...notices] });
   const platform = u.platform ? { platform: u.platform.name } : {};
   const pick = (ordinal: number | undefined): CatalogItem | Plan => {
     if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };

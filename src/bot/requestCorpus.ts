@@ -47,7 +47,8 @@ export function planOutcome(entry: Pick<CorpusEntry, "text" | "prior">, titles: 
   const plan = planRequest(u, { last, basis: [] });
   if (plan.kind === "reply") {
     const task = u.act === "reset" || u.act === "help" || u.act === "smalltalk" || u.act === "notfound" ? u.act : "clarify";
-    return { task, games: [] };
+    // A near miss asked about ("did you mean …?") names its best candidate.
+    return { task, games: u.act === "notfound" ? (u.missing?.candidates ?? []).slice(0, 1).map((i) => i.title) : [] };
   }
   const t = plan.task;
   const task = t.kind === "chat" ? (t.recommend === false ? "why" : "steer") : t.kind;

@@ -32,6 +32,8 @@ export interface Understanding {
   act: Act;
   /** Catalog items the request names (titles or typed SIDs), in order. */
   games: CatalogItem[];
+  /** Titles typed with a small typo ("haol 3") and the catalog title used for each: said in a notice. */
+  corrected?: { query: string; title: string }[];
   /** A title the request names that the catalog lacks, with near misses to offer. */
   missing?: { query: string; candidates: CatalogItem[] };
   platform?: Platform;
@@ -156,7 +158,8 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   const ref = refOf(rest.replace(/\b(?:top|best)\s+(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b/i, " "));
   const tastes = tastesOf(rest);
   const ranked = RANKED.test(rest);
-  const base = { games, text, ...(platform ? { platform } : {}), ...(k !== undefined ? { k } : {}), ...(ranked ? { ranked } : {}) };
+  const corrected = found.corrected.filter((c) => games.some((g) => g.title === c.title));
+  const base = { games, text, ...(corrected.length > 0 ? { corrected } : {}), ...(platform ? { platform } : {}), ...(k !== undefined ? { k } : {}), ...(ranked ? { ranked } : {}) };
 
   // 2. What is asked.
   if (games.length > 0) {
@@ -186,6 +189,7 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
 interface FoundGames {
   items: CatalogItem[];
   missing?: { query: string; candidates: CatalogItem[] };
+  corrected: { query: string; title: string }[];
   /** The text with the named titles cut out. */
   rest: string;
 }
@@ -196,6 +200,7 @@ const SEPARATOR = /\s*(?:,|&|\+|\band\b|\bor\b|\bplus\b|\bthen\b|\bwith\b|\bvs\.
 
 function findGames(titles: TitleIndex, text: string): FoundGames {
   const items: CatalogItem[] = [];
+  const corrected: FoundGames["corrected"] = [];
   let missing: FoundGames["missing"];
   let rest = text;
   const cut = (piece: string) => {
@@ -213,7 +218,7 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
       for (const part of clause.split(SEPARATOR)) if (part.trim() !== "") findInClause(part);
     }
   }
-  return { items, rest: rest.replace(/\s+/g, " ").trim(), ...(missing && items.length === 0 ? { missing } : {}) };
+  return { items, corrected, rest: rest.replace(/\s+/g, " ").trim(), ...(missing && items.length === 0 ? { missing } : {}) };
 
   function findInClause(clause: string): void {
     const framed = stripTitleFrame(clause);
@@ -221,6 +226,7 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
     const whole = findGame(titles, framed.query, framed.cue, isTaste);
     if (whole.kind === "found") {
       if (!items.includes(whole.item)) items.push(whole.item);
+      if (whole.corrected) corrected.push({ query: whole.corrected, title: whole.item.title });
       cut(framed.query);
       return;
     }
@@ -231,6 +237,11 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
       const sub = stripTitleFrame(piece);
       if (sub.query === "") continue;
       const r = findGame(titles, sub.query, framed.cue || sub.cue, isTaste);
+      // A near miss of the words typed is asked about, never cut down to some other title.
+      if (r.kind === "missing" && r.near) {
+        misses.push({ query: r.query, candidates: r.candidates });
+        continue;
+      }
       if (r.kind !== "found") {
         // "mario kart crazy taxi 2": two titles with nothing between them.
         const two = splitInTwo(titles, sub.query);
@@ -254,10 +265,12 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
       if (r.kind === "found") {
         any = true;
         if (!items.includes(r.item)) items.push(r.item);
+        if (r.corrected) corrected.push({ query: r.corrected, title: r.item.title });
         cut(sub.query);
       } else if (r.kind === "missing") misses.push({ query: r.query, candidates: r.candidates });
     }
-    if (!any && !framed.cue && items.length === 0) {
+    const near = (whole.kind === "missing" && whole.near) || misses.length > 0;
+    if (!any && !framed.cue && items.length === 0 && !near) {
       // No cue word and no piece is a title: a title at the start or end of the clause
       // ("just wrapped up Nights of Azure", "Tales of Vesperia was amazing").
       const edge = titleAtEdge(titles, framed.query);
@@ -290,8 +303,9 @@ function titleAtEdge(titles: TitleIndex, query: string, strict = false): { item:
         if (!bareTerms(leftover).every((t) => STOP.has(t) || TASTE_WORDS.has(t) || FILLER.has(t))) continue;
       }
       const r = findGame(titles, text, false, isTaste);
-      if (r.kind === "found" && titleShare(text, r.item) >= 0.5) return { item: r.item, span: text };
-      if (r.kind === "found" && bareTerms(r.item.title)[0] === bareTerms(text)[0] && meaningful[0]!.length >= 5) return { item: r.item, span: text };
+      if (r.kind !== "found" || r.corrected) continue;
+      if (titleShare(text, r.item) >= 0.5) return { item: r.item, span: text };
+      if (bareTerms(r.item.title)[0] === bareTerms(text)[0] && meaningful[0]!.length >= 5) return { item: r.item, span: text };
     }
   }
   return undefined;
@@ -309,9 +323,9 @@ function splitInTwo(titles: TitleIndex, query: string): CatalogItem[] | undefine
   if (words.length < 3 || words.length > 12) return undefined;
   for (let i = 1; i < words.length; i++) {
     const left = findGame(titles, words.slice(0, i).join(" "), false, isTaste);
-    if (left.kind !== "found") continue;
+    if (left.kind !== "found" || left.corrected) continue;
     const right = findGame(titles, words.slice(i).join(" "), false, isTaste);
-    if (right.kind === "found" && right.item !== left.item) return [left.item, right.item];
+    if (right.kind === "found" && !right.corrected && right.item !== left.item) return [left.item, right.item];
   }
   return undefined;
 }

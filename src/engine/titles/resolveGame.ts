@@ -149,7 +149,34 @@ export function stripTitleFrame(text: string): FramedTitle {
   return { query: span, cue };
 }
 
-export type GameFind = { kind: "found"; item: CatalogItem } | { kind: "missing"; query: string; candidates: CatalogItem[] } | { kind: "none" };
+export type GameFind =
+  /** `corrected`: the query's words did not all match the title exactly (a small typo, e.g. "haol"); say so. */
+  | { kind: "found"; item: CatalogItem; corrected?: string }
+  /** `near`: the candidates are near misses of the words typed (offer them, never substitute). */
+  | { kind: "missing"; query: string; candidates: CatalogItem[]; near?: boolean }
+  | { kind: "none" };
+
+/**
+ * How the words of `query` meet the title's: "exact" when every wanted word is a title word;
+ * "mild" when the only differences are short words (≤ 4 letters) with a swapped or missing
+ * letter ("haol" → "halo"); otherwise "near" (a changed letter, or a corrected word of 5+ letters).
+ */
+export function matchQuality(query: string, item: CatalogItem): "exact" | "mild" | "near" {
+  const titleTerms = bareTerms(item.title);
+  const wanted = bareTerms(query).filter((t) => !FILLER_TERMS.has(t));
+  const required = wanted.filter((t) => !EDITION_WORDS.has(t) || titleTerms.includes(t));
+  let quality: "exact" | "mild" | "near" = "exact";
+  for (const q of required) {
+    if (titleTerms.includes(q)) continue;
+    const t = titleTerms.find((x) => termMatches(q, x));
+    if (t === undefined) return "near";
+    const sameLetters = [...q].sort().join("") === [...t].sort().join("");
+    const missingLetter = t.length === q.length + 1 && editDistance(q, t) === 1;
+    if (t.length <= 4 && (sameLetters || missingLetter)) quality = "mild";
+    else return "near";
+  }
+  return quality;
+}
 
 /**
  * The catalog game a framed title names. Without a cue word the title must match fully (every
@@ -163,8 +190,16 @@ export function findGame(index: TitleIndex, query: string, cue: boolean, isTaste
   if (terms.every((t) => isTaste(t) || EDITION_WORDS.has(t) || /^\d+$/.test(t))) return { kind: "none" };
   const platform = findPlatforms(query).at(-1)?.platform;
   const hits = index.search(query, { limit: 1 + MAX_ALTERNATIVES, platform, prefix: false });
-  const best = hits.find((h) => isConfident(h, query) || coversQuery(query, h.item));
-  if (best) return { kind: "found", item: best.item };
+  const covering = hits.filter((h) => isConfident(h, query) || coversQuery(query, h.item));
+  const best = covering.find((h) => h.exact || matchQuality(query, h.item) === "exact") ?? covering[0];
+  if (best) {
+    const quality = best.exact ? "exact" : matchQuality(query, best.item);
+    if (quality === "exact") return { kind: "found", item: best.item };
+    if (quality === "mild") return { kind: "found", item: best.item, corrected: query };
+    // A near miss ("zelda" → "Zelka"): offered as a question, never used silently.
+    const candidates = [best.item, ...covering.filter((h) => h !== best).map((h) => h.item), ...hits.map((h) => h.item)];
+    return { kind: "missing", query, candidates: [...new Set(candidates)].slice(0, 3), near: true };
+  }
   if (!cue) return { kind: "none" };
   return { kind: "missing", query, candidates: hits.slice(0, 3).map((h) => h.item) };
 }
