@@ -64,6 +64,13 @@ export const EDITION_WORDS = new Set(
 );
 const FILLER_TERMS = new Set("the a an game games please one series franchise".split(" "));
 
+/** Whether `terms` are the title's words exactly, edition and filler words aside ("last of us" = "The Last of Us - PlayStation 3"). */
+function sameWords(terms: readonly string[], item: CatalogItem): boolean {
+  const title = bareTerms(item.title).filter((t) => !FILLER_TERMS.has(t) && !EDITION_WORDS.has(t));
+  const wanted = terms.filter((t) => !EDITION_WORDS.has(t));
+  return title.length === wanted.length && title.every((t, i) => t === wanted[i]);
+}
+
 /** Whether every word of `query` (edition words aside) is in the item's title, allowing small typos that keep the first letter. */
 export function coversQuery(query: string, item: CatalogItem): boolean {
   const titleTerms = bareTerms(item.title);
@@ -187,8 +194,13 @@ export function findGame(index: TitleIndex, query: string, cue: boolean, isTaste
   const terms = bareTerms(query).filter((t) => !FILLER_TERMS.has(t));
   const platformOnly = terms.length === 0;
   if (platformOnly) return { kind: "none" };
-  if (terms.every((t) => isTaste(t) || EDITION_WORDS.has(t) || /^\d+$/.test(t))) return { kind: "none" };
   const platform = findPlatforms(query).at(-1)?.platform;
+  if (terms.every((t) => isTaste(t) || EDITION_WORDS.has(t) || /^\d+$/.test(t))) {
+    // Ordinary words only ("the last of us"): a title only when they are the whole title, word for word.
+    if (terms.length < 2) return { kind: "none" };
+    const whole = index.search(query, { limit: 3, platform, prefix: false }).find((h) => sameWords(terms, h.item));
+    return whole ? { kind: "found", item: whole.item } : { kind: "none" };
+  }
   const hits = index.search(query, { limit: 1 + MAX_ALTERNATIVES, platform, prefix: false });
   const covering = hits.filter((h) => isConfident(h, query) || coversQuery(query, h.item));
   const best = covering.find((h) => h.exact || matchQuality(query, h.item) === "exact") ?? covering[0];
