@@ -131,7 +131,9 @@ export class Bot {
         notices.push(...plan.notices);
         // Never recommend what the request names, nor another edition of it, nor a down-voted game.
         const disliked = this.items(downVoted(state));
-        const task: Task = { ...plan.task, history: state.turns, avoid: this.editionsOf([...(plan.task.items ?? []), ...disliked], disliked) };
+        // A follow-up never brings back what the conversation named or already answered with.
+        const seen = plan.followUp ? this.items(seenInConversation(state)) : [];
+        const task: Task = { ...plan.task, history: state.turns, avoid: this.editionsOf([...(plan.task.items ?? []), ...disliked, ...seen], [...disliked, ...seen]) };
         const answered = await this.engine.run(task, run);
         const result = { ...answered, items: distinctGames(answered.items, [...(task.items ?? []), ...(task.avoid ?? [])]) };
         log.info({ intent: intent.act, backend: result.backend, items: result.items.length, totalMs: Math.round(result.timings.totalMs), tokens: result.timings.tokens }, "answered");
@@ -287,6 +289,13 @@ function distinctGames(items: readonly RecommendedItem[], excluded: readonly Cat
     out.push(item);
   }
   return out;
+}
+
+/** SIDs the conversation named or answered with: its turns' SIDs and the last answer with its basis. */
+function seenInConversation(state: ConversationState): string[] {
+  const sids = new Set<string>([...(state.lastAnswer?.sids ?? []), ...(state.lastAnswer?.basis ?? [])]);
+  for (const turn of state.turns) for (const part of turn.parts) if ("sid" in part) sids.add(part.sid);
+  return [...sids];
 }
 
 /** Items someone down-voted in this conversation: never recommended there again. */

@@ -11,7 +11,11 @@ import { MESSAGES } from "./messages.js";
 import type { BotReply } from "./types.js";
 import type { Understanding } from "./understand.js";
 
-export type Plan = { kind: "task"; task: Task; notices: string[] } | { kind: "reply"; reply: BotReply };
+/**
+ * `followUp`: the task continues the conversation's last answer ("more", "now for xbox", "more like
+ * #2"), so it must not recommend anything the conversation already named or answered with.
+ */
+export type Plan = { kind: "task"; task: Task; notices: string[]; followUp?: boolean } | { kind: "reply"; reply: BotReply };
 
 export interface PlanContext {
   /** Items of the last answer in this conversation, in order. */
@@ -30,6 +34,7 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
   // A title used despite a small typo is always said ("haol 3" → Halo 3), never substituted silently.
   const corrections = (u.corrected ?? []).map((c) => MESSAGES.corrected(c.query, c.title));
   const task = (t: Task, notices: string[] = []): Plan => ({ kind: "task", task: withCount(t, u), notices: [...corrections, ...notices] });
+  const followUp = (t: Task): Plan => ({ ...(task(t) as Extract<Plan, { kind: "task" }>), followUp: true });
   const platform = u.platform ? { platform: u.platform.name } : {};
   const pick = (ordinal: number | undefined): CatalogItem | Plan => {
     if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };
@@ -65,13 +70,14 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
       return task({ kind: "chat", text: u.text, items: [item], basis, recommend: false });
     }
     case "more": {
-      if (u.ref === undefined && inLast !== undefined) return task({ kind: "similar", items: [last[inLast - 1]!], ...platform });
+      if (u.ref === undefined && inLast !== undefined) return followUp({ kind: "similar", items: [last[inLast - 1]!], ...platform });
       if (u.ref === undefined) {
         if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };
-        return task({ kind: "similar", items: [...last], ...platform });
+        // "more", "something else": new items on what the last answer was based on (its items when it had no basis).
+        return followUp({ kind: "similar", items: basis.length > 0 ? [...basis] : [...last], ...platform });
       }
       const item = pick(u.ref);
-      return "kind" in item ? item : task({ kind: "similar", items: [item], ...platform });
+      return "kind" in item ? item : followUp({ kind: "similar", items: [item], ...platform });
     }
     case "bundle":
       if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Mario Kart"] }) };
@@ -79,12 +85,12 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
     case "steer":
       if (last.length === 0) return task({ kind: "tastes", text: tastesSentence(undefined), ...platform });
       // The card's multi-turn steering phrasing, whatever words were typed ("make it ps4").
-      return task({ kind: "chat", text: `How about something similar but for ${u.platform!.name}?`, items: last, ...platform, recommend: true });
+      return followUp({ kind: "chat", text: `How about something similar but for ${u.platform!.name}?`, items: last, ...platform, recommend: true });
     case "explain":
       if (inLast !== undefined && u.games.length === 1) return task({ kind: "chat", text: u.text, items: [u.games[0]!], basis, recommend: false });
       return task({ kind: "explain", items: u.games.slice(0, 1), ...platform });
     case "similar":
-      if (inLast !== undefined && /^\W*(?:more|others?|another)\b/i.test(u.text)) return task({ kind: "similar", items: [u.games[0]!], ...platform });
+      if (inLast !== undefined && /^\W*(?:more|others?|another)\b/i.test(u.text)) return followUp({ kind: "similar", items: [u.games[0]!], ...platform });
       return task({ kind: "similar", items: u.games, ...platform });
     case "next":
       return task({ kind: "next", items: u.games, ...platform });

@@ -4,7 +4,10 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import type { BotReply } from "../../src/bot/types.js";
+import { gameKey } from "../../src/engine/titles/resolveGame.js";
+import { dm, say, testBot, thread } from "../support/bots.js";
 import { planRequest } from "../../src/bot/planRequest.js";
 import { understand } from "../../src/bot/understand.js";
 import { loadCatalog } from "../../src/engine/catalog/loadCatalog.js";
@@ -99,5 +102,46 @@ describe("“The Last of Us” is a title, not a reference to the last item", as
     expect(p.kind === "task" && p.task.items?.map((i) => i.title)).toEqual([TLOU]);
     const ref = plan("more like the last one", ["Halo 3 - Xbox 360", "Mario Kart 8 - Wii U"]);
     expect(ref.kind === "task" && ref.task.items?.map((i) => i.title)).toEqual(["Mario Kart 8 - Wii U"]);
+  });
+});
+
+describe("named or already-shown games never come back in a conversation", async () => {
+  const t = await testBot();
+  afterAll(() => t.dispose());
+  const keys = (r: BotReply) => r.items.map((i) => gameKey(i.title));
+
+  it.each([
+    ["games like both crash team racing and mario kart", ["ctr crash team racing", "mario kart super circuit"]],
+    ["games like either mario kart or crash team racing", ["ctr crash team racing", "mario kart super circuit"]],
+  ])("%s names both games and answers with neither", async (text, named) => {
+    const r = await t.bot.handle(say(dm(`both-${text.length}`), text));
+    expect(r.kind).toBe("answer");
+    expect(r.items.length).toBeGreaterThan(0);
+    for (const k of named) expect(keys(r)).not.toContain(k);
+  });
+
+  it("'what next' → 'show me more' → 'more': new items each time, never the games named", async () => {
+    const c = thread("more-chain");
+    const first = await t.bot.handle(say(c, "halo 3 and fallout new vegas what next"));
+    expect(first.kind).toBe("answer");
+    const named = ["halo 3", "fallout new vegas"];
+    for (const k of named) expect(keys(first)).not.toContain(k);
+    const second = await t.bot.handle(say(c, "show me more"));
+    expect(second.kind).toBe("answer");
+    for (const k of [...named, ...keys(first)]) expect(keys(second)).not.toContain(k);
+    const third = await t.bot.handle(say(c, "more"));
+    for (const k of [...named, ...keys(first), ...keys(second)]) expect(keys(third)).not.toContain(k);
+  });
+
+  it("similar to Mario Kart → the same for xbox → not those: never Mario Kart, never an item shown before", async () => {
+    const c = thread("steer-chain");
+    const first = await t.bot.handle(say(c, "I'm looking for games similar to Mario Kart."));
+    expect(first.kind).toBe("answer");
+    expect(keys(first)).not.toContain("mario kart super circuit");
+    const second = await t.bot.handle(say(c, "ok now the same for xbox"));
+    expect(second.kind).toBe("answer");
+    for (const k of ["mario kart super circuit", ...keys(first)]) expect(keys(second)).not.toContain(k);
+    const third = await t.bot.handle(say(c, "not those, something else"));
+    for (const k of ["mario kart super circuit", ...keys(first), ...keys(second)]) expect(keys(third)).not.toContain(k);
   });
 });
