@@ -4,20 +4,9 @@ import { platformByName, platformOf } from "../titles/platforms.js";
 import { Catalog, type NewCatalogItem } from "./Catalog.js";
 import { joinProductMetadata, loadProductMetadata } from "./productMetadata.js";
 import { catalogFormatOf, readCatalogRows, rowUnitOf, type RawRow, type RowUnit } from "./readCatalogRows.js";
+import { skipCollector, type SkippedRows } from "./skipCollector.js";
 
-export interface SkippedRow {
-  /** The file's line (JSONL, CSV) or the data row (Parquet): see `unit`. */
-  rowNumber: number;
-  reason: string;
-}
-
-export interface SkippedRows {
-  count: number;
-  /** The first few. */
-  examples: SkippedRow[];
-  /** What the examples' `rowNumber` counts. */
-  unit: RowUnit;
-}
+export type { SkippedRow, SkippedRows } from "./skipCollector.js";
 
 export interface LoadCatalogResult {
   catalog: Catalog;
@@ -43,7 +32,6 @@ export interface LoadCatalogOptions {
   metadataPath?: string | null | undefined;
 }
 
-const MAX_EXAMPLES = 5;
 const SID_COLUMN = "semantic_id";
 const TITLE_COLUMN = "title";
 
@@ -70,11 +58,7 @@ export async function loadCatalog(path: string, layout: SidLayout, options: Load
 export function buildCatalog(source: string, rows: readonly RawRow[], layout: SidLayout, unit: RowUnit = "row") {
   const items: NewCatalogItem[] = [];
   const rowOfSid = new Map<string, number>();
-  const skipped: SkippedRows = { count: 0, examples: [], unit };
-  const skip = (rowNumber: number, reason: string) => {
-    skipped.count++;
-    if (skipped.examples.length < MAX_EXAMPLES) skipped.examples.push({ rowNumber, reason });
-  };
+  const { skipped, skip } = skipCollector(unit);
 
   for (const row of rows) {
     if (!row.ok) {

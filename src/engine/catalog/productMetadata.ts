@@ -7,6 +7,7 @@
  */
 import type { CatalogItem } from "./Catalog.js";
 import { readCatalogRows, type RawRow } from "./readCatalogRows.js";
+import { skipCollector, type SkippedRows } from "./skipCollector.js";
 
 /** The mapping's join column (and the metadata's). */
 export const JOIN_COLUMN = "parent_asin";
@@ -36,11 +37,7 @@ export interface ProductDetails {
   thumbnail?: string;
 }
 
-export interface MetadataSkipped {
-  count: number;
-  examples: { rowNumber: number; reason: string }[];
-  unit: "line";
-}
+export type MetadataSkipped = SkippedRows & { unit: "line" };
 
 export interface LoadedMetadata {
   source: string;
@@ -48,7 +45,6 @@ export interface LoadedMetadata {
   skipped: MetadataSkipped;
 }
 
-const MAX_EXAMPLES = 5;
 const MAX_TEXT_ITEMS = 20;
 
 /** Reads a metadata JSONL file; lines without `parent_asin`, unreadable lines and repeated ASINs are skipped and reported. */
@@ -58,11 +54,7 @@ export async function loadProductMetadata(path: string): Promise<LoadedMetadata>
 
 export function buildProductMetadata(source: string, rows: readonly RawRow[]): LoadedMetadata {
   const byAsin = new Map<string, ProductMetadata>();
-  const skipped: MetadataSkipped = { count: 0, examples: [], unit: "line" };
-  const skip = (rowNumber: number, reason: string) => {
-    skipped.count++;
-    if (skipped.examples.length < MAX_EXAMPLES) skipped.examples.push({ rowNumber, reason });
-  };
+  const { skipped, skip } = skipCollector("line");
   for (const row of rows) {
     if (!row.ok) {
       skip(row.rowNumber, row.reason);
