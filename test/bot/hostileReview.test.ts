@@ -145,3 +145,24 @@ describe("named or already-shown games never come back in a conversation", async
     for (const k of ["mario kart super circuit", ...keys(first), ...keys(second)]) expect(keys(third)).not.toContain(k);
   });
 });
+
+describe("ordinary words are not platforms without platform context", async () => {
+  const catalog = await demoCatalog();
+  const titles = new TitleIndex(catalog);
+  const u = (text: string) => understand(text, { titles, catalog });
+
+  it.each(["I want to switch to something like Halo 3", "my computer is slow though", "to let off steam", "racing games to let off steam", "switch it up with something like halo 3"])(
+    "%s names no platform",
+    (text) => expect(u(text).platform).toBeUndefined(),
+  );
+
+  it.each([
+    ["racing games on switch", "Nintendo Switch"],
+    ["switch games like mario kart", "Nintendo Switch"],
+    ["cozy games for nintendo switch", "Nintendo Switch"],
+    ["something like halo 3 on steam", "PC"],
+    ["games for my computer", "PC"],
+    ["ps4", "PlayStation 4"],
+    ["racing games for xbox 360", "Xbox 360"],
+  ])("%s → %s", (text, name) => expect(u(text).platform?.name).toBe(name));
+});

@@ -62,12 +62,34 @@ const ALIAS_PATTERN = new RegExp(
 );
 const BY_ALIAS = new Map(ALIASES.map(({ alias, platform }) => [alias.replace(/[\s\-_]/g, ""), platform]));
 
+/**
+ * Platform words that are also ordinary English ("I want to switch", "my computer is slow", "let
+ * off steam"): a platform only in platform context — "for/on (the) switch", "switch games", a
+ * title's "- Switch", a list with another platform ("ps4 or switch"), or the word alone.
+ */
+const ORDINARY_WORDS = new Set(["switch", "steam", "computer", "windows", "mobile", "genesis", "saturn"]);
+const CONTEXT_BEFORE =
+  /(?:\b(?:for|on|in|onto|about|via|through|with|into|make it|only|just|any|got any|have any|play(?:ing)? it on|nintendo)\s+(?:the\s+|my\s+|a\s+|an\s+|your\s+|our\s+)?|[-–—(\[|/:]\s*)$/i;
+const CONTEXT_AFTER = /^\s*(?:games?|version|versions|ports?|editions?|titles?|exclusives?|library|owners?|players?|gamers?|lite|oled|key|code|store|deck|console)\b/i;
+const LISTED = /^\s*(?:,|\/|&|\band\b|\bor\b)?\s*(?:(?:or\s+)?maybe\s+|perhaps\s+|even\s+)?$/i;
+
 /** Every platform named in `text`, in order of appearance. */
 export function findPlatforms(text: string): PlatformMention[] {
   const out: PlatformMention[] = [];
   for (const m of text.matchAll(ALIAS_PATTERN)) {
-    const platform = BY_ALIAS.get(m[0].toLowerCase().replace(/[\s\-_]/g, ""));
-    if (platform) out.push({ platform, start: m.index, end: m.index + m[0].length });
+    const word = m[0].toLowerCase().replace(/[\s\-_]/g, "");
+    const platform = BY_ALIAS.get(word);
+    if (!platform) continue;
+    const start = m.index;
+    const end = start + m[0].length;
+    if (ORDINARY_WORDS.has(word)) {
+      const before = text.slice(0, start);
+      const prev = out.at(-1);
+      const alone = text.replace(/[^\p{L}\p{N}]+/gu, " ").trim().toLowerCase() === word;
+      const inContext = alone || CONTEXT_BEFORE.test(before) || CONTEXT_AFTER.test(text.slice(end)) || (prev !== undefined && LISTED.test(text.slice(prev.end, start)));
+      if (!inContext) continue;
+    }
+    out.push({ platform, start, end });
   }
   return out;
 }
