@@ -65,6 +65,8 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
       return { kind: "reply", reply: reply("clarify", MESSAGES.notInCatalog(missing.query), { followUps: SMALLTALK_FOLLOW_UPS }) };
     }
     case "why": {
+      // "why halo 3?" about a game not in the last answer (or with no answer yet): explain that game.
+      if (u.games.length > 0 && inLast === undefined) return task({ kind: "chat", text: u.text, items: [u.games[0]!], basis, recommend: false });
       const item = pick(inLast ?? u.ref);
       if ("kind" in item) return item;
       return task({ kind: "chat", text: u.text, items: [item], basis, recommend: false });

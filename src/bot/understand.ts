@@ -56,7 +56,7 @@ export interface UnderstandContext {
 
 export const MAX_K = 10;
 
-const RESET = /^\W*(?:\/?reset|start over|start again|forget (?:it|everything|that|this|all that)|new conversation|clear (?:memory|history|it|the chat|everything))\b/i;
+const RESET = /^\W*(?:\/?reset|(?:let'?s\s+|lets\s+|can we\s+|please\s+)?(?:start (?:over|again|fresh|anew|from scratch)|begin again|fresh start|clean slate)|start over|start again|forget (?:it|everything|that|this|all that)|new conversation|clear (?:memory|history|it|the chat|everything))\b/i;
 const HELP = /^\W*(?:\/?help|\?|what can you do|how does this work|how do (?:i|you) use (?:you|this|it)|what do you do|commands|usage)\W*$/i;
 const SID = /<\|sid_start\|>(?:<\|sid_\d+\|>)*<\|sid_end\|>/g;
 const CONTROL = /<\|[a-z_0-9]+\|>/gi;
@@ -128,7 +128,7 @@ const STOP = new Set(
     "today tonight weekend bored kind sort type types genre genres style vibe vibes something similar first second third fourth fifth 1st 2nd 3rd 4th 5th last final number no #"
   ).split(" "),
 );
-const SMALLTALK = /^\W*(?:hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening|night)|gm|thanks?(?: you)?|thx|ty|cheers|cool|nice|great|awesome|ok(?:ay)?|lol|haha|bye|goodbye|see ya|who are you|how are you)\b/i;
+const SMALLTALK = /^\W*(?:nah|yep|yup|hmm+|wow|omg|lmao|rofl|meh|idk|sure|gg|brb|kk?|ugh|oops|sorry|np|hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening|night)|gm|thanks?(?: you)?|thx|ty|cheers|cool|nice|great|awesome|ok(?:ay)?|lol|haha|bye|goodbye|see ya|who are you|how are you)\b/i;
 
 /** Understands one typed message. */
 export function understand(raw: string, { titles, catalog }: UnderstandContext): Understanding {
@@ -179,11 +179,22 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   const refers = ref !== undefined || (DEMONSTRATIVE.test(rest) && MORE_LIKE.test(rest));
   if (refers && (MORE_LIKE.test(rest) || MORE.test(rest)) && !tastes) return { ...base, act: "more", ref: ref ?? 1 };
   if (platform && !tastes && (STEER.test(rest) || wordsOf(rest).every((w) => STOP.has(w) || isPlatformWord(rest, w)))) return { ...base, act: "steer" };
-  if (!tastes && !platform && /^\W*(?:more|others?|another|any ?more|some more|show me more|give me more|got (?:any )?more|anything else|what else|something else|different ones|different games|other ones|not (?:those|these|them|that)|none of (?:those|these|them))\b/i.test(rest)) return { ...base, act: "more" };
+  if (!tastes && !platform && /^\W*(?:(?:(?:give|show|get|find|got)(?: me)?\s+)?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple(?: of)?|some) (?:more|others|other ones|different ones)|more|others?|another|any ?more|some more|show me more|give me more|got (?:any )?more|anything else|what else|something else|different ones|different games|other ones|not (?:those|these|them|that)|none of (?:those|these|them))\b/i.test(rest)) return { ...base, act: "more" };
   if (tastes) return { ...base, act: "tastes", tastes };
   if (platform) return { ...base, act: "tastes" };
+  // A bare name the catalog lacks ("skyrim", "elden ring"): say so, rather than the generic help.
+  if (!SMALLTALK.test(rest) && looksLikeTitle(plain)) return { ...base, act: "notfound", missing: { query: plain.replace(/[\s?!.,]+$/, ""), candidates: [] } };
   if (SMALLTALK.test(rest) || !REQUEST.test(rest)) return { ...base, act: "smalltalk" };
   return { ...base, act: "smalltalk" };
+}
+
+const TITLE_GLUE = new Set(["the", "of", "a", "an", "and", "&"]);
+/** One to five words that could be a game's name: no request, chat or taste words, something besides glue and numbers. */
+function looksLikeTitle(text: string): boolean {
+  const words = wordsOf(text);
+  if (words.length === 0 || words.length > 5) return false;
+  const numeral = (w: string) => /^\d+$/.test(w) || /^[ivx]+$/.test(w);
+  return words.some((w) => !TITLE_GLUE.has(w) && !numeral(w)) && words.every((w) => TITLE_GLUE.has(w) || numeral(w) || (!STOP.has(w) && !TASTE_WORDS.has(w) && w.length > 1));
 }
 
 interface FoundGames {

@@ -166,3 +166,46 @@ describe("ordinary words are not platforms without platform context", async () =
     ["racing games for xbox 360", "Xbox 360"],
   ])("%s → %s", (text, name) => expect(u(text).platform?.name).toBe(name));
 });
+
+describe("bare unknown titles, 'why X' without history, starting fresh, 'give me 2 more'", async () => {
+  const t = await testBot();
+  afterAll(() => t.dispose());
+
+  it.each(["skyrim", "elden ring"])("%s → not in the catalog, not the generic help", async (text) => {
+    const r = await t.bot.handle(say(dm(`nf-${text}`), text));
+    expect(r.kind).toBe("clarify");
+    expect(r.text).toContain(`I couldn't find “${text}” in the catalog`);
+  });
+
+  it.each(["hi", "thanks", "lol"])("%s stays small talk", async (text) => {
+    const r = await t.bot.handle(say(dm(`st-${text}`), text));
+    expect(r.kind).toBe("help");
+    expect(r.text).not.toContain("couldn't find");
+  });
+
+  it.each(["why halo 3", "why should i play halo 3?"])("%s with no earlier answer explains Halo 3", async (text) => {
+    const prompts: string[] = [];
+    const r = await t.bot.handle(say(dm(`why-${text.length}`), text), { onPrompt: (p) => prompts.push(p) });
+    expect(r.kind).toBe("answer");
+    expect(r.text.trim()).not.toBe("");
+    expect(r.text).not.toContain("don't have earlier recommendations");
+  });
+
+  it("let's start fresh resets the conversation", async () => {
+    const c = thread("fresh");
+    await t.bot.handle(say(c, "similar to halo 3"));
+    const r = await t.bot.handle(say(c, "let's start fresh"));
+    expect(r.kind).toBe("reset");
+    expect(await t.bot.knows(c)).toBe(false);
+  });
+
+  it("give me 2 more in a thread: two new items", async () => {
+    const c = thread("two-more");
+    const first = await t.bot.handle(say(c, "racing games"));
+    expect(first.items.length).toBeGreaterThan(0);
+    const r = await t.bot.handle(say(c, "give me 2 more"));
+    expect(r.kind).toBe("answer");
+    expect(r.items).toHaveLength(2);
+    for (const i of r.items) expect(first.items.map((x) => gameKey(x.title))).not.toContain(gameKey(i.title));
+  });
+});
