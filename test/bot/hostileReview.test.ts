@@ -177,7 +177,7 @@ describe("bare unknown titles, 'why X' without history, starting fresh, 'give me
     expect(r.text).toContain(`I couldn't find “${text}” in the catalog`);
   });
 
-  it.each(["hi", "thanks", "lol"])("%s stays small talk", async (text) => {
+  it.each(["hi", "thanks", "lol", "sidbot"])("%s stays small talk", async (text) => {
     const r = await t.bot.handle(say(dm(`st-${text}`), text));
     expect(r.kind).toBe("help");
     expect(r.text).not.toContain("couldn't find");
