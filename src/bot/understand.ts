@@ -57,7 +57,28 @@ export interface UnderstandContext {
 export const MAX_K = 10;
 
 const RESET = /^\W*(?:\/?reset|(?:let'?s\s+|lets\s+|can we\s+|please\s+)?(?:start (?:over|again|fresh|anew|from scratch)|begin again|fresh start|clean slate)|start over|start again|forget (?:it|everything|that|this|all that)|new conversation|clear (?:memory|history|it|the chat|everything))\b/i;
-const HELP = /^\W*(?:\/?help|\?|what can you do|how does this work|how do (?:i|you) use (?:you|this|it)|what do you do|commands|usage)\W*$/i;
+// The whole message asks what the bot can do or how to use it ("what are you able to help with", "what commands do you have").
+const HELP = new RegExp(
+  String.raw`^\W*(?:(?:hey|hi|hello|ok(?:ay)?|so)\W+)?(?:(?:sid)?bot\W+)?(?:` +
+    [
+      String.raw`\/?help|\?|usage|(?:list|show)?\s*(?:(?:the|your|all)\s+)?commands(?:\s+list)?|features`,
+      String.raw`how does (?:this|it|this bot|the bot|sidbot) work`,
+      // what can/could you do / help (me) with / offer
+      String.raw`what (?:else |things |kind of things |sort of things |sorts of things |exactly )?(?:can|could|do|will) (?:you|u|this bot|sidbot) (?:do|help(?: me)?(?: out)?(?: with)?|offer|be used for)`,
+      String.raw`what (?:kind|sort|type)s? of (?:things|stuff|requests|questions) (?:can|could|do) (?:you|u) (?:do|help(?: me)?(?: with)?|handle|answer)`,
+      String.raw`what (?:can|could|should|do) i (?:ask|say to|use) (?:you|u|this bot|sidbot)(?: for)?`,
+      String.raw`what are (?:you|u) (?:able to (?:do|help(?: me)?(?: with)?)|capable of|good (?:at|for)|for)`,
+      String.raw`what(?: is|'s|s) (?:this bot|sidbot|this) for`,
+      String.raw`how (?:can|could|do|will) (?:you|u) help(?: me)?`,
+      String.raw`how (?:do|can|should|would) (?:i|we) (?:use|talk to|work with) (?:you|u|this|it|this bot|the bot|sidbot)`,
+      String.raw`what (?:commands|features|options) (?:do you have|are there|can i use|do you (?:support|know|understand))`,
+      String.raw`what are (?:your|the) (?:commands|features|options)`,
+      String.raw`(?:can you |could you )?(?:show|tell|give) me (?:what you can do|how (?:to use you|this works|you work)|(?:the |your )?commands)`,
+      String.raw`what do you do`,
+    ].join("|") +
+    String.raw`)(?:\s+(?:for me|exactly|here|then|again|anyway|sidbot|bot|please|pls))*\W*$`,
+  "i",
+);
 const SID = /<\|sid_start\|>(?:<\|sid_\d+\|>)*<\|sid_end\|>/g;
 const CONTROL = /<\|[a-z_0-9]+\|>/gi;
 

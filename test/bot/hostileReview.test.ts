@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { BotReply } from "../../src/bot/types.js";
 import { gameKey } from "../../src/engine/titles/resolveGame.js";
 import { dm, say, testBot, thread } from "../support/bots.js";
+import { MESSAGES } from "../../src/bot/messages.js";
 import { planRequest } from "../../src/bot/planRequest.js";
 import { understand } from "../../src/bot/understand.js";
 import { loadCatalog } from "../../src/engine/catalog/loadCatalog.js";
@@ -207,5 +208,33 @@ describe("bare unknown titles, 'why X' without history, starting fresh, 'give me
     expect(r.kind).toBe("answer");
     expect(r.items).toHaveLength(2);
     for (const i of r.items) expect(first.items.map((x) => gameKey(x.title))).not.toContain(gameKey(i.title));
+  });
+});
+
+describe("help paraphrases get the help text, not small talk", async () => {
+  const t = await testBot();
+  afterAll(() => t.dispose());
+
+  it.each([
+    "what are you able to help with",
+    "what can you do for me",
+    "how do I use you",
+    "what commands do you have",
+    "what can you help me with?",
+    "how can you help me",
+    "what are you capable of",
+    "how do i use this bot",
+    "what are your commands",
+    "what kind of things can you do",
+    "what can i ask you",
+  ])("%s → the help text", async (text) => {
+    const r = await t.bot.handle(say(dm(`help-${text.length}`), text));
+    expect(r.kind).toBe("help");
+    expect(r.text).toBe(MESSAGES.help);
+  });
+
+  it.each(["help me find racing games", "what can you recommend like halo 3", "who are you?", "hi"])("%s is not the help text", async (text) => {
+    const r = await t.bot.handle(say(dm(`nohelp-${text.length}`), text));
+    expect(r.text).not.toBe(MESSAGES.help);
   });
 });
