@@ -112,7 +112,26 @@ const DEMONSTRATIVE = /\b(?:that|this|it|that one|this one|those|these|them)\b/i
 
 const WHY = /\b(?:why|how come|explain|what makes|reason|reasons|justify)\b/i;
 const EXPLAIN_NEW = /\b(?:suggest|recommend|give me|pick|find|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell me|say|say why|give (?:me )?(?:a )?reasons?)|\bexplain why\b|\bwith (?:an? )?(?:explanation|reasons?)\b|\band why\b|\btell me why\b/i;
-const BUNDLE = /\bbundle\b|\b(?:name|title)\s+(?:for|of)\s+(?:this|these|that|those|the|them|it)\b|\b(?:suggest|give|come up with|pick|invent)\s+(?:me\s+)?an?\s+(?:name|title)\b|\bname\s+(?:this|these|them|it)\b|\bcollection\b|\bcall (?:this|these|it|them|the set)\b/i;
+// Naming the last answer as a set: a naming word (name, title, blurb, …) said of the set ("these", "this group"), or "bundle".
+const GROUP_NOUN = String.raw`(?:set|group|collection|bundle|lot|bunch|list|trio|three|two|four|five|games|picks|ones|selection|pack|package|combo|line-?up|mix|batch|recommendations|recs|suggestions)`;
+const GROUP_REF = String.raw`(?:(?:this(?!\s+(?:one|game|title|item|pick)\b)|these|those|them|all(?: of)?(?: them| these| those)?)(?:\s+${GROUP_NOUN})?|the\s+${GROUP_NOUN}|(?:all|both)\s+of\s+(?:them|these|those))`;
+const NAMING = String.raw`(?:(?:catchy|cool|good|fun|short|snappy|fitting|nice|clever)\s+)*(?:names?|titles?|blurbs?|descriptions?|taglines?|labels?|monikers?|slogans?|pitch|summary|theme)`;
+const BUNDLE = new RegExp(
+  [
+    String.raw`\bbundle\b|\bcollection\b`,
+    // "a name and blurb for this set", "title for these", "description of the list"
+    String.raw`\b${NAMING}(?:\s+(?:and|&|or|\+)\s+(?:an?\s+)?${NAMING})?\s+(?:for|of|to)\s+${GROUP_REF}\b`,
+    // "give this group a title", "give these a name"
+    String.raw`\b(?:give|gimme|make|find|got)\s+${GROUP_REF}\s+(?:an?\s+|some\s+)?${NAMING}\b`,
+    // "suggest a name", "come up with a name and description"
+    String.raw`\b(?:suggest|give|come up with|pick|invent|make up|think (?:of|up)|create|write|propose)\s+(?:me\s+)?(?:an?|some)\s+(?:(?:catchy|cool|good|fun|short|snappy|fitting|nice|clever)\s+)*(?:names?|titles?(?!\s+(?:for|on|like)\s+(?!${GROUP_REF})))(?![\w-])`,
+    // "name this collection", "title this selection"
+    String.raw`\b(?:name|title|label)\s+(?:this|these|those|them|it|all(?: of)? (?:them|these|those))\b|\b(?:name|title|label)\s+the\s+${GROUP_NOUN}\b`,
+    // "what would you call these three", "what should this set be called"
+    String.raw`\bcall\s+${GROUP_REF}\b|\b(?:this|these|those|they|it|the\s+${GROUP_NOUN})(?:\s+${GROUP_NOUN})?\s+(?:be|get|go)\s+(?:called|named|titled)\b`,
+  ].join("|"),
+  "i",
+);
 const MORE = /\b(?:more|others?|another(?: one)?|else|additional)\b/i;
 const MORE_LIKE = /\b(?:more|others?|games?|stuff|something|anything|ones?)\s+(?:like|similar to)\b|\bsimilar to\b|\blike\b/i;
 const STEER = /^\W*(?:how about|what about|make it|make them|change (?:it )?to|same on|in|and|any|anything|for|on|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b(?:instead|but for|but on|version|versions|port)\b/i;
@@ -193,7 +212,8 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   if (found.missing) return { ...base, act: "notfound", missing: found.missing };
   if (unknownSid) return { ...base, act: "notfound", missing: { query: "that semantic ID", candidates: [] } };
 
-  if (BUNDLE.test(rest)) return { ...base, act: "bundle" };
+  // An explicit item ("the name of the second one") is about that item, not the set.
+  if (BUNDLE.test(rest) && !/#\s?\d\b|\b(?:number|no\.?|item|option|pick)\s?#?\d\b|\b(?:first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final)\b/i.test(rest)) return { ...base, act: "bundle" };
   if (WHY.test(rest) && !tastes) return { ...base, act: "why", ...(ref !== undefined ? { ref } : {}) };
   // "tell me about #2", "what about the second one?": what that item is and why it was suggested.
   if (ref !== undefined && /\b(?:about|details?|describe|info|information|what is|what's|whats)\b/i.test(rest) && !MORE_LIKE.test(rest.replace(/\btell me more\b/i, "")) && !platform) return { ...base, act: "why", ref };

@@ -238,3 +238,49 @@ describe("help paraphrases get the help text, not small talk", async () => {
     expect(r.text).not.toBe(MESSAGES.help);
   });
 });
+
+describe("bundle paraphrases in a thread name the last answer as a bundle", async () => {
+  const catalog = await demoCatalog();
+  const titles = new TitleIndex(catalog);
+  const last = ["Need for Speed Carbon - Xbox 360", "Forza Motorsport 2 - Xbox 360", "NASCAR '14 - Xbox 360"].map((title) => catalog.items.find((i) => i.title === title)!);
+  const plan = (text: string) => planRequest(understand(text, { titles, catalog }), { last, basis: [] });
+
+  it.each([
+    "can you make up a name and blurb for this set",
+    "give this group a title",
+    "what would you call these three",
+    "name this collection",
+    "give these a name",
+    "what should this set be called?",
+    "come up with a catchy title for this lot",
+    "write a short description for these games",
+    "think of a name for the list",
+    "could you title this selection",
+    "any ideas for a name for these?",
+  ])("%s → the bundle task on every item of the last answer", (text) => {
+    const p = plan(text);
+    expect(p.kind).toBe("task");
+    if (p.kind !== "task") return;
+    expect(p.task.kind).toBe("bundle");
+    expect(p.task.items).toEqual(last);
+  });
+
+  it.each(["name a game like halo 3", "what is the name of the second one", "racing games with a good story", "more like these"])("%s is not the bundle task", (text) => {
+    const p = plan(text);
+    expect(p.kind === "task" && p.task.kind).not.toBe("bundle");
+  });
+
+  it("in a bot thread, after an answer", async () => {
+    const t = await testBot();
+    try {
+      const c = thread("bundle-paraphrase");
+      await t.bot.handle(say(c, "racing games"));
+      const prompts: string[] = [];
+      const r = await t.bot.handle(say(c, "give this group a title"), { onPrompt: (p) => prompts.push(p) });
+      expect(r.kind).toBe("answer");
+      expect(prompts.join("\n")).toContain("Suggest a name and description for the bundle");
+    } finally {
+      await t.dispose();
+    }
+  });
+});
