@@ -72,6 +72,11 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
       return task({ kind: "chat", text: u.text, items: [item], basis, recommend: false });
     }
     case "more": {
+      // "10 more like those": new items on every item of the last answer.
+      if (u.all) {
+        if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };
+        return followUp({ kind: "similar", items: [...last], ...platform });
+      }
       if (u.ref === undefined && inLast !== undefined) return followUp({ kind: "similar", items: [last[inLast - 1]!], ...platform });
       if (u.ref === undefined) {
         if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };

@@ -45,6 +45,8 @@ export interface Understanding {
   ranked?: boolean;
   /** An item of the last answer: 1-based, -1 = last. */
   ref?: number;
+  /** The request is about every item of the last answer ("more like those", "similar to all of them"). */
+  all?: boolean;
   /** Titles named that are in the last answer (resolved later against it). */
   text: string;
 }
@@ -109,6 +111,8 @@ const REF = new RegExp(
   "i",
 );
 const DEMONSTRATIVE = /\b(?:that|this|it|that one|this one|those|these|them)\b/i;
+// Words for the whole last answer: "those", "all of them", "all three", "the lot".
+const PLURAL = /\b(?:those|these|them|they|both|all(?:\s+(?:of\s+)?(?:them|those|these|three|two|four|five|ten|\d{1,2}))?|the (?:lot|set|list|bunch|group|whole (?:list|lot|set|bunch))|every(?:thing| one| single one) (?:you (?:said|suggested|listed|showed|gave)|there|above))\b/i;
 
 const WHY = /\b(?:why|how come|explain|what makes|reason|reasons|justify)\b/i;
 const EXPLAIN_NEW = /\b(?:suggest|recommend|give me|pick|find|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell me|say|say why|give (?:me )?(?:a )?reasons?)|\bexplain why\b|\bwith (?:an? )?(?:explanation|reasons?)\b|\band why\b|\btell me why\b/i;
@@ -158,7 +162,7 @@ const TASTE_PHRASES = /\b(?:open[\s-]world|beat[\s-]?(?:em|'em)[\s-]up|turn[\s-]
 // Words with no meaning of their own in a request.
 const STOP = new Set(
   (
-    "i im i'm me my mine we us our you your yours a an the and or but of to for in on at with by from about as is are was were be been being am do does did doing have has had " +
+    "i im i'm me my mine we us our you your yours them they both a an the and or but of to for in on at with by from about as is are was were be been being am do does did doing have has had " +
     "it its it's this that these those there here what whats what's which who whom whose when where how why whats can could would should will shall may might must " +
     "please pls plz thanks thank thx ty just really very so too also some any anything something someone all more most much many few other others another such only own same " +
     "than then now ok okay yeah yes no not nope hey hi hello yo sup hiya howdy good great nice cool awesome best better top ever new old fun favorite favourite " +
@@ -209,7 +213,8 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
     if (NEXT.test(rest) && !/\b(?:bought|similar)\b/i.test(rest)) return { ...base, act: "next" };
     return { ...base, act: "similar" };
   }
-  if (found.missing) return { ...base, act: "notfound", missing: found.missing };
+  // "more like them", "similar to all three": words for the last answer, never a missing title.
+  if (found.missing && !wordsOf(found.missing.query).every((w) => STOP.has(w) || w in NUMBER_WORDS || /^\d+$/.test(w))) return { ...base, act: "notfound", missing: found.missing };
   if (unknownSid) return { ...base, act: "notfound", missing: { query: "that semantic ID", candidates: [] } };
 
   // An explicit item ("the name of the second one") is about that item, not the set.
@@ -217,8 +222,10 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   if (WHY.test(rest) && !tastes) return { ...base, act: "why", ...(ref !== undefined ? { ref } : {}) };
   // "tell me about #2", "what about the second one?": what that item is and why it was suggested.
   if (ref !== undefined && /\b(?:about|details?|describe|info|information|what is|what's|whats)\b/i.test(rest) && !MORE_LIKE.test(rest.replace(/\btell me more\b/i, "")) && !platform) return { ...base, act: "why", ref };
-  const refers = ref !== undefined || (DEMONSTRATIVE.test(rest) && MORE_LIKE.test(rest));
-  if (refers && (MORE_LIKE.test(rest) || MORE.test(rest)) && !tastes) return { ...base, act: "more", ref: ref ?? 1 };
+  // "more like those", "similar to all of them": every item of the last answer, unless one is named ("those, esp. #2").
+  const all = PLURAL.test(rest) && !REF.test(rest) && !/\b(?:that|this|it)(?:\s+one)?\b/i.test(rest);
+  const refers = ref !== undefined || ((DEMONSTRATIVE.test(rest) || all) && MORE_LIKE.test(rest));
+  if (refers && (MORE_LIKE.test(rest) || MORE.test(rest)) && !tastes) return all ? { ...base, act: "more", all: true } : { ...base, act: "more", ref: ref ?? 1 };
   if (platform && !tastes && (STEER.test(rest) || wordsOf(rest).every((w) => STOP.has(w) || isPlatformWord(rest, w)))) return { ...base, act: "steer" };
   if (!tastes && !platform && /^\W*(?:(?:(?:give|show|get|find|got)(?: me)?\s+)?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple(?: of)?|some) (?:more|others|other ones|different ones)|more|others?|another|any ?more|some more|show me more|give me more|got (?:any )?more|anything else|what else|something else|different ones|different games|other ones|not (?:those|these|them|that)|none of (?:those|these|them))\b/i.test(rest)) return { ...base, act: "more" };
   if (tastes) return { ...base, act: "tastes", tastes };

@@ -284,3 +284,56 @@ describe("bundle paraphrases in a thread name the last answer as a bundle", asyn
     }
   });
 });
+
+describe("'more like those' in a thread works from every item of the last answer, with new items", async () => {
+  const catalog = await demoCatalog();
+  const titles = new TitleIndex(catalog);
+  const last = ["Need for Speed Carbon - Xbox 360", "Forza Motorsport 2 - Xbox 360", "NASCAR '14 - Xbox 360"].map((title) => catalog.items.find((i) => i.title === title)!);
+  const basis = [catalog.items.find((i) => i.title === "Halo 3 Limited Edition -Xbox 360")!];
+  const plan = (text: string) => planRequest(understand(text, { titles, catalog }), { last, basis });
+
+  it.each([
+    ["10 more like those", 10],
+    ["more like these", undefined],
+    ["similar to all of those", undefined],
+    ["more like them", undefined],
+    ["5 more games like these ones", 5],
+    ["something similar to all of them", undefined],
+    ["give me more like all three", undefined],
+    ["anything else like those?", undefined],
+  ])("%s → similar to all items of the last answer, a follow-up", (text, k) => {
+    const p = plan(text);
+    expect(p.kind).toBe("task");
+    if (p.kind !== "task") return;
+    expect(p.task.kind).toBe("similar");
+    expect(p.task.items).toEqual(last);
+    expect(p.task.k).toBe(k);
+    expect(p.followUp).toBe(true);
+  });
+
+  it.each([
+    ["more like that", 0],
+    ["more like #2", 1],
+    ["more like the last one", 2],
+  ])("%s still means one item", (text, i) => {
+    const p = plan(text);
+    expect(p.kind === "task" && p.task.items).toEqual([last[i]!]);
+  });
+
+  it("in a bot thread: '10 more like those' prompts with every item shown and answers with new ones", async () => {
+    const t = await testBot();
+    try {
+      const c = thread("more-like-those");
+      const first = await t.bot.handle(say(c, "racing games"));
+      expect(first.items.length).toBeGreaterThan(1);
+      const prompts: string[] = [];
+      const r = await t.bot.handle(say(c, "10 more like those"), { onPrompt: (p) => prompts.push(p) });
+      expect(r.kind).toBe("answer");
+      expect(r.items.length).toBeGreaterThan(0);
+      for (const i of first.items) expect(prompts.join("\n")).toContain(i.sid);
+      for (const i of r.items) expect(first.items.map((x) => gameKey(x.title))).not.toContain(gameKey(i.title));
+    } finally {
+      await t.dispose();
+    }
+  });
+});
