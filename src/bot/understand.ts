@@ -76,7 +76,8 @@ const HELP = new RegExp(
       String.raw`what (?:commands|features|options) (?:do you have|are there|can i use|do you (?:support|know|understand))`,
       String.raw`what are (?:your|the) (?:commands|features|options)`,
       String.raw`(?:can you |could you )?(?:show|tell|give) me (?:what you can do|how (?:to use you|this works|you work)|(?:the |your )?commands)`,
-      String.raw`what do you do`,
+      String.raw`what do you do|how do (?:you|u) work|what do (?:you|u) know(?: how to do)?`,
+      String.raw`(?:can|could|will|would) (?:you|u) help(?: me)?(?: out)?|help me(?: out)?|i need (?:some )?help`,
     ].join("|") +
     String.raw`)(?:\s+(?:for me|exactly|here|then|again|anyway|sidbot|bot|please|pls))*\W*$`,
   "i",

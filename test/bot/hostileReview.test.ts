@@ -227,6 +227,9 @@ describe("help paraphrases get the help text, not small talk", async () => {
     "what are your commands",
     "what kind of things can you do",
     "what can i ask you",
+    "how do you work?",
+    "can you help me?",
+    "what do you know how to do",
   ])("%s → the help text", async (text) => {
     const r = await t.bot.handle(say(dm(`help-${text.length}`), text));
     expect(r.kind).toBe("help");
