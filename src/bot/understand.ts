@@ -127,7 +127,9 @@ const BUNDLE = new RegExp(
     // "a name and blurb for this set", "title for these", "description of the list"
     String.raw`\b${NAMING}(?:\s+(?:and|&|or|\+)\s+(?:an?\s+)?${NAMING})?\s+(?:for|of|to)\s+${GROUP_REF}\b`,
     // "give this group a title", "give these a name"
-    String.raw`\b(?:give|gimme|make|find|got)\s+${GROUP_REF}\s+(?:an?\s+|some\s+)?${NAMING}\b`,
+    String.raw`\b(?:give|gimme|make|find|got)\s+(?:${GROUP_REF}|it)\s+(?:an?\s+|some\s+)?${NAMING}\b`,
+    // "what title would you give these"
+    String.raw`\b${NAMING}\s+(?:would|should|could|do|can|will)\s+(?:you|we|i)\s+(?:give|put on|use for|pick for)\s+${GROUP_REF}\b`,
     // "suggest a name", "come up with a name and description"
     String.raw`\b(?:suggest|give|come up with|pick|invent|make up|think (?:of|up)|create|write|propose)\s+(?:me\s+)?(?:an?|some)\s+(?:(?:catchy|cool|good|fun|short|snappy|fitting|nice|clever)\s+)*(?:names?|titles?(?!\s+(?:for|on|like)\s+(?!${GROUP_REF})))(?![\w-])`,
     // "name this collection", "title this selection"

@@ -260,6 +260,8 @@ describe("bundle paraphrases in a thread name the last answer as a bundle", asyn
     "think of a name for the list",
     "could you title this selection",
     "any ideas for a name for these?",
+    "give it a name",
+    "what title would you give these",
   ])("%s → the bundle task on every item of the last answer", (text) => {
     const p = plan(text);
     expect(p.kind).toBe("task");
