@@ -112,8 +112,9 @@ const REF = new RegExp(
   "i",
 );
 const DEMONSTRATIVE = /\b(?:that|this|it|that one|this one|those|these|them)\b/i;
+const ANSWERED = new Set("listed said suggested showed shown gave given mentioned recommended picked above".split(" "));
 // Words for the whole last answer: "those", "all of them", "all three", "the lot".
-const PLURAL = /\b(?:those|these|them|they|both|all(?:\s+(?:of\s+)?(?:them|those|these|three|two|four|five|ten|\d{1,2}))?|the (?:lot|set|list|bunch|group|whole (?:list|lot|set|bunch))|every(?:thing| one| single one) (?:you (?:said|suggested|listed|showed|gave)|there|above))\b/i;
+const PLURAL = /\b(?:those|these|them|they|both|the ones (?:you|u) (?:listed|said|suggested|showed|gave|mentioned|recommended|picked)|all(?:\s+(?:of\s+)?(?:them|those|these|three|two|four|five|ten|\d{1,2}))?|the (?:lot|set|list|bunch|group|whole (?:list|lot|set|bunch))|every(?:thing| one| single one) (?:you (?:said|suggested|listed|showed|gave)|there|above))\b/i;
 
 const WHY = /\b(?:why|how come|explain|what makes|reason|reasons|justify)\b/i;
 const EXPLAIN_NEW = /\b(?:suggest|recommend|give me|pick|find|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell me|say|say why|give (?:me )?(?:a )?reasons?)|\bexplain why\b|\bwith (?:an? )?(?:explanation|reasons?)\b|\band why\b|\btell me why\b/i;
@@ -140,7 +141,7 @@ const BUNDLE = new RegExp(
   "i",
 );
 const MORE = /\b(?:more|others?|another(?: one)?|else|additional)\b/i;
-const MORE_LIKE = /\b(?:more|others?|games?|stuff|something|anything|ones?)\s+(?:like|similar to)\b|\bsimilar to\b|\blike\b/i;
+const MORE_LIKE = /\b(?:more|others?|games?|stuff|something|anything|ones?)\s+(?:like|similar to)\b|\bsimilar(?:\s+(?:ones|games|titles|stuff|things))?\s+to\b|\blike\b|\balong (?:the|those|these) lines\b|\bin the (?:same )?vein\b|\bsame (?:kind|sort|type|style) as\b/i;
 const STEER = /^\W*(?:how about|what about|make it|make them|change (?:it )?to|same on|in|and|any|anything|for|on|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b(?:instead|but for|but on|version|versions|port)\b/i;
 const NEXT = /^\W*user\b|\brecent purchases\b|\bnext item\b|\b(?:after|aftr|afta|next|then|finished|finishing|beat|beaten|completed|done with|played|playing|through with|up next|follow(?:-|\s)?up)\b/i;
 const SIMILAR = /\b(?:similar|like|bought|alike|reminds?|such as|along the lines|in the vein|same vibe|vibe|feel|alternatives?|comparable|resembl\w*|related)\b/i;
@@ -217,7 +218,7 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
     return { ...base, act: "similar" };
   }
   // "more like them", "similar to all three": words for the last answer, never a missing title.
-  if (found.missing && !wordsOf(found.missing.query).every((w) => STOP.has(w) || w in NUMBER_WORDS || /^\d+$/.test(w))) return { ...base, act: "notfound", missing: found.missing };
+  if (found.missing && !wordsOf(found.missing.query).every((w) => STOP.has(w) || w in NUMBER_WORDS || /^\d+$/.test(w) || ANSWERED.has(w))) return { ...base, act: "notfound", missing: found.missing };
   if (unknownSid) return { ...base, act: "notfound", missing: { query: "that semantic ID", candidates: [] } };
 
   // An explicit item ("the name of the second one") is about that item, not the set.
@@ -226,7 +227,7 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   // "tell me about #2", "what about the second one?": what that item is and why it was suggested.
   if (ref !== undefined && /\b(?:about|details?|describe|info|information|what is|what's|whats)\b/i.test(rest) && !MORE_LIKE.test(rest.replace(/\btell me more\b/i, "")) && !platform) return { ...base, act: "why", ref };
   // "more like those", "similar to all of them": every item of the last answer, unless one is named ("those, esp. #2").
-  const all = PLURAL.test(rest) && !REF.test(rest) && !/\b(?:that|this|it)(?:\s+one)?\b/i.test(rest);
+  const all = PLURAL.test(rest) && !REF.test(rest) && !/\b(?:that|this|it)(?:\s+one)?\b(?!\s+(?:are|is|were|was|have|has|had|would|will|can|could|play|feel|look|i|you|we))/i.test(rest);
   const refers = ref !== undefined || ((DEMONSTRATIVE.test(rest) || all) && MORE_LIKE.test(rest));
   if (refers && (MORE_LIKE.test(rest) || MORE.test(rest)) && !tastes) return all ? { ...base, act: "more", all: true } : { ...base, act: "more", ref: ref ?? 1 };
   if (platform && !tastes && (STEER.test(rest) || wordsOf(rest).every((w) => STOP.has(w) || isPlatformWord(rest, w)))) return { ...base, act: "steer" };

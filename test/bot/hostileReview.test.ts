@@ -306,6 +306,10 @@ describe("'more like those' in a thread works from every item of the last answer
     ["something similar to all of them", undefined],
     ["give me more like all three", undefined],
     ["anything else like those?", undefined],
+    ["games that are similar to those", undefined],
+    ["show me similar ones to these", undefined],
+    ["stuff along the lines of those", undefined],
+    ["more like the ones you listed", undefined],
   ])("%s → similar to all items of the last answer, a follow-up", (text, k) => {
     const p = plan(text);
     expect(p.kind).toBe("task");
