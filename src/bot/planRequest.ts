@@ -32,7 +32,11 @@ export function reply(kind: BotReply["kind"], text: string, extra: Partial<BotRe
 
 export function planRequest(u: Understanding, { last, basis }: PlanContext): Plan {
   // A title used despite a small typo is always said ("haol 3" → Halo 3), never substituted silently.
-  const corrections = (u.corrected ?? []).map((c) => MESSAGES.corrected(c.query, c.title));
+  const corrections = [
+    ...(u.corrected ?? []).map((c) => MESSAGES.corrected(c.query, c.title)),
+    // A second title the catalog lacks is said, never dropped silently ("halo 3 and skyrim").
+    ...(u.unresolved ?? []).map((q) => `I couldn't find “${q}” in the catalog, so I left it out.`),
+  ];
   const task = (t: Task, notices: string[] = []): Plan => ({ kind: "task", task: withCount(t, u), notices: [...corrections, ...notices] });
   const followUp = (t: Task): Plan => ({ ...(task(t) as Extract<Plan, { kind: "task" }>), followUp: true });
   const platform = u.platform ? { platform: u.platform.name } : {};
@@ -89,10 +93,20 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
     case "bundle":
       if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Mario Kart"] }) };
       return task({ kind: "bundle", items: last, text: "Suggest a name and description for the bundle" });
-    case "steer":
-      if (last.length === 0) return task({ kind: "tastes", text: tastesSentence(undefined), ...platform });
-      // The card's multi-turn steering phrasing, whatever words were typed ("make it ps4").
-      return followUp({ kind: "chat", text: `How about something similar but for ${u.platform!.name}?`, items: last, ...platform, recommend: true });
+    case "steer": {
+      if (last.length === 0) {
+        // "anything cheaper?" with nothing to compare to.
+        if (u.comparative && !u.platform) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };
+        return task({ kind: "tastes", text: tastesSentence(u.tastes), ...platform });
+      }
+      // "#3 but for ps4": about that item only.
+      const about = u.ref !== undefined ? pick(u.ref) : undefined;
+      if (about && "kind" in about) return about;
+      const items = about ? [about] : [...last];
+      // The card's multi-turn steering phrasing, whatever words were typed ("make it ps4", "anything cheaper?").
+      const how = [u.comparative, u.platform ? `for ${u.platform.name}` : undefined].filter((x) => x !== undefined).join(" ");
+      return followUp({ kind: "chat", text: `How about something similar but ${how}?`, items, ...platform, recommend: true });
+    }
     case "explain":
       if (inLast !== undefined && u.games.length === 1) return task({ kind: "chat", text: u.text, items: [u.games[0]!], basis, recommend: false });
       return task({ kind: "explain", items: u.games.slice(0, 1), ...platform });

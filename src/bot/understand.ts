@@ -7,8 +7,9 @@
 import type { Catalog, CatalogItem } from "../engine/catalog/Catalog.js";
 import { matchSid } from "../engine/catalog/seedMapping.js";
 import { findPlatforms, type Platform } from "../engine/titles/platforms.js";
-import { EDITION_WORDS, findGame, stripTitleFrame } from "../engine/titles/resolveGame.js";
+import { EDITION_WORDS, findGame, gameKey, stripTitleFrame } from "../engine/titles/resolveGame.js";
 import { bareTerms, type TitleIndex } from "../engine/titles/TitleIndex.js";
+import { exactTitlesIn } from "../engine/titles/exactTitles.js";
 
 export type Act =
   | "reset"
@@ -47,6 +48,10 @@ export interface Understanding {
   ref?: number;
   /** The request is about every item of the last answer ("more like those", "similar to all of them"). */
   all?: boolean;
+  /** Titles named alongside found games that the catalog lacks ("halo 3 and skyrim"): said in a notice. */
+  unresolved?: string[];
+  /** A comparative asked of the last answer ("cheaper", "more relaxing"): a steer. */
+  comparative?: string;
   /** Titles named that are in the last answer (resolved later against it). */
   text: string;
 }
@@ -72,16 +77,19 @@ const HELP = new RegExp(
       String.raw`what are (?:you|u) (?:able to (?:do|help(?: me)?(?: with)?)|capable of|good (?:at|for)|for)`,
       String.raw`what(?: is|'s|s) (?:this bot|sidbot|this) for`,
       String.raw`how (?:can|could|do|will) (?:you|u) help(?: me)?`,
-      String.raw`how (?:do|can|should|would) (?:i|we) (?:use|talk to|work with) (?:you|u|this|it|this bot|the bot|sidbot)`,
+      String.raw`how (?:do|can|should|would) (?:i|we) (?:use|talk to|work with) (?:you|u|(?:this|the) (?:thing|bot|app|tool|sidbot)|this|it|sidbot)`,
       String.raw`what (?:commands|features|options) (?:do you have|are there|can i use|do you (?:support|know|understand))`,
       String.raw`what are (?:your|the) (?:commands|features|options)`,
       String.raw`(?:can you |could you )?(?:show|tell|give) me (?:what you can do|how (?:to use you|this works|you work)|(?:the |your )?commands)`,
       String.raw`what do you do|how do (?:you|u) work|what do (?:you|u) know(?: how to do)?`,
       String.raw`(?:can|could|will|would) (?:you|u) help(?: me)?(?: out)?|help me(?: out)?|i need (?:some )?help`,
     ].join("|") +
-    String.raw`)(?:\s+(?:for me|exactly|here|then|again|anyway|sidbot|bot|please|pls))*\W*$`,
+    String.raw`)(?:\s+(?:for me|exactly|here|then|again|anyway|sidbot|bot|please|pls|properly|thing|now))*\W*$`,
   "i",
 );
+// Chat mentions of the bot or anyone ("<@U123ABC>", "<@!123>", "<@123>", a leading "@sidbot"): addressing, never request words.
+const MENTION = /<@[!&]?[A-Za-z0-9]+(?:\|[^>]*)?>/g;
+const LEADING_AT = /^\s*(?:@[\w.-]+[\s,:]*)+/;
 const SID = /<\|sid_start\|>(?:<\|sid_\d+\|>)*<\|sid_end\|>/g;
 const CONTROL = /<\|[a-z_0-9]+\|>/gi;
 
@@ -103,6 +111,9 @@ function countIn(text: string): number | undefined {
     if (value === undefined || value <= 0) continue;
     const next = words.slice(i + 1, i + 4);
     const lead = COUNT_LEAD.test(words.slice(0, i).join(" ") + " ");
+    // "crazy taxy 2 similar games": a number right after a title-like word is part of the title, not a count.
+    const prev = words[i - 1];
+    if (!lead && prev !== undefined && !STOP.has(prev) && !TASTE_WORDS.has(prev) && !(prev in NUMBER_WORDS) && !/^\d+$/.test(prev) && !/^(?:about|around|like|want|need|get|only|exactly|just)$/.test(prev)) continue;
     if (lead || next.some((x) => COUNT_NOUNS.has(x) || TASTE_WORDS.has(x) || TASTE_WORDS.has(x.replace(/s$/, "")))) return Math.min(MAX_K, value);
   }
   return undefined;
@@ -140,6 +151,8 @@ const BUNDLE = new RegExp(
   ].join("|"),
   "i",
 );
+// A short follow-up asking the last answer to change along one axis ("anything cheaper?", "something more relaxing").
+const COMPARATIVE = /\b(?:cheaper|less expensive|more affordable|newer|older|more recent|more modern|easier|harder|shorter|longer|simpler|calmer|cozier|cosier|scarier|funnier|faster|slower|smaller|bigger|(?:more|less) (?:relaxing|challenging|difficult|casual|chill|violent|scary|intense|kid[\s-]friendly|family[\s-]friendly|colou?rful|realistic|story[\s-]driven|competitive|expensive|popular|obscure))\b/i;
 const MORE = /\b(?:more|others?|another(?: one)?|else|additional)\b/i;
 const MORE_LIKE = /\b(?:more|others?|games?|stuff|something|anything|ones?)\s+(?:like|similar to)\b|\bsimilar(?:\s+(?:ones|games|titles|stuff|things))?\s+to\b|\blike\b|\balong (?:the|those|these) lines\b|\bin the (?:same )?vein\b|\bsame (?:kind|sort|type|style) as\b/i;
 const STEER = /^\W*(?:how about|what about|make it|make them|change (?:it )?to|same on|in|and|any|anything|for|on|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b(?:instead|but for|but on|version|versions|port)\b/i;
@@ -182,7 +195,7 @@ const SMALLTALK = /^\W*(?:(?:hey |hi |hello |good )?(?:sid)?bot|nah|yep|yup|hmm+
 export function understand(raw: string, { titles, catalog }: UnderstandContext): Understanding {
   const sids = [...raw.matchAll(SID)].map((m) => m[0]);
   // Typed control tokens are text, never structure: drop them after reading the SIDs.
-  const text = raw.replace(SID, " SIDREF ").replace(CONTROL, " ").replace(/\s+/g, " ").trim();
+  const text = raw.replace(MENTION, " ").replace(LEADING_AT, " ").replace(SID, " SIDREF ").replace(CONTROL, " ").replace(/\s+/g, " ").trim();
   const plain = text.replace(/\bSIDREF\b/g, " ").replace(/\s+/g, " ").trim();
   if (RESET.test(plain)) return { act: "reset", games: [], text };
   if ((plain === "" && sids.length === 0) || HELP.test(plain)) return { act: "help", games: [], text };
@@ -199,17 +212,35 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   }
   const found = findGames(titles, plain);
   for (const item of found.items) if (!games.includes(item)) games.push(item);
+  // A catalog title typed in full is that game, whatever the words around it ("if i liked Tales of Vesperia what else would i like").
+  let rest = found.rest;
+  const exact = exactTitlesIn(catalog, plain, (w) => !w.every((t) => isTaste(t) || /^\d+$/.test(t)));
+  for (const e of exact) {
+    const span = plain.slice(e.start, e.end);
+    if (!games.some((g) => gameKey(g.title) === gameKey(e.item.title))) {
+      games.push(e.item);
+      const at = rest.toLowerCase().indexOf(span.toLowerCase());
+      if (at >= 0) rest = `${rest.slice(0, at)} ${rest.slice(at + span.length)}`.replace(/\s+/g, " ").trim();
+    }
+  }
+  const covered = (query: string) => exact.some((e) => query.toLowerCase().includes(plain.slice(e.start, e.end).toLowerCase()));
+  const misses = found.misses.filter((m) => !covered(m.query) && !wordsOf(m.query).every((w) => STOP.has(w) || w in NUMBER_WORDS || /^\d+$/.test(w) || ANSWERED.has(w)));
+  if (exact.length > 0 && found.missing && covered(found.missing.query)) delete found.missing;
   // Platform words inside a named title belong to the title.
-  const rest = found.rest;
   const platform = findPlatforms(rest).at(-1)?.platform;
   const k = countIn(withoutPlatforms(rest));
   const ref = refOf(rest.replace(/\b(?:top|best)\s+(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b/i, " "));
   const tastes = tastesOf(rest);
   const ranked = RANKED.test(rest);
   const corrected = found.corrected.filter((c) => games.some((g) => g.title === c.title));
-  const base = { games, text, ...(corrected.length > 0 ? { corrected } : {}), ...(platform ? { platform } : {}), ...(k !== undefined ? { k } : {}), ...(ranked ? { ranked } : {}) };
+  const base: Omit<Understanding, "act"> = { games, text, ...(corrected.length > 0 ? { corrected } : {}), ...(platform ? { platform } : {}), ...(k !== undefined ? { k } : {}), ...(ranked ? { ranked } : {}) };
 
   // 2. What is asked.
+  // Two games named and one of them only a near miss ("halo 3 and forza motorspt"): ask about it, never drop it.
+  const nearMiss = misses.find((m) => m.near && m.candidates.length > 0);
+  if (games.length > 0 && nearMiss) return { ...base, act: "notfound", missing: { query: nearMiss.query, candidates: nearMiss.candidates } };
+  const unknown = misses.filter((m) => !m.near && looksLikeTitle(m.query)).map((m) => m.query);
+  if (games.length > 0 && unknown.length > 0) base.unresolved = unknown;
   if (games.length > 0) {
     if (EXPLAIN_NEW.test(rest) && !/^\W*why\b/i.test(rest)) return { ...base, act: "explain" };
     if (WHY.test(rest) && games.length >= 1 && /^\W*(?:why|how come|explain)\b/i.test(rest)) return { ...base, act: "why" };
@@ -230,6 +261,12 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   const all = PLURAL.test(rest) && !REF.test(rest) && !/\b(?:that|this|it)(?:\s+one)?\b(?!\s+(?:are|is|were|was|have|has|had|would|will|can|could|play|feel|look|i|you|we))/i.test(rest);
   const refers = ref !== undefined || ((DEMONSTRATIVE.test(rest) || all) && MORE_LIKE.test(rest));
   if (refers && (MORE_LIKE.test(rest) || MORE.test(rest)) && !tastes) return all ? { ...base, act: "more", all: true } : { ...base, act: "more", ref: ref ?? 1 };
+  const comparative = COMPARATIVE.exec(rest);
+  if (comparative && wordsOf(rest).length <= 9 && !tastesOf(rest.replace(comparative[0], " ")) && !BUNDLE.test(rest)) {
+    return { ...base, act: "steer", comparative: comparative[0].toLowerCase(), ...(REF.test(rest) && ref !== undefined ? { ref } : {}) };
+  }
+  // "#3 but for ps4", "the second one but on pc": steering about that item only.
+  if (platform && !tastes && REF.test(rest) && ref !== undefined && (STEER.test(rest) || /\b(?:but|instead)\b/i.test(rest))) return { ...base, act: "steer", ref };
   if (platform && !tastes && (STEER.test(rest) || wordsOf(rest).every((w) => STOP.has(w) || isPlatformWord(rest, w)))) return { ...base, act: "steer" };
   if (!tastes && !platform && /^\W*(?:(?:(?:give|show|get|find|got)(?: me)?\s+)?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple(?: of)?|some) (?:more|others|other ones|different ones)|more|others?|another|any ?more|some more|show me more|give me more|got (?:any )?more|anything else|what else|something else|different ones|different games|other ones|not (?:those|these|them|that)|none of (?:those|these|them))\b/i.test(rest)) return { ...base, act: "more" };
   if (tastes) return { ...base, act: "tastes", tastes };
@@ -252,6 +289,8 @@ function looksLikeTitle(text: string): boolean {
 interface FoundGames {
   items: CatalogItem[];
   missing?: { query: string; candidates: CatalogItem[] };
+  /** Every title piece that did not resolve, also when others did ("halo 3 and fnv"). */
+  misses: { query: string; candidates: CatalogItem[]; near: boolean }[];
   corrected: { query: string; title: string }[];
   /** The text with the named titles cut out. */
   rest: string;
@@ -265,6 +304,7 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
   const items: CatalogItem[] = [];
   const corrected: FoundGames["corrected"] = [];
   let missing: FoundGames["missing"];
+  const allMisses: FoundGames["misses"] = [];
   let rest = text;
   const cut = (piece: string) => {
     const at = rest.toLowerCase().indexOf(piece.toLowerCase());
@@ -281,7 +321,7 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
       for (const part of clause.split(SEPARATOR)) if (part.trim() !== "") findInClause(part);
     }
   }
-  return { items, corrected, rest: rest.replace(/\s+/g, " ").trim(), ...(missing && items.length === 0 ? { missing } : {}) };
+  return { items, corrected, misses: allMisses, rest: rest.replace(/\s+/g, " ").trim(), ...(missing && items.length === 0 ? { missing } : {}) };
 
   function findInClause(clause: string): void {
     const framed = stripTitleFrame(clause);
@@ -295,14 +335,14 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
     }
     const pieces = framed.query.split(SEPARATOR).filter((p) => p.trim() !== "");
     let any = false;
-    const misses: { query: string; candidates: CatalogItem[] }[] = [];
+    const misses: { query: string; candidates: CatalogItem[]; near?: boolean }[] = [];
     for (const piece of pieces) {
       const sub = stripTitleFrame(piece);
       if (sub.query === "") continue;
       const r = findGame(titles, sub.query, framed.cue || sub.cue, isTaste);
       // A near miss of the words typed is asked about, never cut down to some other title.
       if (r.kind === "missing" && r.near) {
-        misses.push({ query: r.query, candidates: r.candidates });
+        misses.push({ query: r.query, candidates: r.candidates, near: true });
         continue;
       }
       if (r.kind !== "found") {
@@ -344,9 +384,9 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
         return;
       }
     }
-    if (!any && pieces.length > 1 && whole.kind === "missing") misses.unshift({ query: whole.query, candidates: whole.candidates });
-    else if (!any && pieces.length <= 1 && whole.kind === "missing") misses.unshift({ query: whole.query, candidates: whole.candidates });
-    if (!missing && misses[0]) missing = misses[0];
+    if (!any && whole.kind === "missing") misses.unshift({ query: whole.query, candidates: whole.candidates, ...(whole.near ? { near: true } : {}) });
+    if (!missing && misses[0]) missing = { query: misses[0].query, candidates: misses[0].candidates };
+    for (const m of misses) allMisses.push({ query: m.query, candidates: m.candidates, near: m.near === true });
   }
 }
 
