@@ -28,7 +28,7 @@ export interface Runtime {
 
 export async function createRuntime(config: Config, secrets: Secrets, logger: Logger): Promise<Runtime> {
   const metrics = new Metrics();
-  const engine = await Engine.create(config, { logger, metrics });
+  const engine = await Engine.create(config, { logger, metrics, redisUrl: secrets.redisUrl });
   const opened = engine.catalog;
   logger.info({ catalog: opened.source, items: opened.catalog.size, loadMs: Math.round(opened.loadMs), builtin: opened.builtin }, "catalog loaded");
   const skipped = describeSkipped(opened.skipped);
@@ -38,7 +38,7 @@ export async function createRuntime(config: Config, secrets: Secrets, logger: Lo
   const memory = createMemoryStore(config, secrets, logger, metrics);
   const bot = new Bot({ engine, memory, config, logger, metrics });
   let closing = false;
-  const health = secrets.healthPort !== undefined ? new HealthServer(metrics, { problems: () => readinessProblems(engine, memory, closing) }) : undefined;
+  const health = secrets.healthPort !== undefined ? new HealthServer(metrics, { problems: () => readinessProblems(engine, memory, closing), details: () => engine.modelBackend?.readiness?.() }) : undefined;
   const healthPort = health ? await health.listen(secrets.healthPort!) : undefined;
   if (healthPort !== undefined) logger.info({ port: healthPort }, "health and metrics listening");
   return {

@@ -127,6 +127,23 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
   });
 
   program
+    .command("worker")
+    .description("serve model jobs for bots in engine.mode remote (needs REDIS_URL and a model): a GPU host runs one per GPU")
+    .action(async () => {
+      const secrets = loadSecrets(env);
+      const settings = config();
+      const log = logger("info");
+      const lifecycle = new ProcessLifecycle({ logger: log, stopBudgetMs: settings.limits.shutdownGraceMs + CLOSE_GRACE_MS });
+      log.info({ catalog: settings.catalog.path ?? "built-in", model: settings.model.path, queue: settings.engine.queue }, "starting model worker");
+      try {
+        const { runWorker } = await import("./worker.js");
+        outcome.exitCode = await runWorker(settings, secrets, log, lifecycle);
+      } finally {
+        lifecycle.dispose();
+      }
+    });
+
+  program
     .command("register-commands")
     .description("register the Discord slash commands (needs DISCORD_TOKEN and DISCORD_APPLICATION_ID)")
     .option("--guild <id>", "register in one server (instant, for testing); without it, globally (for production)")

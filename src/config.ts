@@ -52,6 +52,18 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    engine: z
+      .object({
+        /** "embedded": this process runs the model (model.path); "remote": `sidbot worker` processes do, through a BullMQ queue on REDIS_URL. Env ENGINE_MODE. */
+        mode: z.enum(["embedded", "remote"]).default("embedded"),
+        /** BullMQ queue name shared by bots and model workers. Env ENGINE_QUEUE. */
+        queue: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{1,64}$/, "expected a queue name (letters, digits, _ . -)")
+          .default("sidbot-generate"),
+      })
+      .strict()
+      .prefault({}),
     memory: z
       .object({
         /** Keys are `{namespace}:{platform}:{scope}:{id}` in Redis. */
@@ -111,6 +123,8 @@ const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; parse: (
   MODEL_THREADS: { path: ["model", "threads"], parse: Number },
   MODEL_TIMEOUT_MS: { path: ["model", "timeoutMs"], parse: Number },
   MEMORY_NAMESPACE: { path: ["memory", "namespace"], parse: (v) => v },
+  ENGINE_MODE: { path: ["engine", "mode"], parse: (v) => v },
+  ENGINE_QUEUE: { path: ["engine", "queue"], parse: (v) => v },
 };
 
 /** Settings that come only from the environment (secrets, and where services are). */

@@ -45,11 +45,25 @@ export class ModelLoadError extends SidbotError {
   }
 }
 
-/** The model's process died or is restarting; the catalog answers meanwhile. */
+/**
+ * The model's process died or is restarting, or no model worker can take the request; the
+ * catalog answers meanwhile. `reason` labels the fallback in the metrics.
+ */
 export class ModelUnavailableError extends SidbotError {
   override name = "ModelUnavailableError";
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly reason: "unavailable" | "no-worker" | "worker-crash" | "catalog-mismatch" = "unavailable",
+  ) {
     super("model_unavailable", message);
+  }
+}
+
+/** The shared queue of model requests is full: the person is asked to try again shortly. */
+export class EngineBusyError extends SidbotError {
+  override name = "EngineBusyError";
+  constructor(readonly waiting: number) {
+    super("engine_busy", `${waiting} requests are waiting for a model worker`);
   }
 }
 

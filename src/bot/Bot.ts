@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Config } from "../config.js";
+import { EngineBusyError } from "../errors.js";
 import type { CatalogItem } from "../engine/catalog/Catalog.js";
 import type { Engine } from "../engine/Engine.js";
 import type { EngineResult, RecommendedItem, Task } from "../engine/types.js";
@@ -15,7 +16,7 @@ import type { Metrics } from "../ops/Metrics.js";
 import { emptyState, type ConversationState, type MemoryStore, type Vote } from "./memory/MemoryStore.js";
 import { MESSAGES } from "./messages.js";
 import { planRequest, reply, SMALLTALK_FOLLOW_UPS, type Plan } from "./planRequest.js";
-import { RequestGate } from "./RequestGate.js";
+import { BUSY_RETRY_SECONDS, RequestGate } from "./RequestGate.js";
 import { understand, type Understanding } from "./understand.js";
 import { conversationId, type BotReply, type BotRequest, type ConversationKey, type HandleOptions } from "./types.js";
 
@@ -117,7 +118,7 @@ export class Bot {
 
     const key = conversationId(request.conversation);
     this.metrics?.queueDepth.set(this.gate.waiting + 1);
-    const run = { ...(options.signal ? { signal: options.signal } : {}), ...(options.onText ? { onText: options.onText } : {}), ...(options.onPrompt ? { onPrompt: options.onPrompt } : {}) };
+    const run = { requestId, ...(options.signal ? { signal: options.signal } : {}), ...(options.onText ? { onText: options.onText } : {}), ...(options.onPrompt ? { onPrompt: options.onPrompt } : {}) };
     // History is read when the request actually runs (not before it waited in the queue), and
     // the exchange is appended before the slot is released: shutdown waits for both.
     const gated = await this.gate.run(
@@ -134,7 +135,14 @@ export class Bot {
         // A follow-up never brings back what the conversation named or already answered with.
         const seen = plan.followUp ? this.items(seenInConversation(state)) : [];
         const task: Task = { ...plan.task, history: state.turns, avoid: this.editionsOf([...(plan.task.items ?? []), ...disliked, ...seen], [...disliked, ...seen]) };
-        const answered = await this.engine.run(task, run);
+        let answered;
+        try {
+          answered = await this.engine.run(task, run);
+        } catch (error) {
+          // The shared model queue is full (remote workers): the same polite reply as a full local queue.
+          if (error instanceof EngineBusyError) return reply("busy", MESSAGES.busy(BUSY_RETRY_SECONDS), { retryAfterSeconds: BUSY_RETRY_SECONDS });
+          throw error;
+        }
         const result = { ...answered, items: distinctGames(answered.items, [...(task.items ?? []), ...(task.avoid ?? [])]) };
         log.info({ intent: intent.act, backend: result.backend, items: result.items.length, totalMs: Math.round(result.timings.totalMs), tokens: result.timings.tokens }, "answered");
         await this.memory.append(key, {

@@ -28,7 +28,7 @@ export interface GateRunOptions {
 
 export type GateResult<T> = { kind: "done"; value: T } | { kind: "busy"; retryAfterSeconds: number } | { kind: "rate_limited"; retryAfterSeconds: number };
 
-const BUSY_RETRY_SECONDS = 5;
+export const BUSY_RETRY_SECONDS = 5;
 
 export class RequestGate {
   private readonly queue: PQueue;

@@ -4,7 +4,7 @@
  * model, or when the model fails or exceeds its time budget — and the answer says so.
  */
 import type { Config } from "../config.js";
-import { describeError } from "../errors.js";
+import { ConfigError, EngineBusyError, ModelUnavailableError, describeError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
 import type { Metrics } from "../ops/Metrics.js";
 import { silentLogger } from "../util/logger.js";
@@ -12,13 +12,12 @@ import { CatalogBackend } from "./catalog/CatalogBackend.js";
 import type { CatalogItem } from "./catalog/Catalog.js";
 import { productDetails } from "./catalog/productMetadata.js";
 import { openCatalog, type OpenedCatalog } from "./catalog/openCatalog.js";
-import { LlamaBackend } from "./model/LlamaBackend.js";
 import type { ModelBackend } from "./model/ModelBackend.js";
 import { ModelProcess } from "./model/ModelProcess.js";
 import { hasUsableText, renderAnswerText } from "./output/renderAnswer.js";
 import { buildUserTurn } from "./prompts/buildUserTurn.js";
 import { promptText, renderChatML } from "./prompts/renderChatML.js";
-import { trimTurns } from "./prompts/trimTurns.js";
+import { fitConversation } from "./prompts/fitConversation.js";
 import type { EngineResult, RecommendedItem, Task, TextStreamCallback, Turn, TurnPart } from "./types.js";
 
 export interface EngineOptions {
@@ -38,6 +37,8 @@ export interface RunOptions {
   onPrompt?: (prompt: string) => void;
   /** Sampling seed, for reproducible answers. */
   seed?: number;
+  /** The bot's request id (the job id on remote model workers). */
+  requestId?: string;
 }
 
 export class Engine {
@@ -58,11 +59,26 @@ export class Engine {
    * Loads the catalog and, when configured, the model. A model that fails to load is logged
    * once with the reason; the engine then answers from the catalog.
    */
-  static async create(config: Config, { logger = silentLogger, signal, metrics }: { logger?: Logger; signal?: AbortSignal; metrics?: Metrics } = {}): Promise<Engine> {
+  static async create(config: Config, { logger = silentLogger, signal, metrics, redisUrl }: { logger?: Logger; signal?: AbortSignal; metrics?: Metrics; redisUrl?: string | undefined } = {}): Promise<Engine> {
     const catalog = await openCatalog(config);
     let model: ModelBackend | undefined;
     let modelError: string | undefined;
-    if (config.model.path) {
+    if (config.engine.mode === "remote") {
+      if (!redisUrl) throw new ConfigError("engine.mode", 'config: engine.mode is "remote", which needs REDIS_URL (the Redis the model workers use)');
+      // Imported here so that embedded bots never load BullMQ and remote bots never load node-llama-cpp.
+      const { RemoteModelBackend } = await import("./remote/RemoteModelBackend.js");
+      model = await RemoteModelBackend.start({
+        redisUrl,
+        namespace: config.memory.namespace,
+        queue: config.engine.queue,
+        catalog: catalog.catalog,
+        maxQueue: config.limits.maxQueue,
+        deadlineMs: config.model.timeoutMs,
+        logger,
+        metrics,
+      });
+      logger.info({ queue: config.engine.queue, workers: model.available ? "available" : "none yet" }, "remote model workers");
+    } else if (config.model.path) {
       const load = {
         modelPath: config.model.path,
         gpu: config.model.gpu === "off" ? (false as const) : config.model.gpu,
@@ -74,7 +90,7 @@ export class Engine {
         model =
           config.model.isolation === "process"
             ? await ModelProcess.start({ load: { ...load, catalogPath: catalog.source, levels: config.catalog.levels, codesPerLevel: config.catalog.codesPerLevel }, catalog: catalog.catalog, logger })
-            : await LlamaBackend.load({ ...load, catalog: catalog.catalog, logger, ...(signal ? { signal } : {}) });
+            : await (await import("./model/LlamaBackend.js")).LlamaBackend.load({ ...load, catalog: catalog.catalog, logger, ...(signal ? { signal } : {}) });
         logger.info({ modelPath: config.model.path, loadMs: Math.round(model.loadMs), gpu: config.model.gpu, isolation: config.model.isolation }, "model loaded");
       } catch (error) {
         modelError = describeError(error);
@@ -82,6 +98,11 @@ export class Engine {
       }
     }
     return new Engine({ catalog, model, settings: config.model, logger, modelError, metrics });
+  }
+
+  /** The model backend, when one is configured (loaded, remote, or restarting). */
+  get modelBackend(): ModelBackend | undefined {
+    return this.model;
   }
 
   /** Which backend answers now. */
@@ -114,11 +135,17 @@ export class Engine {
     return this.model?.contextSize;
   }
 
-  async run(task: Task, { signal, onText, seed, onPrompt }: RunOptions = {}): Promise<EngineResult> {
+  async run(task: Task, { signal, onText, seed, onPrompt, requestId }: RunOptions = {}): Promise<EngineResult> {
     const started = performance.now();
     const { turn: user, plan } = buildUserTurn(task);
     const notices: string[] = [];
     const model = this.model?.available ? this.model : undefined;
+    if (this.model && !model) {
+      // Configured but not there right now (its process restarting, no remote worker running).
+      const reason = this.model.unavailableReason ?? "unavailable";
+      this.options.metrics?.fallbacks.inc({ reason });
+      notices.push(reason === "no-worker" ? NO_WORKER : MODEL_RESTARTING);
+    }
     const history = model ? await this.fitHistory(task.history ?? [], user) : task.history;
     onPrompt?.(promptText(renderChatML([...(history ?? task.history ?? []), user], { systemPrompt: this.options.settings.systemPrompt })));
     if (model && history === undefined) notices.push("Your message is too long for the model, so these picks come straight from the catalog.");
@@ -126,12 +153,13 @@ export class Engine {
       const budget = AbortSignal.timeout(this.options.settings.timeoutMs);
       const combined = signal ? AbortSignal.any([signal, budget]) : budget;
       try {
-        const result = await this.runModel(model, { ...task, history }, user, plan, { signal: combined, onText, seed }, started);
+        const result = await this.runModel(model, { ...task, history }, user, plan, { signal: combined, onText, seed, ...(requestId ? { requestId } : {}) }, started);
         this.options.metrics?.generationSeconds.observe({ backend: "llama" }, result.timings.backendMs / 1000);
         this.options.metrics?.tokens.inc(result.timings.tokens);
         return result;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
+        if (error instanceof EngineBusyError) throw error;
         if (error instanceof EmptyModelAnswer) {
           this.options.metrics?.fallbacks.inc({ reason: "empty" });
           this.logger.warn({ kind: task.kind }, "the model's answer had no text; answering from the catalog");
@@ -139,9 +167,10 @@ export class Engine {
           return this.runCatalog(task, user, notices, onText, started);
         }
         const timedOut = budget.aborted;
-        this.options.metrics?.fallbacks.inc({ reason: timedOut ? "timeout" : "error" });
-        this.logger.warn({ kind: task.kind, err: describeError(error), timedOut }, "model failed; answering from the catalog");
-        notices.push(timedOut ? "The model took too long, so these picks come straight from the catalog." : "The model had a problem, so these picks come straight from the catalog.");
+        const reason = timedOut ? "timeout" : error instanceof ModelUnavailableError ? error.reason : "error";
+        this.options.metrics?.fallbacks.inc({ reason });
+        this.logger.warn({ kind: task.kind, err: describeError(error), reason }, "model failed; answering from the catalog");
+        notices.push(timedOut ? "The model took too long, so these picks come straight from the catalog." : reason === "no-worker" ? NO_WORKER : "The model had a problem, so these picks come straight from the catalog.");
       }
     }
     return this.runCatalog(task, user, notices, onText, started);
@@ -150,17 +179,13 @@ export class Engine {
   /**
    * The newest turns of `history` that fit in the context together with the new turn and room
    * for the answer (`maxTokens`), counted with the model's tokenizer; undefined when the new
-   * turn alone does not fit.
+   * turn alone does not fit. A model without a local context (remote workers) fits it itself.
    */
   private async fitHistory(history: readonly Turn[], user: Turn): Promise<readonly Turn[] | undefined> {
     const context = this.model?.contextSize;
     if (context === undefined) return history;
-    const fitted = await trimTurns([...history, user], {
-      maxTurns: Number.MAX_SAFE_INTEGER,
-      budgetTokens: context - this.options.settings.maxTokens,
-      countTokens: (turns) => this.countTokens(turns),
-    });
-    return fitted.length === 0 ? undefined : fitted.slice(0, -1);
+    const fitted = await fitConversation({ turns: [...history, user], reserveTokens: this.options.settings.maxTokens }, context, (turns) => this.countTokens(turns));
+    return fitted?.slice(0, -1);
   }
 
   async dispose(): Promise<void> {
@@ -174,11 +199,15 @@ export class Engine {
     task: Task,
     user: Turn,
     plan: ReturnType<typeof buildUserTurn>["plan"],
-    { signal, onText, seed }: RunOptions,
+    { signal, onText, seed, requestId }: RunOptions,
     started: number,
   ): Promise<EngineResult> {
     const settings = this.options.settings;
-    const segments = renderChatML([...(task.history ?? []), user], { systemPrompt: settings.systemPrompt });
+    const turns = [...(task.history ?? []), user];
+    const segments = renderChatML(turns, { systemPrompt: settings.systemPrompt });
+    // Remote workers render and fit the conversation themselves (they hold the tokenizer).
+    const conversation = { turns, systemPrompt: settings.systemPrompt, reserveTokens: settings.maxTokens };
+    const ids = { conversation, ...(requestId ? { requestId } : {}) };
     const exclude = [...(task.items ?? []), ...(task.avoid ?? [])];
     const backendStart = performance.now();
     let parts: TurnPart[];
@@ -187,14 +216,14 @@ export class Engine {
     let tokens: number;
     let promptTokens: number | undefined;
     if (task.ranked && plan.sids > 0) {
-      const ranked = await model.rank({ segments, k: task.k ?? plan.sids, exclude, ...(signal ? { signal } : {}) });
+      const ranked = await model.rank({ segments, k: task.k ?? plan.sids, exclude, ...ids, ...(signal ? { signal } : {}) });
       items = ranked.map((r) => ({ ...toRecommended(r.item), score: r.probability }));
       parts = joinSids(ranked.map((r) => r.item));
       text = "";
       tokens = 0;
     } else {
       const sampling = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP };
-      const result = await model.generate({ segments, plan, sampling, maxTokens: settings.maxTokens, exclude, signal, onText, ...(seed !== undefined ? { seed } : {}) });
+      const result = await model.generate({ segments, plan, sampling, maxTokens: settings.maxTokens, exclude, signal, onText, ...ids, ...(seed !== undefined ? { seed } : {}) });
       // Items are the SIDs the decoder wrote (each a catalog item), in order; never re-read from text.
       items = result.items.map(toRecommended);
       text = renderAnswerText(this.catalog.catalog, result.answer);
@@ -232,6 +261,10 @@ export class Engine {
     };
   }
 }
+
+/** Notices on catalog answers given because the model is not there right now. */
+export const NO_WORKER = "No model worker is running right now, so these picks come straight from the catalog.";
+export const MODEL_RESTARTING = "The model is restarting, so these picks come straight from the catalog.";
 
 /** The notice on a catalog answer that replaced a model answer with no usable text. */
 export const MODEL_GAVE_NO_TEXT = "The model's answer had no text, so this answer comes straight from the catalog.";

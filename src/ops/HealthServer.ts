@@ -1,6 +1,7 @@
 /**
  * `/healthz` (the process answers), `/readyz` (an answer backend is active and memory is
- * reachable or in-process), `/metrics` (Prometheus text). Off unless HEALTH_PORT is set.
+ * reachable or in-process; with details such as remote model workers), `/metrics` (Prometheus
+ * text). Off unless HEALTH_PORT is set.
  */
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
@@ -9,6 +10,8 @@ import type { Metrics } from "./Metrics.js";
 export interface ReadinessProbe {
   /** Reasons the bot is not ready; empty when it is. */
   problems(): string[];
+  /** More to report that does not decide readiness (e.g. remote model workers). */
+  details?(): Record<string, unknown> | undefined;
 }
 
 export class HealthServer {
@@ -26,7 +29,7 @@ export class HealthServer {
         res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
       } else if (path === "/readyz") {
         const problems = this.readiness.problems();
-        res.writeHead(problems.length ? 503 : 200, { "content-type": "application/json" }).end(JSON.stringify({ ready: problems.length === 0, problems }));
+        res.writeHead(problems.length ? 503 : 200, { "content-type": "application/json" }).end(JSON.stringify({ ready: problems.length === 0, problems, ...this.readiness.details?.() }));
       } else if (path === "/metrics") {
         this.metrics.text().then(
           (text) => res.writeHead(200, { "content-type": this.metrics.contentType }).end(text),

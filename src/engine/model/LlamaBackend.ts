@@ -12,6 +12,7 @@ import { ModelLoadError } from "../../errors.js";
 import { silentLogger, type Logger } from "../../util/logger.js";
 import { seededRandom, type Random } from "../../util/random.js";
 import type { Catalog, CatalogItem } from "../catalog/Catalog.js";
+import type { ConversationPrompt } from "../prompts/fitConversation.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
 import type { AnswerPlan } from "../prompts/buildUserTurn.js";
 import type { TextStreamCallback, TurnPart } from "../types.js";
@@ -57,6 +58,10 @@ export interface GenerateRequest {
   seed?: number;
   signal?: AbortSignal;
   onText?: TextStreamCallback;
+  /** The conversation behind `segments`, for backends that render and fit it themselves (remote workers). */
+  conversation?: ConversationPrompt;
+  /** The bot's request id (the remote job id). */
+  requestId?: string;
 }
 
 export interface GenerateResult {
@@ -80,6 +85,8 @@ export interface RankRequest {
   beamWidth?: number;
   exclude?: readonly CatalogItem[];
   signal?: AbortSignal;
+  conversation?: ConversationPrompt;
+  requestId?: string;
 }
 
 export interface RankedItem {

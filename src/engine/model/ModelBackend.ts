@@ -1,7 +1,7 @@
 /**
- * What the engine needs from a model: the in-process {@link LlamaBackend}, or
- * {@link ModelProcess}, which runs one in a child process so a crash or a stuck native call
- * cannot take the bot down.
+ * What the engine needs from a model: the in-process {@link LlamaBackend}; {@link ModelProcess},
+ * which runs one in a child process so a crash or a stuck native call cannot take the bot down;
+ * or RemoteModelBackend, which sends jobs to `sidbot worker` processes through BullMQ.
  */
 import type { CatalogItem } from "../catalog/Catalog.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
@@ -12,10 +12,14 @@ export interface ModelBackend {
   readonly loadMs: number;
   /** Generations that can run at once. */
   readonly sequences: number;
-  /** Tokens per sequence. */
-  readonly contextSize: number;
+  /** Tokens per sequence; undefined when the backend fits prompts itself (remote workers). */
+  readonly contextSize: number | undefined;
   /** False while the model is unavailable (e.g. its process is restarting); the engine then uses the catalog. */
   readonly available: boolean;
+  /** Labels the catalog fallback while not available. @defaultValue "unavailable" */
+  readonly unavailableReason?: "unavailable" | "no-worker";
+  /** What `/readyz` should show about this backend besides readiness (remote: the workers). */
+  readiness?(): Record<string, unknown>;
   generate(request: GenerateRequest): Promise<GenerateResult>;
   rank(request: RankRequest): Promise<RankedItem[]>;
   countTokens(segments: readonly PromptSegment[]): Promise<number>;

@@ -1,0 +1,195 @@
+/**
+ * `sidbot worker`: hosts the model (node-llama-cpp, `model.*` settings) and serves generation
+ * jobs from the BullMQ queue `engine.queue`, `model.sequences` at a time. It announces itself in
+ * the worker registry, refuses jobs built against a different catalog and drops jobs whose
+ * deadline passed before it got to them. A job whose worker dies is failed by BullMQ's stall
+ * check (never run twice): the bot that asked has already answered from the catalog.
+ */
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import { UnrecoverableError, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Metrics } from "../../ops/Metrics.js";
+import type { Logger } from "../../util/logger.js";
+import type { Catalog } from "../catalog/Catalog.js";
+import { catalogFingerprint } from "../catalog/catalogFingerprint.js";
+import type { LlamaBackend } from "../model/LlamaBackend.js";
+import { fitConversation } from "../prompts/fitConversation.js";
+import { renderChatML } from "../prompts/renderChatML.js";
+import { openRedis } from "./redisConnection.js";
+import { REFUSED_CATALOG, REFUSED_STALE, cancelChannel, queuePrefix, type GenerationJob, type GenerationResult, type JobProgress, type WorkerInfo } from "./remoteJobs.js";
+import { HEARTBEAT_MS, WorkerRegistry } from "./WorkerRegistry.js";
+
+export interface ModelWorkerOptions {
+  redisUrl: string;
+  namespace: string;
+  queue: string;
+  model: LlamaBackend;
+  modelPath: string;
+  catalog: Catalog;
+  logger: Logger;
+  metrics?: Metrics | undefined;
+}
+
+// Streamed text is sent in batches: one Redis write per batch, not per token.
+const STREAM_FLUSH_MS = 100;
+// A worker that stops renewing its job locks (killed, frozen) has them taken back this soon.
+const LOCK_MS = 10_000;
+
+export class ModelWorker {
+  readonly info: WorkerInfo;
+  private readonly worker: Worker<GenerationJob, GenerationResult>;
+  private readonly registry: WorkerRegistry;
+  private readonly connection: Redis;
+  private readonly subscriber: Redis;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly logger: Logger;
+
+  private constructor(private readonly options: ModelWorkerOptions) {
+    this.logger = options.logger.child({ component: "model-worker" });
+    this.info = {
+      id: `${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`,
+      host: hostname(),
+      pid: process.pid,
+      model: options.modelPath,
+      sidTokens: "ok", // LlamaBackend.load refuses a model whose SID tokens do not fit the catalog
+      sequences: options.model.sequences,
+      contextSize: options.model.contextSize,
+      catalog: catalogFingerprint(options.catalog),
+      catalogItems: options.catalog.size,
+      startedAt: Date.now(),
+    };
+    this.connection = openRedis(options.redisUrl, "blocking");
+    this.connection.on("error", () => {});
+    this.registry = new WorkerRegistry(this.connection, options.namespace, options.queue);
+    this.worker = new Worker<GenerationJob, GenerationResult>(options.queue, (job, _token, signal) => this.process(job, signal), {
+      connection: this.connection,
+      prefix: queuePrefix(options.namespace),
+      concurrency: options.model.sequences,
+      lockDuration: LOCK_MS,
+      stalledInterval: LOCK_MS / 2,
+      // A job left behind by a dead worker fails instead of running again: its bot already answered.
+      maxStalledCount: 0,
+      autorun: false,
+    });
+    this.worker.on("error", (error) => this.logger.warn({ err: error.message }, "queue connection problem; retrying"));
+    this.worker.on("failed", (job, error) => {
+      if (job) this.logger.info({ jobId: job.id, reason: error.message }, "job not answered");
+    });
+    this.subscriber = openRedis(options.redisUrl, "blocking");
+    this.subscriber.on("error", () => {});
+    this.subscriber.on("message", (_channel, jobId: string) => {
+      if (this.worker.cancelJob(jobId, "cancelled by the bot")) this.logger.info({ jobId }, "job cancelled by the bot");
+    });
+  }
+
+  /** Announces the worker and starts taking jobs. */
+  static async start(options: ModelWorkerOptions): Promise<ModelWorker> {
+    const worker = new ModelWorker(options);
+    await worker.subscriber.subscribe(cancelChannel(options.namespace, options.queue));
+    await worker.registry.announce(worker.info);
+    worker.heartbeat = setInterval(() => {
+      worker.registry.beat(worker.info.id).catch(() => {});
+    }, HEARTBEAT_MS);
+    void worker.worker.run();
+    worker.logger.info({ ...worker.info, queue: options.queue }, "model worker ready");
+    return worker;
+  }
+
+  /** Stops taking jobs, lets running ones finish for up to `graceMs`, then cancels them. */
+  async stop(graceMs: number): Promise<void> {
+    clearInterval(this.heartbeat);
+    await this.registry.leave(this.info.id).catch(() => {});
+    const closing = this.worker.close();
+    const timer = setTimeout(() => this.worker.cancelAllJobs("the worker is shutting down"), graceMs);
+    await closing;
+    clearTimeout(timer);
+    this.subscriber.disconnect();
+    this.connection.disconnect();
+  }
+
+  private async process(job: Job<GenerationJob, GenerationResult>, cancelled: AbortSignal | undefined): Promise<GenerationResult> {
+    const data = job.data;
+    const metrics = this.options.metrics;
+    const waitedMs = Date.now() - job.timestamp;
+    if (data.catalog !== this.info.catalog) {
+      this.logger.error({ jobId: job.id, jobCatalog: data.catalog, catalog: this.info.catalog }, "refusing a job built against a different catalog: run bots and workers with the same catalog file");
+      metrics?.workerJobs.inc({ outcome: "refused" });
+      throw new UnrecoverableError(`${REFUSED_CATALOG}: job ${data.catalog}, worker ${this.info.catalog}`);
+    }
+    if (Date.now() >= data.deadline) {
+      this.logger.info({ jobId: job.id, waitedMs }, "dropping a stale job: nobody waits for its answer any more");
+      metrics?.workerJobs.inc({ outcome: "stale" });
+      throw new UnrecoverableError(REFUSED_STALE);
+    }
+    metrics?.queueWaitSeconds.observe(waitedMs / 1000);
+    await job.updateProgress({ worker: this.info.id } satisfies JobProgress);
+    const budget = AbortSignal.timeout(Math.max(1, data.deadline - Date.now()));
+    const signal = cancelled ? AbortSignal.any([cancelled, budget]) : budget;
+    const started = performance.now();
+    try {
+      const result = await this.run(job, signal);
+      const seconds = (performance.now() - started) / 1000;
+      metrics?.workerJobs.inc({ outcome: "done" });
+      if (result.kind === "generated") {
+        metrics?.tokens.inc(result.tokens);
+        if (seconds > 0) metrics?.workerTokensPerSecond.observe(result.tokens / seconds);
+      }
+      metrics?.generationSeconds.observe({ backend: "llama" }, seconds);
+      return result;
+    } catch (error) {
+      metrics?.workerJobs.inc({ outcome: signal.aborted ? "cancelled" : "failed" });
+      // A cancelled or failed job is never retried: the bot has moved on.
+      throw new UnrecoverableError(signal.aborted ? `cancelled: ${String(signal.reason instanceof Error ? signal.reason.message : signal.reason)}` : error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private async run(job: Job<GenerationJob, GenerationResult>, signal: AbortSignal): Promise<GenerationResult> {
+    const data = job.data;
+    const model = this.options.model;
+    const turns = await fitConversation(data.prompt, model.contextSize, async (t) => model.tokenCount(renderChatML(t, { systemPrompt: data.prompt.systemPrompt })));
+    if (!turns) throw new Error("the request is too long for the model's context");
+    const segments = renderChatML(turns, { systemPrompt: data.prompt.systemPrompt });
+    const exclude = data.exclude.flatMap((sid) => this.options.catalog.get(sid) ?? []);
+    if (data.kind === "rank") {
+      const ranked = await model.rank({ segments, k: data.k, exclude, signal, ...(data.beamWidth ? { beamWidth: data.beamWidth } : {}) });
+      return { kind: "ranked", items: ranked.map((r) => ({ sid: r.item.sid, probability: r.probability })) };
+    }
+    const stream = data.stream ? new ProgressStream(job) : undefined;
+    const result = await model.generate({
+      segments,
+      plan: data.plan,
+      sampling: data.sampling,
+      maxTokens: data.maxTokens,
+      exclude,
+      signal,
+      ...(data.seed !== undefined ? { seed: data.seed } : {}),
+      ...(stream ? { onText: (chunk: string) => stream.push(chunk) } : {}),
+    });
+    await stream?.flush();
+    return { kind: "generated", parts: result.parts, sids: result.items.map((i) => i.sid), answer: result.answer, text: result.text, tokens: result.tokens, promptTokens: result.promptTokens };
+  }
+}
+
+/** Batches streamed text into job progress updates, in order. */
+class ProgressStream {
+  private buffer = "";
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> = Promise.resolve();
+
+  constructor(private readonly job: Job) {}
+
+  push(chunk: string): void {
+    this.buffer += chunk;
+    this.timer ??= setTimeout(() => void this.flush(), STREAM_FLUSH_MS);
+  }
+
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const chunk = this.buffer;
+    this.buffer = "";
+    if (chunk) this.sending = this.sending.then(() => this.job.updateProgress({ chunk } satisfies JobProgress)).catch(() => {});
+    return this.sending;
+  }
+}

@@ -1,0 +1,281 @@
+/**
+ * The model as a bot process in `engine.mode: "remote"` sees it: generation jobs on a BullMQ
+ * queue served by `sidbot worker` processes (GPU hosts). Text streams back as job progress
+ * events; a request that is cancelled (reset, shutdown, `model.timeoutMs`) is removed from the
+ * queue or aborted on its worker. When no worker is alive the engine answers from the catalog at
+ * once; when the worker running a job stops sending heartbeats, the request fails at once (the
+ * catalog answers) and the job is never run again, so every request is answered exactly once.
+ * This process never loads node-llama-cpp.
+ */
+import { randomUUID } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
+import { Queue, QueueEvents } from "bullmq";
+import type { Redis } from "ioredis";
+import { EngineBusyError, ModelUnavailableError } from "../../errors.js";
+import type { Metrics } from "../../ops/Metrics.js";
+import type { Logger } from "../../util/logger.js";
+import { silentLogger } from "../../util/logger.js";
+import type { Catalog, CatalogItem } from "../catalog/Catalog.js";
+import { catalogFingerprint } from "../catalog/catalogFingerprint.js";
+import type { GenerateRequest, GenerateResult, RankedItem, RankRequest } from "../model/LlamaBackend.js";
+import type { ModelBackend } from "../model/ModelBackend.js";
+import type { PromptSegment } from "../prompts/renderChatML.js";
+import { openRedis } from "./redisConnection.js";
+import { REFUSED_CATALOG, cancelChannel, queuePrefix, type GenerationJob, type GenerationResult, type JobProgress, type WorkerInfo } from "./remoteJobs.js";
+import { HEARTBEAT_MS, WorkerRegistry } from "./WorkerRegistry.js";
+
+export interface RemoteModelBackendOptions {
+  redisUrl: string;
+  namespace: string;
+  queue: string;
+  catalog: Catalog;
+  /** Jobs waiting in the shared queue beyond which new requests are told the bot is busy. */
+  maxQueue: number;
+  /** How long a job may wait and run before nobody wants its answer (model.timeoutMs). */
+  deadlineMs: number;
+  logger?: Logger;
+  metrics?: Metrics | undefined;
+}
+
+// How long start-up waits for Redis before serving from the catalog.
+const CONNECT_WAIT_MS = 3000;
+
+interface Pending {
+  resolve: (result: GenerationResult) => void;
+  reject: (error: Error) => void;
+  onText?: ((chunk: string) => void) | undefined;
+  /** The worker running the job, once one took it. */
+  worker?: string;
+}
+
+export class RemoteModelBackend implements ModelBackend {
+  readonly loadMs = 0;
+  /** Workers fit the prompt to their own context. */
+  readonly contextSize = undefined;
+  private readonly fingerprint: string;
+  private readonly pending = new Map<string, Pending>();
+  private workers: WorkerInfo[] = [];
+  private mismatched: WorkerInfo[] = [];
+  private refreshError: string | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly logger: Logger;
+  private readonly warnedMismatch = new Set<string>();
+
+  private constructor(
+    private readonly options: RemoteModelBackendOptions,
+    private readonly producer: Redis,
+    private readonly queue: Queue,
+    private readonly events: QueueEvents,
+    private readonly registry: WorkerRegistry,
+  ) {
+    this.logger = (options.logger ?? silentLogger).child({ component: "remote-model" });
+    this.fingerprint = catalogFingerprint(options.catalog);
+    events.on("progress", ({ jobId, data }) => this.progress(jobId, data as JobProgress));
+    events.on("completed", ({ jobId, returnvalue }) => this.settle(jobId, (p) => p.resolve(parseResult(returnvalue))));
+    events.on("failed", ({ jobId, failedReason }) => this.settle(jobId, (p) => p.reject(failure(failedReason))));
+    // Connection trouble is logged by the refresh loop; an unhandled "error" event would crash the process.
+    events.on("error", () => {});
+    queue.on("error", () => {});
+  }
+
+  static async start(options: RemoteModelBackendOptions): Promise<RemoteModelBackend> {
+    const connection = { prefix: queuePrefix(options.namespace) };
+    const producer = openRedis(options.redisUrl, "producer");
+    producer.on("error", () => {});
+    const queue = new Queue(options.queue, { connection: producer, ...connection });
+    const events = new QueueEvents(options.queue, { connection: openRedis(options.redisUrl, "blocking"), ...connection });
+    const backend = new RemoteModelBackend(options, producer, queue, events, new WorkerRegistry(producer, options.namespace, options.queue));
+    // Redis away at start-up: start anyway (the catalog answers); the refresh loop finds workers later.
+    const ready = Promise.all([queue.waitUntilReady(), events.waitUntilReady()]).catch(() => {});
+    await Promise.race([ready, delay(CONNECT_WAIT_MS, undefined, { ref: false })]);
+    await backend.refresh();
+    backend.refreshTimer = setInterval(() => void backend.refresh(), HEARTBEAT_MS);
+    backend.refreshTimer.unref();
+    return backend;
+  }
+
+  /** Requests one bot process keeps in flight: the shared queue, not this process, limits the work. */
+  get sequences(): number {
+    return this.options.maxQueue;
+  }
+
+  get available(): boolean {
+    return this.workers.length > 0 && !this.closed;
+  }
+
+  /** Why the model is not available (labels the fallback). */
+  get unavailableReason(): "no-worker" {
+    return "no-worker";
+  }
+
+  /**
+   * The workers this bot can use, for `/readyz`. Never a readiness problem: without workers the
+   * catalog answers, but operators see why.
+   */
+  readiness(): Record<string, unknown> {
+    const workers = this.workers;
+    const note = this.refreshError ? `cannot read the worker registry: ${this.refreshError}` : "no model worker is running: answers come from the catalog";
+    return {
+      workers: {
+        available: workers.length,
+        sequences: workers.reduce((n, w) => n + w.sequences, 0),
+        ids: workers.map((w) => w.id),
+        ...(this.mismatched.length ? { otherCatalog: this.mismatched.map((w) => w.id) } : {}),
+        ...(workers.length === 0 ? { note } : {}),
+      },
+    };
+  }
+
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    const result = await this.submit(
+      {
+        kind: "generate",
+        prompt: this.prompt(request),
+        plan: request.plan,
+        sampling: request.sampling,
+        maxTokens: request.maxTokens,
+        stream: request.onText !== undefined,
+        ...(request.seed !== undefined ? { seed: request.seed } : {}),
+        ...this.common(request),
+      },
+      request,
+    );
+    if (result.kind !== "generated") throw new Error(`unexpected job result ${result.kind}`);
+    return { parts: result.parts, items: this.items(result.sids), answer: result.answer, text: result.text, tokens: result.tokens, promptTokens: result.promptTokens };
+  }
+
+  async rank(request: RankRequest): Promise<RankedItem[]> {
+    const result = await this.submit({ kind: "rank", prompt: this.prompt(request), k: request.k, ...(request.beamWidth ? { beamWidth: request.beamWidth } : {}), ...this.common(request) }, request);
+    if (result.kind !== "ranked") throw new Error(`unexpected job result ${result.kind}`);
+    return result.items.flatMap((r) => {
+      const item = this.options.catalog.get(r.sid);
+      return item ? [{ item, probability: r.probability }] : [];
+    });
+  }
+
+  countTokens(_segments: readonly PromptSegment[]): Promise<number> {
+    return Promise.reject(new Error("remote workers count tokens themselves"));
+  }
+
+  async dispose(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.refreshTimer);
+    for (const [jobId, pending] of this.pending) {
+      this.pending.delete(jobId);
+      pending.reject(new ModelUnavailableError("sidbot is shutting down"));
+      void this.cancel(jobId);
+    }
+    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    this.producer.disconnect();
+  }
+
+  private prompt(request: GenerateRequest | RankRequest): GenerationJob["prompt"] {
+    if (!request.conversation) throw new Error("a remote model needs the conversation, not a rendered prompt");
+    return request.conversation;
+  }
+
+  private common(request: GenerateRequest | RankRequest) {
+    return { exclude: (request.exclude ?? []).map((i) => i.sid), deadline: Date.now() + this.options.deadlineMs, catalog: this.fingerprint };
+  }
+
+  private async submit(job: GenerationJob, request: GenerateRequest | RankRequest): Promise<GenerationResult> {
+    const { signal } = request;
+    signal?.throwIfAborted();
+    if (!this.available) throw new ModelUnavailableError("no model worker is running", "no-worker");
+    const waiting = await this.queue.getWaitingCount().catch(() => 0);
+    if (waiting >= this.options.maxQueue) throw new EngineBusyError(waiting);
+    // Job id = request id: a redelivered request cannot be queued twice.
+    const jobId = request.requestId ?? randomUUID();
+    const started = performance.now();
+    const done = new Promise<GenerationResult>((resolve, reject) => {
+      const onAbort = () => {
+        this.settle(jobId, (p) => p.reject(signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason))));
+        void this.cancel(jobId);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const unlisten = () => signal?.removeEventListener("abort", onAbort);
+      this.pending.set(jobId, {
+        onText: "onText" in request ? request.onText : undefined,
+        resolve: (result) => (unlisten(), resolve(result)),
+        reject: (error) => (unlisten(), reject(error)),
+      });
+    });
+    try {
+      // Finished jobs are removed; the answer travels in the "completed" event.
+      await this.queue.add(job.kind, job, { jobId, attempts: 1, removeOnComplete: true, removeOnFail: true });
+    } catch (error) {
+      this.settle(jobId, (p) => p.reject(new ModelUnavailableError(`cannot queue the request: ${error instanceof Error ? error.message : String(error)}`, "no-worker")));
+    }
+    try {
+      return await done;
+    } finally {
+      this.options.metrics?.remoteSeconds.observe((performance.now() - started) / 1000);
+    }
+  }
+
+  private progress(jobId: string, data: JobProgress): void {
+    const pending = this.pending.get(jobId);
+    if (!pending || !data || typeof data !== "object") return;
+    if ("worker" in data) pending.worker = data.worker;
+    else if ("chunk" in data && typeof data.chunk === "string") pending.onText?.(data.chunk);
+  }
+
+  private settle(jobId: string, how: (pending: Pending) => void): void {
+    const pending = this.pending.get(jobId);
+    if (!pending) return; // not ours, or already answered (never twice)
+    this.pending.delete(jobId);
+    how(pending);
+  }
+
+  /** Removes a job still waiting; asks the worker running it to stop. */
+  private async cancel(jobId: string): Promise<void> {
+    try {
+      await this.producer.publish(cancelChannel(this.options.namespace, this.options.queue), jobId);
+      await this.queue.remove(jobId); // refused (and harmless) while a worker holds the job
+    } catch {
+      // Redis away: the worker drops the job at its deadline.
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      const alive = await this.registry.alive();
+      this.workers = alive.filter((w) => w.catalog === this.fingerprint);
+      this.mismatched = alive.filter((w) => w.catalog !== this.fingerprint);
+      for (const w of this.mismatched) {
+        if (this.warnedMismatch.has(w.id)) continue;
+        this.warnedMismatch.add(w.id);
+        this.logger.warn({ worker: w.id, workerCatalog: w.catalog, catalog: this.fingerprint }, "a model worker has a different catalog; it gets no requests from this bot");
+      }
+      this.refreshError = undefined;
+    } catch (error) {
+      this.workers = [];
+      this.refreshError = error instanceof Error ? error.message : String(error);
+    }
+    // A job whose worker stopped beating will never finish: answer it now (from the catalog).
+    const alive = new Set(this.workers.map((w) => w.id));
+    for (const [jobId, pending] of this.pending) {
+      if (pending.worker === undefined || alive.has(pending.worker) || this.refreshError) continue;
+      this.logger.warn({ jobId, worker: pending.worker }, "the model worker running a request stopped; answering from the catalog");
+      this.settle(jobId, (p) => p.reject(new ModelUnavailableError(`model worker ${pending.worker} stopped`, "worker-crash")));
+      void this.cancel(jobId);
+    }
+  }
+
+  private items(sids: readonly string[]): CatalogItem[] {
+    return sids.map((sid) => this.options.catalog.get(sid)).filter((i): i is CatalogItem => i !== undefined);
+  }
+}
+
+function parseResult(value: unknown): GenerationResult {
+  return (typeof value === "string" ? JSON.parse(value) : value) as GenerationResult;
+}
+
+function failure(reason: string): Error {
+  if (reason.startsWith(REFUSED_CATALOG)) return new ModelUnavailableError(reason, "catalog-mismatch");
+  // BullMQ fails a job whose worker vanished without finishing it ("job stalled more than allowable limit").
+  if (/stalled/i.test(reason)) return new ModelUnavailableError(reason, "worker-crash");
+  return new Error(`model worker: ${reason}`);
+}

@@ -1,0 +1,74 @@
+/**
+ * What bots and model workers exchange through the BullMQ queue (`engine.queue`). Items travel
+ * as SIDs; both sides hold the same catalog, which the fingerprint proves.
+ */
+import type { AnswerPlan } from "../prompts/buildUserTurn.js";
+import type { ConversationPrompt } from "../prompts/fitConversation.js";
+import type { TurnPart } from "../types.js";
+import type { SamplingOptions } from "../model/LlamaBackend.js";
+import type { AnswerPart } from "../model/OutputBuilder.js";
+
+interface JobBase {
+  /** The worker renders and fits the conversation with its own tokenizer. */
+  prompt: ConversationPrompt;
+  /** SIDs never to answer. */
+  exclude: string[];
+  /** Epoch ms after which nobody waits for the answer: a worker drops the job instead of running it. */
+  deadline: number;
+  /** {@link catalogFingerprint} of the bot's catalog. */
+  catalog: string;
+}
+
+export interface GenerateJob extends JobBase {
+  kind: "generate";
+  plan: AnswerPlan;
+  sampling: SamplingOptions;
+  maxTokens: number;
+  seed?: number;
+  /** Send text as it is generated (job progress events). */
+  stream: boolean;
+}
+
+export interface RankJob extends JobBase {
+  kind: "rank";
+  k: number;
+  beamWidth?: number;
+}
+
+export type GenerationJob = GenerateJob | RankJob;
+
+export type GenerationResult =
+  | { kind: "generated"; parts: TurnPart[]; sids: string[]; answer: AnswerPart[]; text: string; tokens: number; promptTokens: number }
+  | { kind: "ranked"; items: { sid: string; probability: number }[] };
+
+/** Job progress: first which worker took the job, then pieces of text as they are generated. */
+export type JobProgress = { worker: string } | { chunk: string };
+
+/** How a worker describes itself in the registry (and in its "ready" log line). */
+export interface WorkerInfo {
+  id: string;
+  host: string;
+  pid: number;
+  model: string;
+  /** The model's SID tokens were checked against the catalog layout at load. */
+  sidTokens: "ok";
+  sequences: number;
+  contextSize: number;
+  catalog: string;
+  catalogItems: number;
+  startedAt: number;
+}
+
+/** BullMQ key prefix for a memory namespace: the queue lives beside the conversations. */
+export function queuePrefix(namespace: string): string {
+  return `${namespace}:bull`;
+}
+
+/** Pub/sub channel on which bots ask workers to abort a job. */
+export function cancelChannel(namespace: string, queue: string): string {
+  return `${namespace}:workers:${queue}:cancel`;
+}
+
+/** Failure reasons a worker gives that mean "not run" rather than "failed while running". */
+export const REFUSED_STALE = "stale: its deadline passed before a worker took it";
+export const REFUSED_CATALOG = "catalog mismatch";

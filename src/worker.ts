@@ -1,0 +1,50 @@
+/**
+ * Wiring for `sidbot worker`: config → catalog, model, BullMQ worker, health/metrics. Serves
+ * until the lifecycle is asked to stop, then lets running jobs finish (up to
+ * `limits.shutdownGraceMs`), cancels the rest and frees the model.
+ */
+import type { Config, Secrets } from "./config.js";
+import { ConfigError } from "./errors.js";
+import { openCatalog } from "./engine/catalog/openCatalog.js";
+import { HealthServer } from "./ops/HealthServer.js";
+import { Metrics } from "./ops/Metrics.js";
+import type { ProcessLifecycle } from "./ops/ProcessLifecycle.js";
+import type { Logger } from "./util/logger.js";
+
+export async function runWorker(config: Config, secrets: Secrets, logger: Logger, lifecycle: ProcessLifecycle): Promise<number> {
+  if (!secrets.redisUrl) throw new ConfigError("REDIS_URL", "sidbot worker needs REDIS_URL: the Redis that bots in engine.mode remote use");
+  if (!config.model.path) throw new ConfigError("model.path", "sidbot worker needs a model: set MODEL_PATH (or model.path, or --model)");
+  const metrics = new Metrics();
+  const opened = await openCatalog(config);
+  logger.info({ catalog: opened.source, items: opened.catalog.size }, "catalog loaded");
+  // Only workers load node-llama-cpp and BullMQ's worker side.
+  const { LlamaBackend } = await import("./engine/model/LlamaBackend.js");
+  const { ModelWorker } = await import("./engine/remote/ModelWorker.js");
+  const model = await LlamaBackend.load({
+    modelPath: config.model.path,
+    catalog: opened.catalog,
+    gpu: config.model.gpu === "off" ? false : config.model.gpu,
+    threads: config.model.threads,
+    contextSize: config.model.contextSize,
+    sequences: config.model.sequences,
+    logger,
+    signal: lifecycle.stopping,
+  });
+  let worker: import("./engine/remote/ModelWorker.js").ModelWorker | undefined;
+  let health: HealthServer | undefined;
+  try {
+    if (lifecycle.stopping.aborted) return lifecycle.exitCode;
+    worker = await ModelWorker.start({ redisUrl: secrets.redisUrl, namespace: config.memory.namespace, queue: config.engine.queue, model, modelPath: config.model.path, catalog: opened.catalog, logger, metrics });
+    if (secrets.healthPort !== undefined) {
+      health = new HealthServer(metrics, { problems: () => (lifecycle.stopping.aborted ? ["shutting down"] : []), details: () => ({ worker: worker?.info }) });
+      logger.info({ port: await health.listen(secrets.healthPort) }, "health and metrics listening");
+    }
+    await new Promise((resolve) => lifecycle.stopping.addEventListener("abort", resolve, { once: true }));
+    return lifecycle.exitCode;
+  } finally {
+    await worker?.stop(config.limits.shutdownGraceMs);
+    await model.dispose();
+    await health?.close();
+    logger.info({ exitCode: lifecycle.exitCode }, "stopped");
+  }
+}
