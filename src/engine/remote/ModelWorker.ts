@@ -87,9 +87,9 @@ export class ModelWorker {
   static async start(options: ModelWorkerOptions): Promise<ModelWorker> {
     const worker = new ModelWorker(options);
     await worker.subscriber.subscribe(cancelChannel(options.namespace, options.queue));
-    await worker.registry.announce(worker.info);
+    await worker.registry.beat(worker.info);
     worker.heartbeat = setInterval(() => {
-      worker.registry.beat(worker.info.id).catch(() => {});
+      worker.registry.beat(worker.info).catch(() => {});
     }, HEARTBEAT_MS);
     void worker.worker.run();
     worker.logger.info({ ...worker.info, queue: options.queue }, "model worker ready");

@@ -24,12 +24,9 @@ export class WorkerRegistry {
     this.infoKey = `${namespace}:workers:${queue}:info`;
   }
 
-  async announce(info: WorkerInfo): Promise<void> {
+  /** Writes the worker's description and heartbeat; repeated every second (a restarted Redis may have lost both). */
+  async beat(info: WorkerInfo): Promise<void> {
     await this.redis.multi().hset(this.infoKey, info.id, JSON.stringify(info)).zadd(this.aliveKey, Date.now(), info.id).exec();
-  }
-
-  async beat(id: string): Promise<void> {
-    await this.redis.zadd(this.aliveKey, Date.now(), id);
   }
 
   async leave(id: string): Promise<void> {
