@@ -42,10 +42,23 @@ describe("small typos on the demo catalog: asked, or answered with a notice nami
   const titles = new TitleIndex(catalog);
   const plan = (text: string) => planRequest(understand(text, { titles, catalog }), { last: [], basis: [] });
 
-  it("a corrected word of 5+ letters is asked about", () => {
-    const p = plan("forza motorsprot 2");
+  it.each([
+    ["forza motorsprot 2", "Forza Motorsport 2 - Xbox 360"],
+    ["recommend something after dragon qeust heroes 2", "Dragon Quest Heroes II"],
+    ["anything in the style of tales of vespera", "Tales of Vesperia - Xbox 360"],
+  ])("a clear one-word slip in a longer title (%s) is answered, with a notice naming what was read", (text, title) => {
+    const p = plan(text);
+    expect(p.kind).toBe("task");
+    if (p.kind !== "task") return;
+    expect(p.task.items?.map((i) => i.title)).toEqual([title]);
+    expect(p.notices.join(" ")).toMatch(/^I read “[^”]+” as “/);
+    expect(p.notices.join(" ")).toContain(title);
+  });
+
+  it.each(["similar to nintendog", "games like need for sped carbon", "nights of azur"])("a one-word query or a slip in a short word (%s) is still asked about", (text) => {
+    const p = plan(text);
     expect(p.kind).toBe("reply");
-    if (p.kind === "reply") expect(p.reply.items.map((i) => i.title)).toContain("Forza Motorsport 2 - Xbox 360");
+    if (p.kind === "reply") expect(p.reply.kind).toBe("clarify");
   });
 
   it("a swapped letter in a short word is answered with a notice naming the correction", () => {

@@ -127,7 +127,7 @@ export interface FramedTitle {
 }
 
 const STRONG_CUE =
-  /\b(?:sim[il]{1,3}[aeo]r (?:games? )?to|(?:games?|something|anything|stuff|titles?|ones?|more|others?|recommendations?|recs|suggestions?|picks|ideas|options|\d+) (?:just )?(?:like|liek|lik|likr)|my favou?rites? (?:are|is|include|were)|favou?rites?:|^\W*like|such as|reminds? (?:me )?of|alternatives? to|based on|along the lines of|in the vein of|(?:customers?|people|users?|players?|those|folks|fans) who (?:bought|played|liked|loved|enjoyed|purchased|own(?:ed)?)|who (?:bought|played|liked)|(?<!\balso\s)(?<!\btoo\s)(?:bought|purchased)|(?:just |recently |finally )?(?:finished|finishing|beat(?!\s+'?em\b)|beaten|completed|played|playing|loved|liked|enjoyed|adored|done with|through with)|(?:after|aftr|afta)(?: playing| finishing| beating)?|fans? of|if i (?:liked|loved|enjoyed)|compared to|than)\s+/gi;
+  /\b(?:sim[il]{1,3}[aeo]r (?:games? )?to|(?:games?|something|anything|stuff|titles?|ones?|more|others?|recommendations?|recs|suggestions?|picks|ideas|options|\d+) (?:just )?(?:like|liek|lik|likr)|my favou?rites? (?:are|is|include|were)|favou?rites?:|^\W*like|such as|reminds? (?:me )?of|alternatives? to|based on|along the (?:same )?lines (?:of|as)|in the (?:same )?(?:vein|style|spirit|mold|mould) (?:of|as)|(?:same|similar) (?:kind|sort|type|style|genre) (?:of (?:games? )?)?as|(?:customers?|people|users?|players?|those|folks|fans) who (?:bought|played|liked|loved|enjoyed|purchased|own(?:ed)?)|who (?:bought|played|liked)|(?<!\balso\s)(?<!\btoo\s)(?:bought|purchased)|(?:just |recently |finally )?(?:finished|finishing|beat(?!\s+'?em\b)|beaten|completed|played|playing|loved|liked|enjoyed|adored|done with|through with)|(?:after|aftr|afta)(?: playing| finishing| beating)?|fans? of|if i (?:liked|loved|enjoyed)|compared to|than)\s+/gi;
 const WEAK_CUE = /\b(?:i (?:really )?(?:like|love|enjoy|dig)|i'm into|im into|into|love|enjoy)\s+/gi;
 const TRAILING_FRAME =
   /(?:\s+|^)(?:(?:also|too)(?: bought| buy| liked| played)?|what(?:'s| is)? next|whats next|what now|what(?:'s| is)? good|what else|next|now|then|again|recently|lately|last (?:week|night|month)|so far|(?:what|which)(?: games?)? (?:should|could|would|can|do) (?:i|you)\b.*|(?:can|could|would|will) you\b.*|any (?:ideas|suggestions|recommendations|recs)|(?:suggest|recommend|give me|pick|find|show me)\b.*|and explain.*|and (?:tell|say)\b.*|games?|titles?|please|pls|thanks|a lot|so much|too|much|really|yet|though|ones?|stuff|for me|anything|something|in the series|what|buy|get|yesterday|today|tonight|last (?:week|night|month|year)|this (?:week|weekend|morning|year)|lately|recently|twice|once|already|finally|completely|again|ranked(?: by \w+)?|in order|by (?:likelihood|probability|score)|with (?:scores|probabilities)|includes?|might(?: also)? (?:buy|like|enjoy)|would(?: also)? (?:buy|like|enjoy))$/i;
@@ -186,6 +186,27 @@ export function matchQuality(query: string, item: CatalogItem): "exact" | "mild"
 }
 
 /**
+ * Whether `query` is `item`'s title with one slip: at least two words, every word but one (one in
+ * three for long titles) exactly a title word, and each other word a 5+ letter word with the same
+ * first letter within one edit (two from 8 letters). One-word queries ("zelda" → "Zelka") and
+ * changed short words ("halo" → "hale") stay questions.
+ */
+export function isClearTypo(query: string, item: CatalogItem): boolean {
+  const titleTerms = bareTerms(item.title);
+  const wanted = bareTerms(query).filter((t) => !FILLER_TERMS.has(t));
+  const required = wanted.filter((t) => !EDITION_WORDS.has(t) || titleTerms.includes(t));
+  if (required.length < 2) return false;
+  let slips = 0;
+  for (const q of required) {
+    if (titleTerms.includes(q)) continue;
+    if (q.length < 5 || /\d/.test(q)) return false;
+    if (!titleTerms.some((t) => t[0] === q[0] && t.length >= 5 && editDistance(q, t) <= (q.length >= 8 ? 2 : 1))) return false;
+    slips++;
+  }
+  return slips >= 1 && slips <= Math.max(1, Math.floor(required.length / 3));
+}
+
+/**
  * The catalog game a framed title names. Without a cue word the title must match fully (every
  * word of it a title word); with one, a title that does not match is reported missing, with the
  * near misses as candidates — never substituted.
@@ -208,6 +229,10 @@ export function findGame(index: TitleIndex, query: string, cue: boolean, isTaste
     const quality = best.exact ? "exact" : matchQuality(query, best.item);
     if (quality === "exact") return { kind: "found", item: best.item };
     if (quality === "mild") return { kind: "found", item: best.item, corrected: query };
+    // A clear typo of one title ("forza motorspot 2", "tales of vesparia"): every other word exact,
+    // the slip small for the word's length, and no other game as close: used, with a notice.
+    const rivals = covering.filter((h) => h !== best && gameKey(h.item.title) !== gameKey(best.item.title));
+    if (isClearTypo(query, best.item) && !rivals.some((h) => isClearTypo(query, h.item))) return { kind: "found", item: best.item, corrected: query };
     // A near miss ("zelda" → "Zelka"): offered as a question, never used silently.
     const candidates = [best.item, ...covering.filter((h) => h !== best).map((h) => h.item), ...hits.map((h) => h.item)];
     return { kind: "missing", query, candidates: [...new Set(candidates)].slice(0, 3), near: true };
