@@ -127,7 +127,7 @@ const ANSWERED = new Set("listed said suggested showed shown gave given mentione
 // Words for the whole last answer: "those", "all of them", "all three", "the lot".
 const PLURAL = /\b(?:those|these|them|they|both|the ones (?:you|u) (?:listed|said|suggested|showed|gave|mentioned|recommended|picked)|all(?:\s+(?:of\s+)?(?:them|those|these|three|two|four|five|ten|\d{1,2}))?|the (?:lot|set|list|bunch|group|whole (?:list|lot|set|bunch))|every(?:thing| one| single one) (?:you (?:said|suggested|listed|showed|gave)|there|above))\b/i;
 
-const WHY = /\b(?:why|how come|explain|what makes|reason|reasons|justify)\b/i;
+const WHY = /\b(?:why|how come|explain|what makes|what made|reason|reasons|justify)\b/i;
 const EXPLAIN_NEW = /\b(?:suggest|recommend|give me|pick|find|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell me|say|say why|give (?:me )?(?:a )?reasons?)|\bexplain why\b|\bwith (?:an? )?(?:explanation|reasons?)\b|\band why\b|\btell me why\b/i;
 // Naming the last answer as a set: a naming word (name, title, blurb, …) said of the set ("these", "this group"), or "bundle".
 const GROUP_NOUN = String.raw`(?:set|group|collection|bundle|lot|bunch|list|trio|three|two|four|five|games|picks|ones|selection|pack|package|combo|line-?up|mix|batch|recommendations|recs|suggestions)`;
@@ -175,7 +175,7 @@ const TASTE_WORDS = new Set(
   ).split(" "),
 );
 // Tastes of several words whose parts mean little alone ("open world", "beat em up").
-const TASTE_PHRASES = /\b(?:open[\s-]world|beat[\s-]?(?:em|'em)[\s-]up|turn[\s-]based|point[\s-](?:and|&|n)[\s-]click|visual novels?|split[\s-]screen|city[\s-]builders?|hack[\s-](?:and|&|n)[\s-]slash|post[\s-]apocalyptic|life[\s-]sim(?:ulation)?s?|card games?|board games?|science fiction|sci[\s-]fi|co[\s-]op|battle royale|first[\s-]person|third[\s-]person|role[\s-]playing|free[\s-]to[\s-]play|story[\s-]rich)\b/i;
+const TASTE_PHRASES = /\b(?:open[\s-]world|beat[\s-]?(?:em|'em)[\s-]up|turn[\s-]based|point[\s-](?:and|&|n)[\s-]click|visual novels?|split[\s-]screen|city[\s-]builders?|hack[\s-](?:and|&|n)[\s-]slash|post[\s-]apocalyptic|life[\s-]sim(?:ulation)?s?|card games?|board games?|science fiction|sci[\s-]fi|co[\s-]op|battle royale|first[\s-]person|third[\s-]person|role[\s-]playing|free[\s-]to[\s-]play|story[\s-]rich|(?:family|kid|kids|child|children)[\s-]friendly|all[\s-]ages)\b/i;
 // Words with no meaning of their own in a request.
 const STOP = new Set(
   (
@@ -243,7 +243,7 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   if (games.length > 0 && unknown.length > 0) base.unresolved = unknown;
   if (games.length > 0) {
     if (EXPLAIN_NEW.test(rest) && !/^\W*why\b/i.test(rest)) return { ...base, act: "explain" };
-    if (WHY.test(rest) && games.length >= 1 && /^\W*(?:why|how come|explain)\b/i.test(rest)) return { ...base, act: "why" };
+    if (WHY.test(rest) && games.length >= 1 && /^\W*(?:why|how come|explain|what made (?:you|u))\b/i.test(rest)) return { ...base, act: "why" };
     if (games.length + unknownSids > 1 && !SIMILAR.test(rest)) return { ...base, act: "next" };
     if (NEXT.test(rest) && !/\b(?:bought|similar)\b/i.test(rest)) return { ...base, act: "next" };
     return { ...base, act: "similar" };
@@ -365,6 +365,8 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
           continue;
         }
       }
+      // "halo 3 and skyrim": a title-like piece next to a found one is reported, never dropped (it is no missing title on its own).
+      if (r.kind === "none" && pieces.length > 1 && bareTerms(sub.query).length > 0 && looksLikeTitle(sub.query)) allMisses.push({ query: sub.query, candidates: [], near: false });
       if (r.kind === "found") {
         any = true;
         if (!items.includes(r.item)) items.push(r.item);
@@ -478,10 +480,11 @@ export function tastesOf(text: string): string | undefined {
   const words = wordsOf(t).filter((w) => !/^\d+$/.test(w) && !(w in NUMBER_WORDS));
   const phrased = new Set(wordsOf(text.match(new RegExp(TASTE_PHRASES.source, "gi"))?.join(" ") ?? ""));
   const isTasteWord = (w: string) => phrased.has(w) || TASTE_WORDS.has(w) || TASTE_WORDS.has(w.replace(/-/g, "")) || w.split("-").some((p) => TASTE_WORDS.has(p)) || TASTE_WORDS.has(w.replace(/s$/, ""));
-  const content = words.filter((w) => (!STOP.has(w) && w.length > 1) || TASTE_WORDS.has(w));
+  // "for my daughter": who it is for, not what they like.
+  const content = words.filter((w) => ((!STOP.has(w) && w.length > 1) || TASTE_WORDS.has(w)) && (!FILLER.has(w) || phrased.has(w) || TASTE_WORDS.has(w)));
   if (content.length === 0) return undefined;
   const known = content.some(isTasteWord) || TASTE_PHRASES.test(text);
-  const asks = /\b(?:games?|recommend\w*|suggest\w*|looking for|i like|i love|i enjoy|into|fan of|mood for)\b/i.test(text);
+  const asks = /\b(?:games?|recommend\w*|suggest\w*|looking for|i like|i love|i enjoy|into|fan of|mood for)\b/i.test(text) || (known && /\b(?:something|anything|stuff|with|some)\b/i.test(text));
   if (!known && !asks) return undefined;
   // "the best game ever", "the meaning of life": no genre or mood, just talk.
   if (!known && /\b(?:best|greatest|favou?rite)\b/i.test(text)) return undefined;

@@ -22,7 +22,7 @@ export function normalizeTitle(text: string): string {
 export function titleTerms(text: string): string[] {
   const normalized = normalizeTitle(text);
   if (normalized === "") return [];
-  const terms = normalized.split(" ").map((term) => ROMAN[term] ?? term);
+  const terms = normalized.split(" ").map((term) => (Object.hasOwn(ROMAN, term) ? ROMAN[term]! : term));
   for (const m of text.matchAll(/(\p{L}+)-(\p{L}+)/gu)) terms.push(normalizeTitle(m[1]! + m[2]!));
   return terms;
 }

@@ -130,7 +130,7 @@ const STRONG_CUE =
   /\b(?:sim[il]{1,3}[aeo]r (?:games? )?to|(?:games?|something|anything|stuff|titles?|ones?|more|others?|recommendations?|recs|suggestions?|picks|ideas|options|\d+) (?:just )?(?:like|liek|lik|likr)|my favou?rites? (?:are|is|include|were)|favou?rites?:|^\W*like|such as|reminds? (?:me )?of|alternatives? to|based on|along the (?:same )?lines (?:of|as)|in the (?:same )?(?:vein|style|spirit|mold|mould) (?:of|as)|(?:same|similar) (?:kind|sort|type|style|genre) (?:of (?:games? )?)?as|(?:customers?|people|users?|players?|those|folks|fans) who (?:bought|played|liked|loved|enjoyed|purchased|own(?:ed)?)|who (?:bought|played|liked)|(?<!\balso\s)(?<!\btoo\s)(?:bought|purchased)|(?:just |recently |finally )?(?:finished|finishing|beat(?!\s+'?em\b)|beaten|completed|played|playing|loved|liked|enjoyed|adored|done with|through with)|(?:after|aftr|afta)(?: playing| finishing| beating)?|fans? of|if i (?:liked|loved|enjoyed)|compared to|than)\s+/gi;
 const WEAK_CUE = /\b(?:i (?:really )?(?:like|love|enjoy|dig)|i'm into|im into|into|love|enjoy)\s+/gi;
 const TRAILING_FRAME =
-  /(?:\s+|^)(?:(?:also|too)(?: bought| buy| liked| played)?|what(?:'s| is)? next|whats next|what now|what(?:'s| is)? good|what else|next|now|then|again|recently|lately|last (?:week|night|month)|so far|(?:what|which)(?: games?)? (?:should|could|would|can|do) (?:i|you)\b.*|(?:can|could|would|will) you\b.*|any (?:ideas|suggestions|recommendations|recs)|(?:suggest|recommend|give me|pick|find|show me)\b.*|and explain.*|and (?:tell|say)\b.*|games?|titles?|please|pls|thanks|a lot|so much|too|much|really|yet|though|ones?|stuff|for me|anything|something|in the series|what|buy|get|yesterday|today|tonight|last (?:week|night|month|year)|this (?:week|weekend|morning|year)|lately|recently|twice|once|already|finally|completely|again|ranked(?: by \w+)?|in order|by (?:likelihood|probability|score)|with (?:scores|probabilities)|includes?|might(?: also)? (?:buy|like|enjoy)|would(?: also)? (?:buy|like|enjoy))$/i;
+  /(?:\s+|^)(?:(?:also|too)(?: bought| buy| liked| played)?|what(?:'s| is)? next|whats next|what now|what(?:'s| is)? good|what else|next|now|then|again|recently|lately|last (?:week|night|month)|so far|(?:what|which)(?: games?)? (?:should|could|would|can|do) (?:i|you)\b.*|(?:can|could|would|will) you\b.*|any (?:ideas|suggestions|recommendations|recs)|(?:suggest|recommend|give me|pick|find|show me)\b.*|and explain.*|and (?:tell|say)\b.*|games?|titles?|alternatives?|equivalents?|clones?|please|pls|thanks|a lot|so much|too|much|really|yet|though|ones?|stuff|for me|anything|something|in the series|what|buy|get|yesterday|today|tonight|last (?:week|night|month|year)|this (?:week|weekend|morning|year)|lately|recently|twice|once|already|finally|completely|again|ranked(?: by \w+)?|in order|by (?:likelihood|probability|score)|with (?:scores|probabilities)|includes?|might(?: also)? (?:buy|like|enjoy)|would(?: also)? (?:buy|like|enjoy))$/i;
 const LEADING_FRAME =
   /^(?:(?:so|well|hey|hi|ok(?:ay)?|also|and|but|then|now|both|either|neither)\s+|(?:the|a|an)\s+(?:game\s+|one\s+)?|(?:games?|titles?)\s+|(?:i|we)\s+(?:just|recently|finally)?\s*|(?:what|which)(?: games?)? (?:would|should|could|can|do) (?:you|i) (?:recommend|suggest|play|get|try)(?: to me)?\s*|(?:what|which) (?:games?|else)\s+|(?:recommend|suggest|give|show|find)(?: me)?(?: (?:some|a|an|a few|something|anything|games?|titles?))*\s+|playing\s+|play\s+)/i;
 
@@ -211,7 +211,7 @@ export function isClearTypo(query: string, item: CatalogItem): boolean {
  * word of it a title word); with one, a title that does not match is reported missing, with the
  * near misses as candidates — never substituted.
  */
-export function findGame(index: TitleIndex, query: string, cue: boolean, isTaste: (term: string) => boolean = () => false): GameFind {
+export function findGame(index: TitleIndex, query: string, cue: boolean, isTaste: (term: string) => boolean = () => false, expand = true): GameFind {
   const terms = bareTerms(query).filter((t) => !FILLER_TERMS.has(t));
   const platformOnly = terms.length === 0;
   if (platformOnly) return { kind: "none" };
@@ -221,6 +221,10 @@ export function findGame(index: TitleIndex, query: string, cue: boolean, isTaste
     if (terms.length < 2) return { kind: "none" };
     const whole = index.search(query, { limit: 3, platform, prefix: false }).find((h) => sameWords(terms, h.item));
     return whole ? { kind: "found", item: whole.item } : { kind: "none" };
+  }
+  if (expand) {
+    const abbreviated = fromInitials(index, query, terms, cue, isTaste);
+    if (abbreviated) return abbreviated;
   }
   const hits = index.search(query, { limit: 1 + MAX_ALTERNATIVES, platform, prefix: false });
   const covering = hits.filter((h) => isConfident(h, query) || coversQuery(query, h.item));
@@ -239,4 +243,35 @@ export function findGame(index: TitleIndex, query: string, cue: boolean, isTaste
   }
   if (!cue) return { kind: "none" };
   return { kind: "missing", query, candidates: hits.slice(0, 3).map((h) => h.item) };
+}
+
+// An abbreviation: 2–4 letters, maybe with a number ("fnv", "acnl", "ac2", "dq").
+const ABBREVIATION = /^(?=(?:[a-z]\d*){2,4}$)[a-z][a-z\d]*$/;
+
+/**
+ * A query with an abbreviated title ("nfs carbon", "dq heroes 2", "acnl"): an unknown short word
+ * that is the initials of a run of title words stands for those words. One game → found, said in a
+ * notice; several → asked about; none → undefined (the query is searched as typed).
+ */
+function fromInitials(index: TitleIndex, query: string, terms: readonly string[], cue: boolean, isTaste: (term: string) => boolean): GameFind | undefined {
+  const token = terms.find((t) => ABBREVIATION.test(t) && !isTaste(t) && !index.hasTerm(t));
+  if (token === undefined) return undefined;
+  const others = terms.filter((t) => t !== token);
+  const expansions = new Set<string>();
+  for (const run of index.initialsOf(token)) {
+    const title = new Set(bareTerms(run.item.title));
+    // The other words typed must be in that title too ("nfs carbon": carbon).
+    if (others.every((t) => title.has(t) || EDITION_WORDS.has(t))) expansions.add(run.words.join(" "));
+    if (expansions.size > 8) break;
+  }
+  const found = new Map<string, CatalogItem>();
+  for (const words of expansions) {
+    const expanded = terms.map((t) => (t === token ? words : t)).join(" ");
+    const r = findGame(index, expanded, cue, isTaste, false);
+    if (r.kind === "found" && !r.corrected && !found.has(gameKey(r.item.title))) found.set(gameKey(r.item.title), r.item);
+  }
+  const items = [...found.values()];
+  if (items.length === 1) return { kind: "found", item: items[0]!, corrected: query };
+  if (items.length > 1) return { kind: "missing", query, candidates: items.slice(0, 3), near: true };
+  return undefined;
 }
