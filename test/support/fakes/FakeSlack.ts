@@ -89,10 +89,15 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
     return new Promise((resolve) => this.connected.push(resolve));
   }
 
-  /** Sends a Socket Mode envelope; resolves with the client's ack. */
-  async send(type: "events_api" | "slash_commands" | "interactive", payload: unknown, { envelopeId = `env-${++counter}`, retryAttempt = 0 } = {}) {
+  /**
+   * Sends a Socket Mode envelope to every connection, or with `toSocket` to that one only (by
+   * connection order), as Slack does with several connected processes; resolves with the ack.
+   */
+  async send(type: "events_api" | "slash_commands" | "interactive", payload: unknown, { envelopeId = `env-${++counter}`, retryAttempt = 0, toSocket }: { envelopeId?: string; retryAttempt?: number; toSocket?: number } = {}) {
     const envelope = { envelope_id: envelopeId, type, payload, accepts_response_payload: type !== "events_api", retry_attempt: retryAttempt, retry_reason: retryAttempt ? "timeout" : "" };
-    for (const s of this.sockets) s.send(JSON.stringify(envelope));
+    const targets = toSocket === undefined ? [...this.sockets] : [[...this.sockets][toSocket]];
+    if (targets[0] === undefined) throw new Error(`no Socket Mode connection #${toSocket} (${this.sockets.size} open)`);
+    for (const s of targets) s!.send(JSON.stringify(envelope));
     for (let i = 0; i < 200; i++) {
       const ack = this.acks.find((a) => a.envelope_id === envelopeId);
       if (ack) return ack;
