@@ -228,7 +228,9 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   if (exact.length > 0 && found.missing && covered(found.missing.query)) delete found.missing;
   // Platform words inside a named title belong to the title.
   const platform = findPlatforms(rest).at(-1)?.platform;
-  const k = countIn(withoutPlatforms(rest));
+  // A count must read as one in the whole text too: "need for speed carbon 2 similar" has no count once the title is cut.
+  const kRest = countIn(withoutPlatforms(rest));
+  const k = kRest !== undefined && countIn(withoutPlatforms(plain)) === kRest ? kRest : undefined;
   const ref = refOf(rest.replace(/\b(?:top|best)\s+(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b/i, " "));
   const tastes = tastesOf(rest);
   const ranked = RANKED.test(rest);
@@ -410,7 +412,11 @@ function titleAtEdge(titles: TitleIndex, query: string, strict = false): { item:
       const r = findGame(titles, text, false, isTaste);
       if (r.kind !== "found" || r.corrected) continue;
       if (titleShare(text, r.item) >= 0.5) return { item: r.item, span: text };
-      if (bareTerms(r.item.title)[0] === bareTerms(text)[0] && meaningful[0]!.length >= 5) return { item: r.item, span: text };
+      // "forza is great" → Forza …, but not "forza horizon 2" (another game's words follow): only ordinary words may be left.
+      if (bareTerms(r.item.title)[0] === bareTerms(text)[0] && meaningful[0]!.length >= 5) {
+        const after = bareTerms(words.slice(start + len).join(" ")).slice(0, 2);
+        if (after.every((t) => STOP.has(t) || TASTE_WORDS.has(t) || FILLER.has(t) || bareTerms(r.item.title).includes(t))) return { item: r.item, span: text };
+      }
     }
   }
   return undefined;

@@ -61,7 +61,6 @@ describe("abbreviations from title initials", async () => {
 
 describe("clear typos vs near misses", async () => {
   const catalog = await demoCatalog();
-  const titles = new TitleIndex(catalog);
   const item = (t: string) => catalog.items.find((i) => i.title.startsWith(t))!;
 
   it.each([
