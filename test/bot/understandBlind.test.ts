@@ -23,9 +23,9 @@ describe("blind-test classes, planned", async () => {
   const plan = (text: string, prior = last) => planRequest(u(text), { last: prior, basis: [] });
 
   it("1. an exact title wins over the words around it", () => {
-    expect(u("if i liked Tales of Vesperia what should i get now")).toMatchObject({ games: [{ title: "Tales of Vesperia - Xbox 360" }] });
-    expect(u("if i liked Tales of Vesperia what should i get now").missing).toBeUndefined();
-    const why = plan("why'd you show me Forza Motorsport 2?");
+    expect(u("if i liked Tales of Vesperia what else might be good")).toMatchObject({ act: "similar", games: [{ title: "Tales of Vesperia - Xbox 360" }] });
+    expect(u("if i liked Tales of Vesperia what else might be good").missing).toBeUndefined();
+    const why = plan("what made you show me Forza Motorsport 2?");
     expect(why.kind === "task" && why.task).toMatchObject({ kind: "chat", recommend: false, items: [{ title: "Forza Motorsport 2 - Xbox 360" }] });
   });
 
