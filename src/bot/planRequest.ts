@@ -96,7 +96,7 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
     case "steer": {
       if (last.length === 0) {
         // "anything cheaper?" with nothing to compare to.
-        if (u.comparative && !u.platform) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };
+        if (u.comparative && !u.platform && !u.tastes) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };
         return task({ kind: "tastes", text: tastesSentence(u.tastes), ...platform });
       }
       // "#3 but for ps4": about that item only.

@@ -265,7 +265,9 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   if (refers && (MORE_LIKE.test(rest) || MORE.test(rest)) && !tastes) return all ? { ...base, act: "more", all: true } : { ...base, act: "more", ref: ref ?? 1 };
   const comparative = COMPARATIVE.exec(rest);
   if (comparative && wordsOf(rest).length <= 9 && !tastesOf(rest.replace(comparative[0], " ")) && !BUNDLE.test(rest)) {
-    return { ...base, act: "steer", comparative: comparative[0].toLowerCase(), ...(REF.test(rest) && ref !== undefined ? { ref } : {}) };
+    // "more relaxing games" with nothing before it is a taste ("relaxing").
+    const asTaste = tastesOf(comparative[0]);
+    return { ...base, act: "steer", comparative: comparative[0].toLowerCase(), ...(asTaste ? { tastes: asTaste } : {}), ...(REF.test(rest) && ref !== undefined ? { ref } : {}) };
   }
   // "#3 but for ps4", "the second one but on pc": steering about that item only.
   if (platform && !tastes && REF.test(rest) && ref !== undefined && (STEER.test(rest) || /\b(?:but|instead)\b/i.test(rest))) return { ...base, act: "steer", ref };

@@ -72,6 +72,9 @@ describe("blind-test classes, planned", async () => {
     expect(p.kind === "task" && p.followUp).toBe(true);
     const none = plan("anything easier?", []);
     expect(none.kind === "reply" && none.reply.kind).toBe("clarify");
+    // A comparative taste with nothing before it is that taste.
+    const fresh = plan("more relaxing games", []);
+    expect(fresh.kind === "task" && fresh.task).toMatchObject({ kind: "tastes", text: "I like relaxing games." });
   });
 
   it.each(["how do i use this thing", "how do we use the bot?", "how do i use this tool now"])("7. help with filler: %s", (text) => {
