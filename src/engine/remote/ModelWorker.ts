@@ -60,12 +60,13 @@ export class ModelWorker {
       startedAt: Date.now(),
     };
     this.connection = openRedis(options.redisUrl, "blocking");
-    this.connection.on("error", () => {});
     this.registry = new WorkerRegistry(this.connection, options.namespace, options.queue);
     this.worker = new Worker<GenerationJob, GenerationResult>(options.queue, (job, _token, signal) => this.process(job, signal), {
       connection: this.connection,
       prefix: queuePrefix(options.namespace),
       concurrency: options.model.sequences,
+      // Stored on each job it takes (job.processedBy): bots find which worker holds their job.
+      name: this.info.id,
       lockDuration: LOCK_MS,
       stalledInterval: LOCK_MS / 2,
       // A job left behind by a dead worker fails instead of running again: its bot already answered.
@@ -77,7 +78,6 @@ export class ModelWorker {
       if (job) this.logger.info({ jobId: job.id, reason: error.message }, "job not answered");
     });
     this.subscriber = openRedis(options.redisUrl, "blocking");
-    this.subscriber.on("error", () => {});
     this.subscriber.on("message", (_channel, jobId: string) => {
       if (this.worker.cancelJob(jobId, "cancelled by the bot")) this.logger.info({ jobId }, "job cancelled by the bot");
     });
@@ -102,7 +102,8 @@ export class ModelWorker {
     await this.registry.leave(this.info.id).catch(() => {});
     const closing = this.worker.close();
     const timer = setTimeout(() => this.worker.cancelAllJobs("the worker is shutting down"), graceMs);
-    await closing;
+    // Closing waits for Redis: when it is away, stop anyway once the jobs had their grace.
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, graceMs + 1000).unref())]);
     clearTimeout(timer);
     this.subscriber.disconnect();
     this.connection.disconnect();
@@ -171,16 +172,22 @@ export class ModelWorker {
   }
 }
 
-/** Batches streamed text into job progress updates, in order. */
+/** Streamed text as job progress updates, in order: the first piece at once, then in batches. */
 class ProgressStream {
   private buffer = "";
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> = Promise.resolve();
+  private started = false;
 
   constructor(private readonly job: Job) {}
 
   push(chunk: string): void {
     this.buffer += chunk;
+    if (!this.started) {
+      this.started = true;
+      void this.flush();
+      return;
+    }
     this.timer ??= setTimeout(() => void this.flush(), STREAM_FLUSH_MS);
   }
 

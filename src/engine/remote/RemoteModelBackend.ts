@@ -37,8 +37,9 @@ export interface RemoteModelBackendOptions {
   metrics?: Metrics | undefined;
 }
 
-// How long start-up waits for Redis before serving from the catalog.
+// How long start-up waits for Redis before serving from the catalog, and shutdown before dropping it.
 const CONNECT_WAIT_MS = 3000;
+const CLOSE_WAIT_MS = 1000;
 
 interface Pending {
   resolve: (result: GenerationResult) => void;
@@ -57,6 +58,8 @@ export class RemoteModelBackend implements ModelBackend {
   private workers: WorkerInfo[] = [];
   private mismatched: WorkerInfo[] = [];
   private refreshError: string | undefined;
+  private lastAlive = new Set<string>();
+  private refreshing = false;
   private refreshTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly logger: Logger;
@@ -67,6 +70,7 @@ export class RemoteModelBackend implements ModelBackend {
     private readonly producer: Redis,
     private readonly queue: Queue,
     private readonly events: QueueEvents,
+    private readonly eventsConnection: Redis,
     private readonly registry: WorkerRegistry,
   ) {
     this.logger = (options.logger ?? silentLogger).child({ component: "remote-model" });
@@ -82,10 +86,10 @@ export class RemoteModelBackend implements ModelBackend {
   static async start(options: RemoteModelBackendOptions): Promise<RemoteModelBackend> {
     const connection = { prefix: queuePrefix(options.namespace) };
     const producer = openRedis(options.redisUrl, "producer");
-    producer.on("error", () => {});
     const queue = new Queue(options.queue, { connection: producer, ...connection });
-    const events = new QueueEvents(options.queue, { connection: openRedis(options.redisUrl, "blocking"), ...connection });
-    const backend = new RemoteModelBackend(options, producer, queue, events, new WorkerRegistry(producer, options.namespace, options.queue));
+    const eventsConnection = openRedis(options.redisUrl, "blocking");
+    const events = new QueueEvents(options.queue, { connection: eventsConnection, ...connection });
+    const backend = new RemoteModelBackend(options, producer, queue, events, eventsConnection, new WorkerRegistry(producer, options.namespace, options.queue));
     // Redis away at start-up: start anyway (the catalog answers); the refresh loop finds workers later.
     const ready = Promise.all([queue.waitUntilReady(), events.waitUntilReady()]).catch(() => {});
     await Promise.race([ready, delay(CONNECT_WAIT_MS, undefined, { ref: false })]);
@@ -167,8 +171,10 @@ export class RemoteModelBackend implements ModelBackend {
       pending.reject(new ModelUnavailableError("sidbot is shutting down"));
       void this.cancel(jobId);
     }
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    // Closing waits for Redis; when Redis is away, give up after a moment and drop the sockets.
+    await Promise.race([Promise.allSettled([this.events.close(), this.queue.close()]), delay(CLOSE_WAIT_MS, undefined, { ref: false })]);
     this.producer.disconnect();
+    this.eventsConnection.disconnect();
   }
 
   private prompt(request: GenerateRequest | RankRequest): GenerationJob["prompt"] {
@@ -240,6 +246,16 @@ export class RemoteModelBackend implements ModelBackend {
   }
 
   private async refresh(): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    try {
+      await this.refreshWorkers();
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  private async refreshWorkers(): Promise<void> {
     try {
       const alive = await this.registry.alive();
       this.workers = alive.filter((w) => w.catalog === this.fingerprint);
@@ -255,12 +271,32 @@ export class RemoteModelBackend implements ModelBackend {
       this.refreshError = error instanceof Error ? error.message : String(error);
     }
     // A job whose worker stopped beating will never finish: answer it now (from the catalog).
+    if (this.refreshError) return;
     const alive = new Set(this.workers.map((w) => w.id));
+    const someoneLeft = [...this.lastAlive].some((id) => !alive.has(id));
+    this.lastAlive = alive;
     for (const [jobId, pending] of this.pending) {
-      if (pending.worker === undefined || alive.has(pending.worker) || this.refreshError) continue;
+      // A worker may die before it names itself on the job: then ask BullMQ who took it.
+      if (pending.worker === undefined && someoneLeft) pending.worker = await this.holder(jobId);
+      if (alive.size === 0 && pending.worker === undefined) {
+        // Every worker is gone: nobody will take the job.
+        this.settle(jobId, (p) => p.reject(new ModelUnavailableError("no model worker is running", "no-worker")));
+        void this.cancel(jobId);
+        continue;
+      }
+      if (pending.worker === undefined || alive.has(pending.worker)) continue;
       this.logger.warn({ jobId, worker: pending.worker }, "the model worker running a request stopped; answering from the catalog");
       this.settle(jobId, (p) => p.reject(new ModelUnavailableError(`model worker ${pending.worker} stopped`, "worker-crash")));
       void this.cancel(jobId);
+    }
+  }
+
+  /** The worker that took a job (BullMQ's `processedBy`), if any. */
+  private async holder(jobId: string): Promise<string | undefined> {
+    try {
+      return (await this.queue.getJob(jobId))?.processedBy ?? undefined;
+    } catch {
+      return undefined;
     }
   }
 

@@ -6,11 +6,14 @@ import { Redis } from "ioredis";
  * while Redis is away, so the request is answered from the catalog instead of waiting.
  */
 export function openRedis(url: string, role: "producer" | "blocking"): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     maxRetriesPerRequest: role === "blocking" ? null : 1,
     enableOfflineQueue: role === "blocking",
     // Reconnect quickly after a Redis restart, but never hammer it.
     retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000),
     lazyConnect: false,
   });
+  // Outages are seen (and logged) where the connection is used; without a listener ioredis prints every retry.
+  redis.on("error", () => {});
+  return redis;
 }
