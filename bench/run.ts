@@ -6,6 +6,7 @@ import { catalogBench } from "./catalogBench.js";
 import { corpusBench } from "./corpusBench.js";
 import { loadBench } from "./loadBench.js";
 import { modelBench } from "./modelBench.js";
+import { remoteBench } from "./remoteBench.js";
 import { tasteBench } from "./tasteBench.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sidbot-bench-"));
@@ -16,6 +17,7 @@ try {
   const catalogPath = await catalogBench(dir, print);
   await modelBench(dir, catalogPath, print);
   await loadBench(dir, print);
+  await remoteBench(dir, print);
   await tasteBench(dir, print);
 } finally {
   rmSync(dir, { recursive: true, force: true });
