@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_CATALOG, loadConfig } from "../../../src/config.js";
 import { openCatalog, type OpenedCatalog } from "../../../src/engine/catalog/openCatalog.js";
-import { Engine } from "../../../src/engine/Engine.js";
+import { Engine, MODEL_RESTARTING } from "../../../src/engine/Engine.js";
 import { ModelProcess } from "../../../src/engine/model/ModelProcess.js";
 import { buildUserTurn } from "../../../src/engine/prompts/buildUserTurn.js";
 import { renderChatML } from "../../../src/engine/prompts/renderChatML.js";
@@ -99,6 +99,7 @@ describe("Engine with the model in a child process", () => {
     const during = await engine.run({ kind: "similar", items: [halo()] });
     expect(during.backend).toBe("catalog");
     expect(during.items.length).toBeGreaterThan(0);
+    expect(during.notices).toContain(MODEL_RESTARTING);
     await until(() => model.available);
     expect((await engine.run({ kind: "similar", items: [halo()] })).backend).toBe("llama");
   });
