@@ -7,6 +7,7 @@ import type { Adapter } from "./adapters/Adapter.js";
 import { ConsoleAdapter, parseConsoleInput } from "./adapters/console/ConsoleAdapter.js";
 import { registerCommands } from "./adapters/discord/commands.js";
 import { DiscordAdapter } from "./adapters/discord/DiscordAdapter.js";
+import { runShardManager, wantsShardManager } from "./adapters/discord/sharding.js";
 import { SlackAdapter } from "./adapters/slack/SlackAdapter.js";
 import { createMemoryStore, createRuntime, runUntilStopped, type Runtime } from "./app.js";
 import { ProcessLifecycle } from "./ops/ProcessLifecycle.js";
@@ -78,6 +79,13 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     const settings = config();
     const platforms = secrets.discordToken !== undefined || secrets.slackBotToken !== undefined;
     const log = logger(platforms ? "info" : "warn");
+    if (wantsShardManager(settings, secrets, env)) {
+      // discord.shards ≠ 1: this process only runs one sidbot process per shard (README "Several bot processes").
+      const { catalog, model } = program.opts<{ catalog?: string; model?: string }>();
+      const args = [...(catalog ? ["--catalog", catalog] : []), ...(model ? ["--model", model] : [])];
+      outcome.exitCode = await runShardManager({ settings, secrets, env, args, logger: log, shardStopBudgetMs: settings.limits.shutdownGraceMs + CLOSE_GRACE_MS });
+      return;
+    }
     // Signals and crashes are handled from here on, also while the catalog and model load.
     const lifecycle = new ProcessLifecycle({ logger: log, stopBudgetMs: settings.limits.shutdownGraceMs + CLOSE_GRACE_MS });
     log.info({ catalog: settings.catalog.path ?? "built-in", model: settings.model.path }, "starting");

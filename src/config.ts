@@ -85,6 +85,13 @@ export const ConfigSchema = z
         messageContentIntent: z.boolean().default(true),
         /** Shortest time between edits of a streaming message. */
         streamEditIntervalMs: positiveInt.min(250).default(1000),
+        /**
+         * Gateway shards: 1 = one process, no sharding; N or "auto" (Discord's recommended count) =
+         * `sidbot` runs a shard manager that starts one bot process per shard (needs REDIS_URL). Env DISCORD_SHARDS.
+         */
+        shards: z.union([z.literal("auto"), z.number().int().min(1).max(1024)], { error: 'expected "auto" or a whole number of shards from 1 to 1024' }).default(1),
+        /** Wait between starting shard processes (Discord allows one IDENTIFY per 5 s per bucket). */
+        shardSpawnDelayMs: z.number().int().min(0).max(60_000).default(5500),
       })
       .strict()
       .prefault({}),
@@ -125,6 +132,7 @@ const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; parse: (
   MEMORY_NAMESPACE: { path: ["memory", "namespace"], parse: (v) => v },
   ENGINE_MODE: { path: ["engine", "mode"], parse: (v) => v },
   ENGINE_QUEUE: { path: ["engine", "queue"], parse: (v) => v },
+  DISCORD_SHARDS: { path: ["discord", "shards"], parse: (v) => (/^\s*\d+\s*$/.test(v) ? Number(v) : v.trim()) },
 };
 
 /** Settings that come only from the environment (secrets, and where services are). */

@@ -39,6 +39,7 @@ import { guardPacketHandling, normaliseDispatch } from "./gatewayGuard.js";
 import { DISCORD_TOKEN_TIMING, InteractionReply, type AnswerableInteraction, type TokenTiming } from "./InteractionReply.js";
 import { loggableError } from "./loggableError.js";
 import { NO_MENTIONS, parseButton, renderDiscordReply, type ButtonAction } from "./renderDiscordReply.js";
+import { shardOfProcess } from "./sharding.js";
 
 export interface DiscordAdapterOptions {
   bot: Bot;
@@ -72,7 +73,9 @@ export class DiscordAdapter implements Adapter {
   constructor(private readonly options: DiscordAdapterOptions) {
     this.bot = options.bot;
     this.settings = options.settings;
-    this.logger = (options.logger ?? silentLogger).child({ platform: "discord" });
+    // In a shard process (discord.shards ≠ 1), discord.js's Client takes its shard from SHARDS / SHARD_COUNT.
+    const shard = shardOfProcess();
+    this.logger = (options.logger ?? silentLogger).child({ platform: "discord", ...(shard ? { shard: shard.id, shardCount: shard.count } : {}) });
     this.timing = {
       lifetimeMs: options.interactionTokenLifetimeMs ?? DISCORD_TOKEN_TIMING.lifetimeMs,
       marginMs: options.interactionTokenMarginMs ?? DISCORD_TOKEN_TIMING.marginMs,
@@ -120,10 +123,18 @@ export class DiscordAdapter implements Adapter {
     }
     await ready;
     this.logger.info({ user: this.client.user?.tag }, "connected to Discord");
+    // A shard process whose manager is gone (killed) stops in order instead of running on unmanaged.
+    if (this.client.shard && process.connected) process.once("disconnect", this.managerGone);
   }
+
+  private readonly managerGone = () => {
+    this.logger.warn({}, "the shard manager is gone; stopping");
+    process.kill(process.pid, "SIGTERM");
+  };
 
   /** Lets running handlers deliver their answers (at most `stopTimeoutMs`), then disconnects. */
   async stop(): Promise<void> {
+    process.off("disconnect", this.managerGone);
     await this.inflight.settled(this.options.stopTimeoutMs ?? 5000);
     await this.client.destroy();
   }

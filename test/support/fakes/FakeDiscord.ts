@@ -69,6 +69,14 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   readonly channels = new Map<string, any>();
   /** Thread id by the message it was started on. */
   readonly threadsByMessage = new Map<string, string>();
+  /** Shard count GET /gateway/bot recommends (what `discord.shards: "auto"` uses). */
+  recommendedShards = 1;
+  /** Every IDENTIFY, in order: the `shard` it asked for (absent = unsharded) and when. */
+  readonly identifyLog: { shard?: [number, number]; at: number }[] = [];
+  /** Guilds the bot is in, each with one text channel (the first is `guildId` / `channelId`). */
+  readonly guilds = new Map<string, { channelId: string }>();
+  /** The shard each gateway connection identified with (unsharded connections are absent). */
+  private readonly socketShards = new Map<WebSocket, [number, number]>();
   private sequence = 0;
   private identified: ((socket: WebSocket) => void)[] = [];
   private messages = new Map<string, any>();
@@ -78,6 +86,27 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   constructor(private readonly options: FakeDiscordOptions = {}) {
     super();
     this.token = options.token ?? "fake-token";
+    this.guilds.set(this.guildId, { channelId: this.channelId });
+  }
+
+  /** Discord's shard of a guild: (guild_id >> 22) % count. */
+  static shardOf(guildId: string, count: number): number {
+    return Number((BigInt(guildId) >> 22n) % BigInt(count));
+  }
+
+  /** Adds a guild (with one text channel) whose events go to shard `shard` of `count`; joined on the next IDENTIFY. */
+  addGuild(shard = 0, count = 1): { guildId: string; channelId: string } {
+    let guildId = nextId();
+    while (FakeDiscord.shardOf(guildId, count) !== shard) guildId = nextId();
+    const channelId = nextId();
+    this.guilds.set(guildId, { channelId });
+    this.channels.set(channelId, { id: channelId, type: 0, guild_id: guildId, name: "general", position: 0, permission_overwrites: [], parent_id: null, nsfw: false });
+    return { guildId, channelId };
+  }
+
+  /** The shard ids the open gateway connections identified with. */
+  get connectedShards(): [number, number][] {
+    return [...this.socketShards.values()];
   }
 
   get apiUrl(): string {
@@ -100,11 +129,20 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     for (const s of this.sockets) s.close(code, "test disconnect");
   }
 
-  /** Sends a dispatch to every gateway connection; `times` > 1 delivers the same payload again (as a replay would). */
+  /**
+   * Sends a dispatch to every gateway connection; `times` > 1 delivers the same payload again (as
+   * a replay would). A sharded connection only gets its guilds' events (DMs go to shard 0), as
+   * Discord routes them; unsharded connections get everything.
+   */
   dispatch(t: string, d: unknown, times = 1): void {
+    const guildId = (d as { guild_id?: unknown } | null)?.guild_id;
     for (let i = 0; i < times; i++) {
       const payload = JSON.stringify({ op: 0, t, s: ++this.sequence, d });
-      for (const s of this.sockets) s.send(payload);
+      for (const s of this.sockets) {
+        const shard = this.socketShards.get(s);
+        if (shard && (typeof guildId === "string" ? FakeDiscord.shardOf(guildId, shard[1]) : 0) !== shard[0]) continue;
+        s.send(payload);
+      }
     }
   }
 
@@ -208,13 +246,15 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   message(content: string, extra: { channelId?: string; author?: ReturnType<FakeDiscord["user"]>; mentionBot?: boolean; dm?: boolean; mentions?: ReturnType<FakeDiscord["user"]>[] } = {}) {
     const author = extra.author ?? this.user();
     const channelId = extra.channelId ?? this.channelId;
+    const guildId: string = this.channels.get(channelId)?.guild_id ?? this.guildId;
+    const guildChannel = [...this.guilds.values()].some((g) => g.channelId === channelId);
     const mentions = [...(extra.mentionBot ? [this.botUser] : []), ...(extra.mentions ?? [])].map((u) => (extra.dm ? u : { ...u, member: this.member(u) }));
     const message = {
       id: nextId(),
       channel_id: channelId,
       // Discord sends the channel type with MESSAGE_CREATE: 1 = DM, 0 = guild text, 11 = thread.
-      channel_type: extra.dm ? 1 : channelId === this.channelId ? 0 : 11,
-      ...(extra.dm ? {} : { guild_id: this.guildId, member: this.member(author) }),
+      channel_type: extra.dm ? 1 : guildChannel ? 0 : 11,
+      ...(extra.dm ? {} : { guild_id: guildId, member: this.member(author) }),
       author,
       content: extra.mentionBot ? `<@${this.botUser.id}> ${content}` : content,
       timestamp: new Date().toISOString(),
@@ -245,23 +285,33 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     });
   }
 
-  private identify(socket: WebSocket, d: { intents?: number; token?: string }) {
+  private identify(socket: WebSocket, d: { intents?: number; token?: string; shard?: [number, number] }) {
     this.identifies++;
+    const shard = Array.isArray(d.shard) && d.shard.length === 2 && d.shard[1] > 0 ? ([Number(d.shard[0]), Number(d.shard[1])] as [number, number]) : undefined;
+    this.identifyLog.push({ ...(shard ? { shard } : {}), at: Date.now() });
+    if (shard) this.socketShards.set(socket, shard);
+    socket.once("close", () => this.socketShards.delete(socket));
+    const guilds = [...this.guilds].filter(([id]) => !shard || FakeDiscord.shardOf(id, shard[1]) === shard[0]);
     if (d.token && d.token !== this.token && d.token !== `Bot ${this.token}`) return socket.close(4004, "Authentication failed.");
     if (this.options.disallowedIntents && d.intents && (d.intents & this.options.disallowedIntents) !== 0) return socket.close(4014, "Disallowed intent(s).");
     const send = (t: string, data: unknown) => socket.send(JSON.stringify({ op: 0, t, s: ++this.sequence, d: data }));
     send("READY", {
       v: 10,
       user: this.botUser,
-      guilds: [{ id: this.guildId, unavailable: true }],
+      guilds: guilds.map(([id]) => ({ id, unavailable: true })),
       session_id: "fake-session",
       resume_gateway_url: `ws://127.0.0.1:${this.port}`,
-      shard: [0, 1],
+      shard: shard ?? [0, 1],
       application: { id: this.applicationId, flags: 0 },
       private_channels: [],
     });
-    send("GUILD_CREATE", {
-      id: this.guildId,
+    for (const [guildId, { channelId }] of guilds) send("GUILD_CREATE", this.guildCreate(guildId, channelId));
+    for (const cb of this.identified.splice(0)) cb(socket);
+  }
+
+  private guildCreate(guildId: string, channelId: string) {
+    return {
+      id: guildId,
       name: "Test Guild",
       icon: null,
       owner_id: nextId(),
@@ -274,7 +324,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
       system_channel_flags: 0,
       nsfw_level: 0,
       preferred_locale: "en-US",
-      roles: [{ id: this.guildId, name: "@everyone", permissions: "2248473465835073", position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+      roles: [{ id: guildId, name: "@everyone", permissions: "2248473465835073", position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
       emojis: [],
       stickers: [],
       features: [],
@@ -282,15 +332,14 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
       large: false,
       unavailable: false,
       joined_at: new Date().toISOString(),
-      channels: [{ id: this.channelId, type: 0, name: "general", position: 0, permission_overwrites: [], parent_id: null, nsfw: false }],
+      channels: [{ id: channelId, type: 0, name: "general", position: 0, permission_overwrites: [], parent_id: null, nsfw: false }],
       threads: [],
       members: [this.member(this.botUser)],
       voice_states: [],
       presences: [],
       stage_instances: [],
       guild_scheduled_events: [],
-    });
-    for (const cb of this.identified.splice(0)) cb(socket);
+    };
   }
 
   // ---- REST ----
@@ -324,7 +373,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     if (botRoute && auth !== `Bot ${this.token}`) return this.json(res, 401, { message: "401: Unauthorized", code: 0 });
 
     if (record.method === "GET" && path === "/gateway/bot") {
-      return this.json(res, 200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
+      return this.json(res, 200, { url: `ws://127.0.0.1:${this.port}`, shards: this.recommendedShards, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
     }
     if (record.method === "GET" && path === "/users/@me") return this.json(res, 200, this.botUser);
     if (/^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return this.empty(res);
@@ -355,7 +404,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   }
 
   private threadObject(id: string, parentId: string, ownerId: string, name: string) {
-    return { id, type: 11, guild_id: this.guildId, parent_id: parentId, owner_id: ownerId, name, last_message_id: null, message_count: 0, member_count: 1, rate_limit_per_user: 0, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false }, total_message_sent: 0, flags: 0 };
+    return { id, type: 11, guild_id: this.channels.get(parentId)?.guild_id ?? this.guildId, parent_id: parentId, owner_id: ownerId, name, last_message_id: null, message_count: 0, member_count: 1, rate_limit_per_user: 0, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false }, total_message_sent: 0, flags: 0 };
   }
 
   private storeMessage(partial: any) {
