@@ -86,6 +86,7 @@ export async function runShardManager(options: ShardManagerOptions): Promise<num
   }
   const lifecycle = new ProcessLifecycle({ logger: log, stopBudgetMs: options.shardStopBudgetMs + 5000 });
   try {
+    const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
     const count = settings.discord.shards === "auto" ? await recommendedShards(token, secrets.discordApiUrl) : settings.discord.shards;
     log.info({ shards: count, requested: settings.discord.shards }, "starting Discord shards");
     const manager = new ShardingManager(options.file ?? `${PROJECT_ROOT}bin/sidbot.js`, {
@@ -96,16 +97,31 @@ export async function runShardManager(options: ShardManagerOptions): Promise<num
       shardArgs: options.args,
       execArgv: process.execArgv,
     });
+    // While the shards start, a shard that dies before it ever connected fails the start (a wrong
+    // token would otherwise be retried forever); one that had connected is started again. After
+    // that, discord.js respawns every shard process that dies.
+    manager.respawn = false;
+    const connectedOnce = new Set<number>();
+    const lastExit = new Map<number, { code: number | null; signal: NodeJS.Signals | null }>();
     manager.on("shardCreate", (shard: Shard) => {
       shard.env = shardEnv(options.env, shard.id, count, token);
       shard.on("spawn", (child) => log.info({ shard: shard.id, pid: (child as ChildProcess).pid }, "shard process started"));
-      shard.on("ready", () => log.info({ shard: shard.id }, "shard connected"));
+      shard.on("ready", () => {
+        connectedOnce.add(shard.id);
+        log.info({ shard: shard.id }, "shard connected");
+      });
       shard.on("death", (died) => {
-        if (lifecycle.stopping.aborted) return;
         const child = died as ChildProcess | null;
+        lastExit.set(shard.id, { code: child?.exitCode ?? null, signal: child?.signalCode ?? null });
+        if (lifecycle.stopping.aborted) return;
         const fields = { shard: shard.id, pid: child?.pid, code: child?.exitCode, signal: child?.signalCode };
-        if (manager.respawn) log.warn(fields, "shard process died; respawning");
-        else log.warn(fields, "shard process died");
+        if (manager.respawn) {
+          log.warn(fields, "shard process died; respawning");
+        } else if (connectedOnce.has(shard.id)) {
+          log.warn(fields, "shard process died; respawning");
+          // discord.js clears the shard's process right after this event: spawn once it has.
+          setImmediate(() => shard.spawn(readyTimeoutMs).catch((error: unknown) => shard.emit("error", error)));
+        }
       });
       shard.on("error", (error: unknown) => log.error({ shard: shard.id, err: describeError(error) }, "shard process could not be respawned"));
     });
@@ -117,13 +133,18 @@ export async function runShardManager(options: ShardManagerOptions): Promise<num
       if (lifecycle.stopping.aborted) break;
       const shard = manager.createShard(id);
       try {
-        await Promise.race([shard.spawn(options.readyTimeoutMs ?? 60_000), stopped]);
+        await Promise.race([shard.spawn(readyTimeoutMs), stopped]);
       } catch (error) {
-        startError = new PlatformStartError("discord", `Discord shard ${id} of ${count} did not connect: ${describeError(error)}`, { cause: error });
+        const exit = lastExit.get(id);
+        const why = exit ? `its process exited (${exit.signal ?? `code ${exit.code}`}; its error is above)` : `${describeError(error)}`;
+        startError = new PlatformStartError("discord", `Discord shard ${id} of ${count} did not connect: ${why}`, { cause: error });
         lifecycle.stop(1);
       }
     }
-    if (!lifecycle.stopping.aborted) log.info({ shards: count }, "all shards started");
+    if (!lifecycle.stopping.aborted) {
+      manager.respawn = true;
+      log.info({ shards: count }, "all shards started");
+    }
     await stopped;
 
     // No respawns from here on; every shard process gets SIGTERM and stops in order.

@@ -12,6 +12,8 @@ const redis = await requireRedis();
 const dir = mkdtempSync(join(tmpdir(), "sidbot-shards-"));
 const CONFIG = join(dir, "config.json");
 writeFileSync(CONFIG, JSON.stringify({ discord: { shardSpawnDelayMs: 0 } }));
+const SLOW_CONFIG = join(dir, "slow.json");
+writeFileSync(SLOW_CONFIG, JSON.stringify({ discord: { shardSpawnDelayMs: 3000 } }));
 
 const fakes: { stop(): Promise<void> }[] = [];
 const processes: SidbotProcess[] = [];
@@ -22,7 +24,7 @@ afterAll(async () => {
   for (const f of fakes) await f.stop();
 });
 
-function killQuietly(pid: number, signal: NodeJS.Signals = "SIGKILL"): boolean {
+function killQuietly(pid: number, signal: NodeJS.Signals | 0 = "SIGKILL"): boolean {
   try {
     process.kill(pid, signal);
     return true;
@@ -149,6 +151,40 @@ describe.runIf(redis)("Discord sharding (the built CLI as shard manager, real di
     await until(() => pids.every((pid) => !killQuietly(pid, 0)), 20_000, "the shard processes to stop without their manager");
     expect(manager.logs().filter((l) => l.msg === "the shard manager is gone; stopping")).toHaveLength(2);
   }, 90_000);
+
+  it("a shard that cannot connect at start (wrong token) stops the others: its error, one line from the manager, exit 1, not retried", async () => {
+    const fake = await startFake();
+    const manager = startSharded(fake, { DISCORD_SHARDS: "2", DISCORD_TOKEN: "wrong-token" });
+    const exit = await manager.exited();
+    expect(exit.code).toBe(1);
+    const lines = manager
+      .stderr()
+      .split("\n")
+      .filter((l) => l.startsWith("sidbot:"));
+    expect(lines).toEqual([expect.stringMatching(/^sidbot: Discord rejected DISCORD_TOKEN/), "sidbot: Discord shard 0 of 2 did not connect: its process exited (code 1; its error is above)"]);
+    const pids = shardPids(manager, 0);
+    expect(pids).toHaveLength(1);
+    for (const pid of pids) expect(killQuietly(pid, 0)).toBe(false);
+    expect(shardPids(manager, 1)).toHaveLength(0);
+  }, 30_000);
+
+  it("a shard that had connected and dies while the next one waits to start is started again", async () => {
+    const fake = await startFake();
+    const manager = startSharded(fake, { DISCORD_SHARDS: "2", SIDBOT_CONFIG: SLOW_CONFIG });
+    await manager.waitForLog((l) => l.msg === "shard connected" && l.shard === 0, 20_000);
+    const [first] = shardPids(manager, 0);
+    process.kill(first!, "SIGKILL");
+    await manager.waitForLog((l) => l.msg === "shard process died; respawning" && l.shard === 0);
+    await manager.waitForLog((l) => l.msg === "all shards started", 30_000);
+    await until(() => manager.logs().filter((l) => l.msg === "shard connected" && l.shard === 0).length === 2, 20_000, "shard 0 connected again");
+    expect(fake.identifyLog.filter((i) => i.shard?.[0] === 0)).toHaveLength(2);
+    expect(sortShards(fake.connectedShards)).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+    manager.child.kill("SIGTERM");
+    expect((await manager.exited()).code).toBe(0);
+  }, 60_000);
 
   it("refuses sharding without REDIS_URL in one line, before starting any shard", async () => {
     const fake = await startFake();
