@@ -5,6 +5,7 @@
 import type { CatalogItem } from "../engine/catalog/Catalog.js";
 import { toRecommended } from "../engine/Engine.js";
 import type { Task } from "../engine/types.js";
+import { platformByName, platformOf } from "../engine/titles/platforms.js";
 import { EDITION_WORDS } from "../engine/titles/resolveGame.js";
 import { bareTerms } from "../engine/titles/TitleIndex.js";
 import { MESSAGES } from "./messages.js";
@@ -71,7 +72,7 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
     case "why": {
       // "why halo 3?" about a game not in the last answer (or with no answer yet): explain that game.
       if (u.games.length > 0 && inLast === undefined) return task({ kind: "chat", text: u.text, items: [u.games[0]!], basis, recommend: false });
-      const item = pick(inLast ?? u.ref);
+      const item = pick(inLast ?? (u.about ? describedIn(u.about, last) : undefined) ?? u.ref);
       if ("kind" in item) return item;
       return task({ kind: "chat", text: u.text, items: [item], basis, recommend: false });
     }
@@ -83,6 +84,8 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
       }
       if (u.ref === undefined && inLast !== undefined) return followUp({ kind: "similar", items: [last[inLast - 1]!], ...platform });
       if (u.ref === undefined) {
+        // "could I get 4 recommendations" with nothing before it: that many games.
+        if (last.length === 0 && u.k !== undefined) return task({ kind: "tastes", text: tastesSentence(undefined) });
         if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };
         // "more", "something else": new items on what the last answer was based on (its items when it had no basis).
         return followUp({ kind: "similar", items: basis.length > 0 ? [...basis] : [...last], ...platform });
@@ -130,6 +133,28 @@ function namedInLast(text: string, last: readonly CatalogItem[]): number | undef
     if (terms.some((t) => words.has(t))) return i + 1;
   }
   return undefined;
+}
+
+/** The position (1-based) of the last-answer item a description fits best ("racing" → its racing game, Xbox → its Xbox game). */
+function describedIn(about: NonNullable<Understanding["about"]>, last: readonly CatalogItem[]): number | undefined {
+  const norm = (w: string) => w.toLowerCase().replace(/-/g, "").replace(/^cosy$/, "cozy").replace(/(?<=[^s])s$/, "");
+  let best: number | undefined;
+  let bestScore = 0;
+  for (const [i, item] of last.entries()) {
+    const described = [item.title, ...Object.entries(item.meta).filter(([k]) => k !== "platform").flatMap(([, v]) => (typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []))]
+      .join(" ")
+      .split(/[^A-Za-z0-9-]+/)
+      .filter((w) => w !== "")
+      .map(norm);
+    let score = about.words.filter((w) => described.includes(norm(w))).length;
+    if (about.platform) {
+      const own = (item.platform ? platformByName(item.platform) : undefined) ?? platformOf(item.title);
+      if (own?.name === about.platform.name) score += 2;
+      else if (own?.family === about.platform.family) score += 1;
+    }
+    if (score > bestScore) (best = i + 1), (bestScore = score);
+  }
+  return best;
 }
 
 function withCount(t: Task, u: Understanding): Task {

@@ -6,7 +6,7 @@
  */
 import type { Catalog, CatalogItem } from "../engine/catalog/Catalog.js";
 import { matchSid } from "../engine/catalog/seedMapping.js";
-import { findPlatforms, type Platform } from "../engine/titles/platforms.js";
+import { findPlatforms, platformByName, type Platform } from "../engine/titles/platforms.js";
 import { EDITION_WORDS, findGame, gameKey, stripTitleFrame } from "../engine/titles/resolveGame.js";
 import { bareTerms, type TitleIndex } from "../engine/titles/TitleIndex.js";
 import { exactTitlesIn } from "../engine/titles/exactTitles.js";
@@ -52,6 +52,8 @@ export interface Understanding {
   unresolved?: string[];
   /** A comparative asked of the last answer ("cheaper", "more relaxing"): a steer. */
   comparative?: string;
+  /** An item of the last answer described by what it is ("why that racing one?", "the Xbox one"): matched against its title, genre and platform. */
+  about?: { words: string[]; platform?: Platform };
   /** Titles named that are in the last answer (resolved later against it). */
   text: string;
 }
@@ -63,7 +65,7 @@ export interface UnderstandContext {
 
 export const MAX_K = 10;
 
-const RESET = /^\W*(?:\/?reset|(?:let'?s\s+|lets\s+|can we\s+|please\s+)?(?:start (?:over|again|fresh|anew|from scratch)|begin again|fresh start|clean slate)|start over|start again|forget (?:it|everything|that|this|all that)|new conversation|clear (?:memory|history|it|the chat|everything))\b/i;
+const RESET = /^\W*(?:\/?reset|(?:clear|wipe|restart)(?: (?:the|this|our|my))? (?:conversation|chat|history|memory|context|thread)|(?:let'?s\s+|lets\s+|can we\s+|please\s+)?(?:start (?:over|again|fresh|anew|from scratch)|begin again|fresh start|clean slate)|start over|start again|forget (?:it|everything|that|this|all that)|new conversation|clear (?:memory|history|it|the chat|everything))\b/i;
 // The whole message asks what the bot can do or how to use it ("what are you able to help with", "what commands do you have").
 const HELP = new RegExp(
   String.raw`^\W*(?:(?:hey|hi|hello|ok(?:ay)?|so)\W+)?(?:(?:sid)?bot\W+)?(?:` +
@@ -102,6 +104,8 @@ const ORDINAL_WORDS: Readonly<Record<string, number>> = {
 // "top 5", "give me 5 racing games", "3 most likely": a number before a count noun or a taste (titles and platforms are cut out first).
 const COUNT_NOUNS = new Set("games game titles title options option recommendations recommendation recs rec suggestions suggestion picks pick ideas idea things thing ones more most others other different similar new good great fun".split(" "));
 const COUNT_LEAD = /\b(?:top|best|give me|show me|list|recommend|suggest|find me|pick|need|want|name)\s+(?:me\s+)?(?:the\s+)?$/i;
+// Words a count may follow ("I'd appreciate 8 suggestions", "could I get 4", "maybe 6 options").
+const COUNT_PREV = new Set("about around like want need get only exactly just appreciate appreciated love prefer see have take grab fetch try say maybe perhaps possibly".split(" "));
 function countIn(text: string): number | undefined {
   const words = text.toLowerCase().replace(/(?:#|\b(?:number|no\.?|item|option|pick)\s?#?)\s?\d\b/g, " ").split(/[^a-z0-9']+/).filter((w) => w !== "");
   for (const [i, w] of words.entries()) {
@@ -113,7 +117,7 @@ function countIn(text: string): number | undefined {
     const lead = COUNT_LEAD.test(words.slice(0, i).join(" ") + " ");
     // "crazy taxy 2 similar games": a number right after a title-like word is part of the title, not a count.
     const prev = words[i - 1];
-    if (!lead && prev !== undefined && !STOP.has(prev) && !TASTE_WORDS.has(prev) && !(prev in NUMBER_WORDS) && !/^\d+$/.test(prev) && !/^(?:about|around|like|want|need|get|only|exactly|just)$/.test(prev)) continue;
+    if (!lead && prev !== undefined && !STOP.has(prev) && !TASTE_WORDS.has(prev) && !(prev in NUMBER_WORDS) && !/^\d+$/.test(prev) && !COUNT_PREV.has(prev)) continue;
     if (lead || next.some((x) => COUNT_NOUNS.has(x) || TASTE_WORDS.has(x) || TASTE_WORDS.has(x.replace(/s$/, "")))) return Math.min(MAX_K, value);
   }
   return undefined;
@@ -128,6 +132,10 @@ const ANSWERED = new Set("listed said suggested showed shown gave given mentione
 const PLURAL = /\b(?:those|these|them|they|both|the ones (?:you|u) (?:listed|said|suggested|showed|gave|mentioned|recommended|picked)|all(?:\s+(?:of\s+)?(?:them|those|these|three|two|four|five|ten|\d{1,2}))?|the (?:lot|set|list|bunch|group|whole (?:list|lot|set|bunch))|every(?:thing| one| single one) (?:you (?:said|suggested|listed|showed|gave)|there|above))\b/i;
 
 const WHY = /\b(?:why|how come|explain|what makes|what made|reason|reasons|justify)\b/i;
+// A question asking why something was suggested (not "why not"), with polite filler allowed around it.
+const WHY_QUESTION = /\b(?:why|how come)\b(?!\s+not\b)|\bwhat (?:made|makes) (?:you|u)\b|\b(?:reason|reasons|reasoning) (?:for|behind|why)\b|\bexplain (?:why|your|the (?:choice|pick|reason))\b/i;
+// A new request that also asks for reasons ("suggest cozy games and explain why"): not about the last answer.
+const ASK_AND_EXPLAIN = /\b(?:suggest|recommend|give me|find me|show me|pick me|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell|say|why|give)/i;
 const EXPLAIN_NEW = /\b(?:suggest|recommend|give me|pick|find|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell me|say|say why|give (?:me )?(?:a )?reasons?)|\bexplain why\b|\bwith (?:an? )?(?:explanation|reasons?)\b|\band why\b|\btell me why\b/i;
 // Naming the last answer as a set: a naming word (name, title, blurb, …) said of the set ("these", "this group"), or "bundle".
 const GROUP_NOUN = String.raw`(?:set|group|collection|bundle|lot|bunch|list|trio|three|two|four|five|games|picks|ones|selection|pack|package|combo|line-?up|mix|batch|recommendations|recs|suggestions)`;
@@ -158,7 +166,7 @@ const MORE_LIKE = /\b(?:more|others?|games?|stuff|something|anything|ones?)\s+(?
 const STEER = /^\W*(?:how about|what about|make it|make them|change (?:it )?to|same on|in|and|any|anything|for|on|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b(?:instead|but for|but on|version|versions|port)\b/i;
 const NEXT = /^\W*user\b|\brecent purchases\b|\bnext item\b|\b(?:after|aftr|afta|next|then|finished|finishing|beat|beaten|completed|done with|played|playing|through with|up next|follow(?:-|\s)?up)\b/i;
 const SIMILAR = /\b(?:similar|like|bought|alike|reminds?|such as|along the lines|in the vein|same vibe|vibe|feel|alternatives?|comparable|resembl\w*|related)\b/i;
-const RANKED = /\b(?:rank(?:ed|ing)?|most likely|likeliest|likelihood|probabilit(?:y|ies)|scores?|scored|exact(?:ly)?\s+top|in order)\b/i;
+const RANKED = /\b(?:rank(?:ed|ing|s)?|most (?:likely|probable)|highest (?:probability|likelihood|odds|chance)|(?:by|in order of) (?:likelihood|probability)|most likely|likeliest|likelihood|probabilit(?:y|ies)|scores?|scored|exact(?:ly)?\s+top|in order)\b/i;
 const REQUEST =
   /\b(?:recommend\w*|suggest\w*|recs?|games?|play|playing|looking for|look for|want|need|give me|show me|find me|find|ideas?|options?|titles?|i like|i love|i enjoy|into|fan of|mood for|in the mood)\b/i;
 // Genre, mood and theme words: a piece made of these is a taste, never a title.
@@ -186,7 +194,10 @@ const STOP = new Set(
     "game games gaming gamer title titles thing things stuff one ones recommend recommendation recommendations recs rec suggest suggestion suggestions " +
     "give show find tell let lets let's want wanna need looking look like likes liked love loved enjoy enjoyed into fan fans mood play playing played know think get got " +
     "through right currently still lot bit while exactly around approximately roughly maybe " +
-    "today tonight weekend bored kind sort type types genre genres style vibe vibes something similar first second third fourth fifth 1st 2nd 3rd 4th 5th last final number no #"
+    "today tonight weekend bored kind sort type types genre genres style vibe vibes something similar first second third fourth fifth 1st 2nd 3rd 4th 5th last final number no # " +
+    // Politeness and filler around a request ("I fancy a stealth game", "any ideas?", "I'd appreciate 8 suggestions").
+    "fancy fancying appreciate appreciated i'd id i'll i've ive idea ideas option options pick picks perhaps possibly wondering wonder hoping hope seeking search searching prefer preferably ideally " +
+    "kindly thankyou please suggestions recommendation sth smth anybody someone everyone somebody own owns owned gets getting buy buying gift gifts present presents"
   ).split(" "),
 );
 const SMALLTALK = /^\W*(?:(?:hey |hi |hello |good )?(?:sid)?bot|nah|yep|yup|hmm+|wow|omg|lmao|rofl|meh|idk|sure|gg|brb|kk?|ugh|oops|sorry|np|hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening|night)|gm|thanks?(?: you)?|thx|ty|cheers|cool|nice|great|awesome|ok(?:ay)?|lol|haha|bye|goodbye|see ya|who are you|how are you)\b/i;
@@ -197,8 +208,10 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   // Typed control tokens are text, never structure: drop them after reading the SIDs.
   const text = raw.replace(MENTION, " ").replace(LEADING_AT, " ").replace(SID, " SIDREF ").replace(CONTROL, " ").replace(/\s+/g, " ").trim();
   const plain = text.replace(/\bSIDREF\b/g, " ").replace(/\s+/g, " ").trim();
-  if (RESET.test(plain)) return { act: "reset", games: [], text };
-  if ((plain === "" && sids.length === 0) || HELP.test(plain)) return { act: "help", games: [], text };
+  // "please reset the conversation", "How do I use this bot, please?", "kindly reset": the command without its politeness.
+  const command = withoutPoliteness(plain);
+  if (RESET.test(plain) || RESET.test(command)) return { act: "reset", games: [], text };
+  if ((plain === "" && sids.length === 0) || HELP.test(plain) || (command !== "" && HELP.test(command))) return { act: "help", games: [], text };
 
   // 1. What the text names.
   const games: CatalogItem[] = [];
@@ -256,7 +269,13 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
 
   // An explicit item ("the name of the second one") is about that item, not the set.
   if (BUNDLE.test(rest) && !/#\s?\d\b|\b(?:number|no\.?|item|option|pick)\s?#?\d\b|\b(?:first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final)\b/i.test(rest)) return { ...base, act: "bundle" };
-  if (WHY.test(rest) && !tastes) return { ...base, act: "why", ...(ref !== undefined ? { ref } : {}) };
+  // A why question is about the last answer, never a taste search: "why that racing one?", "can you explain why the third one was suggested".
+  const whyQuestion = WHY_QUESTION.test(rest) && !ASK_AND_EXPLAIN.test(rest);
+  if ((WHY.test(rest) && !tastes) || whyQuestion) {
+    const about = describedItem(rest, tastes, platform);
+    const explicit = REF.test(rest) || !about;
+    return { ...base, act: "why", ...(ref !== undefined && explicit ? { ref } : {}), ...(about ? { about } : {}) };
+  }
   // "tell me about #2", "what about the second one?": what that item is and why it was suggested.
   if (ref !== undefined && /\b(?:about|details?|describe|info|information|what is|what's|whats)\b/i.test(rest) && !MORE_LIKE.test(rest.replace(/\btell me more\b/i, "")) && !platform) return { ...base, act: "why", ref };
   // "more like those", "similar to all of them": every item of the last answer, unless one is named ("those, esp. #2").
@@ -273,12 +292,26 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   if (platform && !tastes && REF.test(rest) && ref !== undefined && (STEER.test(rest) || /\b(?:but|instead)\b/i.test(rest))) return { ...base, act: "steer", ref };
   if (platform && !tastes && (STEER.test(rest) || wordsOf(rest).every((w) => STOP.has(w) || isPlatformWord(rest, w)))) return { ...base, act: "steer" };
   if (!tastes && !platform && /^\W*(?:(?:(?:give|show|get|find|got)(?: me)?\s+)?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple(?: of)?|some) (?:more|others|other ones|different ones)|more|others?|another|any ?more|some more|show me more|give me more|got (?:any )?more|anything else|what else|something else|different ones|different games|other ones|not (?:those|these|them|that)|none of (?:those|these|them))\b/i.test(rest)) return { ...base, act: "more" };
+  // "could I get 4 recommendations", "maybe 6 options": a count and request words only.
+  if (!tastes && !platform && k !== undefined && wordsOf(rest).every((w) => STOP.has(w) || COUNT_NOUNS.has(w) || /^\d+$/.test(w) || w in NUMBER_WORDS)) return { ...base, act: "more" };
   if (tastes) return { ...base, act: "tastes", tastes };
   if (platform) return { ...base, act: "tastes" };
   // A bare name the catalog lacks ("skyrim", "elden ring"): say so, rather than the generic help.
   if (!SMALLTALK.test(rest) && looksLikeTitle(plain)) return { ...base, act: "notfound", missing: { query: plain.replace(/[\s?!.,]+$/, ""), candidates: [] } };
   if (SMALLTALK.test(rest) || !REQUEST.test(rest)) return { ...base, act: "smalltalk" };
   return { ...base, act: "smalltalk" };
+}
+
+// Politeness around a command: "please", "kindly", "can you", "would you mind".
+const POLITE = /\b(?:pretty\s+)?(?:please|pls|plz|pleeease|kindly|thanks|thank you|thx|if you (?:can|could|don'?t mind)|(?:would|do) you mind)\b[\s,!.]*/gi;
+function withoutPoliteness(text: string): string {
+  return text
+    .replace(POLITE, " ")
+    .replace(/^\W*(?:(?:hey|hi|hello|ok(?:ay)?|so)\W+)?(?:(?:can|could|would|will) (?:you|u)\s+)/i, "")
+    .replace(/\s+([,?!.])/g, "$1")
+    .replace(/[\s,]+$/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 const TITLE_GLUE = new Set(["the", "of", "a", "an", "and", "&"]);
@@ -451,9 +484,32 @@ function splitClauses(text: string): string[] {
     .filter((c) => c !== "");
 }
 
-const FILLER = new Set("kid kids son daughter wife husband friend friends family girlfriend boyfriend brother sister dad mom mum parents"
-  .split(" "));
+// People a game is for and where it is played: who and where, never what they like.
+const FILLER = new Set(("kid kids son sons daughter daughters wife husband partner spouse friend friends family girlfriend boyfriend gf bf brother brothers sister sisters sibling siblings " +
+  "dad dads mom moms mum mums mother father mommy daddy parents parent niece nieces nephew nephews cousin cousins aunt auntie uncle grandmother grandma granny nan nana grandfather grandpa granddad " +
+  "grandparents grandson grandsons granddaughter granddaughters grandkids grandchildren child children toddler toddlers baby babies teen teens teenager teenagers boy boys girl girls " +
+  "boss colleague colleagues coworker coworkers co-worker co-workers roommate roommates buddy buddies mate mates classmates students pupils team office workplace work " +
+  "year years yr yrs old olds aged age ages yo").split(" "));
+// Someone's people ("for my kids", "my niece is 6", "a 7 year old"): not a taste even when the word could be one.
+const PEOPLE_AND_AGES = new RegExp(
+  [
+    String.raw`\b(?:my|our|his|her|their|your)\s+(?:(?:little|young|younger|older|big|baby|\d{1,2}[\s-]*(?:years?|yrs?|y\/?o)[\s-]*olds?|\d{1,2})\s+)*(?:kids?|child(?:ren)?|family|friends?|boys?|girls?)\b`,
+    String.raw`\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[\s-]*(?:years?|yrs?|y\/?o)(?:[\s-]*olds?)?\b`,
+    String.raw`\b(?:is|are|turns?|turning|aged?|ages)\s+\d{1,2}(?:\s*(?:and|or|-|to|&)\s*\d{1,2})?\b`,
+  ].join("|"),
+  "gi",
+);
 const isTaste = (term: string) => TASTE_WORDS.has(term) || STOP.has(term);
+
+/** What a described item is ("the racing one", "the cozy one", "the Xbox one"): its taste words and platform; undefined when nothing describes it. */
+function describedItem(text: string, tastes: string | undefined, platform: Platform | undefined): Understanding["about"] {
+  const words = wordsOf(tastes ?? "").filter((w) => w !== "and" && w !== "or");
+  // "the xbox one" names the Xbox family, not the Xbox One console.
+  const xboxOne = /\bxbox\s+one\b/i.test(text) && /\b(?:the|that|this)\s+xbox\s+one\b/i.test(text);
+  const described = xboxOne ? platformByName("Xbox") : platform;
+  if (words.length === 0 && !described) return undefined;
+  return { words, ...(described ? { platform: described } : {}) };
+}
 
 function refOf(text: string): number | undefined {
   const m = REF.exec(text);
@@ -484,7 +540,7 @@ function isPlatformWord(text: string, word: string): boolean {
 const NEGATED = /\b(?:no|not|never|hate|hates|dislike|dislikes|don'?t (?:like|want|enjoy)|do not (?:like|want|enjoy)|can'?t stand|without|except|anything but|nothing)\b[^,;.!?]*?(?=,|;|\.|!|\?|\bbut\b|\band\s+(?:i\s+)?(?:like|love|want)\b|$)/gi;
 
 export function tastesOf(text: string): string | undefined {
-  const t = withoutPlatforms(text).replace(NEGATED, " ").replace(/#\s?\d\b/g, " ");
+  const t = withoutPlatforms(text).replace(NEGATED, " ").replace(/#\s?\d\b/g, " ").replace(PEOPLE_AND_AGES, " ");
   const words = wordsOf(t).filter((w) => !/^\d+$/.test(w) && !(w in NUMBER_WORDS));
   const phrased = new Set(wordsOf(text.match(new RegExp(TASTE_PHRASES.source, "gi"))?.join(" ") ?? ""));
   const isTasteWord = (w: string) => phrased.has(w) || TASTE_WORDS.has(w) || TASTE_WORDS.has(w.replace(/-/g, "")) || w.split("-").some((p) => TASTE_WORDS.has(p)) || TASTE_WORDS.has(w.replace(/s$/, ""));
@@ -500,7 +556,13 @@ export function tastesOf(text: string): string | undefined {
   // The span from the first to the last content word keeps "scifi and action" together.
   const first = words.indexOf(content[0]!);
   const last = words.lastIndexOf(content.at(-1)!);
-  const span = words.slice(first, last + 1).filter((w) => !STOP.has(w) || w === "and" || w === "or" || TASTE_WORDS.has(w) || phrased.has(w));
+  // Only taste words reach the prompt: no people, ages or filler, each word once.
+  const span = words
+    .slice(first, last + 1)
+    .filter((w) => !STOP.has(w) || w === "and" || w === "or" || TASTE_WORDS.has(w) || phrased.has(w))
+    .filter((w) => !FILLER.has(w) || TASTE_WORDS.has(w) || phrased.has(w))
+    .filter((w, i, all) => w === "and" || w === "or" || all.indexOf(w) === i)
+    .filter((w, i, all) => !((w === "and" || w === "or") && (all[i - 1] === "and" || all[i - 1] === "or")));
   // "shooters" → "shooter", so the prompt reads "I like shooter games."
   const lastWord = span.at(-1);
   if (lastWord && /[^s]s$/.test(lastWord) && lastWord !== "sports" && TASTE_WORDS.has(lastWord.slice(0, -1))) span[span.length - 1] = lastWord.slice(0, -1);

@@ -55,7 +55,7 @@ describe("small typos on the demo catalog: asked, or answered with a notice nami
     expect(p.notices.join(" ")).toContain(title);
   });
 
-  it.each(["similar to nintendog", "games like need for sped carbon", "nights of azur"])("a one-word query or a slip in a short word (%s) is still asked about", (text) => {
+  it.each(["similar to nintendog", "games like crazy taxy", "similar to halo 4", "games like fallout new vogos"])("a one-word query, a slip in a short word of a two-word title or a different number (%s) is still asked about", (text) => {
     const p = plan(text);
     expect(p.kind).toBe("reply");
     if (p.kind === "reply") expect(p.reply.kind).toBe("clarify");

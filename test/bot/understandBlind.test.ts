@@ -36,7 +36,9 @@ describe("blind-test classes, planned", async () => {
   });
 
   it("3. a second game that does not resolve is asked about or said, never dropped", () => {
-    expect(u("halo 3 and fallout new vegs")).toMatchObject({ act: "notfound", missing: { query: "fallout new vegs" } });
+    expect(u("halo 3 and crazy taxy")).toMatchObject({ act: "notfound", missing: { query: "crazy taxy" } });
+    // One slip in a short word whose other title words (two or more) are exact is a clear typo: used, with a notice.
+    expect(u("halo 3 and fallout new vegs")).toMatchObject({ act: "next", corrected: [{ query: "fallout new vegs" }] });
     const p = plan("games like halo 3 and elden ring", []);
     expect(p.kind).toBe("task");
     if (p.kind === "task") expect(p.notices.join(" ")).toContain("“elden ring”");

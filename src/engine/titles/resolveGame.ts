@@ -240,15 +240,61 @@ export function findGame(index: TitleIndex, query: string, cue: boolean, isTaste
     // the slip small for the word's length, and no other game as close: used, with a notice.
     const rivals = covering.filter((h) => h !== best && gameKey(h.item.title) !== gameKey(best.item.title));
     if (isClearTypo(query, best.item) && !rivals.some((h) => isClearTypo(query, h.item))) return { kind: "found", item: best.item, corrected: query };
+    // One slip in a title whose other words (two or more) are typed exactly ("need for sped carbon"): used, with a notice.
+    const close = closeTypoWinner(query, hits);
+    if (close) return { kind: "found", item: close, corrected: query };
     // A near miss ("zelda" → "Zelka"): offered as a question, never used silently.
     const candidates = [best.item, ...covering.filter((h) => h !== best).map((h) => h.item), ...hits.map((h) => h.item)];
     return { kind: "missing", query, candidates: [...new Set(candidates)].slice(0, 3), near: true };
   }
+  const close = closeTypoWinner(query, hits);
+  if (close) return { kind: "found", item: close, corrected: query };
   // One changed letter in a short word ("crazy taxy 2"): a near miss to ask about, even without a cue.
   const loose = hits.filter((h) => looselyCovers(query, h.item));
   if (loose.length > 0) return { kind: "missing", query, candidates: [...new Set(loose.map((h) => h.item))].slice(0, 3), near: true };
   if (!cue) return { kind: "none" };
-  return { kind: "missing", query, candidates: hits.slice(0, 3).map((h) => h.item) };
+  // A candidate must share a real word with the query ("the witcher 3" is not "Halo 3", "ratchet & clank" not "Nintendogs + Cats").
+  const related = hits.filter((h) => sharesRealWord(query, h.item));
+  return { kind: "missing", query, candidates: related.slice(0, 3).map((h) => h.item) };
+}
+
+// Words that relate no two titles: glue, connectors and numbers.
+const GLUE_TERMS = new Set("the a an of and or to in on at for with by from vs versus plus n".split(" "));
+const realTerms = (text: string) => bareTerms(text).filter((t) => !GLUE_TERMS.has(t) && !FILLER_TERMS.has(t) && !EDITION_WORDS.has(t) && !/^\d+$/.test(t) && !/^[ivx]+$/.test(t) && /[a-z]/.test(t));
+
+/** Whether the query and the title share a word that means something (not a number, glue word or connector). */
+export function sharesRealWord(query: string, item: CatalogItem): boolean {
+  const title = new Set(realTerms(item.title));
+  return realTerms(query).some((t) => title.has(t));
+}
+
+/**
+ * `query` is `item`'s title with one slip in a word of 4+ letters, every other word (at least two,
+ * numbers included) typed exactly: "need for sped carbon", "tails of vesperia", "nights of azur".
+ * The slip keeps the first letter and is one edit (two for words of 5+ letters of the same length
+ * with the same first two letters). One-word and two-word queries ("halo 4") stay questions.
+ */
+export function isCloseTypo(query: string, item: CatalogItem): boolean {
+  const titleTerms = bareTerms(item.title);
+  const wanted = bareTerms(query).filter((t) => !FILLER_TERMS.has(t));
+  const required = wanted.filter((t) => !EDITION_WORDS.has(t) || titleTerms.includes(t));
+  if (required.length < 3) return false;
+  const slips = required.filter((q) => !titleTerms.includes(q));
+  if (slips.length !== 1) return false;
+  const q = slips[0]!;
+  if (q.length < 4 || /\d/.test(q)) return false;
+  return titleTerms.some((t) => {
+    if (t[0] !== q[0] || /\d/.test(t) || t.length < 4) return false;
+    const d = editDistance(q, t);
+    return d === 1 || (d === 2 && q.length >= 5 && t.length === q.length && t[1] === q[1]);
+  });
+}
+
+/** The one game (any edition) among `hits` that `query` is a close typo of; none when two games are as close. */
+function closeTypoWinner(query: string, hits: readonly TitleHit[]): CatalogItem | undefined {
+  const close = hits.filter((h) => isCloseTypo(query, h.item));
+  const games = new Set(close.map((h) => gameKey(h.item.title)));
+  return games.size === 1 ? close[0]!.item : undefined;
 }
 
 // An abbreviation: 2–4 letters, maybe with a number ("fnv", "acnl", "ac2", "dq").
@@ -267,12 +313,13 @@ function fromInitials(index: TitleIndex, query: string, terms: readonly string[]
   for (const run of index.initialsOf(token)) {
     const title = new Set(bareTerms(run.item.title));
     // The other words typed must be in that title too ("nfs carbon": carbon).
-    if (others.every((t) => title.has(t) || EDITION_WORDS.has(t))) expansions.add(run.words.join(" "));
+    // Taste and chat words around it ("acnl vibes") are not title words.
+    if (others.every((t) => title.has(t) || EDITION_WORDS.has(t) || isTaste(t))) expansions.add(run.words.join(" "));
     if (expansions.size > 8) break;
   }
   const found = new Map<string, CatalogItem>();
   for (const words of expansions) {
-    const expanded = terms.map((t) => (t === token ? words : t)).join(" ");
+    const expanded = terms.map((t) => (t === token ? words : t)).filter((t) => t === words || !isTaste(t) || index.hasTerm(t)).join(" ");
     const r = findGame(index, expanded, cue, isTaste, false);
     if (r.kind === "found" && !r.corrected && !found.has(gameKey(r.item.title))) found.set(gameKey(r.item.title), r.item);
   }
