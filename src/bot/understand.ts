@@ -7,7 +7,7 @@
 import type { Catalog, CatalogItem } from "../engine/catalog/Catalog.js";
 import { matchSid } from "../engine/catalog/seedMapping.js";
 import { findPlatforms, platformByName, type Platform } from "../engine/titles/platforms.js";
-import { EDITION_WORDS, findGame, gameKey, stripTitleFrame } from "../engine/titles/resolveGame.js";
+import { EDITION_WORDS, findGame, gameKey, sharesRealWord, stripTitleFrame } from "../engine/titles/resolveGame.js";
 import { bareTerms, type TitleIndex } from "../engine/titles/TitleIndex.js";
 import { exactTitlesIn } from "../engine/titles/exactTitles.js";
 
@@ -264,8 +264,13 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
     return { ...base, act: "similar" };
   }
   // "more like them", "similar to all three": words for the last answer, never a missing title.
-  if (found.missing && !wordsOf(found.missing.query).every((w) => STOP.has(w) || w in NUMBER_WORDS || /^\d+$/.test(w) || ANSWERED.has(w))) return { ...base, act: "notfound", missing: found.missing };
+  // "that last one looks sick, more like that": a description of an answered item, never a missing title.
+  const aboutAnswer = found.missing !== undefined && POINTS_BACK.test(found.missing.query);
+  if (found.missing && !aboutAnswer && !wordsOf(found.missing.query).every((w) => STOP.has(w) || w in NUMBER_WORDS || /^\d+$/.test(w) || ANSWERED.has(w))) return { ...base, act: "notfound", missing: found.missing };
   if (unknownSid) return { ...base, act: "notfound", missing: { query: "that semantic ID", candidates: [] } };
+  // "my son loves Fortnite, what else could he play?", "we are big Minecraft fans": a game the catalog lacks, named in chat.
+  const unknownName = tastes ? undefined : namedUnknown(plain);
+  if (unknownName) return { ...base, act: "notfound", missing: { query: unknownName, candidates: [] } };
 
   // An explicit item ("the name of the second one") is about that item, not the set.
   if (BUNDLE.test(rest) && !/#\s?\d\b|\b(?:number|no\.?|item|option|pick)\s?#?\d\b|\b(?:first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final)\b/i.test(rest)) return { ...base, act: "bundle" };
@@ -297,7 +302,20 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   if (tastes) return { ...base, act: "tastes", tastes };
   if (platform) return { ...base, act: "tastes" };
   // A bare name the catalog lacks ("skyrim", "elden ring"): say so, rather than the generic help.
-  if (!SMALLTALK.test(rest) && looksLikeTitle(plain)) return { ...base, act: "notfound", missing: { query: plain.replace(/[\s?!.,]+$/, ""), candidates: [] } };
+  if (!SMALLTALK.test(rest) && looksLikeTitle(plain)) {
+    const query = plain.replace(/[\s?!.,]+$/, "");
+    // A title with every word but its number ("halo 4" → Halo 3?) is asked about; nothing else is offered ("forza horizon 2").
+    const real = (t: string) => bareTerms(t).filter((w) => !TITLE_GLUE.has(w) && !/^\d+$/.test(w) && !/^[ivx]+$/.test(w) && !EDITION_WORDS.has(w));
+    const candidates = [
+      ...new Set(
+        titles
+          .search(query, { limit: 5, prefix: false })
+          .map((h) => h.item)
+          .filter((item) => sharesRealWord(query, item) && real(query).every((w) => real(item.title).includes(w))),
+      ),
+    ].slice(0, 3);
+    return { ...base, act: "notfound", missing: { query, candidates } };
+  }
   if (SMALLTALK.test(rest) || !REQUEST.test(rest)) return { ...base, act: "smalltalk" };
   return { ...base, act: "smalltalk" };
 }
@@ -312,6 +330,26 @@ function withoutPoliteness(text: string): string {
     .replace(/[\s,]+$/g, "")
     .replace(/\s+/g, " ")
     .trim();
+}
+
+// A phrase that points at an item of the last answer ("that last one", "the second one", "this one", "it").
+const POINTS_BACK = /^\W*(?:ok(?:ay)?\W+)?(?:(?:that|this|the)\s+(?:(?:last|first|second|third|fourth|fifth|final|1st|2nd|3rd|4th|5th|top)\s+)?(?:one|game|pick)|(?:that|this|it|the\s+(?:last|first|second|third|fourth|fifth|final))\b)/i;
+// A name said to be loved or played ("loves Fortnite", "into minecraft", "fan of Stardew Valley") and a name's fans ("big Minecraft fans").
+const LOVED_NAME = /\b(?:loves?|loved|likes|liked|enjoys|enjoyed|adores?|adored|plays|played|playing|obsessed with|addicted to|hooked on|into|fans? of|crazy about|mad about)\s+(?:(?:the|a)\s+)?([a-z0-9][\w'’:.&-]*(?:\s+[a-z0-9][\w'’:.&-]*){0,4}?)(?=\s*(?:[,.;!?]|$|\s+(?:and|but|so|what|which|any|anything|can|could|should|is|are|too|a lot|lately|now|nowadays|these days|right now)\b))/gi;
+const NAME_FANS = /\b([A-Z][\w'’:&-]*(?:\s+(?:[A-Z][\w'’:&-]*|\d+))*)\s+(?:fans?|players?|addicts?|lovers?|enthusiasts?|nuts)\b/g;
+/** A game-like name in chat that the catalog lacks (only called when no catalog game was found). */
+function namedUnknown(text: string): string | undefined {
+  for (const re of [LOVED_NAME, NAME_FANS]) {
+    for (const m of text.matchAll(re)) {
+      const name = m[1]!.replace(/[\s.,:]+$/, "").trim();
+      const bare = withoutPlatforms(name).trim();
+      if (bare === "" || !looksLikeTitle(bare) || wordsOf(bare).some((w) => FILLER.has(w) || w === "i")) continue;
+      // A lower-case single word must look like a name, not chat ("loves it", "played once").
+      if (!/[A-Z0-9]/.test(name) && wordsOf(bare).length === 1 && bare.length < 4) continue;
+      return name;
+    }
+  }
+  return undefined;
 }
 
 const TITLE_GLUE = new Set(["the", "of", "a", "an", "and", "&"]);
@@ -446,6 +484,10 @@ function titleAtEdge(titles: TitleIndex, query: string, strict = false): { item:
       }
       const r = findGame(titles, text, false, isTaste);
       if (r.kind !== "found" || r.corrected) continue;
+      // "halo 4" is not Halo 3: a number typed right next to the span that the title lacks names another game.
+      const numeral = (w: string | undefined) => w !== undefined && (/^\d+$/.test(w) || /^(?:ii|iii|iv|vi|vii|viii|ix)$/i.test(w));
+      const beside = [words[start + len], words[start - 1]].map((w) => w?.toLowerCase().replace(/[^a-z0-9]/g, ""));
+      if (beside.some((w) => numeral(w) && !bareTerms(r.item.title).includes(w!)) && bareTerms(r.item.title).some((t) => numeral(t))) continue;
       if (titleShare(text, r.item) >= 0.5) return { item: r.item, span: text };
       // "forza is great" → Forza …, but not "forza horizon 2" (another game's words follow): only ordinary words may be left.
       if (bareTerms(r.item.title)[0] === bareTerms(text)[0] && meaningful[0]!.length >= 5) {
