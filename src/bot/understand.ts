@@ -161,7 +161,7 @@ const BUNDLE = new RegExp(
 );
 // A short follow-up asking the last answer to change along one axis ("anything cheaper?", "something more relaxing").
 const COMPARATIVE = /\b(?:cheaper|less expensive|more affordable|newer|older|more recent|more modern|easier|harder|shorter|longer|simpler|calmer|cozier|cosier|scarier|funnier|faster|slower|smaller|bigger|(?:more|less) (?:relaxing|challenging|difficult|casual|chill|violent|scary|intense|kid[\s-]friendly|family[\s-]friendly|colou?rful|realistic|story[\s-]driven|competitive|expensive|popular|obscure))\b/i;
-const MORE = /\b(?:more|others?|another(?: one)?|else|additional)\b/i;
+const MORE = /\b(?:more|others?|another(?: one)?|else|additional|similar(?:\s+(?:stuff|ones|games|things|titles|picks))?)\b/i;
 const MORE_LIKE = /\b(?:more|others?|games?|stuff|something|anything|ones?)\s+(?:like|similar to)\b|\bsimilar(?:\s+(?:ones|games|titles|stuff|things))?\s+to\b|\blike\b|\balong (?:the|those|these) lines\b|\bin the (?:same )?vein\b|\bsame (?:kind|sort|type|style) as\b/i;
 const STEER = /^\W*(?:how about|what about|make it|make them|change (?:it )?to|same on|in|and|any|anything|for|on|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b(?:instead|but for|but on|version|versions|port)\b/i;
 const NEXT = /^\W*user\b|\brecent purchases\b|\bnext item\b|\b(?:after|aftr|afta|next|then|finished|finishing|beat|beaten|completed|done with|played|playing|through with|up next|follow(?:-|\s)?up)\b/i;
@@ -197,7 +197,8 @@ const STOP = new Set(
     "today tonight weekend bored kind sort type types genre genres style vibe vibes something similar first second third fourth fifth 1st 2nd 3rd 4th 5th last final number no # " +
     // Politeness and filler around a request ("I fancy a stealth game", "any ideas?", "I'd appreciate 8 suggestions").
     "fancy fancying appreciate appreciated i'd id i'll i've ive idea ideas option options pick picks perhaps possibly wondering wonder hoping hope seeking search searching prefer preferably ideally " +
-    "kindly thankyou please suggestions recommendation sth smth anybody someone everyone somebody own owns owned gets getting buy buying gift gifts present presents"
+    "kindly thankyou please suggestions recommendation sth smth anybody someone everyone somebody own owns owned gets getting buy buying gift gifts present presents " +
+    "he she him her his hers they their wants wanted wanting go going whole entire curious wondering mind minds"
   ).split(" "),
 );
 const SMALLTALK = /^\W*(?:(?:hey |hi |hello |good )?(?:sid)?bot|nah|yep|yup|hmm+|wow|omg|lmao|rofl|meh|idk|sure|gg|brb|kk?|ugh|oops|sorry|np|hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening|night)|gm|thanks?(?: you)?|thx|ty|cheers|cool|nice|great|awesome|ok(?:ay)?|lol|haha|bye|goodbye|see ya|who are you|how are you)\b/i;
@@ -333,7 +334,7 @@ function withoutPoliteness(text: string): string {
 }
 
 // A phrase that points at an item of the last answer ("that last one", "the second one", "this one", "it").
-const POINTS_BACK = /^\W*(?:ok(?:ay)?\W+)?(?:(?:that|this|the)\s+(?:(?:last|first|second|third|fourth|fifth|final|1st|2nd|3rd|4th|5th|top)\s+)?(?:one|game|pick)|(?:that|this|it|the\s+(?:last|first|second|third|fourth|fifth|final))\b)/i;
+const POINTS_BACK = /^\W*(?:(?:ok(?:ay)?|yo|so|well|oh|hey|wow|man|dude|honestly|ngl|lol|omg|and|but)\W+)*(?:(?:that|this|the)\s+(?:(?:last|first|second|third|fourth|fifth|final|1st|2nd|3rd|4th|5th|top)\s+)?(?:one|game|pick)|(?:that|this|it|the\s+(?:last|first|second|third|fourth|fifth|final))\b)/i;
 // A name said to be loved or played ("loves Fortnite", "into minecraft", "fan of Stardew Valley") and a name's fans ("big Minecraft fans").
 const LOVED_NAME = /\b(?:loves?|loved|likes|liked|enjoys|enjoyed|adores?|adored|plays|played|playing|obsessed with|addicted to|hooked on|into|fans? of|crazy about|mad about)\s+(?:(?:the|a)\s+)?([a-z0-9][\w'’:.&-]*(?:\s+[a-z0-9][\w'’:.&-]*){0,4}?)(?=\s*(?:[,.;!?]|$|\s+(?:and|but|so|what|which|any|anything|can|could|should|is|are|too|a lot|lately|now|nowadays|these days|right now)\b))/gi;
 const NAME_FANS = /\b([A-Z][\w'’:&-]*(?:\s+(?:[A-Z][\w'’:&-]*|\d+))*)\s+(?:fans?|players?|addicts?|lovers?|enthusiasts?|nuts)\b/g;
