@@ -110,7 +110,9 @@ function countIn(text: string): number | undefined {
   const words = text.toLowerCase().replace(/(?:#|\b(?:number|no\.?|item|option|pick)\s?#?)\s?\d\b/g, " ").split(/[^a-z0-9']+/).filter((w) => w !== "");
   for (const [i, w] of words.entries()) {
     const n = /^\d{1,2}$/.test(w) ? Number.parseInt(w, 10) : w === "one" || w === "a" || w === "an" ? undefined : NUMBER_WORDS[w];
-    const one = w === "one" && COUNT_NOUNS.has(words[i + 1] ?? "") && words[i + 1] !== "more" ? 1 : undefined;
+    // "the third one similar": "one" after an ordinal or a determiner is an item, not a count.
+    const itemOne = words[i - 1] !== undefined && (words[i - 1]! in ORDINAL_WORDS || /^(?:the|that|this|which|each|every|any|last)$/.test(words[i - 1]!));
+    const one = w === "one" && !itemOne && COUNT_NOUNS.has(words[i + 1] ?? "") && words[i + 1] !== "more" ? 1 : undefined;
     const value = n ?? one;
     if (value === undefined || value <= 0) continue;
     const next = words.slice(i + 1, i + 4);
@@ -198,7 +200,8 @@ const STOP = new Set(
     // Politeness and filler around a request ("I fancy a stealth game", "any ideas?", "I'd appreciate 8 suggestions").
     "fancy fancying appreciate appreciated i'd id i'll i've ive idea ideas option options pick picks perhaps possibly wondering wonder hoping hope seeking search searching prefer preferably ideally " +
     "kindly thankyou please suggestions recommendation sth smth anybody someone everyone somebody own owns owned gets getting buy buying gift gifts present presents " +
-    "he she him her his hers they their wants wanted wanting go going whole entire curious wondering mind minds"
+    "he she him her his hers they their wants wanted wanting go going whole entire curious wondering mind minds else plays day days all-day " +
+    "holiday holidays vacation trip summer winter christmas xmas birthday night evening evenings afternoon morning switch switching"
   ).split(" "),
 );
 const SMALLTALK = /^\W*(?:(?:hey |hi |hello |good )?(?:sid)?bot|nah|yep|yup|hmm+|wow|omg|lmao|rofl|meh|idk|sure|gg|brb|kk?|ugh|oops|sorry|np|hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening|night)|gm|thanks?(?: you)?|thx|ty|cheers|cool|nice|great|awesome|ok(?:ay)?|lol|haha|bye|goodbye|see ya|who are you|how are you)\b/i;
@@ -270,7 +273,7 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   if (found.missing && !aboutAnswer && !wordsOf(found.missing.query).every((w) => STOP.has(w) || w in NUMBER_WORDS || /^\d+$/.test(w) || ANSWERED.has(w))) return { ...base, act: "notfound", missing: found.missing };
   if (unknownSid) return { ...base, act: "notfound", missing: { query: "that semantic ID", candidates: [] } };
   // "my son loves Fortnite, what else could he play?", "we are big Minecraft fans": a game the catalog lacks, named in chat.
-  const unknownName = tastes ? undefined : namedUnknown(plain);
+  const unknownName = tastes && wordsOf(tastes).some((w) => TASTE_WORDS.has(w) || TASTE_WORDS.has(w.replace(/s$/, ""))) ? undefined : namedUnknown(plain);
   if (unknownName) return { ...base, act: "notfound", missing: { query: unknownName, candidates: [] } };
 
   // An explicit item ("the name of the second one") is about that item, not the set.
@@ -336,7 +339,7 @@ function withoutPoliteness(text: string): string {
 // A phrase that points at an item of the last answer ("that last one", "the second one", "this one", "it").
 const POINTS_BACK = /^\W*(?:(?:ok(?:ay)?|yo|so|well|oh|hey|wow|man|dude|honestly|ngl|lol|omg|and|but)\W+)*(?:(?:that|this|the)\s+(?:(?:last|first|second|third|fourth|fifth|final|1st|2nd|3rd|4th|5th|top)\s+)?(?:one|game|pick)|(?:that|this|it|the\s+(?:last|first|second|third|fourth|fifth|final))\b)/i;
 // A name said to be loved or played ("loves Fortnite", "into minecraft", "fan of Stardew Valley") and a name's fans ("big Minecraft fans").
-const LOVED_NAME = /\b(?:loves?|loved|likes|liked|enjoys|enjoyed|adores?|adored|plays|played|playing|obsessed with|addicted to|hooked on|into|fans? of|crazy about|mad about)\s+(?:(?:the|a)\s+)?([a-z0-9][\w'’:.&-]*(?:\s+[a-z0-9][\w'’:.&-]*){0,4}?)(?=\s*(?:[,.;!?]|$|\s+(?:and|but|so|what|which|any|anything|can|could|should|is|are|too|a lot|lately|now|nowadays|these days|right now)\b))/gi;
+const LOVED_NAME = /\b(?:loves?|loved|likes|liked|enjoys|enjoyed|adores?|adored|(?:play|plays|played|playing)(?:\s+a\s+(?:lot|ton)\s+of)?|obsessed with|addicted to|hooked on|into|fans? of|crazy about|mad about)\s+(?:(?:the|a)\s+)?([a-z0-9][\w'’:.&-]*(?:\s+[a-z0-9][\w'’:.&-]*){0,4}?)(?=\s*(?:[,.;!?]|$|\s+(?:and|but|so|what|which|any|anything|can|could|should|is|are|too|a lot|lately|now|nowadays|these days|right now|all day|every day|nonstop|constantly)\b))/gi;
 const NAME_FANS = /\b([A-Z][\w'’:&-]*(?:\s+(?:[A-Z][\w'’:&-]*|\d+))*)\s+(?:fans?|players?|addicts?|lovers?|enthusiasts?|nuts)\b/g;
 /** A game-like name in chat that the catalog lacks (only called when no catalog game was found). */
 function namedUnknown(text: string): string | undefined {
@@ -546,7 +549,7 @@ const isTaste = (term: string) => TASTE_WORDS.has(term) || STOP.has(term);
 
 /** What a described item is ("the racing one", "the cozy one", "the Xbox one"): its taste words and platform; undefined when nothing describes it. */
 function describedItem(text: string, tastes: string | undefined, platform: Platform | undefined): Understanding["about"] {
-  const words = wordsOf(tastes ?? "").filter((w) => w !== "and" && w !== "or");
+  const words = [...new Set([...wordsOf(tastes ?? ""), ...wordsOf(withoutPlatforms(text)).filter((w) => TASTE_WORDS.has(w) || TASTE_WORDS.has(w.replace(/-/g, "")) || TASTE_WORDS.has(w.replace(/s$/, "")))])].filter((w) => w !== "and" && w !== "or");
   // "the xbox one" names the Xbox family, not the Xbox One console.
   const xboxOne = /\bxbox\s+one\b/i.test(text) && /\b(?:the|that|this)\s+xbox\s+one\b/i.test(text);
   const described = xboxOne ? platformByName("Xbox") : platform;
