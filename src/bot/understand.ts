@@ -136,6 +136,8 @@ const PLURAL = /\b(?:those|these|them|they|both|the ones (?:you|u) (?:listed|sai
 const WHY = /\b(?:why|how come|explain|what makes|what made|reason|reasons|justify)\b/i;
 // A question asking why something was suggested (not "why not"), with polite filler allowed around it.
 const WHY_QUESTION = /\b(?:why|how come)\b(?!\s+not\b)|\bwhat (?:made|makes) (?:you|u)\b|\b(?:reason|reasons|reasoning) (?:for|behind|why)\b|\bexplain (?:why|your|the (?:choice|pick|reason))\b/i;
+// A why question at the start, after filler or politeness ("so why the Forza one?", "could you tell me why Halo 3").
+const WHY_START = /^\W*(?:(?:so|ok(?:ay)?|and|but|hmm+|well|wait|also|hey|just|curious|just curious|out of curiosity)\W+)*(?:(?:can|could|would|will) (?:you|u)\s+(?:please\s+)?|please\s+|kindly\s+)?(?:why|how come|explain|tell me why|what made (?:you|u))\b/i;
 // A new request that also asks for reasons ("suggest cozy games and explain why"): not about the last answer.
 const ASK_AND_EXPLAIN = /\b(?:suggest|recommend|give me|find me|show me|pick me|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell|say|why|give)/i;
 const EXPLAIN_NEW = /\b(?:suggest|recommend|give me|pick|find|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell me|say|say why|give (?:me )?(?:a )?reasons?)|\bexplain why\b|\bwith (?:an? )?(?:explanation|reasons?)\b|\band why\b|\btell me why\b/i;
@@ -201,7 +203,7 @@ const STOP = new Set(
     "fancy fancying appreciate appreciated i'd id i'll i've ive idea ideas option options pick picks perhaps possibly wondering wonder hoping hope seeking search searching prefer preferably ideally " +
     "kindly thankyou please suggestions recommendation sth smth anybody someone everyone somebody own owns owned gets getting buy buying gift gifts present presents " +
     "he she him her his hers they their wants wanted wanting go going whole entire curious wondering mind minds else plays day days all-day " +
-    "holiday holidays vacation trip summer winter christmas xmas birthday night evening evenings afternoon morning switch switching"
+    "holiday holidays vacation trip summer winter christmas xmas birthday night evening evenings afternoon morning switch switching everything nothing help he's she's they're we're you're that's"
   ).split(" "),
 );
 const SMALLTALK = /^\W*(?:(?:hey |hi |hello |good )?(?:sid)?bot|nah|yep|yup|hmm+|wow|omg|lmao|rofl|meh|idk|sure|gg|brb|kk?|ugh|oops|sorry|np|hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening|night)|gm|thanks?(?: you)?|thx|ty|cheers|cool|nice|great|awesome|ok(?:ay)?|lol|haha|bye|goodbye|see ya|who are you|how are you)\b/i;
@@ -262,7 +264,7 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   if (games.length > 0 && unknown.length > 0) base.unresolved = unknown;
   if (games.length > 0) {
     if (EXPLAIN_NEW.test(rest) && !/^\W*why\b/i.test(rest)) return { ...base, act: "explain" };
-    if (WHY.test(rest) && games.length >= 1 && /^\W*(?:why|how come|explain|what made (?:you|u))\b/i.test(rest)) return { ...base, act: "why" };
+    if (WHY.test(rest) && games.length >= 1 && WHY_START.test(rest)) return { ...base, act: "why" };
     if (games.length + unknownSids > 1 && !SIMILAR.test(rest)) return { ...base, act: "next" };
     if (NEXT.test(rest) && !/\b(?:bought|similar)\b/i.test(rest)) return { ...base, act: "next" };
     return { ...base, act: "similar" };
@@ -348,8 +350,8 @@ function namedUnknown(text: string): string | undefined {
       const name = m[1]!.replace(/[\s.,:]+$/, "").trim();
       const bare = withoutPlatforms(name).trim();
       if (bare === "" || !looksLikeTitle(bare) || wordsOf(bare).some((w) => FILLER.has(w) || w === "i")) continue;
-      // A lower-case single word must look like a name, not chat ("loves it", "played once").
-      if (!/[A-Z0-9]/.test(name) && wordsOf(bare).length === 1 && bare.length < 4) continue;
+      // A lower-case single word must look like a name, not chat or a topic ("loves it", "likes dinosaurs").
+      if (!/[A-Z0-9]/.test(name) && wordsOf(bare).length === 1 && (bare.length < 4 || /[^s]s$/i.test(bare))) continue;
       return name;
     }
   }
