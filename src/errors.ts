@@ -53,7 +53,7 @@ export class ModelUnavailableError extends SidbotError {
   override name = "ModelUnavailableError";
   constructor(
     message: string,
-    readonly reason: "unavailable" | "no-worker" | "worker-crash" | "catalog-mismatch" = "unavailable",
+    readonly reason: "unavailable" | "no-worker" | "worker-crash" | "catalog-mismatch" | "timeout" | "redis" = "unavailable",
   ) {
     super("model_unavailable", message);
   }

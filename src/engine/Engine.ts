@@ -144,7 +144,7 @@ export class Engine {
       // Configured but not there right now (its process restarting, no remote worker running).
       const reason = this.model.unavailableReason ?? "unavailable";
       this.options.metrics?.fallbacks.inc({ reason });
-      notices.push(reason === "no-worker" ? NO_WORKER : MODEL_RESTARTING);
+      notices.push(fallbackNotice(reason));
     }
     const history = model ? await this.fitHistory(task.history ?? [], user) : task.history;
     onPrompt?.(promptText(renderChatML([...(history ?? task.history ?? []), user], { systemPrompt: this.options.settings.systemPrompt })));
@@ -170,7 +170,7 @@ export class Engine {
         const reason = timedOut ? "timeout" : error instanceof ModelUnavailableError ? error.reason : "error";
         this.options.metrics?.fallbacks.inc({ reason });
         this.logger.warn({ kind: task.kind, err: describeError(error), reason }, "model failed; answering from the catalog");
-        notices.push(timedOut ? "The model took too long, so these picks come straight from the catalog." : reason === "no-worker" ? NO_WORKER : "The model had a problem, so these picks come straight from the catalog.");
+        notices.push(fallbackNotice(reason));
       }
     }
     return this.runCatalog(task, user, notices, onText, started);
@@ -265,6 +265,23 @@ export class Engine {
 /** Notices on catalog answers given because the model is not there right now. */
 export const NO_WORKER = "No model worker is running right now, so these picks come straight from the catalog.";
 export const MODEL_RESTARTING = "The model is restarting, so these picks come straight from the catalog.";
+export const WORKERS_UNREACHABLE = "The model workers can't be reached right now, so these picks come straight from the catalog.";
+
+/** What a catalog answer says, by why the model did not answer (the fallback metric's reason). */
+function fallbackNotice(reason: string): string {
+  switch (reason) {
+    case "timeout":
+      return "The model took too long, so these picks come straight from the catalog.";
+    case "no-worker":
+      return NO_WORKER;
+    case "redis":
+      return WORKERS_UNREACHABLE;
+    case "unavailable":
+      return MODEL_RESTARTING;
+    default:
+      return "The model had a problem, so these picks come straight from the catalog.";
+  }
+}
 
 /** The notice on a catalog answer that replaced a model answer with no usable text. */
 export const MODEL_GAVE_NO_TEXT = "The model's answer had no text, so this answer comes straight from the catalog.";

@@ -7,6 +7,8 @@
  * turn is kept in Redis, and the catalog answers given because the worker died are counted in
  * `sidbot_fallback_answers_total`.
  */
+import { jobQueueName } from "../../src/engine/remote/remoteJobs.js";
+import { catalogFingerprint } from "../../src/engine/catalog/catalogFingerprint.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { escapeMarkdown } from "discord.js";
 import { Redis } from "ioredis";
@@ -202,7 +204,8 @@ describe.runIf(redisUp)("scale-out: two bots and two model workers on one Redis 
 
     // ---- mid-run: freeze the victim while it runs a request, then SIGKILL it ----
     const redis = new Redis(SHARED_REDIS_URL);
-    const bull = `${namespace}:bull:${QUEUE}`;
+    // The jobs' queue is engine.queue plus the catalog's fingerprint (the built-in catalog here).
+    const bull = `${namespace}:bull:${jobQueueName(QUEUE, catalogFingerprint(catalog))}`;
     const victimJobs = async (): Promise<string[]> => {
       const active = await redis.lrange(`${bull}:active`, 0, -1);
       if (active.length === 0) return [];

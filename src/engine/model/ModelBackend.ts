@@ -17,7 +17,7 @@ export interface ModelBackend {
   /** False while the model is unavailable (e.g. its process is restarting); the engine then uses the catalog. */
   readonly available: boolean;
   /** Labels the catalog fallback while not available. @defaultValue "unavailable" */
-  readonly unavailableReason?: "unavailable" | "no-worker";
+  readonly unavailableReason?: "unavailable" | "no-worker" | "redis";
   /** What `/readyz` should show about this backend besides readiness (remote: the workers). */
   readiness?(): Record<string, unknown>;
   generate(request: GenerateRequest): Promise<GenerateResult>;

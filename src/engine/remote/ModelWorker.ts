@@ -17,7 +17,9 @@ import type { LlamaBackend } from "../model/LlamaBackend.js";
 import { fitConversation } from "../prompts/fitConversation.js";
 import { renderChatML } from "../prompts/renderChatML.js";
 import { openRedis } from "./redisConnection.js";
-import { REFUSED_CATALOG, REFUSED_STALE, cancelChannel, queuePrefix, type GenerationJob, type GenerationResult, type JobProgress, type WorkerInfo } from "./remoteJobs.js";
+import { parseJob } from "./parseJob.js";
+import { RedisClock } from "./redisClock.js";
+import { REFUSED_CATALOG, REFUSED_STALE, cancelChannel, jobQueueName, queuePrefix, type GenerationJob, type GenerationResult, type JobProgress, type WorkerInfo } from "./remoteJobs.js";
 import { HEARTBEAT_MS, WorkerRegistry } from "./WorkerRegistry.js";
 
 export interface ModelWorkerOptions {
@@ -43,6 +45,7 @@ export class ModelWorker {
   private readonly connection: Redis;
   private readonly subscriber: Redis;
   private heartbeat: NodeJS.Timeout | undefined;
+  private readonly clock = new RedisClock();
   private readonly logger: Logger;
 
   private constructor(private readonly options: ModelWorkerOptions) {
@@ -61,7 +64,7 @@ export class ModelWorker {
     };
     this.connection = openRedis(options.redisUrl, "blocking");
     this.registry = new WorkerRegistry(this.connection, options.namespace, options.queue);
-    this.worker = new Worker<GenerationJob, GenerationResult>(options.queue, (job, _token, signal) => this.process(job, signal), {
+    this.worker = new Worker<GenerationJob, GenerationResult>(jobQueueName(options.queue, this.info.catalog), (job, _token, signal) => this.process(job, signal), {
       connection: this.connection,
       prefix: queuePrefix(options.namespace),
       concurrency: options.model.sequences,
@@ -83,53 +86,75 @@ export class ModelWorker {
     });
   }
 
-  /** Announces the worker and starts taking jobs. */
-  static async start(options: ModelWorkerOptions): Promise<ModelWorker> {
+  /** Announces the worker and starts taking jobs (waits for Redis; `signal` gives up). */
+  static async start(options: ModelWorkerOptions, signal?: AbortSignal): Promise<ModelWorker> {
     const worker = new ModelWorker(options);
-    await worker.subscriber.subscribe(cancelChannel(options.namespace, options.queue));
-    await worker.registry.beat(worker.info);
-    worker.heartbeat = setInterval(() => {
-      worker.registry.beat(worker.info).catch(() => {});
-    }, HEARTBEAT_MS);
+    const ready = (async () => {
+      await worker.subscriber.subscribe(cancelChannel(options.namespace, options.queue));
+      await worker.beat();
+    })();
+    const aborted = new Promise<void>((resolve) => signal?.addEventListener("abort", () => resolve(), { once: true }));
+    await Promise.race([ready, aborted]);
+    if (signal?.aborted) {
+      ready.catch(() => {});
+      await worker.stop(0);
+      throw signal.reason;
+    }
+    worker.heartbeat = setInterval(() => void worker.beat().catch(() => {}), HEARTBEAT_MS);
     void worker.worker.run();
     worker.logger.info({ ...worker.info, queue: options.queue }, "model worker ready");
     return worker;
   }
 
-  /** Stops taking jobs, lets running ones finish for up to `graceMs`, then cancels them. */
+  private async beat(): Promise<void> {
+    await this.clock.sync(this.connection);
+    await this.registry.beat(this.info, this.clock.now());
+  }
+
+  /**
+   * Stops taking jobs and lets running ones finish for up to `graceMs` (still beating, marked as
+   * draining so bots send it nothing new but know it is alive), then cancels them and leaves.
+   */
   async stop(graceMs: number): Promise<void> {
-    clearInterval(this.heartbeat);
-    await this.registry.leave(this.info.id).catch(() => {});
+    this.info.draining = true;
+    void this.beat().catch(() => {});
     const closing = this.worker.close();
     const timer = setTimeout(() => this.worker.cancelAllJobs("the worker is shutting down"), graceMs);
     // Closing waits for Redis: when it is away, stop anyway once the jobs had their grace.
     await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, graceMs + 1000).unref())]);
     clearTimeout(timer);
+    clearInterval(this.heartbeat);
+    await Promise.race([this.registry.leave(this.info.id).catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     this.subscriber.disconnect();
     this.connection.disconnect();
   }
 
   private async process(job: Job<GenerationJob, GenerationResult>, cancelled: AbortSignal | undefined): Promise<GenerationResult> {
-    const data = job.data;
     const metrics = this.options.metrics;
-    const waitedMs = Date.now() - job.timestamp;
+    const data = parseJob(job.data);
+    if (typeof data === "string") {
+      this.logger.error({ jobId: job.id, problem: data }, "refusing a malformed job");
+      metrics?.workerJobs.inc({ outcome: "refused" });
+      throw new UnrecoverableError(`malformed job: ${data}`);
+    }
+    const waitedMs = Math.max(0, this.clock.now() - (data.deadline - data.budgetMs));
     if (data.catalog !== this.info.catalog) {
       this.logger.error({ jobId: job.id, jobCatalog: data.catalog, catalog: this.info.catalog }, "refusing a job built against a different catalog: run bots and workers with the same catalog file");
       metrics?.workerJobs.inc({ outcome: "refused" });
       throw new UnrecoverableError(`${REFUSED_CATALOG}: job ${data.catalog}, worker ${this.info.catalog}`);
     }
-    if (Date.now() >= data.deadline) {
+    if (this.clock.now() >= data.deadline) {
       this.logger.info({ jobId: job.id, waitedMs }, "dropping a stale job: nobody waits for its answer any more");
       metrics?.workerJobs.inc({ outcome: "stale" });
       throw new UnrecoverableError(REFUSED_STALE);
     }
     metrics?.queueWaitSeconds.observe(waitedMs / 1000);
     await job.updateProgress({ worker: this.info.id } satisfies JobProgress);
-    const budget = AbortSignal.timeout(Math.max(1, data.deadline - Date.now()));
+    const budget = AbortSignal.timeout(Math.max(1, Math.ceil(data.deadline - this.clock.now())));
     const signal = cancelled ? AbortSignal.any([cancelled, budget]) : budget;
     const started = performance.now();
     try {
-      const result = await this.run(job, signal);
+      const result = await this.run(job, data, signal);
       const seconds = (performance.now() - started) / 1000;
       metrics?.workerJobs.inc({ outcome: "done" });
       if (result.kind === "generated") {
@@ -145,8 +170,7 @@ export class ModelWorker {
     }
   }
 
-  private async run(job: Job<GenerationJob, GenerationResult>, signal: AbortSignal): Promise<GenerationResult> {
-    const data = job.data;
+  private async run(job: Job<GenerationJob, GenerationResult>, data: GenerationJob, signal: AbortSignal): Promise<GenerationResult> {
     const model = this.options.model;
     const turns = await fitConversation(data.prompt, model.contextSize, async (t) => model.tokenCount(renderChatML(t, { systemPrompt: data.prompt.systemPrompt })));
     if (!turns) throw new Error("the request is too long for the model's context");

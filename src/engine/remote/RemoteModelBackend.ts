@@ -21,7 +21,8 @@ import type { GenerateRequest, GenerateResult, RankedItem, RankRequest } from ".
 import type { ModelBackend } from "../model/ModelBackend.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
 import { openRedis } from "./redisConnection.js";
-import { REFUSED_CATALOG, cancelChannel, queuePrefix, type GenerationJob, type GenerationResult, type JobProgress, type WorkerInfo } from "./remoteJobs.js";
+import { RedisClock } from "./redisClock.js";
+import { REFUSED_CATALOG, REFUSED_STALE, cancelChannel, jobIdFor, jobQueueName, queuePrefix, type GenerationJob, type GenerationResult, type JobProgress, type WorkerInfo } from "./remoteJobs.js";
 import { HEARTBEAT_MS, WorkerRegistry } from "./WorkerRegistry.js";
 
 export interface RemoteModelBackendOptions {
@@ -53,7 +54,9 @@ export class RemoteModelBackend implements ModelBackend {
   readonly loadMs = 0;
   /** Workers fit the prompt to their own context. */
   readonly contextSize = undefined;
-  private readonly fingerprint: string;
+  private readonly clock = new RedisClock();
+  /** Requests between the backlog check and their job being queued (a burst must not slip past it). */
+  private enqueuing = 0;
   private readonly pending = new Map<string, Pending>();
   private workers: WorkerInfo[] = [];
   private mismatched: WorkerInfo[] = [];
@@ -72,9 +75,9 @@ export class RemoteModelBackend implements ModelBackend {
     private readonly events: QueueEvents,
     private readonly eventsConnection: Redis,
     private readonly registry: WorkerRegistry,
+    private readonly fingerprint: string,
   ) {
     this.logger = (options.logger ?? silentLogger).child({ component: "remote-model" });
-    this.fingerprint = catalogFingerprint(options.catalog);
     events.on("progress", ({ jobId, data }) => this.progress(jobId, data as JobProgress));
     events.on("completed", ({ jobId, returnvalue }) => this.settle(jobId, (p) => p.resolve(parseResult(returnvalue))));
     events.on("failed", ({ jobId, failedReason }) => this.settle(jobId, (p) => p.reject(failure(failedReason))));
@@ -85,11 +88,14 @@ export class RemoteModelBackend implements ModelBackend {
 
   static async start(options: RemoteModelBackendOptions): Promise<RemoteModelBackend> {
     const connection = { prefix: queuePrefix(options.namespace) };
+    // One queue per catalog: workers with another catalog never see these jobs.
+    const fingerprint = catalogFingerprint(options.catalog);
+    const name = jobQueueName(options.queue, fingerprint);
     const producer = openRedis(options.redisUrl, "producer");
-    const queue = new Queue(options.queue, { connection: producer, ...connection });
+    const queue = new Queue(name, { connection: producer, ...connection });
     const eventsConnection = openRedis(options.redisUrl, "blocking");
-    const events = new QueueEvents(options.queue, { connection: eventsConnection, ...connection });
-    const backend = new RemoteModelBackend(options, producer, queue, events, eventsConnection, new WorkerRegistry(producer, options.namespace, options.queue));
+    const events = new QueueEvents(name, { connection: eventsConnection, ...connection });
+    const backend = new RemoteModelBackend(options, producer, queue, events, eventsConnection, new WorkerRegistry(producer, options.namespace, options.queue), fingerprint);
     // Redis away at start-up: start anyway (the catalog answers); the refresh loop finds workers later.
     const ready = Promise.all([queue.waitUntilReady(), events.waitUntilReady()]).catch(() => {});
     await Promise.race([ready, delay(CONNECT_WAIT_MS, undefined, { ref: false })]);
@@ -109,8 +115,8 @@ export class RemoteModelBackend implements ModelBackend {
   }
 
   /** Why the model is not available (labels the fallback). */
-  get unavailableReason(): "no-worker" {
-    return "no-worker";
+  get unavailableReason(): "no-worker" | "redis" {
+    return this.refreshError ? "redis" : "no-worker";
   }
 
   /**
@@ -183,17 +189,23 @@ export class RemoteModelBackend implements ModelBackend {
   }
 
   private common(request: GenerateRequest | RankRequest) {
-    return { exclude: (request.exclude ?? []).map((i) => i.sid), deadline: Date.now() + this.options.deadlineMs, catalog: this.fingerprint };
+    return { exclude: (request.exclude ?? []).map((i) => i.sid), deadline: this.clock.now() + this.options.deadlineMs, budgetMs: this.options.deadlineMs, catalog: this.fingerprint };
   }
 
   private async submit(job: GenerationJob, request: GenerateRequest | RankRequest): Promise<GenerationResult> {
     const { signal } = request;
     signal?.throwIfAborted();
-    if (!this.available) throw new ModelUnavailableError("no model worker is running", "no-worker");
-    const waiting = await this.queue.getWaitingCount().catch(() => 0);
-    if (waiting >= this.options.maxQueue) throw new EngineBusyError(waiting);
-    // Job id = request id: a redelivered request cannot be queued twice.
-    const jobId = request.requestId ?? randomUUID();
+    if (!this.available) throw new ModelUnavailableError("no model worker is running", this.unavailableReason);
+    this.enqueuing++;
+    const waiting = (await this.queue.getWaitingCount().catch(() => 0)) + this.enqueuing - 1;
+    if (waiting >= this.options.maxQueue || signal?.aborted) {
+      this.enqueuing--;
+      signal?.throwIfAborted();
+      throw new EngineBusyError(waiting);
+    }
+    // Job id from the request id: a redelivered request is not queued twice.
+    let jobId = jobIdFor(request.requestId ?? randomUUID());
+    if (this.pending.has(jobId)) jobId = `${jobId}-${randomUUID().slice(0, 8)}`;
     const started = performance.now();
     const done = new Promise<GenerationResult>((resolve, reject) => {
       const onAbort = () => {
@@ -212,7 +224,9 @@ export class RemoteModelBackend implements ModelBackend {
       // Finished jobs are removed; the answer travels in the "completed" event.
       await this.queue.add(job.kind, job, { jobId, attempts: 1, removeOnComplete: true, removeOnFail: true });
     } catch (error) {
-      this.settle(jobId, (p) => p.reject(new ModelUnavailableError(`cannot queue the request: ${error instanceof Error ? error.message : String(error)}`, "no-worker")));
+      this.settle(jobId, (p) => p.reject(new ModelUnavailableError(`cannot queue the request: ${error instanceof Error ? error.message : String(error)}`, "redis")));
+    } finally {
+      this.enqueuing--;
     }
     try {
       return await done;
@@ -256,9 +270,12 @@ export class RemoteModelBackend implements ModelBackend {
   }
 
   private async refreshWorkers(): Promise<void> {
+    let alive: WorkerInfo[] = [];
     try {
-      const alive = await this.registry.alive();
-      this.workers = alive.filter((w) => w.catalog === this.fingerprint);
+      await this.clock.sync(this.producer);
+      alive = await this.registry.alive(this.clock.now());
+      // A draining worker finishes its jobs but takes no new ones.
+      this.workers = alive.filter((w) => w.catalog === this.fingerprint && !w.draining);
       this.mismatched = alive.filter((w) => w.catalog !== this.fingerprint);
       for (const w of this.mismatched) {
         if (this.warnedMismatch.has(w.id)) continue;
@@ -272,19 +289,19 @@ export class RemoteModelBackend implements ModelBackend {
     }
     // A job whose worker stopped beating will never finish: answer it now (from the catalog).
     if (this.refreshError) return;
-    const alive = new Set(this.workers.map((w) => w.id));
-    const someoneLeft = [...this.lastAlive].some((id) => !alive.has(id));
-    this.lastAlive = alive;
+    const living = new Set(alive.map((w) => w.id));
+    const someoneLeft = [...this.lastAlive].some((id) => !living.has(id));
+    this.lastAlive = living;
     for (const [jobId, pending] of this.pending) {
       // A worker may die before it names itself on the job: then ask BullMQ who took it.
       if (pending.worker === undefined && someoneLeft) pending.worker = await this.holder(jobId);
-      if (alive.size === 0 && pending.worker === undefined) {
+      if (this.workers.length === 0 && pending.worker === undefined) {
         // Every worker is gone: nobody will take the job.
         this.settle(jobId, (p) => p.reject(new ModelUnavailableError("no model worker is running", "no-worker")));
         void this.cancel(jobId);
         continue;
       }
-      if (pending.worker === undefined || alive.has(pending.worker)) continue;
+      if (pending.worker === undefined || living.has(pending.worker)) continue;
       this.logger.warn({ jobId, worker: pending.worker }, "the model worker running a request stopped; answering from the catalog");
       this.settle(jobId, (p) => p.reject(new ModelUnavailableError(`model worker ${pending.worker} stopped`, "worker-crash")));
       void this.cancel(jobId);
@@ -311,6 +328,7 @@ function parseResult(value: unknown): GenerationResult {
 
 function failure(reason: string): Error {
   if (reason.startsWith(REFUSED_CATALOG)) return new ModelUnavailableError(reason, "catalog-mismatch");
+  if (reason === REFUSED_STALE) return new ModelUnavailableError(reason, "timeout");
   // BullMQ fails a job whose worker vanished without finishing it ("job stalled more than allowable limit").
   if (/stalled/i.test(reason)) return new ModelUnavailableError(reason, "worker-crash");
   return new Error(`model worker: ${reason}`);

@@ -1,7 +1,7 @@
 /**
- * Which model workers are alive, shared through Redis: each worker writes a heartbeat every
- * second and its description once; bots read the live set every second. A worker whose
- * heartbeat is older than {@link STALE_AFTER_MS} counts as gone (killed, frozen or cut off).
+ * Which model workers are alive, shared through Redis: each worker writes its description and a
+ * heartbeat (on the Redis clock) every second; bots read the live set every second. A worker
+ * whose heartbeat is older than {@link STALE_AFTER_MS} counts as gone (killed, frozen or cut off).
  */
 import type { Redis } from "ioredis";
 import type { WorkerInfo } from "./remoteJobs.js";
@@ -25,16 +25,16 @@ export class WorkerRegistry {
   }
 
   /** Writes the worker's description and heartbeat; repeated every second (a restarted Redis may have lost both). */
-  async beat(info: WorkerInfo): Promise<void> {
-    await this.redis.multi().hset(this.infoKey, info.id, JSON.stringify(info)).zadd(this.aliveKey, Date.now(), info.id).exec();
+  async beat(info: WorkerInfo, now: number): Promise<void> {
+    await this.redis.multi().hset(this.infoKey, info.id, JSON.stringify(info)).zadd(this.aliveKey, now, info.id).exec();
   }
 
   async leave(id: string): Promise<void> {
     await this.redis.multi().zrem(this.aliveKey, id).hdel(this.infoKey, id).exec();
   }
 
-  /** Workers with a fresh heartbeat, with their descriptions. */
-  async alive(now = Date.now()): Promise<WorkerInfo[]> {
+  /** Workers with a fresh heartbeat (`now` on the Redis clock), with their descriptions. */
+  async alive(now: number): Promise<WorkerInfo[]> {
     const ids = await this.redis.zrangebyscore(this.aliveKey, now - STALE_AFTER_MS, "+inf");
     const forgotten = await this.redis.zrangebyscore(this.aliveKey, "-inf", now - FORGET_AFTER_MS);
     if (forgotten.length > 0) await this.redis.multi().zrem(this.aliveKey, ...forgotten).hdel(this.infoKey, ...forgotten).exec();

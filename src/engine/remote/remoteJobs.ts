@@ -13,8 +13,10 @@ interface JobBase {
   prompt: ConversationPrompt;
   /** SIDs never to answer. */
   exclude: string[];
-  /** Epoch ms after which nobody waits for the answer: a worker drops the job instead of running it. */
+  /** Time (ms on the Redis clock) after which nobody waits for the answer: a worker drops the job instead of running it. */
   deadline: number;
+  /** How long the bot waits in all (`model.timeoutMs`): `deadline - budgetMs` is when it was queued. */
+  budgetMs: number;
   /** {@link catalogFingerprint} of the bot's catalog. */
   catalog: string;
 }
@@ -57,11 +59,26 @@ export interface WorkerInfo {
   catalog: string;
   catalogItems: number;
   startedAt: number;
+  /** Shutting down: finishing its jobs, taking no new ones. */
+  draining?: boolean;
 }
 
 /** BullMQ key prefix for a memory namespace: the queue lives beside the conversations. */
 export function queuePrefix(namespace: string): string {
   return `${namespace}:bull`;
+}
+
+/**
+ * The BullMQ queue for one catalog: `engine.queue` plus the catalog fingerprint, so a worker
+ * only ever sees jobs whose SIDs mean what they mean in its own catalog.
+ */
+export function jobQueueName(queue: string, catalog: string): string {
+  return `${queue}.${catalog}`;
+}
+
+/** A job id BullMQ accepts (no integers, no ":"), made from the bot's request id. */
+export function jobIdFor(requestId: string): string {
+  return `req-${requestId.replace(/[^A-Za-z0-9_.-]/g, "_")}`;
 }
 
 /** Pub/sub channel on which bots ask workers to abort a job. */

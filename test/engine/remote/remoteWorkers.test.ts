@@ -5,15 +5,16 @@
  */
 import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bot } from "../../../src/bot/Bot.js";
 import { InProcessMemoryStore } from "../../../src/bot/memory/InProcessMemoryStore.js";
 import { loadConfig, type Config } from "../../../src/config.js";
 import { EngineBusyError } from "../../../src/errors.js";
 import { catalogFingerprint } from "../../../src/engine/catalog/catalogFingerprint.js";
-import { Engine, NO_WORKER } from "../../../src/engine/Engine.js";
+import { Engine, NO_WORKER, WORKERS_UNREACHABLE } from "../../../src/engine/Engine.js";
 import type { RemoteModelBackend } from "../../../src/engine/remote/RemoteModelBackend.js";
-import { queuePrefix, REFUSED_CATALOG, REFUSED_STALE, type GenerationJob } from "../../../src/engine/remote/remoteJobs.js";
+import { jobQueueName, queuePrefix, REFUSED_CATALOG, REFUSED_STALE, type GenerationJob } from "../../../src/engine/remote/remoteJobs.js";
 import { WorkerRegistry } from "../../../src/engine/remote/WorkerRegistry.js";
 import { Metrics } from "../../../src/ops/Metrics.js";
 import { writeFixtureCatalog } from "../../support/catalogs.js";
@@ -36,8 +37,8 @@ afterAll(async () => {
   for (const p of processes) if (p.child.exitCode === null) p.child.kill("SIGKILL");
 });
 
-function startWorker(namespace: string, env: Record<string, string> = {}, url = SHARED_REDIS_URL): SidbotProcess {
-  const p = startSidbot({ REDIS_URL: url, MEMORY_NAMESPACE: namespace, MODEL_PATH: modelPath, ...env }, { args: ["worker"] });
+function startWorker(namespace: string, env: Record<string, string> = {}, url = SHARED_REDIS_URL, preload?: string): SidbotProcess {
+  const p = startSidbot({ REDIS_URL: url, MEMORY_NAMESPACE: namespace, MODEL_PATH: modelPath, ...env }, { args: ["worker"], ...(preload ? { preload } : {}) });
   processes.push(p);
   return p;
 }
@@ -122,7 +123,7 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     const victimId = await workerReady(victim);
     const { engine, remote, metrics } = await remoteEngine(namespace, { change: (c) => (c.model.maxTokens = 256) });
     await until(() => remote.available);
-    const events = new QueueEvents("sidbot-generate", { connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }), prefix: queuePrefix(namespace) });
+    const events = new QueueEvents(jobQueueName("sidbot-generate", catalogFingerprint(engine.catalog.catalog)), { connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }), prefix: queuePrefix(namespace) });
     await events.waitUntilReady();
     // Freeze the worker as soon as it holds the job (so it cannot finish), then kill it.
     const taken = new Promise<void>((resolve) => events.on("active", () => resolve()));
@@ -140,7 +141,8 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     const completed: string[] = [];
     events.on("completed", ({ jobId }) => completed.push(jobId));
     await new Promise((r) => setTimeout(r, 2000));
-    expect(completed).not.toContain("req-kill-1");
+    expect(completed).not.toContain("req-req-kill-1");
+    expect(completed).toEqual([]);
     expect(victimId).not.toBe("");
     await events.close();
     heir.child.kill("SIGTERM");
@@ -158,18 +160,22 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     const controller = new AbortController();
     const cancelled = engine.run({ kind: "explain", items: [engine.catalog.catalog.items[4]!] }, { signal: controller.signal, onText: () => controller.abort(new Error("reset")), requestId: "req-cancel-1" });
     await expect(cancelled).rejects.toThrow("reset");
-    await worker.waitForLog((l) => l.msg === "job cancelled by the bot" && l.jobId === "req-cancel-1");
+    await worker.waitForLog((l) => l.msg === "job cancelled by the bot" && l.jobId === "req-req-cancel-1");
 
     // Jobs queued by hand: one past its deadline, one built against another catalog.
-    const queue = new Queue<GenerationJob>("sidbot-generate", { connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }), prefix: queuePrefix(namespace) });
-    const events = new QueueEvents("sidbot-generate", { connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }), prefix: queuePrefix(namespace) });
+    const name = jobQueueName("sidbot-generate", catalogFingerprint(engine.catalog.catalog));
+    const queue = new Queue<GenerationJob>(name, { connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }), prefix: queuePrefix(namespace) });
+    const events = new QueueEvents(name, { connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }), prefix: queuePrefix(namespace) });
     await events.waitUntilReady();
     const failed = new Map<string, string>();
     events.on("failed", ({ jobId, failedReason }) => failed.set(jobId, failedReason));
-    const base = { prompt: { turns: [{ role: "user" as const, parts: [{ text: "hello" }] }], systemPrompt: null, reserveTokens: 64 }, exclude: [], k: 3 };
+    const base = { prompt: { turns: [{ role: "user" as const, parts: [{ text: "hello" }] }], systemPrompt: null, reserveTokens: 64 }, exclude: [], k: 3, budgetMs: 60_000 };
     await queue.add("rank", { kind: "rank", ...base, deadline: Date.now() - 1000, catalog: catalogFingerprint(engine.catalog.catalog) }, { jobId: "stale-1" });
     await queue.add("rank", { kind: "rank", ...base, deadline: Date.now() + 60_000, catalog: "0000000000000000" }, { jobId: "foreign-1" });
-    await until(() => failed.has("stale-1") && failed.has("foreign-1"));
+    // A malformed job (a sampler setting llama.cpp would choke on) is refused, not run.
+    await queue.add("generate", { ...base, kind: "generate", deadline: Date.now() + 60_000, catalog: catalogFingerprint(engine.catalog.catalog), plan: { sids: 0, text: true }, sampling: { temperature: "x", topK: -1, topP: 9 }, maxTokens: 64, stream: false } as unknown as GenerationJob, { jobId: "malformed-1" });
+    await until(() => failed.has("stale-1") && failed.has("foreign-1") && failed.has("malformed-1"));
+    expect(failed.get("malformed-1")).toMatch(/^malformed job: sampling\.temperature/);
     expect(failed.get("stale-1")).toBe(REFUSED_STALE);
     expect(failed.get("foreign-1")).toContain(REFUSED_CATALOG);
     await worker.waitForLog((l) => l.msg === "dropping a stale job: nobody waits for its answer any more" && l.jobId === "stale-1");
@@ -181,18 +187,74 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     expect((await worker.exited()).code).toBe(0);
   }, 60_000);
 
-  it("a worker with another catalog gets no requests: the bot answers from the catalog and /readyz names it", async () => {
+  it("a worker with another catalog never gets this bot's jobs: every answer comes from the worker with the same catalog", async () => {
     const namespace = uniqueNamespace("remote-foreign");
     const other = startWorker(namespace, { CATALOG_PATH: writeFixtureCatalog(dir, 50) });
     const otherId = await workerReady(other);
     const { engine, remote, metrics } = await remoteEngine(namespace);
     await until(() => (remote.readiness().workers as { otherCatalog?: string[] }).otherCatalog?.includes(otherId) === true);
     expect(remote.available).toBe(false);
-    const answer = await engine.run({ kind: "similar", items: [engine.catalog.catalog.items[0]!] });
-    expect(answer.backend).toBe("catalog");
+    const alone = await engine.run({ kind: "similar", items: [engine.catalog.catalog.items[0]!] });
+    expect(alone.backend).toBe("catalog");
     expect(await fallbacks(metrics, "no-worker")).toBe(1);
-    other.child.kill("SIGTERM");
-    expect((await other.exited()).code).toBe(0);
+    const same = startWorker(namespace);
+    await workerReady(same);
+    await until(() => remote.available);
+    const answers = await Promise.all(engine.catalog.catalog.items.slice(0, 12).map((item) => engine.run({ kind: "similar", items: [item] })));
+    expect(answers.map((a) => a.backend)).toEqual(Array(12).fill("llama"));
+    for (const p of [other, same]) p.child.kill("SIGTERM");
+    for (const p of [other, same]) expect((await p.exited()).code).toBe(0);
+  }, 60_000);
+
+  it("a worker stopped with SIGTERM finishes the answer it is writing; a request aborted at once is never queued; odd and repeated request ids work", async () => {
+    const namespace = uniqueNamespace("remote-drain");
+    const worker = startWorker(namespace);
+    await workerReady(worker);
+    const { engine, remote, metrics } = await remoteEngine(namespace);
+    await until(() => remote.available);
+    const user = { role: "user" as const, parts: [{ text: "Name a bundle of games." }] };
+    const long = { segments: [], conversation: { turns: [user], systemPrompt: null, reserveTokens: 3500 }, plan: { sids: 0, text: true }, sampling: { temperature: 0.3, topK: 20, topP: 0.7 }, maxTokens: 3500, seed: 19 };
+    // Snowflake-like ids (BullMQ refuses integer job ids) and the same id twice at once.
+    const ids = await Promise.all(["1300000000000000000", "dup", "dup"].map((requestId) => remote.generate({ ...long, maxTokens: 16, requestId })));
+    expect(ids).toHaveLength(3);
+    // Aborted right after the call: rejected, nothing queued.
+    const controller = new AbortController();
+    const aborted = remote.generate({ ...long, signal: controller.signal, requestId: "abort-at-once" });
+    controller.abort(new Error("reset"));
+    await expect(aborted).rejects.toThrow("reset");
+    // SIGTERM while a long answer streams: the answer still comes from the model.
+    let streamed = false;
+    const answering = remote.generate({ ...long, requestId: "drain-1", onText: () => (streamed = true) });
+    await until(() => streamed);
+    worker.child.kill("SIGTERM");
+    const answer = await answering;
+    expect(answer.text.length).toBeGreaterThan(0);
+    expect(await fallbacks(metrics, "worker-crash")).toBe(0);
+    expect((await worker.exited()).code).toBe(0);
+    // Once it is gone, the bot knows.
+    await until(() => !remote.available);
+    expect(engine.backend).toBe("catalog");
+  }, 60_000);
+
+  it("a worker whose clock is 5 s behind is still seen alive and still runs fresh jobs", async () => {
+    const namespace = uniqueNamespace("remote-skew");
+    const worker = startWorker(namespace, { SKEW_MS: "-5000" }, SHARED_REDIS_URL, fileURLToPath(new URL("../../support/preload/skewClock.mjs", import.meta.url)));
+    await workerReady(worker);
+    const { engine, remote } = await remoteEngine(namespace, { change: (c) => (c.model.timeoutMs = 3000) });
+    await until(() => remote.available);
+    await new Promise((r) => setTimeout(r, 1500)); // several heartbeats later
+    expect(remote.available).toBe(true);
+    expect((await engine.run({ kind: "similar", items: [engine.catalog.catalog.items[1]!] })).backend).toBe("llama");
+    worker.child.kill("SIGTERM");
+    expect((await worker.exited()).code).toBe(0);
+  }, 60_000);
+
+  it("a worker started while Redis is down stops cleanly on SIGTERM", async () => {
+    const worker = startWorker(uniqueNamespace("remote-noredis"), {}, `redis://127.0.0.1:${await freePort()}`);
+    await worker.waitForLog((l) => l.msg === "catalog loaded");
+    await new Promise((r) => setTimeout(r, 2000));
+    worker.child.kill("SIGTERM");
+    expect((await worker.exited()).code).toBe(0);
   }, 60_000);
 
   it("a backlog of limits.maxQueue jobs makes the bot say it is busy (and store nothing)", async () => {
@@ -202,15 +264,15 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     const registry = new WorkerRegistry(connection, namespace, "sidbot-generate");
     const { engine, config } = await remoteEngine(namespace, { change: (c) => (c.limits.maxQueue = 2) });
     const info = { id: "idle-worker", host: "h", pid: 1, model: "m", sidTokens: "ok" as const, sequences: 1, contextSize: 4096, catalog: catalogFingerprint(engine.catalog.catalog), catalogItems: 19, startedAt: Date.now() };
-    const beat = setInterval(() => void registry.beat(info), 500);
-    await registry.beat(info);
+    const beat = setInterval(() => void registry.beat(info, Date.now()), 500);
+    await registry.beat(info, Date.now());
     const remote = engine.modelBackend as RemoteModelBackend;
     await until(() => remote.available);
     const memory = new InProcessMemoryStore({ ttlMs: 60_000, maxTurns: 40 });
     const bot = new Bot({ engine, memory, config });
     // Other bots' requests wait in the shared queue (nobody takes them) …
-    const queue = new Queue<GenerationJob>("sidbot-generate", { connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }), prefix: queuePrefix(namespace) });
-    const job = { kind: "rank" as const, prompt: { turns: [], systemPrompt: null, reserveTokens: 64 }, exclude: [], k: 3, deadline: Date.now() + 60_000, catalog: info.catalog };
+    const queue = new Queue<GenerationJob>(jobQueueName("sidbot-generate", info.catalog), { connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }), prefix: queuePrefix(namespace) });
+    const job = { kind: "rank" as const, prompt: { turns: [], systemPrompt: null, reserveTokens: 64 }, exclude: [], k: 3, deadline: Date.now() + 60_000, budgetMs: 60_000, catalog: info.catalog };
     await queue.add("rank", job, { jobId: "other-bot-1" });
     await queue.add("rank", job, { jobId: "other-bot-2" });
     // … so this bot's request is told to come back, and nothing is stored for it.
@@ -219,8 +281,13 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     expect(busy.kind).toBe("busy");
     expect(await memory.get("discord:channel:busy-1")).toBeUndefined();
     await expect(engine.run({ kind: "similar", items: [engine.catalog.catalog.items[0]!] })).rejects.toBeInstanceOf(EngineBusyError);
-    // Once the backlog is gone, requests are queued again.
+    // A burst cannot slip past the check: of 8 requests at once with room for 2, at most 2 are queued.
     await queue.obliterate({ force: true });
+    const burst = Array.from({ length: 8 }, (_, i) => engine.run({ kind: "similar", items: [engine.catalog.catalog.items[i]!] }).catch((e: unknown) => e));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await queue.getWaitingCount()).toBeLessThanOrEqual(2);
+    await queue.obliterate({ force: true });
+    // Once the backlog is gone, requests are queued again.
     const queued = engine.run({ kind: "similar", items: [engine.catalog.catalog.items[0]!] }, { requestId: "after-backlog" });
     await until(async () => (await queue.getWaitingCount()) === 1);
     clearInterval(beat);
@@ -228,6 +295,8 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     // The idle worker left: the bot answers what it holds from the catalog, labelled.
     const answer = await queued;
     expect(answer.backend).toBe("catalog");
+    const outcomes = await Promise.all(burst);
+    expect(outcomes.filter((o) => o instanceof EngineBusyError).length).toBeGreaterThanOrEqual(6);
     await bot.shutdown(0);
     await queue.obliterate({ force: true });
     await queue.close();
@@ -247,10 +316,11 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
 
     await server.stop();
     await until(() => !remote.available);
-    // Redis away: the catalog answers at once.
+    // Redis away: the catalog answers at once, and says why.
     const during = await engine.run({ kind: "similar", items: [item] });
     expect(during.backend).toBe("catalog");
-    expect(await fallbacks(metrics, "no-worker")).toBeGreaterThanOrEqual(1);
+    expect(during.notices).toContain(WORKERS_UNREACHABLE);
+    expect(await fallbacks(metrics, "redis")).toBeGreaterThanOrEqual(1);
 
     await server.start();
     await until(() => remote.available, 30_000);
