@@ -90,7 +90,9 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
         // "more", "something else": new items on what the last answer was based on (its items when it had no basis).
         return followUp({ kind: "similar", items: basis.length > 0 ? [...basis] : [...last], ...platform });
       }
-      const item = pick(u.ref);
+      // "that forza one looks fun, more like it": the item its title word or description names, else the one pointed at.
+      const named = u.pointed ? (inLast ?? (u.about ? describedIn(u.about, last) : undefined)) : undefined;
+      const item = pick(named ?? u.ref);
       return "kind" in item ? item : followUp({ kind: "similar", items: [item], ...platform });
     }
     case "bundle":
@@ -146,7 +148,8 @@ function describedIn(about: NonNullable<Understanding["about"]>, last: readonly 
       .split(/[^A-Za-z0-9-]+/)
       .filter((w) => w !== "")
       .map(norm);
-    let score = about.words.filter((w) => described.includes(norm(w))).length;
+    // "sim" describes a simulation, "car" a cars game.
+    let score = about.words.filter((w) => described.some((d) => d === norm(w) || (norm(w).length >= 3 && d.startsWith(norm(w))))).length;
     if (about.platform) {
       const own = (item.platform ? platformByName(item.platform) : undefined) ?? platformOf(item.title);
       if (own?.name === about.platform.name) score += 2;

@@ -54,6 +54,8 @@ export interface Understanding {
   comparative?: string;
   /** An item of the last answer described by what it is ("why that racing one?", "the Xbox one"): matched against its title, genre and platform. */
   about?: { words: string[]; platform?: Platform };
+  /** `ref` only points ("that one", "the forza one"): a title word or description of a last-answer item wins over it. */
+  pointed?: boolean;
   /** Titles named that are in the last answer (resolved later against it). */
   text: string;
 }
@@ -138,6 +140,8 @@ const WHY = /\b(?:why|how come|explain|what makes|what made|reason|reasons|justi
 const WHY_QUESTION = /\b(?:why|how come)\b(?!\s+not\b)|\bwhat (?:made|makes) (?:you|u)\b|\b(?:reason|reasons|reasoning) (?:for|behind|why)\b|\bexplain (?:why|your|the (?:choice|pick|reason))\b/i;
 // A why question at the start, after filler or politeness ("so why the Forza one?", "could you tell me why Halo 3").
 const WHY_START = /^\W*(?:(?:so|ok(?:ay)?|and|but|hmm+|well|wait|also|hey|just|curious|just curious|out of curiosity)\W+)*(?:(?:can|could|would|will) (?:you|u)\s+(?:please\s+)?|please\s+|kindly\s+)?(?:why|how come|explain|tell me why|what made (?:you|u))\b/i;
+// An item of the last answer described by a word or two ("the cozy one", "that forza game").
+const DESCRIBED_ONE = /\b(?:the|that|this)\s+(?:[\w'-]+\s+){1,2}(?:one|game|pick|title)\b/i;
 // A new request that also asks for reasons ("suggest cozy games and explain why"): not about the last answer.
 const ASK_AND_EXPLAIN = /\b(?:suggest|recommend|give me|find me|show me|pick me|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell|say|why|give)/i;
 const EXPLAIN_NEW = /\b(?:suggest|recommend|give me|pick|find|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell me|say|say why|give (?:me )?(?:a )?reasons?)|\bexplain why\b|\bwith (?:an? )?(?:explanation|reasons?)\b|\band why\b|\btell me why\b/i;
@@ -203,7 +207,7 @@ const STOP = new Set(
     "fancy fancying appreciate appreciated i'd id i'll i've ive idea ideas option options pick picks perhaps possibly wondering wonder hoping hope seeking search searching prefer preferably ideally " +
     "kindly thankyou please suggestions recommendation sth smth anybody someone everyone somebody own owns owned gets getting buy buying gift gifts present presents " +
     "he she him her his hers they their wants wanted wanting go going whole entire curious wondering mind minds else plays day days all-day " +
-    "holiday holidays vacation trip summer winter christmas xmas birthday night evening evenings afternoon morning switch switching everything nothing help he's she's they're we're you're that's"
+    "holiday holidays vacation trip summer winter christmas xmas birthday night evening evenings afternoon morning switch switching everything nothing help see he's she's they're we're you're that's"
   ).split(" "),
 );
 const SMALLTALK = /^\W*(?:(?:hey |hi |hello |good )?(?:sid)?bot|nah|yep|yup|hmm+|wow|omg|lmao|rofl|meh|idk|sure|gg|brb|kk?|ugh|oops|sorry|np|hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening|night)|gm|thanks?(?: you)?|thx|ty|cheers|cool|nice|great|awesome|ok(?:ay)?|lol|haha|bye|goodbye|see ya|who are you|how are you)\b/i;
@@ -292,7 +296,13 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   // "more like those", "similar to all of them": every item of the last answer, unless one is named ("those, esp. #2").
   const all = PLURAL.test(rest) && !REF.test(rest) && !/\b(?:that|this|it)(?:\s+one)?\b(?!\s+(?:are|is|were|was|have|has|had|would|will|can|could|play|feel|look|i|you|we))/i.test(rest);
   const refers = ref !== undefined || ((DEMONSTRATIVE.test(rest) || all) && MORE_LIKE.test(rest));
-  if (refers && (MORE_LIKE.test(rest) || MORE.test(rest)) && !tastes) return all ? { ...base, act: "more", all: true } : { ...base, act: "more", ref: ref ?? 1 };
+  // "that forza one looks fun, more like it", "the cozy one is cute, more like that": the item a title word or description points at.
+  const described = !REF.test(rest) && DESCRIBED_ONE.test(rest) ? describedItem(rest, tastes, platform) : undefined;
+  const pointed = !REF.test(rest) && (DESCRIBED_ONE.test(rest) || DEMONSTRATIVE.test(rest));
+  if (refers && (MORE_LIKE.test(rest) || MORE.test(rest)) && (!tastes || described)) {
+    if (all) return { ...base, act: "more", all: true };
+    return { ...base, act: "more", ref: ref ?? 1, ...(pointed ? { pointed: true } : {}), ...(described ? { about: described } : {}) };
+  }
   const comparative = COMPARATIVE.exec(rest);
   if (comparative && wordsOf(rest).length <= 9 && !tastesOf(rest.replace(comparative[0], " ")) && !BUNDLE.test(rest)) {
     // "more relaxing games" with nothing before it is a taste ("relaxing").
