@@ -110,5 +110,7 @@ describe("second blind test, failure classes", async () => {
   it("8. a remark on an answered item followed by 'more like that' is about that item; an abbreviation with 'vibes' is that game", () => {
     expect(task("ok that last one looks sick, more like that")).toMatchObject({ kind: "similar", items: [{ title: "Animal Crossing: New Leaf" }] });
     expect(task("acnl vibes, what else is like it", [])).toMatchObject({ kind: "similar", items: [{ title: "Animal Crossing: New Leaf" }] });
+    expect(task("that forza one looks fun, got more like it?")).toMatchObject({ kind: "similar", items: [{ title: "Forza Motorsport 2 - Xbox 360" }] });
+    expect(task("the cozy one is cute, more like that please")).toMatchObject({ kind: "similar", items: [{ title: "Animal Crossing: New Leaf" }] });
   });
 });

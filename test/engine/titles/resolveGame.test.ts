@@ -82,3 +82,33 @@ describe("gameKey: editions of one game share a key", async () => {
   ])("%s ≡ %s", (a, b) => expect(gameKey(a)).toBe(gameKey(b)));
   it("different games differ", () => expect(gameKey("Halo 3 Limited Edition -Xbox 360")).not.toBe(gameKey("Halo Reach - Limited Edition -Xbox 360")));
 });
+
+describe("close typos and related near misses (second blind test)", async () => {
+  const { findGame, isCloseTypo, sharesRealWord } = await import("../../../src/engine/titles/resolveGame.js");
+  const catalog = await demoCatalog();
+  const titles = new TitleIndex(catalog);
+  const item = (t: string) => catalog.items.find((i) => i.title.startsWith(t))!;
+
+  it("one slip in a word of 4+ letters, two or more other words exact, is a close typo", () => {
+    expect(isCloseTypo("need for sped carbon", item("Need for Speed"))).toBe(true);
+    expect(isCloseTypo("tails of vesperia", item("Tales of Vesperia"))).toBe(true);
+    expect(isCloseTypo("nights of azur", item("Nights of Azure"))).toBe(true);
+    // Two words, a number changed, or two slips: still a question.
+    expect(isCloseTypo("crazy taxy", item("Crazy Taxi"))).toBe(false);
+    expect(isCloseTypo("halo 4", item("Halo 3"))).toBe(false);
+    expect(isCloseTypo("nead for sped carbon", item("Need for Speed"))).toBe(false);
+  });
+
+  it("a close typo is found with a correction; a loose one is asked about", () => {
+    expect(findGame(titles, "Tails of Vesperia", true)).toMatchObject({ kind: "found", item: { title: "Tales of Vesperia - Xbox 360" }, corrected: "Tails of Vesperia" });
+    expect(findGame(titles, "crazy taxy", true)).toMatchObject({ kind: "missing", near: true });
+  });
+
+  it("a did-you-mean candidate shares a real word, not a number or a connector", () => {
+    expect(sharesRealWord("the witcher 3", item("Halo 3"))).toBe(false);
+    expect(sharesRealWord("ratchet & clank", item("Nintendogs + Cats"))).toBe(false);
+    expect(sharesRealWord("halo 4", item("Halo 3"))).toBe(true);
+    expect(findGame(titles, "The Witcher 3", true)).toMatchObject({ kind: "missing", candidates: [] });
+    expect(findGame(titles, "Ratchet & Clank", true)).toMatchObject({ kind: "missing", candidates: [] });
+  });
+});
