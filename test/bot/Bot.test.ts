@@ -327,8 +327,10 @@ describe("Bot on a model with a small context", async () => {
   it("budgets history with the real size of the new message, so a long message still gets a model answer", async () => {
     const c = thread("long");
     // ~0.8 tokens a character with the fixture's tokenizer: each earlier turn ~400 tokens, the new one ~1,000.
-    for (let i = 0; i < 6; i++) expect((await b.handle(say(c, `I like racing games ${"with fast cars and loud engines ".repeat(16)}`))).backend).toBe("llama");
-    const long = await b.handle(say(c, `I like action games ${"with friends on the couch all night ".repeat(38)}`));
+    // Distinct taste words (taste prompts drop repeats and filler).
+    const tastes = (from: number, n: number) => Array.from({ length: n }, (_, i) => `zorb${(from + i).toString(36)}`).join(" ");
+    for (let i = 0; i < 6; i++) expect((await b.handle(say(c, `I like racing ${tastes(i * 100, 90)} games`))).backend).toBe("llama");
+    const long = await b.handle(say(c, `I like action ${tastes(1000, 220)} games`));
     expect(long.backend).toBe("llama");
     expect(long.notices.join(" ")).not.toMatch(/model had a problem/);
     // The whole prompt the model read, plus room for the answer, fits in the context.
