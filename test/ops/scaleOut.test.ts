@@ -281,7 +281,8 @@ describe.runIf(redisUp)("scale-out: two bots and two model workers on one Redis 
     for (const c of conversations) for (const t of c.turns) expect(byRequest.has(t.requestId), `request ${t.requestId} (conversation ${c.index})`).toBe(true);
     const crashNoticed = bots.flatMap((b) => b.logs().filter((l) => l.msg === "the model worker running a request stopped; answering from the catalog"));
     for (const jobId of caught) {
-      expect(byRequest.get(jobId)?.backend, `caught request ${jobId}`).toBe("catalog");
+      // Job ids are the request ids with a "req-" prefix (BullMQ refuses integer-looking ids).
+      expect(byRequest.get(jobId.replace(/^req-/, ""))?.backend, `caught request ${jobId}`).toBe("catalog");
       const noticed = crashNoticed.find((l) => l.jobId === jobId);
       expect(noticed, `crash of ${jobId} noticed`).toBeDefined();
       expect(noticed!.worker).toBe(victimId);
