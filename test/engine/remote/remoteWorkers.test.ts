@@ -69,6 +69,17 @@ async function until(test: () => boolean | Promise<boolean>, timeoutMs = 15_000)
   }
 }
 
+/** Runs `child` in slices of 60 ms every 310 ms until `done()`, then lets it run freely. */
+async function throttled<T>(p: SidbotProcess, work: Promise<T>, done: () => boolean): Promise<T> {
+  while (!done() && p.child.exitCode === null) {
+    p.child.kill("SIGSTOP");
+    await new Promise((r) => setTimeout(r, 250));
+    p.child.kill("SIGCONT");
+    await new Promise((r) => setTimeout(r, 60));
+  }
+  return work;
+}
+
 async function fallbacks(metrics: Metrics, reason: string): Promise<number> {
   const values = (await metrics.fallbacks.get()).values;
   return values.filter((v) => v.labels.reason === reason).reduce((n, v) => n + v.value, 0);
@@ -227,7 +238,10 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     const answering = remote.generate({ ...long, requestId: "drain-1", onText: () => (streamed = true) });
     await until(() => streamed);
     worker.child.kill("SIGTERM");
-    const answer = await answering;
+    // Slow the worker down (CPU time in short slices) so the answer outlasts the bot's next look at
+    // the registry: a worker that left it on SIGTERM would be taken for dead.
+    let settled = false;
+    const answer = await throttled(worker, answering.finally(() => (settled = true)), () => settled);
     expect(answer.text.length).toBeGreaterThan(0);
     expect(await fallbacks(metrics, "worker-crash")).toBe(0);
     expect((await worker.exited()).code).toBe(0);
