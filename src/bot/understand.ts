@@ -175,8 +175,6 @@ const STEER = /^\W*(?:how about|what about|make it|make them|change (?:it )?to|s
 const NEXT = /^\W*user\b|\brecent purchases\b|\bnext item\b|\b(?:after|aftr|afta|next|then|finished|finishing|beat|beaten|completed|done with|played|playing|through with|up next|follow(?:-|\s)?up)\b/i;
 const SIMILAR = /\b(?:similar|like|bought|alike|reminds?|such as|along the lines|in the vein|same vibe|vibe|feel|alternatives?|comparable|resembl\w*|related)\b/i;
 const RANKED = /\b(?:rank(?:ed|ing|s)?|most (?:likely|probable)|highest (?:probability|likelihood|odds|chance)|(?:by|in order of) (?:likelihood|probability)|most likely|likeliest|likelihood|probabilit(?:y|ies)|scores?|scored|exact(?:ly)?\s+top|in order)\b/i;
-const REQUEST =
-  /\b(?:recommend\w*|suggest\w*|recs?|games?|play|playing|looking for|look for|want|need|give me|show me|find me|find|ideas?|options?|titles?|i like|i love|i enjoy|into|fan of|mood for|in the mood)\b/i;
 // Genre, mood and theme words: a piece made of these is a taste, never a title.
 const TASTE_WORDS = new Set(
   (
@@ -196,17 +194,17 @@ const TASTE_PHRASES = /\b(?:open[\s-]world|beat[\s-]?(?:em|'em)[\s-]up|turn[\s-]
 const STOP = new Set(
   (
     "i im i'm me my mine we us our you your yours them they both a an the and or but of to for in on at with by from about as is are was were be been being am do does did doing have has had " +
-    "it its it's this that these those there here what whats what's which who whom whose when where how why whats can could would should will shall may might must " +
+    "it its it's this that these those there here what whats what's which who whom whose when where how why can could would should will shall may might must " +
     "please pls plz thanks thank thx ty just really very so too also some any anything something someone all more most much many few other others another such only own same " +
     "than then now ok okay yeah yes no not nope hey hi hello yo sup hiya howdy good great nice cool awesome best better top ever new old fun favorite favourite " +
     "game games gaming gamer title titles thing things stuff one ones recommend recommendation recommendations recs rec suggest suggestion suggestions " +
     "give show find tell let lets let's want wanna need looking look like likes liked love loved enjoy enjoyed into fan fans mood play playing played know think get got " +
     "through right currently still lot bit while exactly around approximately roughly maybe " +
-    "today tonight weekend bored kind sort type types genre genres style vibe vibes something similar first second third fourth fifth 1st 2nd 3rd 4th 5th last final number no # " +
+    "today tonight weekend bored kind sort type types genre genres style vibe vibes similar first second third fourth fifth 1st 2nd 3rd 4th 5th last final number # " +
     // Politeness and filler around a request ("I fancy a stealth game", "any ideas?", "I'd appreciate 8 suggestions").
     "fancy fancying appreciate appreciated i'd id i'll i've ive idea ideas option options pick picks perhaps possibly wondering wonder hoping hope seeking search searching prefer preferably ideally " +
-    "kindly thankyou please suggestions recommendation sth smth anybody someone everyone somebody own owns owned gets getting buy buying gift gifts present presents " +
-    "he she him her his hers they their wants wanted wanting go going whole entire curious wondering mind minds else plays day days all-day " +
+    "kindly thankyou sth smth anybody everyone somebody owns owned gets getting buy buying gift gifts present presents " +
+    "he she him her his hers their wants wanted wanting go going whole entire curious mind minds else plays day days all-day " +
     "holiday holidays vacation trip summer winter christmas xmas birthday night evening evenings afternoon morning switch switching everything nothing help see he's she's they're we're you're that's"
   ).split(" "),
 );
@@ -225,13 +223,12 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
 
   // 1. What the text names.
   const games: CatalogItem[] = [];
-  let unknownSid = false;
   let unknownSids = 0;
   for (const sid of sids) {
     const m = matchSid(catalog, sid);
     const item = m.kind === "exact" ? m.item : m.kind === "prefix" ? m.first : undefined;
     if (item && !games.includes(item)) games.push(item);
-    if (!item) (unknownSid = true), unknownSids++;
+    if (!item) unknownSids++;
   }
   const found = findGames(titles, plain);
   for (const item of found.items) if (!games.includes(item)) games.push(item);
@@ -268,7 +265,7 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   if (games.length > 0 && unknown.length > 0) base.unresolved = unknown;
   if (games.length > 0) {
     if (EXPLAIN_NEW.test(rest) && !/^\W*why\b/i.test(rest)) return { ...base, act: "explain" };
-    if (WHY.test(rest) && games.length >= 1 && WHY_START.test(rest)) return { ...base, act: "why" };
+    if (WHY_START.test(rest)) return { ...base, act: "why" };
     if (games.length + unknownSids > 1 && !SIMILAR.test(rest)) return { ...base, act: "next" };
     if (NEXT.test(rest) && !/\b(?:bought|similar)\b/i.test(rest)) return { ...base, act: "next" };
     return { ...base, act: "similar" };
@@ -277,13 +274,13 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   // "that last one looks sick, more like that": a description of an answered item, never a missing title.
   const aboutAnswer = found.missing !== undefined && POINTS_BACK.test(found.missing.query);
   if (found.missing && !aboutAnswer && !wordsOf(found.missing.query).every((w) => STOP.has(w) || w in NUMBER_WORDS || /^\d+$/.test(w) || ANSWERED.has(w))) return { ...base, act: "notfound", missing: found.missing };
-  if (unknownSid) return { ...base, act: "notfound", missing: { query: "that semantic ID", candidates: [] } };
+  if (unknownSids > 0) return { ...base, act: "notfound", missing: { query: "that semantic ID", candidates: [] } };
   // "my son loves Fortnite, what else could he play?", "we are big Minecraft fans": a game the catalog lacks, named in chat.
   const unknownName = tastes && wordsOf(tastes).some((w) => TASTE_WORDS.has(w) || TASTE_WORDS.has(w.replace(/s$/, ""))) ? undefined : namedUnknown(plain);
   if (unknownName) return { ...base, act: "notfound", missing: { query: unknownName, candidates: [] } };
 
   // An explicit item ("the name of the second one") is about that item, not the set.
-  if (BUNDLE.test(rest) && !/#\s?\d\b|\b(?:number|no\.?|item|option|pick)\s?#?\d\b|\b(?:first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final)\b/i.test(rest)) return { ...base, act: "bundle" };
+  if (BUNDLE.test(rest) && !REF.test(rest)) return { ...base, act: "bundle" };
   // A why question is about the last answer, never a taste search: "why that racing one?", "can you explain why the third one was suggested".
   const whyQuestion = WHY_QUESTION.test(rest) && !ASK_AND_EXPLAIN.test(rest);
   if ((WHY.test(rest) && !tastes) || whyQuestion) {
@@ -332,7 +329,6 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
     ].slice(0, 3);
     return { ...base, act: "notfound", missing: { query, candidates } };
   }
-  if (SMALLTALK.test(rest) || !REQUEST.test(rest)) return { ...base, act: "smalltalk" };
   return { ...base, act: "smalltalk" };
 }
 
