@@ -20,7 +20,7 @@ export async function runWorker(config: Config, secrets: Secrets, logger: Logger
   // Only workers load node-llama-cpp and BullMQ's worker side.
   const { LlamaBackend } = await import("./engine/model/LlamaBackend.js");
   const { ModelWorker } = await import("./engine/remote/ModelWorker.js");
-  const model = await LlamaBackend.load({
+  const loading = LlamaBackend.load({
     modelPath: config.model.path,
     catalog: opened.catalog,
     gpu: config.model.gpu === "off" ? false : config.model.gpu,
@@ -30,6 +30,15 @@ export async function runWorker(config: Config, secrets: Secrets, logger: Logger
     logger,
     signal: lifecycle.stopping,
   });
+  // A signal while the model loads stops the load: that is a clean stop, not a failure.
+  const model = await loading.catch((error: unknown) => {
+    if (lifecycle.stopping.aborted) return undefined;
+    throw error;
+  });
+  if (!model) {
+    logger.info({ exitCode: lifecycle.exitCode }, "stopped before serving");
+    return lifecycle.exitCode;
+  }
   let worker: import("./engine/remote/ModelWorker.js").ModelWorker | undefined;
   let health: HealthServer | undefined;
   try {

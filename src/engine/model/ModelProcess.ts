@@ -11,11 +11,12 @@ import { fileURLToPath } from "node:url";
 import { ModelLoadError, ModelUnavailableError } from "../../errors.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
-import type { Catalog, CatalogItem } from "../catalog/Catalog.js";
+import type { Catalog } from "../catalog/Catalog.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
 import type { GenerateRequest, GenerateResult, RankedItem, RankRequest } from "./LlamaBackend.js";
 import type { ModelBackend } from "./ModelBackend.js";
 import type { ChildMessage, ParentMessage, WorkerLoadOptions } from "./modelProtocol.js";
+import { generatedFromWire, rankedFromWire } from "./resultWire.js";
 
 // Tests run this file from src/ (TypeScript); the child always runs the built JavaScript.
 const WORKER = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../../../dist/src/engine/model/modelWorkerMain.js" : "./modelWorkerMain.js", import.meta.url));
@@ -75,16 +76,14 @@ export class ModelProcess implements ModelBackend {
       request.onText,
     );
     if (message.type !== "generated") throw new Error(`unexpected reply ${message.type}`);
-    return { parts: message.parts, items: this.items(message.sids), answer: message.answer, text: message.text, tokens: message.tokens, promptTokens: message.promptTokens };
+    const { type: _type, id: _id, ...wire } = message;
+    return generatedFromWire(this.options.catalog, wire);
   }
 
   async rank(request: RankRequest): Promise<RankedItem[]> {
     const message = await this.call((id) => ({ type: "rank", id, segments: [...request.segments], k: request.k, exclude: (request.exclude ?? []).map((i) => i.sid), ...(request.beamWidth ? { beamWidth: request.beamWidth } : {}) }), request.signal);
     if (message.type !== "ranked") throw new Error(`unexpected reply ${message.type}`);
-    return message.items.flatMap((r) => {
-      const item = this.options.catalog.get(r.sid);
-      return item ? [{ item, probability: r.probability }] : [];
-    });
+    return rankedFromWire(this.options.catalog, message.items);
   }
 
   async countTokens(segments: readonly PromptSegment[]): Promise<number> {
@@ -103,10 +102,6 @@ export class ModelProcess implements ModelBackend {
     const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
     await exited;
     clearTimeout(timer);
-  }
-
-  private items(sids: readonly string[]): CatalogItem[] {
-    return sids.map((sid) => this.options.catalog.get(sid)).filter((i): i is CatalogItem => i !== undefined);
   }
 
   private call(build: (id: number) => ParentMessage, signal?: AbortSignal, onText?: (chunk: string) => void): Promise<ChildMessage> {

@@ -1,9 +1,8 @@
 /** Messages between {@link ModelProcess} (parent) and modelWorkerMain (child). Items travel as SIDs. */
 import type { AnswerPlan } from "../prompts/buildUserTurn.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
-import type { TurnPart } from "../types.js";
 import type { GpuSetting, SamplingOptions } from "./LlamaBackend.js";
-import type { AnswerPart } from "./OutputBuilder.js";
+import type { GeneratedWire, RankedWire } from "./resultWire.js";
 
 export interface WorkerLoadOptions {
   modelPath: string;
@@ -28,7 +27,7 @@ export type ChildMessage =
   | { type: "loaded"; loadMs: number; sequences: number; contextSize: number }
   | { type: "loadError"; message: string }
   | { type: "text"; id: number; chunk: string }
-  | { type: "generated"; id: number; parts: TurnPart[]; sids: string[]; answer: AnswerPart[]; text: string; tokens: number; promptTokens: number }
-  | { type: "ranked"; id: number; items: { sid: string; probability: number }[] }
+  | ({ type: "generated"; id: number } & GeneratedWire)
+  | { type: "ranked"; id: number; items: RankedWire }
   | { type: "counted"; id: number; tokens: number }
   | { type: "error"; id: number; message: string; aborted: boolean };

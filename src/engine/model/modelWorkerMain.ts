@@ -4,16 +4,17 @@
  */
 import { SidLayout } from "../sid/SidLayout.js";
 import { loadCatalog } from "../catalog/loadCatalog.js";
-import type { Catalog, CatalogItem } from "../catalog/Catalog.js";
+import type { Catalog } from "../catalog/Catalog.js";
 import { LlamaBackend } from "./LlamaBackend.js";
 import type { ChildMessage, ParentMessage } from "./modelProtocol.js";
+import { generatedToWire, itemsOf, rankedToWire } from "./resultWire.js";
 
 let backend: LlamaBackend | undefined;
 let catalog: Catalog | undefined;
 const running = new Map<number, AbortController>();
 
 const send = (message: ChildMessage) => process.send?.(message);
-const items = (sids: string[]) => sids.map((sid) => catalog!.get(sid)).filter((i): i is CatalogItem => i !== undefined);
+const items = (sids: string[]) => itemsOf(catalog!, sids);
 
 process.on("message", (message: ParentMessage) => void handle(message));
 // The parent went away: nothing left to serve.
@@ -64,10 +65,10 @@ async function serve(message: Extract<ParentMessage, { id: number }>): Promise<v
         ...(message.seed !== undefined ? { seed: message.seed } : {}),
         ...(message.stream ? { onText: (chunk: string) => send({ type: "text", id: message.id, chunk }) } : {}),
       });
-      send({ type: "generated", id: message.id, parts: result.parts, sids: result.items.map((i) => i.sid), answer: result.answer, text: result.text, tokens: result.tokens, promptTokens: result.promptTokens });
+      send({ type: "generated", id: message.id, ...generatedToWire(result) });
     } else if (message.type === "rank") {
       const ranked = await backend.rank({ segments: message.segments, k: message.k, exclude: items(message.exclude), signal: controller.signal, ...(message.beamWidth ? { beamWidth: message.beamWidth } : {}) });
-      send({ type: "ranked", id: message.id, items: ranked.map((r) => ({ sid: r.item.sid, probability: r.probability })) });
+      send({ type: "ranked", id: message.id, items: rankedToWire(ranked) });
     } else if (message.type === "countTokens") {
       send({ type: "counted", id: message.id, tokens: backend.tokenCount(message.segments) });
     }

@@ -17,6 +17,7 @@ import type { LlamaBackend } from "../model/LlamaBackend.js";
 import { fitConversation } from "../prompts/fitConversation.js";
 import { renderChatML } from "../prompts/renderChatML.js";
 import { openRedis } from "./redisConnection.js";
+import { generatedToWire, itemsOf, rankedToWire } from "../model/resultWire.js";
 import { parseJob } from "./parseJob.js";
 import { RedisClock } from "./redisClock.js";
 import { REFUSED_CATALOG, REFUSED_STALE, cancelChannel, jobQueueName, queuePrefix, type GenerationJob, type GenerationResult, type JobProgress, type WorkerInfo } from "./remoteJobs.js";
@@ -175,10 +176,10 @@ export class ModelWorker {
     const turns = await fitConversation(data.prompt, model.contextSize, async (t) => model.tokenCount(renderChatML(t, { systemPrompt: data.prompt.systemPrompt })));
     if (!turns) throw new Error("the request is too long for the model's context");
     const segments = renderChatML(turns, { systemPrompt: data.prompt.systemPrompt });
-    const exclude = data.exclude.flatMap((sid) => this.options.catalog.get(sid) ?? []);
+    const exclude = itemsOf(this.options.catalog, data.exclude);
     if (data.kind === "rank") {
       const ranked = await model.rank({ segments, k: data.k, exclude, signal, ...(data.beamWidth ? { beamWidth: data.beamWidth } : {}) });
-      return { kind: "ranked", items: ranked.map((r) => ({ sid: r.item.sid, probability: r.probability })) };
+      return { kind: "ranked", items: rankedToWire(ranked) };
     }
     const stream = data.stream ? new ProgressStream(job) : undefined;
     const result = await model.generate({
@@ -192,7 +193,7 @@ export class ModelWorker {
       ...(stream ? { onText: (chunk: string) => stream.push(chunk) } : {}),
     });
     await stream?.flush();
-    return { kind: "generated", parts: result.parts, sids: result.items.map((i) => i.sid), answer: result.answer, text: result.text, tokens: result.tokens, promptTokens: result.promptTokens };
+    return { kind: "generated", ...generatedToWire(result) };
   }
 }
 

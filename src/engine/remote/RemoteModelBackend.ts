@@ -15,10 +15,11 @@ import { EngineBusyError, ModelUnavailableError } from "../../errors.js";
 import type { Metrics } from "../../ops/Metrics.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
-import type { Catalog, CatalogItem } from "../catalog/Catalog.js";
+import type { Catalog } from "../catalog/Catalog.js";
 import { catalogFingerprint } from "../catalog/catalogFingerprint.js";
 import type { GenerateRequest, GenerateResult, RankedItem, RankRequest } from "../model/LlamaBackend.js";
 import type { ModelBackend } from "../model/ModelBackend.js";
+import { generatedFromWire, rankedFromWire } from "../model/resultWire.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
 import { openRedis } from "./redisConnection.js";
 import { RedisClock } from "./redisClock.js";
@@ -152,16 +153,14 @@ export class RemoteModelBackend implements ModelBackend {
       request,
     );
     if (result.kind !== "generated") throw new Error(`unexpected job result ${result.kind}`);
-    return { parts: result.parts, items: this.items(result.sids), answer: result.answer, text: result.text, tokens: result.tokens, promptTokens: result.promptTokens };
+    const { kind: _kind, ...wire } = result;
+    return generatedFromWire(this.options.catalog, wire);
   }
 
   async rank(request: RankRequest): Promise<RankedItem[]> {
     const result = await this.submit({ kind: "rank", prompt: this.prompt(request), k: request.k, ...(request.beamWidth ? { beamWidth: request.beamWidth } : {}), ...this.common(request) }, request);
     if (result.kind !== "ranked") throw new Error(`unexpected job result ${result.kind}`);
-    return result.items.flatMap((r) => {
-      const item = this.options.catalog.get(r.sid);
-      return item ? [{ item, probability: r.probability }] : [];
-    });
+    return rankedFromWire(this.options.catalog, result.items);
   }
 
   countTokens(_segments: readonly PromptSegment[]): Promise<number> {
@@ -317,9 +316,6 @@ export class RemoteModelBackend implements ModelBackend {
     }
   }
 
-  private items(sids: readonly string[]): CatalogItem[] {
-    return sids.map((sid) => this.options.catalog.get(sid)).filter((i): i is CatalogItem => i !== undefined);
-  }
 }
 
 function parseResult(value: unknown): GenerationResult {

@@ -4,9 +4,8 @@
  */
 import type { AnswerPlan } from "../prompts/buildUserTurn.js";
 import type { ConversationPrompt } from "../prompts/fitConversation.js";
-import type { TurnPart } from "../types.js";
 import type { SamplingOptions } from "../model/LlamaBackend.js";
-import type { AnswerPart } from "../model/OutputBuilder.js";
+import type { GeneratedWire, RankedWire } from "../model/resultWire.js";
 
 interface JobBase {
   /** The worker renders and fits the conversation with its own tokenizer. */
@@ -39,9 +38,7 @@ export interface RankJob extends JobBase {
 
 export type GenerationJob = GenerateJob | RankJob;
 
-export type GenerationResult =
-  | { kind: "generated"; parts: TurnPart[]; sids: string[]; answer: AnswerPart[]; text: string; tokens: number; promptTokens: number }
-  | { kind: "ranked"; items: { sid: string; probability: number }[] };
+export type GenerationResult = ({ kind: "generated" } & GeneratedWire) | { kind: "ranked"; items: RankedWire };
 
 /** Job progress: first which worker took the job, then pieces of text as they are generated. */
 export type JobProgress = { worker: string } | { chunk: string };
