@@ -7,7 +7,7 @@
 import type { Catalog, CatalogItem } from "../engine/catalog/Catalog.js";
 import { matchSid } from "../engine/catalog/seedMapping.js";
 import { findPlatforms, platformByName, type Platform } from "../engine/titles/platforms.js";
-import { EDITION_WORDS, findGame, gameKey, sharesRealWord, stripTitleFrame } from "../engine/titles/resolveGame.js";
+import { EDITION_WORDS, findGame, gameKey, sharesRealWord } from "../engine/titles/resolveGame.js";
 import { bareTerms, type TitleIndex } from "../engine/titles/TitleIndex.js";
 import { exactTitlesIn } from "../engine/titles/exactTitles.js";
 
@@ -477,6 +477,46 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
     if (!missing && misses[0]) missing = { query: misses[0].query, candidates: misses[0].candidates };
     for (const m of misses) allMisses.push({ query: m.query, candidates: m.candidates, near: m.near === true });
   }
+}
+
+/** Where a game is named inside a request: the cue before it ("similar to", "after", "bought"…) and the title text. */
+interface FramedTitle {
+  query: string;
+  /** A strong cue introduced the title, so an unknown title is a missing game, not a taste. */
+  cue: boolean;
+}
+
+const STRONG_CUE =
+  /\b(?:sim[il]{1,3}[aeo]r (?:games? )?to|(?:games?|something|anything|stuff|titles?|ones?|more|others?|recommendations?|recs|suggestions?|picks|ideas|options|\d+) (?:just )?(?:like|liek|lik|likr)|my favou?rites? (?:are|is|include|were)|favou?rites?:|^\W*like|such as|reminds? (?:me )?of|alternatives? to|based on|along the (?:same )?lines (?:of|as)|in the (?:same )?(?:vein|style|spirit|mold|mould) (?:of|as)|(?:same|similar) (?:kind|sort|type|style|genre) (?:of (?:games? )?)?as|(?:customers?|people|users?|players?|those|folks|fans) who (?:bought|played|liked|loved|enjoyed|purchased|own(?:ed)?)|who (?:bought|played|liked)|(?<!\balso\s)(?<!\btoo\s)(?:bought|purchased)|(?:just |recently |finally )?(?:finished|finishing|beat(?!\s+'?em\b)|beaten|completed|played|playing|loved|liked|enjoyed|adored|done with|through with)|(?:after|aftr|afta)(?: playing| finishing| beating)?|fans? of|if i (?:liked|loved|enjoyed)|compared to|than)\s+/gi;
+const WEAK_CUE = /\b(?:i (?:really )?(?:like|love|enjoy|dig)|i'm into|im into|into|love|enjoy)\s+/gi;
+const TRAILING_FRAME =
+  /(?:\s+|^)(?:(?:also|too)(?: bought| buy| liked| played)?|what(?:'s| is)? next|whats next|what now|what(?:'s| is)? good|what else|next|now|then|again|recently|lately|last (?:week|night|month)|so far|(?:what|which)(?: games?)? (?:should|could|would|can|do) (?:i|you)\b.*|(?:can|could|would|will) you\b.*|any (?:ideas|suggestions|recommendations|recs)|(?:suggest|recommend|give me|pick|find|show me)\b.*|and explain.*|and (?:tell|say)\b.*|games?|titles?|alternatives?|equivalents?|clones?|similar(?: (?:games?|titles?|ones|stuff|picks))?|(?:games? |ones? |stuff |something |anything )?like (?:it|that|this|those|them)|please|pls|thanks|a lot|so much|too|much|really|yet|though|ones?|stuff|for me|anything|something|in the series|what|buy|get|yesterday|today|tonight|last (?:week|night|month|year)|this (?:week|weekend|morning|year)|lately|recently|twice|once|already|finally|completely|again|ranked(?: by \w+)?|in order|by (?:likelihood|probability|score)|with (?:scores|probabilities)|includes?|might(?: also)? (?:buy|like|enjoy)|would(?: also)? (?:buy|like|enjoy)|vibes?|energy)$/i;
+const LEADING_FRAME =
+  /^(?:(?:so|well|hey|hi|ok(?:ay)?|also|and|but|then|now|both|either|neither)\s+|(?:the|a|an)\s+(?:game\s+|one\s+)?|(?:games?|titles?)\s+|(?:i|we)\s+(?:just|recently|finally)?\s*|(?:what|which)(?: games?)? (?:would|should|could|can|do) (?:you|i) (?:recommend|suggest|play|get|try)(?: to me)?\s*|(?:what|which) (?:games?|else)\s+|(?:recommend|suggest|give|show|find)(?: me)?(?: (?:some|a|an|a few|something|anything|games?|titles?))*\s+|playing\s+|play\s+)/i;
+
+/** Cuts the request words around a title ("what would you recommend after Tales of Vesperia?" → "Tales of Vesperia"). */
+function stripTitleFrame(text: string): FramedTitle {
+  let span = text.trim();
+  let cue = false;
+  let lastEnd = -1;
+  let lastStart = -1;
+  for (const m of span.matchAll(STRONG_CUE)) if (m.index + m[0].length > lastEnd) (lastEnd = m.index + m[0].length), (lastStart = m.index);
+  if (lastEnd >= 0) cue = true;
+  else for (const m of span.matchAll(WEAK_CUE)) if (m.index + m[0].length > lastEnd) (lastEnd = m.index + m[0].length), (lastStart = m.index);
+  // "crazy taxi 2 games like it": the cue points back at the title before it.
+  if (lastEnd >= 0 && lastStart > 0 && /^(?:it|that|this|that one|this one|them|those)\W*$/i.test(span.slice(lastEnd).trim())) span = span.slice(0, lastStart);
+  else if (lastEnd >= 0) span = span.slice(lastEnd);
+  // A platform at the end ("… for xbox") is steering, not part of the title.
+  for (const m of findPlatforms(span).reverse()) {
+    const before = span.slice(0, m.start);
+    if (span.slice(m.end).trim() === "" && /(?:\b(?:for|on|in|but|with)\s*(?:the\s+|my\s+|a\s+|an\s+)?)$/i.test(before)) span = before.replace(/\b(?:for|on|in|but|with)\s*(?:the\s+|my\s+|a\s+|an\s+)?$/i, "");
+  }
+  for (let i = 0; i < 6; i++) {
+    const before = span;
+    span = span.trim().replace(/[\s,;:!?.-]+$/, "").replace(TRAILING_FRAME, "").replace(LEADING_FRAME, "").replace(/^["“'‘]|["”'’]$/g, "").trim();
+    if (span === before) break;
+  }
+  return { query: span, cue };
 }
 
 function titleAtEdge(titles: TitleIndex, query: string, strict = false): { item: CatalogItem; span: string } | undefined {
