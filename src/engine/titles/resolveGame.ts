@@ -51,11 +51,11 @@ export function resolveGame(index: TitleIndex, text: string): GameResolution {
   return { kind: "uncertain", ...base, candidates: hits.slice(0, 3).map((h) => h.item) };
 }
 
-function isConfident(hit: TitleHit, query?: string): boolean {
+function isConfident(hit: TitleHit, query: string): boolean {
   if (hit.exact) return true;
   if (hit.coverage !== 1) return false;
   // MiniSearch's fuzzy match also "covers" near misses ("halo" → "Kalo Drift III"): check the words.
-  return query === undefined || coversQuery(query, hit.item);
+  return coversQuery(query, hit.item);
 }
 
 // Edition and packaging words: "Explorer's Edition", "[Download]", "Legendary Edition" name the same game.
@@ -71,11 +71,15 @@ function sameWords(terms: readonly string[], item: CatalogItem): boolean {
   return title.length === wanted.length && title.every((t, i) => t === wanted[i]);
 }
 
+/** The words of `query` a title must match: filler words aside, and edition words unless the title has them. */
+function requiredTerms(query: string, titleTerms: readonly string[]): string[] {
+  return bareTerms(query).filter((t) => !FILLER_TERMS.has(t) && (!EDITION_WORDS.has(t) || titleTerms.includes(t)));
+}
+
 /** Whether every word of `query` (edition words aside) is in the item's title, allowing small typos that keep the first letter. */
-export function coversQuery(query: string, item: CatalogItem): boolean {
+function coversQuery(query: string, item: CatalogItem): boolean {
   const titleTerms = bareTerms(item.title);
-  const wanted = bareTerms(query).filter((t) => !FILLER_TERMS.has(t));
-  const required = wanted.filter((t) => !EDITION_WORDS.has(t) || titleTerms.includes(t));
+  const required = requiredTerms(query, titleTerms);
   if (required.length === 0) return false;
   return required.every((q) => titleTerms.some((t) => termMatches(q, t)));
 }
@@ -131,10 +135,9 @@ export type GameFind =
  * "mild" when the only differences are short words (≤ 4 letters) with a swapped or missing
  * letter ("haol" → "halo"); otherwise "near" (a changed letter, or a corrected word of 5+ letters).
  */
-export function matchQuality(query: string, item: CatalogItem): "exact" | "mild" | "near" {
+function matchQuality(query: string, item: CatalogItem): "exact" | "mild" | "near" {
   const titleTerms = bareTerms(item.title);
-  const wanted = bareTerms(query).filter((t) => !FILLER_TERMS.has(t));
-  const required = wanted.filter((t) => !EDITION_WORDS.has(t) || titleTerms.includes(t));
+  const required = requiredTerms(query, titleTerms);
   let quality: "exact" | "mild" | "near" = "exact";
   for (const q of required) {
     if (titleTerms.includes(q)) continue;
@@ -156,8 +159,7 @@ export function matchQuality(query: string, item: CatalogItem): "exact" | "mild"
  */
 export function isClearTypo(query: string, item: CatalogItem): boolean {
   const titleTerms = bareTerms(item.title);
-  const wanted = bareTerms(query).filter((t) => !FILLER_TERMS.has(t));
-  const required = wanted.filter((t) => !EDITION_WORDS.has(t) || titleTerms.includes(t));
+  const required = requiredTerms(query, titleTerms);
   if (required.length < 2) return false;
   let slips = 0;
   for (const q of required) {
@@ -176,8 +178,8 @@ export function isClearTypo(query: string, item: CatalogItem): boolean {
  */
 export function findGame(index: TitleIndex, query: string, cue: boolean, isTaste: (term: string) => boolean = () => false, expand = true): GameFind {
   const terms = bareTerms(query).filter((t) => !FILLER_TERMS.has(t));
-  const platformOnly = terms.length === 0;
-  if (platformOnly) return { kind: "none" };
+  // Only platform or filler words: no title.
+  if (terms.length === 0) return { kind: "none" };
   const platform = findPlatforms(query).at(-1)?.platform;
   if (terms.every((t) => isTaste(t) || EDITION_WORDS.has(t) || /^\d+$/.test(t))) {
     // Ordinary words only ("the last of us"): a title only when they are the whole title, word for word.
@@ -236,8 +238,7 @@ export function sharesRealWord(query: string, item: CatalogItem): boolean {
  */
 export function isCloseTypo(query: string, item: CatalogItem): boolean {
   const titleTerms = bareTerms(item.title);
-  const wanted = bareTerms(query).filter((t) => !FILLER_TERMS.has(t));
-  const required = wanted.filter((t) => !EDITION_WORDS.has(t) || titleTerms.includes(t));
+  const required = requiredTerms(query, titleTerms);
   if (required.length < 3) return false;
   const slips = required.filter((q) => !titleTerms.includes(q));
   if (slips.length !== 1) return false;
@@ -292,7 +293,7 @@ function fromInitials(index: TitleIndex, query: string, terms: readonly string[]
 /** Every word a title word, but one within one edit of a title word with the same first letter (4+ letters, never a number). */
 function looselyCovers(query: string, item: CatalogItem): boolean {
   const titleTerms = bareTerms(item.title);
-  const required = bareTerms(query).filter((t) => !FILLER_TERMS.has(t) && (!EDITION_WORDS.has(t) || titleTerms.includes(t)));
+  const required = requiredTerms(query, titleTerms);
   if (required.length < 2) return false;
   let slips = 0;
   for (const q of required) {
