@@ -56,7 +56,7 @@ export interface Understanding {
   about?: { words: string[]; platform?: Platform };
   /** `ref` only points ("that one", "the forza one"): a title word or description of a last-answer item wins over it. */
   pointed?: boolean;
-  /** Titles named that are in the last answer (resolved later against it). */
+  /** The message without mentions and control tokens (a typed SID reads "SIDREF"); a title in it that is in the last answer is resolved against that answer later. */
   text: string;
 }
 
@@ -67,10 +67,12 @@ export interface UnderstandContext {
 
 export const MAX_K = 10;
 
+// A greeting before a command ("hey, help", "ok can you reset").
+const GREETING = String.raw`(?:(?:hey|hi|hello|ok(?:ay)?|so)\W+)?`;
 const RESET = /^\W*(?:\/?reset|(?:clear|wipe|restart)(?: (?:the|this|our|my))? (?:conversation|chat|history|memory|context|thread)|(?:let'?s\s+|lets\s+|can we\s+|please\s+)?(?:start (?:over|again|fresh|anew|from scratch)|begin again|fresh start|clean slate)|start over|start again|forget (?:it|everything|that|this|all that)|new conversation|clear (?:memory|history|it|the chat|everything))\b/i;
 // The whole message asks what the bot can do or how to use it ("what are you able to help with", "what commands do you have").
 const HELP = new RegExp(
-  String.raw`^\W*(?:(?:hey|hi|hello|ok(?:ay)?|so)\W+)?(?:(?:sid)?bot\W+)?(?:` +
+  String.raw`^\W*${GREETING}(?:(?:sid)?bot\W+)?(?:` +
     [
       String.raw`\/?help|\?|usage|(?:list|show)?\s*(?:(?:the|your|all)\s+)?commands(?:\s+list)?|features`,
       String.raw`how does (?:this|it|this bot|the bot|sidbot) work`,
@@ -244,7 +246,7 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
     }
   }
   const covered = (query: string) => exact.some((e) => query.toLowerCase().includes(plain.slice(e.start, e.end).toLowerCase()));
-  const misses = found.misses.filter((m) => !covered(m.query) && !wordsOf(m.query).every((w) => STOP.has(w) || w in NUMBER_WORDS || /^\d+$/.test(w) || ANSWERED.has(w)));
+  const misses = found.misses.filter((m) => !covered(m.query) && !onlyChat(m.query));
   if (exact.length > 0 && found.missing && covered(found.missing.query)) delete found.missing;
   // Platform words inside a named title belong to the title.
   const platform = findPlatforms(rest).at(-1)?.platform;
@@ -273,7 +275,7 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   // "more like them", "similar to all three": words for the last answer, never a missing title.
   // "that last one looks sick, more like that": a description of an answered item, never a missing title.
   const aboutAnswer = found.missing !== undefined && POINTS_BACK.test(found.missing.query);
-  if (found.missing && !aboutAnswer && !wordsOf(found.missing.query).every((w) => STOP.has(w) || w in NUMBER_WORDS || /^\d+$/.test(w) || ANSWERED.has(w))) return { ...base, act: "notfound", missing: found.missing };
+  if (found.missing && !aboutAnswer && !onlyChat(found.missing.query)) return { ...base, act: "notfound", missing: found.missing };
   if (unknownSids > 0) return { ...base, act: "notfound", missing: { query: "that semantic ID", candidates: [] } };
   // "my son loves Fortnite, what else could he play?", "we are big Minecraft fans": a game the catalog lacks, named in chat.
   const unknownName = tastes && wordsOf(tastes).some((w) => TASTE_WORDS.has(w) || TASTE_WORDS.has(w.replace(/s$/, ""))) ? undefined : namedUnknown(plain);
@@ -334,10 +336,11 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
 
 // Politeness around a command: "please", "kindly", "can you", "would you mind".
 const POLITE = /\b(?:pretty\s+)?(?:please|pls|plz|pleeease|kindly|thanks|thank you|thx|if you (?:can|could|don'?t mind)|(?:would|do) you mind)\b[\s,!.]*/gi;
+const POLITE_ASK = new RegExp(String.raw`^\W*${GREETING}(?:can|could|would|will) (?:you|u)\s+`, "i");
 function withoutPoliteness(text: string): string {
   return text
     .replace(POLITE, " ")
-    .replace(/^\W*(?:(?:hey|hi|hello|ok(?:ay)?|so)\W+)?(?:(?:can|could|would|will) (?:you|u)\s+)/i, "")
+    .replace(POLITE_ASK, "")
     .replace(/\s+([,?!.])/g, "$1")
     .replace(/[\s,]+$/g, "")
     .replace(/\s+/g, " ")
@@ -397,7 +400,7 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
     const at = rest.toLowerCase().indexOf(piece.toLowerCase());
     if (at >= 0) rest = `${rest.slice(0, at)} ${rest.slice(at + piece.length)}`;
   };
-  // Try the whole clause first (titles with "and", ":", "+" or "." in them), then its pieces.
+  // Try the whole clause first (titles with "and", "&", "+" or "/" in them), then its pieces.
   const clauses = splitClauses(text);
   for (const clause of clauses) {
     const before = items.length;
@@ -570,7 +573,7 @@ function splitInTwo(titles: TitleIndex, query: string): CatalogItem[] | undefine
   return undefined;
 }
 
-/** Clauses of a text; a "." inside a title ("Mr. Driller", "Vol. 2") does not split when followed by a capital-less word. */
+/** Clauses of a text (see CLAUSE); a "." not followed by a space ("S.T.A.L.K.E.R", "3.5") does not split. */
 function splitClauses(text: string): string[] {
   return text
     .split(CLAUSE)
@@ -605,6 +608,11 @@ function describedItem(text: string, tastes: string | undefined, platform: Platf
   return { words, ...(described ? { platform: described } : {}) };
 }
 
+/** Nothing but chat, numbers and words for the last answer ("the ones you listed"): never a missing title. */
+function onlyChat(query: string): boolean {
+  return wordsOf(query).every((w) => STOP.has(w) || w in NUMBER_WORDS || /^\d+$/.test(w) || ANSWERED.has(w));
+}
+
 function refOf(text: string): number | undefined {
   const m = REF.exec(text);
   if (!m) return /\b(?:that|this|it)(?:\s+one)?\b/i.test(text) ? 1 : undefined;
@@ -626,13 +634,13 @@ function isPlatformWord(text: string, word: string): boolean {
   return findPlatforms(text).some((m) => text.slice(m.start, m.end).toLowerCase().split(/[\s\-_]+/).includes(word));
 }
 
+// A taste said not to be wanted ("no shooters", "I hate racing games") is left out, up to the end of its clause part.
+const NEGATED = /\b(?:no|not|never|hate|hates|dislike|dislikes|don'?t (?:like|want|enjoy)|do not (?:like|want|enjoy)|can'?t stand|without|except|anything but|nothing)\b[^,;.!?]*?(?=,|;|\.|!|\?|\bbut\b|\band\s+(?:i\s+)?(?:like|love|want)\b|$)/gi;
+
 /**
  * The taste words of a request, as typed and in order ("recommend me cozy farming games for the
  * switch" → "cozy farming"); undefined when it names no genre or mood and has no request cue.
  */
-// A taste said not to be wanted ("no shooters", "I hate racing games") is left out, up to the end of its clause part.
-const NEGATED = /\b(?:no|not|never|hate|hates|dislike|dislikes|don'?t (?:like|want|enjoy)|do not (?:like|want|enjoy)|can'?t stand|without|except|anything but|nothing)\b[^,;.!?]*?(?=,|;|\.|!|\?|\bbut\b|\band\s+(?:i\s+)?(?:like|love|want)\b|$)/gi;
-
 export function tastesOf(text: string): string | undefined {
   const t = withoutPlatforms(text).replace(NEGATED, " ").replace(/#\s?\d\b/g, " ").replace(PEOPLE_AND_AGES, " ");
   const words = wordsOf(t).filter((w) => !/^\d+$/.test(w) && !(w in NUMBER_WORDS));

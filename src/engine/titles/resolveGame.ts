@@ -14,7 +14,7 @@ export type GameResolution =
 // Words that introduce a game in a request; the title follows them.
 const CUE =
   /\b(?:similar (?:games? )?to|(?:games?|something|anything|stuff|titles?|ones?|more) like|^like|such as|reminds? me of|fans? of|alternatives? to|based on|i (?:loved|liked|enjoyed|played|finished|beat)|loved|liked|enjoyed|finished)\s+/gi;
-// Where the title ends: a "but", punctuation that ends a clause, or a trailing "for/on <platform>".
+// Where the title ends: a "but" or punctuation that ends a clause (a trailing platform is cut after).
 const TITLE_END = /\s+but\b|[,;!?]|\.(?:\s|$)/i;
 const FILLER_TAIL = /(?:(?:^|\s+)(?:for|on|in|with|games?|please|one|ones|something|the|a|an|and|or))+$/i;
 const FILLER_HEAD = /^(?:the (?:game |one )?|a |an |game |games )/i;
