@@ -41,14 +41,18 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
   const task = (t: Task, notices: string[] = []): Plan => ({ kind: "task", task: withCount(t, u), notices: [...corrections, ...notices] });
   const followUp = (t: Task): Plan => ({ ...(task(t) as Extract<Plan, { kind: "task" }>), followUp: true });
   const platform = u.platform ? { platform: u.platform.name } : {};
+  // A follow-up with no earlier answer to follow.
+  const noHistory = (example = "similar to Halo 3"): Plan => ({ kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: [example] }) });
   const pick = (ordinal: number | undefined): CatalogItem | Plan => {
-    if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };
+    if (last.length === 0) return noHistory();
     const n = ordinal ?? 1;
     const item = n === -1 ? last.at(-1) : last[n - 1];
     return item ?? { kind: "reply", reply: reply("clarify", MESSAGES.noItemAt(n, last.length), { followUps: ["more like #1"] }) };
   };
   // A title named in a follow-up that is in the last answer refers to that item.
   const inLast = u.games.length === 1 && last.includes(u.games[0]!) ? last.indexOf(u.games[0]!) + 1 : u.games.length === 0 ? namedInLast(u.text, last) : undefined;
+  // The last-answer item a title word or a description ("the racing one") names.
+  const named = inLast ?? (u.about ? describedIn(u.about, last) : undefined);
 
   switch (u.act) {
     case "reset":
@@ -72,36 +76,35 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
     case "why": {
       // "why halo 3?" about a game not in the last answer (or with no answer yet): explain that game.
       if (u.games.length > 0 && inLast === undefined) return task({ kind: "chat", text: u.text, items: [u.games[0]!], basis, recommend: false });
-      const item = pick(inLast ?? (u.about ? describedIn(u.about, last) : undefined) ?? u.ref);
+      const item = pick(named ?? u.ref);
       if ("kind" in item) return item;
       return task({ kind: "chat", text: u.text, items: [item], basis, recommend: false });
     }
     case "more": {
       // "10 more like those": new items on every item of the last answer.
       if (u.all) {
-        if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };
+        if (last.length === 0) return noHistory();
         return followUp({ kind: "similar", items: [...last], ...platform });
       }
       if (u.ref === undefined && inLast !== undefined) return followUp({ kind: "similar", items: [last[inLast - 1]!], ...platform });
       if (u.ref === undefined) {
         // "could I get 4 recommendations" with nothing before it: that many games.
         if (last.length === 0 && u.k !== undefined) return task({ kind: "tastes", text: tastesSentence(undefined) });
-        if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };
+        if (last.length === 0) return noHistory();
         // "more", "something else": new items on what the last answer was based on (its items when it had no basis).
         return followUp({ kind: "similar", items: basis.length > 0 ? [...basis] : [...last], ...platform });
       }
       // "that forza one looks fun, more like it": the item its title word or description names, else the one pointed at.
-      const named = u.pointed ? (inLast ?? (u.about ? describedIn(u.about, last) : undefined)) : undefined;
-      const item = pick(named ?? u.ref);
+      const item = pick((u.pointed ? named : undefined) ?? u.ref);
       return "kind" in item ? item : followUp({ kind: "similar", items: [item], ...platform });
     }
     case "bundle":
-      if (last.length === 0) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Mario Kart"] }) };
+      if (last.length === 0) return noHistory("similar to Mario Kart");
       return task({ kind: "bundle", items: last, text: "Suggest a name and description for the bundle" });
     case "steer": {
       if (last.length === 0) {
         // "anything cheaper?" with nothing to compare to.
-        if (u.comparative && !u.platform && !u.tastes) return { kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: ["similar to Halo 3"] }) };
+        if (u.comparative && !u.platform && !u.tastes) return noHistory();
         return task({ kind: "tastes", text: tastesSentence(u.tastes), ...platform });
       }
       // "#3 but for ps4": about that item only.
