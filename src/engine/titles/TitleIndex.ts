@@ -185,12 +185,9 @@ const MAX_PRODUCT_CHARS = 1500;
  * specific first. Ids and URLs (`parent_asin`, images) are not words.
  */
 function metadataText(item: CatalogItem): string {
-  let text = "";
   const product = productOf(item);
-  if (product) {
-    text = [specificCategories(item).join(" "), product.features.join(" "), product.description.join(" ")].join(" ");
-    return text.slice(0, MAX_PRODUCT_CHARS);
-  }
+  if (product) return [specificCategories(item).join(" "), product.features.join(" "), product.description.join(" ")].join(" ").slice(0, MAX_PRODUCT_CHARS);
+  let text = "";
   for (const [key, value] of Object.entries(item.meta)) {
     if (key === "platform" || key === JOIN_COLUMN) continue;
     if (typeof value === "string") text += ` ${value}`;
