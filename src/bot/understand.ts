@@ -367,7 +367,7 @@ function namedUnknown(text: string): string | undefined {
   return undefined;
 }
 
-const TITLE_GLUE = new Set(["the", "of", "a", "an", "and", "&"]);
+const TITLE_GLUE = new Set(["the", "of", "a", "an", "and"]);
 /** One to five words that could be a game's name: no request, chat or taste words, something besides glue and numbers. */
 function looksLikeTitle(text: string): boolean {
   const words = wordsOf(text);
