@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { catalogBench } from "./catalogBench.js";
 import { corpusBench } from "./corpusBench.js";
+import { installBench } from "./installBench.js";
 import { loadBench } from "./loadBench.js";
 import { modelBench } from "./modelBench.js";
 import { remoteBench } from "./remoteBench.js";
@@ -19,6 +20,7 @@ try {
   await loadBench(dir, print);
   await remoteBench(dir, print);
   await tasteBench(dir, print);
+  await installBench(print);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
