@@ -22,7 +22,9 @@ export async function installBench(print: (line: string) => void): Promise<void>
     } catch {
       return print("  lean installs skipped (not a git checkout)");
     }
-    const npm = (...args: string[]) => execFileSync("npm", [...args, "--no-audit", "--no-fund"], { cwd: dir, stdio: "ignore" });
+    // NODE_LLAMA_CPP_SKIP_DOWNLOAD: npm ≤ 10 runs node-llama-cpp's postinstall, which would compile llama.cpp.
+    const npm = (...args: string[]) =>
+      execFileSync("npm", [...args, "--no-audit", "--no-fund"], { cwd: dir, stdio: "ignore", env: { ...process.env, NODE_LLAMA_CPP_SKIP_DOWNLOAD: "true" } });
     const chat = (env: NodeJS.ProcessEnv = {}) => {
       const out = execFileSync(process.execPath, ["bin/sidbot.js", "chat", "--once", "games like halo 3", "--json"], { cwd: dir, env: { ...process.env, ...env }, encoding: "utf8" });
       return (JSON.parse(out) as { backend: string }).backend;
