@@ -108,7 +108,10 @@ export function holdStartupSignals(proc: NodeJS.Process = process): void {
     proc,
     received: undefined,
     listener: (signal) => {
-      if (held.received) proc.exit(1);
+      if (held.received) {
+        proc.exit(1);
+        return;
+      }
       held.received = signal;
     },
   };
