@@ -16,6 +16,7 @@ try {
   print(`sidbot bench — node ${process.version}, ${process.platform}/${process.arch}`);
   await corpusBench(print);
   const catalogPath = await catalogBench(dir, print);
+  await (await import("./cliBench.js")).cliBench(dir, catalogPath, print);
   await modelBench(dir, catalogPath, print);
   await loadBench(dir, print);
   await remoteBench(dir, print);

@@ -3,12 +3,16 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const cli = new URL("../dist/src/cli.js", import.meta.url);
-if (!existsSync(fileURLToPath(cli))) {
+const dist = new URL("../dist/src/", import.meta.url);
+if (!existsSync(fileURLToPath(new URL("cli.js", dist)))) {
   console.error("sidbot is not built yet: run `npm ci` (or `npm run build`) in the project folder.");
   process.exit(1);
 }
-const { main } = await import(cli.href);
+// Before the CLI's imports: a SIGTERM/SIGINT while the process is still starting becomes an
+// orderly stop (exit 0) once the command's lifecycle is installed, instead of exit 143.
+const { holdStartupSignals } = await import(new URL("ops/ProcessLifecycle.js", dist).href);
+holdStartupSignals();
+const { main } = await import(new URL("cli.js", dist).href);
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
 // Everything is closed by now; a library timer or socket left behind must not keep the process

@@ -1,17 +1,16 @@
 /**
  * Wiring: config → engine, memory, bot, health/metrics, adapters. Discord and Slack start when
- * their credentials are set; otherwise the console chat is the embedded default.
+ * their credentials are set; otherwise the console chat is the embedded default. Redis and
+ * prom-client are imported only when configured (REDIS_URL, HEALTH_PORT).
  */
 import type { Adapter } from "./adapters/Adapter.js";
 import { Bot } from "./bot/Bot.js";
 import { InProcessMemoryStore } from "./bot/memory/InProcessMemoryStore.js";
 import type { MemoryStore } from "./bot/memory/MemoryStore.js";
-import { RedisMemoryStore } from "./bot/memory/RedisMemoryStore.js";
 import type { Config, Secrets } from "./config.js";
 import { describeMetadata, describeSkipped } from "./engine/catalog/loadCatalog.js";
 import { Engine } from "./engine/Engine.js";
-import { HealthServer } from "./ops/HealthServer.js";
-import { Metrics } from "./ops/Metrics.js";
+import type { Metrics } from "./ops/Metrics.js";
 import type { ProcessLifecycle } from "./ops/ProcessLifecycle.js";
 import type { Logger } from "./util/logger.js";
 
@@ -19,7 +18,8 @@ export interface Runtime {
   engine: Engine;
   memory: MemoryStore;
   bot: Bot;
-  metrics: Metrics;
+  /** Prometheus metrics, when HEALTH_PORT is set (nothing else reads them). */
+  metrics?: Metrics;
   /** The health server's port, when HEALTH_PORT is set. */
   healthPort?: number;
   /** Refuses new requests, lets running ones finish (up to limits.shutdownGraceMs), then frees everything. */
@@ -27,7 +27,7 @@ export interface Runtime {
 }
 
 export async function createRuntime(config: Config, secrets: Secrets, logger: Logger): Promise<Runtime> {
-  const metrics = new Metrics();
+  const metrics = secrets.healthPort !== undefined ? new (await import("./ops/Metrics.js")).Metrics() : undefined;
   const engine = await Engine.create(config, { logger, metrics, redisUrl: secrets.redisUrl });
   const opened = engine.catalog;
   logger.info({ catalog: opened.source, items: opened.catalog.size, loadMs: Math.round(opened.loadMs), builtin: opened.builtin }, "catalog loaded");
@@ -35,17 +35,17 @@ export async function createRuntime(config: Config, secrets: Secrets, logger: Lo
   if (skipped) logger.warn({ catalog: opened.source }, skipped);
   const metadata = describeMetadata(opened.metadata, opened.catalog.size);
   if (metadata) logger.info({ metadata: config.catalog.metadataPath }, metadata);
-  const memory = createMemoryStore(config, secrets, logger, metrics);
+  const memory = await createMemoryStore(config, secrets, logger, metrics);
   const bot = new Bot({ engine, memory, config, logger, metrics });
   let closing = false;
-  const health = secrets.healthPort !== undefined ? new HealthServer(metrics, { problems: () => readinessProblems(engine, memory, closing), details: () => engine.modelBackend?.readiness?.() }) : undefined;
+  const health = metrics ? new (await import("./ops/HealthServer.js")).HealthServer(metrics, { problems: () => readinessProblems(engine, memory, closing), details: () => engine.modelBackend?.readiness?.() }) : undefined;
   const healthPort = health ? await health.listen(secrets.healthPort!) : undefined;
   if (healthPort !== undefined) logger.info({ port: healthPort }, "health and metrics listening");
   return {
     engine,
     memory,
     bot,
-    metrics,
+    ...(metrics ? { metrics } : {}),
     ...(healthPort !== undefined ? { healthPort } : {}),
     async dispose() {
       closing = true;
@@ -58,9 +58,10 @@ export async function createRuntime(config: Config, secrets: Secrets, logger: Lo
 }
 
 /** Redis when REDIS_URL is set (shared, survives restarts), else this process's memory. */
-export function createMemoryStore(config: Config, secrets: Secrets, logger: Logger, metrics?: Metrics): MemoryStore {
+export async function createMemoryStore(config: Config, secrets: Secrets, logger: Logger, metrics?: Metrics): Promise<MemoryStore> {
   const common = { ttlMs: config.memory.ttlSeconds * 1000, maxTurns: config.memory.maxTurns };
   if (!secrets.redisUrl) return new InProcessMemoryStore(common);
+  const { RedisMemoryStore } = await import("./bot/memory/RedisMemoryStore.js");
   return new RedisMemoryStore({ ...common, url: secrets.redisUrl, namespace: config.memory.namespace, logger, metrics });
 }
 

@@ -2,26 +2,14 @@
  * `sidbot` command line. `main` returns the exit code instead of exiting, so tests can call it.
  */
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { loadConfig, loadSecrets, type Config } from "./config.js";
 import type { Adapter } from "./adapters/Adapter.js";
-import { ConsoleAdapter, parseConsoleInput } from "./adapters/console/ConsoleAdapter.js";
-import { registerCommands } from "./adapters/discord/commands.js";
-import { DiscordAdapter } from "./adapters/discord/DiscordAdapter.js";
-import { runShardManager, wantsShardManager } from "./adapters/discord/sharding.js";
-import { SlackAdapter } from "./adapters/slack/SlackAdapter.js";
-import { createMemoryStore, createRuntime, runUntilStopped, type Runtime } from "./app.js";
-import { ProcessLifecycle } from "./ops/ProcessLifecycle.js";
-import { exportFeedback, parseSince } from "./bot/exportFeedback.js";
-import { writeFixtureModel } from "./engine/fixtures/fixtureModel.js";
-import { createLogger, LOG_LEVELS, type LogLevel } from "./util/logger.js";
+import type { Runtime } from "./app.js";
+import type { Config } from "./config.js";
 import { ConfigError, SidbotError, describeError } from "./errors.js";
-import { openCatalog } from "./engine/catalog/openCatalog.js";
-import { describeSkipped } from "./engine/catalog/loadCatalog.js";
-import { replaceSids } from "./engine/catalog/seedMapping.js";
-import { fixtureCatalogRows } from "./engine/fixtures/fixtureCatalog.js";
-import { writeCatalogFile } from "./engine/fixtures/writeCatalogFile.js";
-import { SidLayout } from "./engine/sid/SidLayout.js";
-import { resolveGame } from "./engine/titles/resolveGame.js";
+import type { resolveGame } from "./engine/titles/resolveGame.js";
+import type { LogLevel } from "./util/logger.js";
+// Everything else is imported by the command that uses it: `--help` or `map` must not pay for
+// loading discord.js, Bolt, node-llama-cpp, BullMQ or Redis clients they never touch.
 
 // Time for adapters, memory and model to close after the requests' grace (limits.shutdownGraceMs).
 const CLOSE_GRACE_MS = 5000;
@@ -64,31 +52,45 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
 
-  const config = (): Config => {
+  const config = async (): Promise<Config> => {
+    const { loadConfig } = await import("./config.js");
     const { catalog, model } = program.opts<{ catalog?: string; model?: string }>();
     return loadConfig({ env: { ...env, ...(catalog ? { CATALOG_PATH: catalog } : {}), ...(model ? { MODEL_PATH: model } : {}) } });
   };
-  const logger = (fallback: LogLevel) => {
+  const secretsOf = async () => (await import("./config.js")).loadSecrets(env);
+  const logger = async (fallback: LogLevel) => {
+    const { createLogger, LOG_LEVELS } = await import("./util/logger.js");
     const level = env.LOG_LEVEL && (LOG_LEVELS as readonly string[]).includes(env.LOG_LEVEL) ? (env.LOG_LEVEL as LogLevel) : fallback;
-    return createLogger({ level });
+    const pretty = env.LOG_FORMAT === "pretty" ? true : env.LOG_FORMAT === "json" ? false : undefined;
+    return createLogger({ level, ...(pretty !== undefined ? { pretty } : {}) });
   };
+  // The bot and the worker install a ProcessLifecycle, which takes over a signal that came during
+  // start-up; every other command lets signals end the process as usual.
+  const withLifecycle = new Set<Command>([program]);
+  program.hook("preAction", async (_program, command) => {
+    if (!withLifecycle.has(command)) (await import("./ops/ProcessLifecycle.js")).releaseStartupSignals();
+  });
 
   program.action(async () => {
     // No command: run the bot on every platform with credentials; without any, the console chat.
-    const secrets = loadSecrets(env);
-    const settings = config();
+    const secrets = await secretsOf();
+    const settings = await config();
     const platforms = secrets.discordToken !== undefined || secrets.slackBotToken !== undefined;
-    const log = logger(platforms ? "info" : "warn");
-    if (wantsShardManager(settings, secrets, env)) {
+    const log = await logger(platforms ? "info" : "warn");
+    // Only a Discord bot can be a shard manager: without a token, discord.js is never loaded.
+    const sharding = secrets.discordToken !== undefined ? await import("./adapters/discord/sharding.js") : undefined;
+    if (sharding?.wantsShardManager(settings, secrets, env)) {
       // discord.shards ≠ 1: this process only runs one sidbot process per shard (README "Several bot processes").
       const { catalog, model } = program.opts<{ catalog?: string; model?: string }>();
       const args = [...(catalog ? ["--catalog", catalog] : []), ...(model ? ["--model", model] : [])];
-      outcome.exitCode = await runShardManager({ settings, secrets, env, args, logger: log, shardStopBudgetMs: settings.limits.shutdownGraceMs + CLOSE_GRACE_MS });
+      outcome.exitCode = await sharding.runShardManager({ settings, secrets, env, args, logger: log, shardStopBudgetMs: settings.limits.shutdownGraceMs + CLOSE_GRACE_MS });
       return;
     }
     // Signals and crashes are handled from here on, also while the catalog and model load.
+    const { ProcessLifecycle } = await import("./ops/ProcessLifecycle.js");
     const lifecycle = new ProcessLifecycle({ logger: log, stopBudgetMs: settings.limits.shutdownGraceMs + CLOSE_GRACE_MS });
     log.info({ catalog: settings.catalog.path ?? "built-in", model: settings.model.path }, "starting");
+    const { createRuntime, runUntilStopped } = await import("./app.js");
     let runtime: Runtime;
     try {
       runtime = await createRuntime(settings, secrets, log);
@@ -105,11 +107,13 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     }
     const adapters: Adapter[] = [];
     if (secrets.discordToken) {
+      const { DiscordAdapter } = await import("./adapters/discord/DiscordAdapter.js");
       adapters.push(
         new DiscordAdapter({ bot: runtime.bot, token: secrets.discordToken, apiUrl: secrets.discordApiUrl, settings: settings.discord, generationBudgetMs: settings.model.timeoutMs, logger: log }),
       );
     }
     if (secrets.slackBotToken) {
+      const { SlackAdapter } = await import("./adapters/slack/SlackAdapter.js");
       adapters.push(
         new SlackAdapter({
           bot: runtime.bot,
@@ -124,6 +128,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
       );
     }
     if (adapters.length === 0) {
+      const { ConsoleAdapter } = await import("./adapters/console/ConsoleAdapter.js");
       const engine = runtime.engine;
       const banner =
         `sidbot — ${engine.catalog.catalog.size} games${engine.catalog.builtin ? " (built-in demo catalog)" : ""}, ` +
@@ -134,13 +139,14 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     outcome.exitCode = await runUntilStopped(adapters, runtime, log, lifecycle);
   });
 
-  program
+  const worker = program
     .command("worker")
     .description("serve model jobs for bots in engine.mode remote (needs REDIS_URL and a model): a GPU host runs one per GPU")
     .action(async () => {
-      const secrets = loadSecrets(env);
-      const settings = config();
-      const log = logger("info");
+      const secrets = await secretsOf();
+      const settings = await config();
+      const log = await logger("info");
+      const { ProcessLifecycle } = await import("./ops/ProcessLifecycle.js");
       const lifecycle = new ProcessLifecycle({ logger: log, stopBudgetMs: settings.limits.shutdownGraceMs + CLOSE_GRACE_MS });
       log.info({ catalog: settings.catalog.path ?? "built-in", model: settings.model.path, queue: settings.engine.queue }, "starting model worker");
       try {
@@ -150,16 +156,18 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         lifecycle.dispose();
       }
     });
+  withLifecycle.add(worker);
 
   program
     .command("register-commands")
     .description("register the Discord slash commands (needs DISCORD_TOKEN and DISCORD_APPLICATION_ID)")
     .option("--guild <id>", "register in one server (instant, for testing); without it, globally (for production)")
     .action(async (options: { guild?: string }) => {
-      const secrets = loadSecrets(env);
+      const secrets = await secretsOf();
       if (!secrets.discordToken || !secrets.discordApplicationId) {
         throw new ConfigError("DISCORD_TOKEN", "register-commands needs DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your app → General Information → Application ID)");
       }
+      const { registerCommands } = await import("./adapters/discord/commands.js");
       const count = await registerCommands({ token: secrets.discordToken, applicationId: secrets.discordApplicationId, guildId: options.guild, apiUrl: secrets.discordApiUrl });
       io.out(`registered ${count} commands ${options.guild ? `in server ${options.guild}` : "globally (they can take up to an hour to appear)"}\n`);
     });
@@ -171,7 +179,15 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     .option("--conversation <id>", "conversation id; with REDIS_URL set, the same id continues a conversation across runs", "local")
     .option("--json", "with --once: print the reply as one JSON object")
     .action(async (options: { once?: string; conversation: string; json?: boolean }) => {
-      const runtime = await createRuntime(config(), loadSecrets(env), logger(options.once !== undefined ? "error" : "warn"));
+      const settings = await config();
+      const secrets = await secretsOf();
+      const log = await logger(options.once !== undefined ? "error" : "warn");
+      const [{ createRuntime }, { ConsoleAdapter, parseConsoleInput }, { describeSkipped }] = await Promise.all([
+        import("./app.js"),
+        import("./adapters/console/ConsoleAdapter.js"),
+        import("./engine/catalog/loadCatalog.js"),
+      ]);
+      const runtime = await createRuntime(settings, secrets, log);
       try {
         // The runtime logs skipped catalog rows as a warning, which --once's "error" level hides: say it on stderr.
         const skipped = options.once !== undefined ? describeSkipped(runtime.engine.catalog.skipped) : undefined;
@@ -204,6 +220,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     .option("--real-token-ids", "pad the vocabulary so the added tokens sit at Qwen3's real ids (<|rec|> = 151669 …)")
     .option("--seed <n>", "random seed for the weights", parseNonNegativeInt, 1)
     .action(async (options: { out: string; realTokenIds?: boolean; seed: number }) => {
+      const { writeFixtureModel } = await import("./engine/fixtures/fixtureModel.js");
       const { vocabSize } = await writeFixtureModel(options.out, { realTokenIds: options.realTokenIds === true, seed: options.seed });
       io.err(`wrote ${options.out} (vocabulary ${vocabSize} tokens)\n`);
     });
@@ -214,7 +231,8 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     .argument("<text>", 'text containing SIDs; "-" reads standard input')
     .action(async (text: string) => {
       const input = text === "-" ? await io.readStdin() : text;
-      const { catalog } = await openCatalog(config());
+      const [{ openCatalog }, { replaceSids }] = await Promise.all([import("./engine/catalog/openCatalog.js"), import("./engine/catalog/seedMapping.js")]);
+      const { catalog } = await openCatalog(await config());
       io.out(`${replaceSids(catalog, input)}\n`);
     });
 
@@ -226,8 +244,9 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     .option("--json", "print JSON")
     .action(async (words: string[], options: { limit?: number; json?: boolean }) => {
       const query = words.join(" ");
-      const settings = config();
+      const settings = await config();
       const limit = options.limit ?? settings.titles.maxResults;
+      const [{ openCatalog }, { resolveGame }] = await Promise.all([import("./engine/catalog/openCatalog.js"), import("./engine/titles/resolveGame.js")]);
       const { titles } = await openCatalog(settings);
       const resolution = resolveGame(titles, query);
       const hits = titles.search(resolution.query || query, { limit, platform: resolution.platform, prefix: false });
@@ -256,7 +275,12 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     .option("--seed <n>", "random seed", parseNonNegativeInt, 1)
     .requiredOption("--out <file>", "output file: .jsonl, .csv or .parquet")
     .action(async (options: { items: number; seed: number; out: string }) => {
-      const { catalog: c } = config();
+      const { catalog: c } = await config();
+      const [{ SidLayout }, { fixtureCatalogRows }, { writeCatalogFile }] = await Promise.all([
+        import("./engine/sid/SidLayout.js"),
+        import("./engine/fixtures/fixtureCatalog.js"),
+        import("./engine/fixtures/writeCatalogFile.js"),
+      ]);
       const layout = new SidLayout({ levels: c.levels, codesPerLevel: c.codesPerLevel });
       const rows = fixtureCatalogRows({ items: options.items, seed: options.seed, layout });
       await writeCatalogFile(options.out, rows, ["semantic_id", "title", "platform", "genre"]);
@@ -269,12 +293,14 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     .description("print votes as JSON lines: conversation, user, items (SID and title), vote, time")
     .option("--since <when>", "only votes from then on: a date (2026-11-01, ISO 8601) or a span back from now (30m, 24h, 7d)", "30d")
     .action(async (options: { since: string }) => {
+      const { exportFeedback, parseSince } = await import("./bot/exportFeedback.js");
       const since = parseSince(options.since);
       if (since === undefined) throw new ConfigError("--since", `--since: expected a date (2026-11-01) or a span (24h, 7d), got "${options.since}"`);
-      const secrets = loadSecrets(env);
+      const secrets = await secretsOf();
       if (!secrets.redisUrl) io.err("sidbot: REDIS_URL is not set, so there is no stored feedback to export (votes live in the running bot's memory only).\n");
-      const settings = config();
-      const memory = createMemoryStore(settings, secrets, logger("warn"));
+      const settings = await config();
+      const [{ createMemoryStore }, { openCatalog }] = await Promise.all([import("./app.js"), import("./engine/catalog/openCatalog.js")]);
+      const memory = await createMemoryStore(settings, secrets, await logger("warn"));
       try {
         const { catalog } = await openCatalog(settings);
         const count = await exportFeedback(memory, catalog, since, io.out).catch((error: unknown) => {
@@ -290,7 +316,8 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     .command("catalog-info")
     .description("load the catalog and report its size, skipped rows and load time")
     .action(async () => {
-      const opened = await openCatalog(config());
+      const [{ openCatalog }, { describeSkipped }] = await Promise.all([import("./engine/catalog/openCatalog.js"), import("./engine/catalog/loadCatalog.js")]);
+      const opened = await openCatalog(await config());
       opened.titles; // build the index to report its time
       io.out(`${opened.source}: ${opened.catalog.size} items, loaded in ${opened.loadMs.toFixed(0)} ms, indexed in ${opened.indexMs.toFixed(0)} ms\n`);
       const skipped = describeSkipped(opened.skipped);

@@ -4,7 +4,8 @@
  * order. The first SIGINT/SIGTERM asks for an orderly stop (exit 0); a second one, or a stop that
  * overruns its budget, exits at once. An uncaught exception is logged as fatal and asks for the
  * same orderly stop with exit code 1; an unhandled rejection is logged with its stack and the
- * process keeps serving.
+ * process keeps serving. A signal that came before the lifecycle existed (held by
+ * holdStartupSignals from the launcher's first line) is acted on as soon as it is installed.
  */
 import { describeError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
@@ -34,6 +35,8 @@ export class ProcessLifecycle {
     proc.on("SIGTERM", this.onSignal);
     proc.on("unhandledRejection", this.onRejection);
     proc.on("uncaughtException", this.onException);
+    const early = takeStartupSignal(proc);
+    if (early) this.onSignal(early);
   }
 
   /** Aborted once a stop was asked for. */
@@ -83,4 +86,56 @@ export class ProcessLifecycle {
 
 function stackOf(error: unknown): string | undefined {
   return error instanceof Error ? error.stack : undefined;
+}
+
+/** SIGINT/SIGTERM received while the process was still starting, before any ProcessLifecycle. */
+interface StartupSignals {
+  proc: NodeJS.Process;
+  received: NodeJS.Signals | undefined;
+  listener: (signal: NodeJS.Signals) => void;
+}
+
+let startup: StartupSignals | undefined;
+
+/**
+ * Called first thing by bin/sidbot.js, before the CLI's imports: a SIGINT/SIGTERM that comes while
+ * the process is still starting is kept for the ProcessLifecycle the command installs (an orderly
+ * stop, exit 0) instead of killing the process (exit 143). A second one exits at once, as later.
+ */
+export function holdStartupSignals(proc: NodeJS.Process = process): void {
+  if (startup) return;
+  const held: StartupSignals = {
+    proc,
+    received: undefined,
+    listener: (signal) => {
+      if (held.received) {
+        proc.exit(1);
+        return;
+      }
+      held.received = signal;
+    },
+  };
+  startup = held;
+  proc.on("SIGINT", held.listener);
+  proc.on("SIGTERM", held.listener);
+}
+
+/**
+ * For commands that install no ProcessLifecycle (one-shot commands, the interactive chat): signals
+ * get their default effect again, and one that already came is raised again so the process ends
+ * as it would have without the hold.
+ */
+export function releaseStartupSignals(): void {
+  const held = startup;
+  const signal = takeStartupSignal(held?.proc);
+  if (held && signal) held.proc.kill(held.proc.pid, signal);
+}
+
+function takeStartupSignal(proc: NodeJS.Process | undefined): NodeJS.Signals | undefined {
+  const held = startup;
+  if (!held || held.proc !== proc) return undefined;
+  startup = undefined;
+  held.proc.off("SIGINT", held.listener);
+  held.proc.off("SIGTERM", held.listener);
+  return held.received;
 }

@@ -3,7 +3,6 @@
  * production, pretty text on a terminal), always to stderr so console chat stays clean.
  */
 import { pino } from "pino";
-import pinoPretty from "pino-pretty";
 
 export interface Logger {
   debug(fields: object, message?: string): void;
@@ -28,11 +27,27 @@ export interface CreateLoggerOptions {
 // Fields that must never reach a log line.
 const REDACT = ["token", "*.token", "authorization", "*.authorization", "secret", "*.secret", "password", "*.password"];
 
-export function createLogger({ level = "info", pretty = process.stderr.isTTY === true }: CreateLoggerOptions = {}): Logger {
+/** Async because pino-pretty is imported only when pretty printing is asked for (a JSON-logging process never loads it). */
+export async function createLogger({ level = "info", pretty = process.stderr.isTTY === true }: CreateLoggerOptions = {}): Promise<Logger> {
   const options = { level, base: { app: "sidbot" }, redact: { paths: REDACT, censor: "[redacted]" } };
-  if (pretty) return pino(options, pinoPretty({ destination: 2, sync: true, colorize: true, ignore: "pid,hostname,app" }));
-  return pino(options, pino.destination({ dest: 2, sync: true }));
+  // Typed as Logger first: pino's type maps custom level names (any string here) to log functions, so an
+  // async function would read the pino logger as having a callable `then`.
+  let logger: Logger;
+  if (pretty) {
+    const { default: pinoPretty } = await import("pino-pretty");
+    logger = pino(options, pinoPretty({ destination: 2, sync: true, colorize: true, ignore: "pid,hostname,app" }));
+  } else {
+    logger = pino(options, pino.destination({ dest: 2, sync: true }));
+  }
+  return logger;
 }
 
-/** A logger that drops everything (tests, scripts). */
-export const silentLogger: Logger = createLogger({ level: "silent", pretty: false });
+/** A logger that drops everything (tests, scripts); plain no-ops, so importing this module builds no pino logger. */
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  fatal() {},
+  child: () => silentLogger,
+};
