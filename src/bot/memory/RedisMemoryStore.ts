@@ -17,7 +17,6 @@
  * saw a conversation answers without its history until Redis is back.
  */
 import { createClient } from "@keyv/redis";
-import { describeError as describe } from "../../errors.js";
 import type { Metrics } from "../../ops/Metrics.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
@@ -299,7 +298,7 @@ export class RedisMemoryStore implements MemoryStore {
       } catch (error) {
         if (!isConnectionProblem(error)) {
           // Redis answered with an error: retrying cannot help, and it must not block the rest.
-          this.logger.error({ err: describe(error), conversation: conversationOf(change) }, "conversation change rejected by Redis; dropped");
+          this.logger.error({ err: error, conversation: conversationOf(change) }, "conversation change rejected by Redis; dropped");
           this.pending.shift();
           continue;
         }
@@ -353,7 +352,7 @@ export class RedisMemoryStore implements MemoryStore {
     this.metrics?.redisErrors.inc();
     if (this.outage || this.closed) return;
     this.outage = true;
-    this.logger.warn({ err: describe(error) }, "Redis unreachable: answering without stored memory until it is back");
+    this.logger.warn({ err: error }, "Redis unreachable: answering without stored memory until it is back");
   }
 
   private recovered(): void {
