@@ -6,6 +6,7 @@
  * exits once they have stopped. Slack (and its HTTP port) runs in shard 0 only; a HEALTH_PORT
  * becomes one port per shard (HEALTH_PORT + shard id).
  */
+import { setTimeout as delay } from "node:timers/promises";
 import { once } from "node:events";
 import type { ChildProcess } from "node:child_process";
 import { REST, Routes, ShardingManager, type Shard } from "discord.js";
@@ -129,7 +130,7 @@ export async function runShardManager(options: ShardManagerOptions): Promise<num
     const stopped = new Promise<void>((resolve) => lifecycle.stopping.addEventListener("abort", () => resolve(), { once: true }));
     let startError: unknown;
     for (let id = 0; id < count && !lifecycle.stopping.aborted; id++) {
-      if (id > 0 && settings.discord.shardSpawnDelayMs > 0) await Promise.race([new Promise((r) => setTimeout(r, settings.discord.shardSpawnDelayMs)), stopped]);
+      if (id > 0 && settings.discord.shardSpawnDelayMs > 0) await delay(settings.discord.shardSpawnDelayMs, undefined, { signal: lifecycle.stopping }).catch(() => {}); // stopping ends the wait
       if (lifecycle.stopping.aborted) break;
       const shard = manager.createShard(id);
       try {

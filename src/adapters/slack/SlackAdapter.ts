@@ -14,6 +14,7 @@ import { App, LogLevel, webApi } from "@slack/bolt";
 import type { Bot } from "../../bot/Bot.js";
 import { describeError, PlatformStartError, ShutdownError } from "../../errors.js";
 import type { Logger } from "../../util/logger.js";
+import { finishesWithin } from "../../util/finishesWithin.js";
 import { silentLogger } from "../../util/logger.js";
 import type { Adapter } from "../Adapter.js";
 import { boltLogger } from "./boltLogger.js";
@@ -178,10 +179,7 @@ export class SlackAdapter implements Adapter {
 async function closeServer(server: Server, timeoutMs: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  let timer: NodeJS.Timeout | undefined;
-  const late = await Promise.race([closed.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeoutMs)))]);
-  clearTimeout(timer);
-  if (late) {
+  if (!(await finishesWithin(closed, timeoutMs))) {
     server.closeAllConnections();
     await closed;
   }

@@ -14,6 +14,7 @@ import { retryWithBackoff } from "./retryWithBackoff.js";
 import { singleTryClientOptions } from "./slackClientOptions.js";
 import { hostOf, isRejectedToken, isTransient, toStartError } from "./slackStartErrors.js";
 import { PlatformError, ShutdownError, TimeoutError } from "../../errors.js";
+import { finishesWithin } from "../../util/finishesWithin.js";
 
 type SocketModeClient = SocketModeReceiver["client"];
 
@@ -69,10 +70,7 @@ export class SocketConnection {
   async stop(timeoutMs: number): Promise<void> {
     this.live = false;
     this.stopping.abort(new ShutdownError("Slack adapter stopped"));
-    let timer: NodeJS.Timeout | undefined;
-    const closed = await Promise.race([this.client.disconnect().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
-    clearTimeout(timer);
-    if (!closed) forceClose(this.client);
+    if (!(await finishesWithin(this.client.disconnect(), timeoutMs))) forceClose(this.client);
   }
 
   /** One try: apps.connections.open, then the WebSocket until Slack says hello. */

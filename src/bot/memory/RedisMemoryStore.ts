@@ -17,9 +17,11 @@
  * saw a conversation answers without its history until Redis is back.
  */
 import { createClient } from "@keyv/redis";
+import { LRUCache } from "lru-cache";
 import type { Metrics } from "../../ops/Metrics.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
+import { finishesWithin } from "../../util/finishesWithin.js";
 import { applyExchange, applyVote } from "./applyChanges.js";
 import { APPEND_SCRIPT, MIGRATE_SCRIPT, VOTE_SCRIPT } from "./redisScripts.js";
 import { emptyState, type ConversationState, type Exchange, type FeedbackRecord, type MemoryStore, type Vote } from "./MemoryStore.js";
@@ -67,7 +69,7 @@ export class RedisMemoryStore implements MemoryStore {
   /** Changes not yet in Redis, oldest first. */
   private readonly pending: Change[] = [];
   /** This process's last copy of recently used conversations (with its pending changes), for outages. */
-  private readonly recent = new Map<string, ConversationState>();
+  private readonly recent = new LRUCache<string, ConversationState>({ max: RECENT_LIMIT });
   /** Claims made while Redis was unreachable. */
   private readonly localClaims = new Map<string, number>();
   private readonly migrated = new Set<string>();
@@ -173,9 +175,7 @@ export class RedisMemoryStore implements MemoryStore {
     if (this.closed) return;
     this.closed = true; // no more retries; the flush below is the last try
     clearInterval(this.retryTimer);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.flush(), new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
-    clearTimeout(timer);
+    await finishesWithin(this.flush(), waitMs);
     if (this.pending.length > 0) this.logger.warn({ unsaved: this.pending.length }, "conversation memory not saved: Redis unreachable at shutdown");
     if (this.client.isOpen) this.client.destroy();
   }
@@ -325,27 +325,17 @@ export class RedisMemoryStore implements MemoryStore {
   }
 
   private remember(conversation: string, state: ConversationState): void {
-    this.recent.delete(conversation); // re-insert: Map order is the LRU order
     this.recent.set(conversation, state);
-    if (this.recent.size > RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value!);
   }
 
   private async call<T>(operation: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        (async () => {
-          if (!this.client.isReady) await this.firstConnect;
-          if (!this.client.isReady) throw new RedisUnreachable("Redis is not connected");
-          return operation();
-        })(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new RedisUnreachable(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const answer = (async () => {
+      if (!this.client.isReady) await this.firstConnect;
+      if (!this.client.isReady) throw new RedisUnreachable("Redis is not connected");
+      return operation();
+    })();
+    if (await finishesWithin(answer, this.timeoutMs)) return answer;
+    throw new RedisUnreachable(`Redis did not answer within ${this.timeoutMs} ms`);
   }
 
   private failed(error: unknown): void {
