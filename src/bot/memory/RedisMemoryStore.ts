@@ -18,6 +18,7 @@
  */
 import { createClient } from "@keyv/redis";
 import { LRUCache } from "lru-cache";
+import { SidbotError } from "../../errors.js";
 import type { Metrics } from "../../ops/Metrics.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
@@ -352,8 +353,11 @@ export class RedisMemoryStore implements MemoryStore {
   }
 }
 
-class RedisUnreachable extends Error {
+class RedisUnreachable extends SidbotError {
   override name = "RedisUnreachable";
+  constructor(message: string) {
+    super("redis_unreachable", message);
+  }
 }
 
 /** A Redis error reply (bad command, script error) is final; anything else may pass. */
