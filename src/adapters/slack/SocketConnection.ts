@@ -81,17 +81,9 @@ export class SocketConnection {
     const hello = this.client.start().catch((error: unknown) => {
       throw error ?? new PlatformError("slack", "the Socket Mode connection closed before Slack said hello");
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new TimeoutError(`Slack did not say hello within ${limitMs} ms`, limitMs)), limitMs)));
-    try {
-      await Promise.race([hello, timeout]);
-    } catch (error) {
-      hello.catch(() => {});
-      if (error instanceof TimeoutError) forceClose(this.client);
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    if (await finishesWithin(hello, limitMs)) return;
+    forceClose(this.client);
+    throw new TimeoutError(`Slack did not say hello within ${limitMs} ms`, limitMs);
   }
 
   /** After a lost connection: try again at once, then with growing waits, until connected or stopped. */
