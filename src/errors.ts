@@ -79,6 +79,37 @@ export class PlatformStartError extends SidbotError {
   }
 }
 
+/** Work cancelled because sidbot (or one platform adapter) is stopping; used as an abort reason. */
+export class ShutdownError extends SidbotError {
+  override name = "ShutdownError";
+  constructor(message = "sidbot is shutting down") {
+    super("shutting_down", message);
+  }
+}
+
+/** A call to a platform or service took longer than it is allowed to. */
+export class TimeoutError extends SidbotError {
+  override name = "TimeoutError";
+  constructor(
+    message: string,
+    readonly limitMs: number,
+  ) {
+    super("timeout", message);
+  }
+}
+
+/** A chat platform broke off or refused a step after start-up (a socket closed, an old token). */
+export class PlatformError extends SidbotError {
+  override name = "PlatformError";
+  constructor(
+    readonly platform: "discord" | "slack",
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super("platform_failed", message, options);
+  }
+}
+
 /** Short text for logs when something unknown was thrown. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;

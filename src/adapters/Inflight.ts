@@ -1,3 +1,5 @@
+import { finishesWithin } from "../util/finishesWithin.js";
+
 /**
  * The event handlers an adapter is running, so `stop()` can let them deliver their answers
  * before disconnecting (bounded: a stuck platform call does not hold up shutdown).
@@ -18,9 +20,6 @@ export class Inflight {
 
   /** Resolves true when every tracked handler has settled, false if `timeoutMs` came first. */
   async settled(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const done = await Promise.race([Promise.all(this.running).then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
-    clearTimeout(timer);
-    return done;
+    return finishesWithin(Promise.all(this.running), timeoutMs);
   }
 }

@@ -8,6 +8,7 @@ import { gameKey } from "../engine/titles/resolveGame.js";
 import type { TitleIndex } from "../engine/titles/TitleIndex.js";
 import { planRequest } from "./planRequest.js";
 import { understand } from "./understand.js";
+import { SidbotError } from "../errors.js";
 
 export interface CorpusEntry {
   text: string;
@@ -39,7 +40,7 @@ export interface Outcome {
 export function planOutcome(entry: Pick<CorpusEntry, "text" | "prior">, titles: TitleIndex, catalog: Catalog): Outcome {
   const byTitle = (t: string): CatalogItem => {
     const item = catalog.items.find((i) => i.title === t);
-    if (!item) throw new Error(`corpus prior title not in the catalog: ${t}`);
+    if (!item) throw new SidbotError("corpus_invalid", `corpus prior title not in the catalog: ${t}`);
     return item;
   };
   const last = (entry.prior ?? []).map(byTitle);

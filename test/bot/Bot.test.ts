@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import type { BotReply } from "../../src/bot/types.js";
 import { channel, dm, say, testBot, thread } from "../support/bots.js";
 import { fixtureModel } from "../support/models.js";
@@ -191,7 +191,8 @@ describe.runIf(redis)("Bot when Redis stops mid-conversation", () => {
     expect(memory.degraded).toBe(true);
 
     await server.start();
-    await new Promise((r) => setTimeout(r, 300));
+    // Reconnecting backs off up to 2 s; the turn kept during the outage is written once it is back.
+    await vi.waitFor(() => expect(memory.degraded).toBe(false), { timeout: 10_000, interval: 50 });
     const after = await b.handle(say(c, "more like #1"));
     expect(after.kind).toBe("answer");
     expect(memory.degraded).toBe(false);
@@ -222,8 +223,9 @@ describe.runIf(redis)("Bot memory shared by several processes", () => {
     await server.start();
     // Any call (or the periodic retry) finds Redis again and writes what waited.
     await fresh.memory.get("discord:thread:unrelated");
-    await new Promise((r) => setTimeout(r, 1500));
     const reader = await bot({ redisUrl: server.url, namespace });
+    const stored = async () => (await reader.memory.get("discord:thread:old-thread"))?.turns;
+    await vi.waitFor(async () => expect(await stored()).toHaveLength(4), { timeout: 10_000, interval: 50 });
     const state = await reader.memory.get("discord:thread:old-thread");
     expect(state?.owner).toBe("owner-user");
     expect(state?.turns).toHaveLength(4);
@@ -248,8 +250,14 @@ describe.runIf(redis)("Bot memory shared by several processes", () => {
     expect(refused.kind).toBe("busy");
     expect(refused.text).toMatch(/memory is offline/);
     await server.start();
-    await fresh.memory.get("discord:thread:other");
-    await new Promise((r) => setTimeout(r, 1500));
+    // Once this process reaches Redis again, anything it kept from the outage has been replayed.
+    await vi.waitFor(
+      async () => {
+        await fresh.memory.get("discord:thread:other");
+        expect(fresh.memory.degraded).toBe(false);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     const state = await (await bot({ redisUrl: server.url, namespace })).memory.get("discord:thread:owned");
     expect(state?.owner).toBe("alice");
     expect(state?.turns).toHaveLength(2);

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { createRuntime, type Runtime } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/util/logger.js";
@@ -58,12 +58,14 @@ describe("graceful shutdown", () => {
     const runtime = await createRuntime(config, {}, silentLogger);
     // A slow engine: the answer takes 300 ms.
     const run = runtime.engine.run.bind(runtime.engine);
+    let started = false;
     runtime.engine.run = async (...args) => {
+      started = true;
       await new Promise((r) => setTimeout(r, 300));
       return run(...args);
     };
     const running = runtime.bot.handle(say({ platform: "console", scope: "dm", id: "s" }, "similar to Halo 3"));
-    await new Promise((r) => setTimeout(r, 50));
+    await vi.waitFor(() => expect(started).toBe(true));
     const disposing = runtime.dispose();
     const refused = await runtime.bot.handle(say({ platform: "console", scope: "dm", id: "s2" }, "similar to Halo 3"));
     expect(refused).toMatchObject({ kind: "busy", text: expect.stringMatching(/restarting/) });
@@ -75,10 +77,13 @@ describe("graceful shutdown", () => {
     const config = loadConfig({ env: {} });
     config.limits.shutdownGraceMs = 100;
     const runtime = await createRuntime(config, {}, silentLogger);
-    runtime.engine.run = (_task, options) =>
-      new Promise((_resolve, reject) => options?.signal?.addEventListener("abort", () => reject(options.signal!.reason), { once: true }));
+    let started = false;
+    runtime.engine.run = (_task, options) => {
+      started = true;
+      return new Promise((_resolve, reject) => options?.signal?.addEventListener("abort", () => reject(options.signal!.reason), { once: true }));
+    };
     const running = runtime.bot.handle(say({ platform: "console", scope: "dm", id: "c" }, "similar to Halo 3"));
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(started).toBe(true));
     await runtime.dispose();
     expect(await running).toMatchObject({ kind: "busy", text: expect.stringMatching(/restarting/) });
   });

@@ -15,14 +15,19 @@ export interface LoadResult {
   answered: number;
   refused: number;
   errors: number;
+  /** Interactions acknowledged with a defer callback (Discord drops the rest after 3 s). */
+  deferred: number;
   /** ms from dispatch to the defer callback, sorted. */
   deferMs: number[];
   /** ms from dispatch to the final edit, sorted. */
   answerMs: number[];
   maxQueue: number;
   totalMs: number;
+  /** Heap after the first round and after the last (after a full GC when `--expose-gc`): growth between them is a leak. */
   heapBeforeMb: number;
   heapAfterMb: number;
+  /** Whether the heap figures were taken after a full GC (else they include garbage and mean little). */
+  heapAfterGc: boolean;
 }
 
 export async function discordLoad({ modelPath, requests = 100, rounds = 2 }: { modelPath: string; requests?: number; rounds?: number }): Promise<LoadResult> {
@@ -38,14 +43,15 @@ export async function discordLoad({ modelPath, requests = 100, rounds = 2 }: { m
   await adapter.start();
   let maxQueue = 0;
   const sample = setInterval(() => (maxQueue = Math.max(maxQueue, bot.gate.waiting)), 5);
+  const gc = (globalThis as { gc?: () => void }).gc;
   const heap = () => {
-    (globalThis as { gc?: () => void }).gc?.();
+    gc?.();
     return process.memoryUsage().heapUsed / 1024 / 1024;
   };
+  let heapAfterFirstRoundMb = 0;
   let result: LoadResult | undefined;
   try {
     for (let round = 0; round < rounds; round++) {
-      const heapBeforeMb = heap();
       const started = performance.now();
       const sent = new Map<string, number>();
       const interactions = Array.from({ length: requests }, (_, i) => {
@@ -60,11 +66,15 @@ export async function discordLoad({ modelPath, requests = 100, rounds = 2 }: { m
       for (const interaction of interactions) fake.dispatch("INTERACTION_CREATE", interaction);
       const finals = await Promise.all(done);
       const totalMs = performance.now() - started;
-      const deferMs = interactions.map((i) => fake.requests.find((r) => r.path === `/interactions/${i.id}/${i.token}/callback`)!.at - sent.get(i.token)!).sort((a, b) => a - b);
+      const callbacks = interactions.map((i) => fake.requests.find((r) => r.path === `/interactions/${i.id}/${i.token}/callback`));
+      const deferMs = interactions.flatMap((i, k) => (callbacks[k] ? [callbacks[k].at - sent.get(i.token)!] : [])).sort((a, b) => a - b);
       const answerMs = interactions.map((i, k) => finals[k]!.at - sent.get(i.token)!).sort((a, b) => a - b);
       const answered = finals.filter((f) => f.body.embeds?.length > 0).length;
       const refused = finals.filter((f) => /busy/i.test(f.body.content ?? "")).length;
-      result = { requests, answered, refused, errors: requests - answered - refused, deferMs, answerMs, maxQueue, totalMs, heapBeforeMb, heapAfterMb: heap() };
+      const heapMb = heap();
+      if (round === 0) heapAfterFirstRoundMb = heapMb;
+      const deferred = callbacks.filter((c) => c !== undefined).length;
+      result = { requests, answered, refused, errors: requests - answered - refused, deferred, deferMs, answerMs, maxQueue, totalMs, heapBeforeMb: heapAfterFirstRoundMb, heapAfterMb: heapMb, heapAfterGc: gc !== undefined };
     }
   } finally {
     clearInterval(sample);

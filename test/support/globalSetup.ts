@@ -1,8 +1,13 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-/** Process-level tests run the built CLI (bin/sidbot.js → dist/): build it once per test run so it is never stale. */
+/**
+ * Process-level tests run the built CLI (bin/sidbot.js → dist/) and fork children that use the
+ * loopback fakes: build both once per test run so they are never stale. The fakes go to .cache/,
+ * never into the published dist/.
+ */
 export default function setup(): void {
   const root = fileURLToPath(new URL("../../", import.meta.url));
-  execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+  const tsc = `${root}node_modules/typescript/bin/tsc`;
+  for (const project of ["tsconfig.build.json", "tsconfig.fakes.json"]) execFileSync(process.execPath, [tsc, "-p", project], { cwd: root, stdio: "inherit" });
 }

@@ -11,6 +11,7 @@ import {
   ChannelType,
   Client,
   DiscordjsErrorCodes,
+  DiscordAPIError,
   Events,
   GatewayIntentBits,
   MessageFlags,
@@ -281,10 +282,11 @@ function commandInput(interaction: ChatInputCommandInteraction): BotInput | unde
 function explainStartError(error: unknown): Error {
   const code = error instanceof Error && "code" in error ? error.code : undefined;
   const message = error instanceof Error ? error.message : String(error);
-  if (code === DiscordjsErrorCodes.TokenInvalid || /401|invalid token|Authentication failed/i.test(message)) {
+  if (code === DiscordjsErrorCodes.TokenInvalid || (error instanceof DiscordAPIError && error.status === 401)) {
     return new PlatformStartError("discord", "Discord rejected DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot → Reset Token) and set DISCORD_TOKEN.", { cause: error });
   }
-  if (/disallowed intent/i.test(message) || code === "DisallowedIntents") {
+  // @discordjs/ws reports gateway close 4014 only as a plain Error("Used disallowed intents").
+  if (code === DiscordjsErrorCodes.DisallowedIntents || /disallowed intent/i.test(message)) {
     return new PlatformStartError(
       "discord",
       "Discord refused the Message Content intent: enable it in the Developer Portal (Bot → Privileged Gateway Intents → Message Content Intent), or set discord.messageContentIntent to false (the bot then only sees mentions and DMs).",

@@ -12,6 +12,7 @@ import type { Logger } from "../../util/logger.js";
 import { truncateText } from "../splitText.js";
 import { loggableError } from "./loggableError.js";
 import { LIMITS, NO_MENTIONS, toEdit, type DiscordMessage } from "./renderDiscordReply.js";
+import { PlatformError } from "../../errors.js";
 
 export interface TokenTiming {
   /** How long Discord accepts the interaction token (15 minutes). */
@@ -77,7 +78,7 @@ export class InteractionReply {
 
   private async toChannel(m: DiscordMessage): Promise<void> {
     const channel = await this.channel();
-    if (!channel) throw new Error("the interaction token is too old to edit and its channel cannot be reached");
+    if (!channel) throw new PlatformError("discord", "the interaction token is too old to edit and its channel cannot be reached");
     if (this.inChannel) {
       await channel.send(m);
       return;

@@ -12,6 +12,7 @@
 import type { Channel, Client } from "discord.js";
 import type { ConversationKey } from "../../bot/types.js";
 import type { Logger } from "../../util/logger.js";
+import { finishesWithin } from "../../util/finishesWithin.js";
 import { loggableError } from "./loggableError.js";
 
 export interface Where {
@@ -67,11 +68,7 @@ async function fetchChannel(client: Client, channelId: string, log: Logger): Pro
       return undefined;
     },
   );
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), FETCH_TIMEOUT_MS)));
-  const result = await Promise.race([fetching, timeout]);
-  clearTimeout(timer);
-  if (result !== "timeout") return result;
+  if (await finishesWithin(fetching, FETCH_TIMEOUT_MS)) return fetching;
   log.warn({ channelId }, "channel type unknown (look-up timed out); using the channel conversation");
   return undefined;
 }

@@ -6,11 +6,12 @@
  * exits once they have stopped. Slack (and its HTTP port) runs in shard 0 only; a HEALTH_PORT
  * becomes one port per shard (HEALTH_PORT + shard id).
  */
+import { setTimeout as delay } from "node:timers/promises";
 import { once } from "node:events";
 import type { ChildProcess } from "node:child_process";
 import { REST, Routes, ShardingManager, type Shard } from "discord.js";
 import { PROJECT_ROOT, type Config, type Secrets } from "../../config.js";
-import { ConfigError, PlatformStartError, describeError } from "../../errors.js";
+import { ConfigError, PlatformStartError, SidbotError, describeError } from "../../errors.js";
 import { ProcessLifecycle } from "../../ops/ProcessLifecycle.js";
 import type { Logger } from "../../util/logger.js";
 
@@ -45,7 +46,7 @@ export async function recommendedShards(token: string, apiUrl?: string): Promise
   try {
     const answer = (await rest.get(Routes.gatewayBot())) as { shards?: unknown };
     const shards = Number(answer.shards);
-    if (!Number.isInteger(shards) || shards < 1) throw new Error(`no shard count in the answer (${JSON.stringify(answer).slice(0, 80)})`);
+    if (!Number.isInteger(shards) || shards < 1) throw new SidbotError("shard_count_missing", `no shard count in the answer (${JSON.stringify(answer).slice(0, 80)})`);
     return shards;
   } catch (error) {
     throw new PlatformStartError("discord", `discord.shards is "auto" but Discord's recommended shard count could not be read: ${describeError(error)}`, { cause: error });
@@ -123,13 +124,13 @@ export async function runShardManager(options: ShardManagerOptions): Promise<num
           setImmediate(() => shard.spawn(readyTimeoutMs).catch((error: unknown) => shard.emit("error", error)));
         }
       });
-      shard.on("error", (error: unknown) => log.error({ shard: shard.id, err: describeError(error) }, "shard process could not be respawned"));
+      shard.on("error", (error: unknown) => log.error({ shard: shard.id, err: error }, "shard process could not be respawned"));
     });
 
     const stopped = new Promise<void>((resolve) => lifecycle.stopping.addEventListener("abort", () => resolve(), { once: true }));
     let startError: unknown;
     for (let id = 0; id < count && !lifecycle.stopping.aborted; id++) {
-      if (id > 0 && settings.discord.shardSpawnDelayMs > 0) await Promise.race([new Promise((r) => setTimeout(r, settings.discord.shardSpawnDelayMs)), stopped]);
+      if (id > 0 && settings.discord.shardSpawnDelayMs > 0) await delay(settings.discord.shardSpawnDelayMs, undefined, { signal: lifecycle.stopping }).catch(() => {}); // stopping ends the wait
       if (lifecycle.stopping.aborted) break;
       const shard = manager.createShard(id);
       try {

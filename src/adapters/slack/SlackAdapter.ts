@@ -12,8 +12,9 @@
 import type { Server } from "node:http";
 import { App, LogLevel, webApi } from "@slack/bolt";
 import type { Bot } from "../../bot/Bot.js";
-import { describeError, PlatformStartError } from "../../errors.js";
+import { describeError, PlatformStartError, ShutdownError } from "../../errors.js";
 import type { Logger } from "../../util/logger.js";
+import { finishesWithin } from "../../util/finishesWithin.js";
 import { silentLogger } from "../../util/logger.js";
 import type { Adapter } from "../Adapter.js";
 import { boltLogger } from "./boltLogger.js";
@@ -104,13 +105,13 @@ export class SlackAdapter implements Adapter {
   }
 
   async stop(): Promise<void> {
-    this.stopping.abort(new Error("Slack adapter stopped"));
+    this.stopping.abort(new ShutdownError("Slack adapter stopped"));
     const timeoutMs = this.options.stopTimeoutMs ?? 5000;
     const started = Date.now();
     // Stop taking requests (HTTP: no new connections), then let running ones deliver their answers.
     const closing = this.release(timeoutMs);
     if (!(await this.requests.settled(timeoutMs))) this.logger.warn({ timeoutMs }, "stopped Slack with requests still running");
-    this.cutoff.abort(new Error("Slack adapter stopped"));
+    this.cutoff.abort(new ShutdownError("Slack adapter stopped"));
     await closing;
     this.logger.debug({ ms: Date.now() - started }, "Slack stopped");
   }
@@ -178,10 +179,7 @@ export class SlackAdapter implements Adapter {
 async function closeServer(server: Server, timeoutMs: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  let timer: NodeJS.Timeout | undefined;
-  const late = await Promise.race([closed.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeoutMs)))]);
-  clearTimeout(timer);
-  if (late) {
+  if (!(await finishesWithin(closed, timeoutMs))) {
     server.closeAllConnections();
     await closed;
   }

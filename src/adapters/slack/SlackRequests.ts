@@ -114,7 +114,7 @@ export class SlackRequests {
     try {
       return await this.bot.firstDelivery(`slack:event:${eventId}`);
     } catch (error) {
-      this.logger.warn({ err: (error as Error).message, requestId: eventId }, "could not check for a duplicate delivery; answering");
+      this.logger.warn({ err: error, requestId: eventId }, "could not check for a duplicate delivery; answering");
       return true;
     }
   }

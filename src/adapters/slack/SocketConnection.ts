@@ -13,6 +13,8 @@ import { logFailure } from "./logFailure.js";
 import { retryWithBackoff } from "./retryWithBackoff.js";
 import { singleTryClientOptions } from "./slackClientOptions.js";
 import { hostOf, isRejectedToken, isTransient, toStartError } from "./slackStartErrors.js";
+import { PlatformError, ShutdownError, TimeoutError } from "../../errors.js";
+import { finishesWithin } from "../../util/finishesWithin.js";
 
 type SocketModeClient = SocketModeReceiver["client"];
 
@@ -67,11 +69,8 @@ export class SocketConnection {
   /** Ends the connection and any reconnecting; cuts the socket if the close handshake takes longer than `timeoutMs`. */
   async stop(timeoutMs: number): Promise<void> {
     this.live = false;
-    this.stopping.abort(new Error("Slack adapter stopped"));
-    let timer: NodeJS.Timeout | undefined;
-    const closed = await Promise.race([this.client.disconnect().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
-    clearTimeout(timer);
-    if (!closed) forceClose(this.client);
+    this.stopping.abort(new ShutdownError("Slack adapter stopped"));
+    if (!(await finishesWithin(this.client.disconnect(), timeoutMs))) forceClose(this.client);
   }
 
   /** One try: apps.connections.open, then the WebSocket until Slack says hello. */
@@ -80,19 +79,11 @@ export class SocketConnection {
     const limitMs = 2 * this.options.requestTimeoutMs;
     // start() rejects with nothing when the socket closes before hello.
     const hello = this.client.start().catch((error: unknown) => {
-      throw error ?? new Error("the Socket Mode connection closed before Slack said hello");
+      throw error ?? new PlatformError("slack", "the Socket Mode connection closed before Slack said hello");
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Slack did not say hello within ${limitMs} ms`)), limitMs)));
-    try {
-      await Promise.race([hello, timeout]);
-    } catch (error) {
-      hello.catch(() => {});
-      if ((error as Error).message.startsWith("Slack did not say hello")) forceClose(this.client);
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    if (await finishesWithin(hello, limitMs)) return;
+    forceClose(this.client);
+    throw new TimeoutError(`Slack did not say hello within ${limitMs} ms`, limitMs);
   }
 
   /** After a lost connection: try again at once, then with growing waits, until connected or stopped. */
@@ -107,12 +98,12 @@ export class SocketConnection {
       signal: this.stopping.signal,
       // A token revoked while running will not come back; anything else might.
       retryable: (error) => !isRejectedToken(error),
-      onRetry: (error, attempt, delayMs) => logger.warn({ err: (error as Error | undefined)?.message, attempt, retryInMs: delayMs, host: hostOf(apiUrl) }, "could not reconnect to Slack yet"),
+      onRetry: (error, attempt, delayMs) => logger.warn({ err: error, attempt, retryInMs: delayMs, host: hostOf(apiUrl) }, "could not reconnect to Slack yet"),
     })
       .then(
         () => logger.info({ mode: "socket" }, "connected to Slack"),
         (error: unknown) => {
-          if (!this.stopping.signal.aborted) logger.error({ err: toStartError(error, "SLACK_APP_TOKEN", apiUrl, 1).message }, "gave up reconnecting to Slack");
+          if (!this.stopping.signal.aborted) logger.error({ err: toStartError(error, "SLACK_APP_TOKEN", apiUrl, 1) }, "gave up reconnecting to Slack");
         },
       )
       .finally(() => (this.reconnecting = false));

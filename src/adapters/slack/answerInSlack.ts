@@ -40,7 +40,7 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
   const requestId = request.requestId;
   const ts = await postThinking(target, logger, requestId);
   const update = (message: SlackOutgoing) => withSlackRetry(() => client.chat.update({ channel: where.channel, ts: ts!, ...message } as never)).then(() => {});
-  const editor = ts ? new ThrottledEditor(settings.streamEditIntervalMs, (text) => update({ text: truncateText(escapeSlack(text), SLACK_LIMITS.sectionText) }), (e) => logger.warn({ err: (e as Error).message, requestId }, "stream update failed")) : undefined;
+  const editor = ts ? new ThrottledEditor(settings.streamEditIntervalMs, (text) => update({ text: truncateText(escapeSlack(text), SLACK_LIMITS.sectionText) }), (e) => logger.warn({ err: e, requestId }, "stream update failed")) : undefined;
 
   let message: SlackOutgoing;
   try {
@@ -76,7 +76,7 @@ async function postThinking({ client, where, respond }: AnswerTarget, logger: Lo
     throw new Error("chat.postMessage returned no ts");
   } catch (error) {
     if (!respond) throw error;
-    logger.warn({ err: (error as Error).message, requestId }, "cannot post in the channel; answering privately");
+    logger.warn({ err: error, requestId }, "cannot post in the channel; answering privately");
     return undefined;
   }
 }

@@ -1,7 +1,6 @@
-import { describeError } from "../../errors.js";
 import type { Logger } from "../../util/logger.js";
 
-/** One error line for a failed step of a Slack request: what failed, the request id and the stack. */
+/** One error line for a failed step of a Slack request: the error as an object (pino keeps its stack) and the request id. */
 export function logFailure(logger: Logger, error: unknown, requestId: string | undefined, message: string): void {
-  logger.error({ err: describeError(error), stack: error instanceof Error ? error.stack : undefined, requestId }, message);
+  logger.error({ err: error, requestId }, message);
 }

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import pRetry from "p-retry";
 
 export interface BackoffOptions {
   /** Tries in all (Infinity: until it works or `signal` aborts). */
@@ -15,18 +15,19 @@ export interface BackoffOptions {
 }
 
 /** Calls `fn` until it succeeds, fails for good, runs out of tries or is aborted; throws the last error. */
-export async function retryWithBackoff<T>(fn: () => Promise<T>, options: BackoffOptions): Promise<T> {
+export function retryWithBackoff<T>(fn: () => Promise<T>, options: BackoffOptions): Promise<T> {
   const { attempts, firstDelayMs, maxDelayMs = 30_000, signal, retryable, onRetry } = options;
-  for (let attempt = 1; ; attempt++) {
-    signal?.throwIfAborted();
-    try {
-      return await fn();
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (attempt >= attempts || !retryable(error)) throw error;
-      const delayMs = Math.min(firstDelayMs * 2 ** (attempt - 1), maxDelayMs);
-      onRetry?.(error, attempt, delayMs);
-      await sleep(delayMs, undefined, signal ? { signal } : {});
-    }
-  }
+  return pRetry(fn, {
+    retries: attempts - 1,
+    minTimeout: firstDelayMs,
+    factor: 2,
+    maxTimeout: maxDelayMs,
+    signal,
+    // Asked only when a try is left, so onRetry announces a retry that really follows.
+    shouldRetry: ({ error, attemptNumber, retryDelay }) => {
+      if (!retryable(error)) return false;
+      onRetry?.(error, attemptNumber, retryDelay);
+      return true;
+    },
+  });
 }

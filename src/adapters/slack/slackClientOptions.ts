@@ -7,6 +7,7 @@
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "../../util/logger.js";
 import { boltLogger } from "./boltLogger.js";
+import { TimeoutError } from "../../errors.js";
 
 type WebClientOptions = webApi.WebClientOptions;
 type RetryOptions = NonNullable<WebClientOptions["retryConfig"]>;
@@ -49,7 +50,7 @@ export function stoppableFetch(stop: AbortSignal, timeoutMs: number): typeof fet
     const abort = () => controller.abort(stop.reason);
     if (stop.aborted) abort();
     else stop.addEventListener("abort", abort, { once: true });
-    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => controller.abort(new TimeoutError(`no answer within ${timeoutMs} ms`, timeoutMs)), timeoutMs);
     try {
       return await fetch(input, { ...init, signal: controller.signal });
     } finally {

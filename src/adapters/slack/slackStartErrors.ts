@@ -4,7 +4,7 @@
  * be reached (named by its host), or anything else Slack said.
  */
 import { webApi } from "@slack/bolt";
-import { describeError, PlatformStartError } from "../../errors.js";
+import { describeError, PlatformStartError, SidbotError } from "../../errors.js";
 
 export type TokenVariable = "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN";
 
@@ -70,5 +70,6 @@ function reason(error: unknown): string {
   }
   const code = (e as { code?: unknown } | undefined)?.code;
   const text = e instanceof Error ? e.message : describeError(e);
-  return (typeof code === "string" && !text.includes(code) ? `${code}: ${text}` : text).split("\n")[0]!;
+  // sidbot's own codes add nothing to their message; system codes (ECONNREFUSED) do.
+  return (typeof code === "string" && !(e instanceof SidbotError) && !text.includes(code) ? `${code}: ${text}` : text).split("\n")[0]!;
 }

@@ -3,17 +3,23 @@
  * which the Web API client does not retry. Retry those after the advised delay (Retry-After,
  * surfaced as `response_metadata.retryAfter`), a few times.
  */
+import { setTimeout as delay } from "node:timers/promises";
+import pRetry from "p-retry";
+import { slackErrorCode } from "./slackStartErrors.js";
+
 const MAX_ATTEMPTS = 4;
 const DEFAULT_DELAY_S = 1;
 
-export async function withSlackRetry<T>(call: () => Promise<T>, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      const data = (error as { data?: { error?: string; response_metadata?: { retryAfter?: number } } }).data;
-      if (data?.error !== "ratelimited" || attempt >= MAX_ATTEMPTS) throw error;
-      await sleep((data.response_metadata?.retryAfter ?? DEFAULT_DELAY_S) * 1000);
-    }
-  }
+export function withSlackRetry<T>(call: () => Promise<T>, sleep = (ms: number) => delay(ms)): Promise<T> {
+  return pRetry(call, {
+    retries: MAX_ATTEMPTS - 1,
+    // No backoff of p-retry's own: the wait is whatever Slack advised, slept in shouldRetry.
+    minTimeout: 0,
+    shouldRetry: async ({ error }) => {
+      if (slackErrorCode(error) !== "ratelimited") return false;
+      const retryAfterS = (error as { data?: { response_metadata?: { retryAfter?: number } } }).data?.response_metadata?.retryAfter;
+      await sleep((retryAfterS ?? DEFAULT_DELAY_S) * 1000);
+      return true;
+    },
+  });
 }

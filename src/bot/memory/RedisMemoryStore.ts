@@ -17,10 +17,12 @@
  * saw a conversation answers without its history until Redis is back.
  */
 import { createClient } from "@keyv/redis";
-import { describeError as describe } from "../../errors.js";
+import { LRUCache } from "lru-cache";
+import { SidbotError } from "../../errors.js";
 import type { Metrics } from "../../ops/Metrics.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
+import { finishesWithin } from "../../util/finishesWithin.js";
 import { applyExchange, applyVote } from "./applyChanges.js";
 import { APPEND_SCRIPT, MIGRATE_SCRIPT, VOTE_SCRIPT } from "./redisScripts.js";
 import { emptyState, type ConversationState, type Exchange, type FeedbackRecord, type MemoryStore, type Vote } from "./MemoryStore.js";
@@ -68,7 +70,7 @@ export class RedisMemoryStore implements MemoryStore {
   /** Changes not yet in Redis, oldest first. */
   private readonly pending: Change[] = [];
   /** This process's last copy of recently used conversations (with its pending changes), for outages. */
-  private readonly recent = new Map<string, ConversationState>();
+  private readonly recent = new LRUCache<string, ConversationState>({ max: RECENT_LIMIT });
   /** Claims made while Redis was unreachable. */
   private readonly localClaims = new Map<string, number>();
   private readonly migrated = new Set<string>();
@@ -174,9 +176,7 @@ export class RedisMemoryStore implements MemoryStore {
     if (this.closed) return;
     this.closed = true; // no more retries; the flush below is the last try
     clearInterval(this.retryTimer);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.flush(), new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
-    clearTimeout(timer);
+    await finishesWithin(this.flush(), waitMs);
     if (this.pending.length > 0) this.logger.warn({ unsaved: this.pending.length }, "conversation memory not saved: Redis unreachable at shutdown");
     if (this.client.isOpen) this.client.destroy();
   }
@@ -299,7 +299,7 @@ export class RedisMemoryStore implements MemoryStore {
       } catch (error) {
         if (!isConnectionProblem(error)) {
           // Redis answered with an error: retrying cannot help, and it must not block the rest.
-          this.logger.error({ err: describe(error), conversation: conversationOf(change) }, "conversation change rejected by Redis; dropped");
+          this.logger.error({ err: error, conversation: conversationOf(change) }, "conversation change rejected by Redis; dropped");
           this.pending.shift();
           continue;
         }
@@ -326,34 +326,24 @@ export class RedisMemoryStore implements MemoryStore {
   }
 
   private remember(conversation: string, state: ConversationState): void {
-    this.recent.delete(conversation); // re-insert: Map order is the LRU order
     this.recent.set(conversation, state);
-    if (this.recent.size > RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value!);
   }
 
   private async call<T>(operation: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        (async () => {
-          if (!this.client.isReady) await this.firstConnect;
-          if (!this.client.isReady) throw new RedisUnreachable("Redis is not connected");
-          return operation();
-        })(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new RedisUnreachable(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const answer = (async () => {
+      if (!this.client.isReady) await this.firstConnect;
+      if (!this.client.isReady) throw new RedisUnreachable("Redis is not connected");
+      return operation();
+    })();
+    if (await finishesWithin(answer, this.timeoutMs)) return answer;
+    throw new RedisUnreachable(`Redis did not answer within ${this.timeoutMs} ms`);
   }
 
   private failed(error: unknown): void {
     this.metrics?.redisErrors.inc();
     if (this.outage || this.closed) return;
     this.outage = true;
-    this.logger.warn({ err: describe(error) }, "Redis unreachable: answering without stored memory until it is back");
+    this.logger.warn({ err: error }, "Redis unreachable: answering without stored memory until it is back");
   }
 
   private recovered(): void {
@@ -363,8 +353,11 @@ export class RedisMemoryStore implements MemoryStore {
   }
 }
 
-class RedisUnreachable extends Error {
+class RedisUnreachable extends SidbotError {
   override name = "RedisUnreachable";
+  constructor(message: string) {
+    super("redis_unreachable", message);
+  }
 }
 
 /** A Redis error reply (bad command, script error) is final; anything else may pass. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { FakeDiscord } from "../../support/fakes/FakeDiscord.js";
 import { FakeSlack } from "../../support/fakes/FakeSlack.js";
 import { requireRedis, SHARED_REDIS_URL, uniqueNamespace } from "../../support/redis.js";
@@ -93,7 +93,8 @@ describe.runIf(redis)("Discord sharding (the built CLI as shard manager, real di
     ]);
     // The manager loads no catalog (and so no model): only the two shard processes do.
     expect(manager.logs().filter((l) => l.msg === "catalog loaded")).toHaveLength(2);
-    expect(manager.logs().filter((l) => l.msg === "connected to Discord").map((l) => l.shard)).toEqual(expect.arrayContaining([0, 1]));
+    // Each shard's own log line travels through its stderr: it may land just after the manager's.
+    await vi.waitFor(() => expect(manager.logs().filter((l) => l.msg === "connected to Discord").map((l) => l.shard)).toEqual(expect.arrayContaining([0, 1])), { timeout: 10_000 });
 
     // Each guild's events reach only its shard, which answers once.
     expect(await askInChannel(fake, guild0.channelId, "similar to Halo 3")).toHaveLength(1);

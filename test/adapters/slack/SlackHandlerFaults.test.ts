@@ -28,7 +28,7 @@ async function expectContained(requestId: string) {
   const line = h.log.entries.find((e) => e.level === "error" && e.fields.requestId === requestId);
   expect(line, JSON.stringify(h.log.entries.filter((e) => e.level !== "debug"))).toBeDefined();
   expect(line!.fields.err).toBeTruthy();
-  expect(String(line!.fields.stack)).toMatch(/\n\s+at /);
+  expect(String((line!.fields.err as Error).stack)).toMatch(/\n\s+at /);
   expect(h.log.entries.filter((e) => e.message === "slack handler failed")).toEqual([]);
   expect(unhandled).toEqual([]);
 }

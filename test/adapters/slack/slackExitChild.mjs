@@ -1,8 +1,9 @@
-// One Slack start/stop scenario in a process of its own (the built code in dist/). It prints what
-// happened and then simply returns: the parent checks that the process exits by itself, i.e. that
-// nothing of Slack (retries, timers, sockets) keeps it alive.
+// One Slack start/stop scenario in a process of its own (the built code in dist/, the fake built
+// into .cache/ by the test global setup). It prints what happened and then simply returns: the
+// parent checks that the process exits by itself, i.e. that nothing of Slack (retries, timers,
+// sockets) keeps it alive.
 import { SlackAdapter } from "../../../dist/src/adapters/slack/SlackAdapter.js";
-import { FakeSlack } from "../../../dist/test/support/fakes/FakeSlack.js";
+import { FakeSlack } from "../../../.cache/test-fakes/FakeSlack.js";
 
 const [scenario, deadPort] = process.argv.slice(2);
 const fake = new FakeSlack();
