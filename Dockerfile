@@ -5,7 +5,6 @@ COPY package.json package-lock.json ./
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
-COPY bench ./bench
 COPY config ./config
 # npm ci runs "prepare" (the TypeScript build); then drop the dev tools.
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
