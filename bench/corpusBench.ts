@@ -8,7 +8,7 @@ import { SidLayout } from "../src/engine/sid/SidLayout.js";
 import { TitleIndex } from "../src/engine/titles/TitleIndex.js";
 
 export async function corpusBench(print: (line: string) => void): Promise<void> {
-  // dist/bench/corpusBench.js and bench/corpusBench.ts both sit two levels below the repository root.
+  // .bench/bench/corpusBench.js and bench/corpusBench.ts both sit two levels below the repository root.
   const path = fileURLToPath(new URL("../../test/corpus/requests.jsonl", import.meta.url));
   const fallback = fileURLToPath(new URL("../test/corpus/requests.jsonl", import.meta.url));
   let text: string;

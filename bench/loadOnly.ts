@@ -6,6 +6,6 @@ import { loadCatalog } from "../src/engine/catalog/loadCatalog.js";
 import { SidLayout } from "../src/engine/sid/SidLayout.js";
 
 const path = process.argv[2];
-if (!path) throw new Error("usage: node dist/bench/loadOnly.js <catalog file>");
+if (!path) throw new Error("usage: node .bench/bench/loadOnly.js <catalog file>");
 const { catalog } = await loadCatalog(path, new SidLayout());
 process.stdout.write(`${catalog.size}\n`);
