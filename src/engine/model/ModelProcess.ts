@@ -13,8 +13,7 @@ import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
 import type { Catalog } from "../catalog/Catalog.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
-import type { GenerateRequest, GenerateResult, RankedItem, RankRequest } from "./LlamaBackend.js";
-import type { ModelBackend } from "./ModelBackend.js";
+import type { GenerateRequest, GenerateResult, ModelBackend, RankedItem, RankRequest } from "./ModelBackend.js";
 import type { ChildMessage, ParentMessage, WorkerLoadOptions } from "./modelProtocol.js";
 import { generatedFromWire, rankedFromWire } from "./resultWire.js";
 

@@ -11,9 +11,9 @@ import type { Token } from "node-llama-cpp";
 import type { CatalogItem } from "../catalog/Catalog.js";
 import { stripThinking } from "../sid/sidText.js";
 import type { TextStreamCallback, TurnPart } from "../types.js";
+import type { AnswerPart } from "./ModelBackend.js";
 
-/** A piece of the answer proper: free text, or a SID the model wrote inside it. */
-export type AnswerPart = { text: string } | { sid: string };
+export type { AnswerPart };
 
 const REPLACEMENT = /\uFFFD/g;
 const TRAILING_REPLACEMENTS = /\uFFFD+$/;

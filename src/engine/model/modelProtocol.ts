@@ -1,7 +1,7 @@
 /** Messages between {@link ModelProcess} (parent) and modelWorkerMain (child). Items travel as SIDs. */
 import type { AnswerPlan } from "../prompts/buildUserTurn.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
-import type { GpuSetting, SamplingOptions } from "./LlamaBackend.js";
+import type { GpuSetting, SamplingOptions } from "./ModelBackend.js";
 import type { GeneratedWire, RankedWire } from "./resultWire.js";
 
 export interface WorkerLoadOptions {

@@ -4,7 +4,7 @@
  */
 import type { AnswerPlan } from "../prompts/buildUserTurn.js";
 import type { ConversationPrompt } from "../prompts/fitConversation.js";
-import type { SamplingOptions } from "../model/LlamaBackend.js";
+import type { SamplingOptions } from "../model/ModelBackend.js";
 import type { GeneratedWire, RankedWire } from "../model/resultWire.js";
 
 interface JobBase {
