@@ -39,6 +39,8 @@ export interface RunOptions {
   seed?: number;
   /** The bot's request id (the job id on remote model workers). */
   requestId?: string;
+  /** The conversation's key: its follow-ups go to the model sequence that still holds its prompt. */
+  conversationId?: string;
 }
 
 export class Engine {
@@ -135,7 +137,7 @@ export class Engine {
     return this.model?.contextSize;
   }
 
-  async run(task: Task, { signal, onText, seed, onPrompt, requestId }: RunOptions = {}): Promise<EngineResult> {
+  async run(task: Task, { signal, onText, seed, onPrompt, requestId, conversationId }: RunOptions = {}): Promise<EngineResult> {
     const started = performance.now();
     const { turn: user, plan } = buildUserTurn(task);
     const notices: string[] = [];
@@ -153,7 +155,7 @@ export class Engine {
       const budget = AbortSignal.timeout(this.options.settings.timeoutMs);
       const combined = signal ? AbortSignal.any([signal, budget]) : budget;
       try {
-        const result = await this.runModel(model, { ...task, history }, user, plan, { signal: combined, onText, seed, ...(requestId ? { requestId } : {}) }, started);
+        const result = await this.runModel(model, { ...task, history }, user, plan, { signal: combined, onText, seed, ...(requestId ? { requestId } : {}), ...(conversationId ? { conversationId } : {}) }, started);
         this.options.metrics?.generationSeconds.observe({ backend: "llama" }, result.timings.backendMs / 1000);
         this.options.metrics?.tokens.inc(result.timings.tokens);
         return result;
@@ -199,7 +201,7 @@ export class Engine {
     task: Task,
     user: Turn,
     plan: ReturnType<typeof buildUserTurn>["plan"],
-    { signal, onText, seed, requestId }: RunOptions,
+    { signal, onText, seed, requestId, conversationId }: RunOptions,
     started: number,
   ): Promise<EngineResult> {
     const settings = this.options.settings;
@@ -207,7 +209,7 @@ export class Engine {
     const segments = renderChatML(turns, { systemPrompt: settings.systemPrompt });
     // Remote workers render and fit the conversation themselves (they hold the tokenizer).
     const conversation = { turns, systemPrompt: settings.systemPrompt, reserveTokens: settings.maxTokens };
-    const ids = { conversation, ...(requestId ? { requestId } : {}) };
+    const ids = { conversation, ...(requestId ? { requestId } : {}), ...(conversationId ? { conversationId } : {}) };
     const exclude = [...(task.items ?? []), ...(task.avoid ?? [])];
     const backendStart = performance.now();
     let parts: TurnPart[];

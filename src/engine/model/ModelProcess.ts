@@ -70,7 +70,7 @@ export class ModelProcess implements ModelBackend {
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
     const message = await this.call(
-      (id) => ({ type: "generate", id, segments: [...request.segments], plan: request.plan, sampling: request.sampling, maxTokens: request.maxTokens, exclude: (request.exclude ?? []).map((i) => i.sid), stream: request.onText !== undefined, ...(request.seed !== undefined ? { seed: request.seed } : {}) }),
+      (id) => ({ type: "generate", id, segments: [...request.segments], plan: request.plan, sampling: request.sampling, maxTokens: request.maxTokens, exclude: (request.exclude ?? []).map((i) => i.sid), stream: request.onText !== undefined, ...(request.seed !== undefined ? { seed: request.seed } : {}), ...conversationOf(request) }),
       request.signal,
       request.onText,
     );
@@ -80,7 +80,7 @@ export class ModelProcess implements ModelBackend {
   }
 
   async rank(request: RankRequest): Promise<RankedItem[]> {
-    const message = await this.call((id) => ({ type: "rank", id, segments: [...request.segments], k: request.k, exclude: (request.exclude ?? []).map((i) => i.sid), ...(request.beamWidth ? { beamWidth: request.beamWidth } : {}) }), request.signal);
+    const message = await this.call((id) => ({ type: "rank", id, segments: [...request.segments], k: request.k, exclude: (request.exclude ?? []).map((i) => i.sid), ...(request.beamWidth ? { beamWidth: request.beamWidth } : {}), ...conversationOf(request) }), request.signal);
     if (message.type !== "ranked") throw new Error(`unexpected reply ${message.type}`);
     return rankedFromWire(this.options.catalog, message.items);
   }
@@ -196,4 +196,8 @@ export class ModelProcess implements ModelBackend {
       setTimeout(() => void this.restart(), delay).unref();
     }
   }
+}
+
+function conversationOf(request: GenerateRequest | RankRequest): { conversationId?: string } {
+  return request.conversationId === undefined ? {} : { conversationId: request.conversationId };
 }

@@ -17,8 +17,8 @@ export interface WorkerLoadOptions {
 
 export type ParentMessage =
   | { type: "load"; options: WorkerLoadOptions }
-  | { type: "generate"; id: number; segments: PromptSegment[]; plan: AnswerPlan; sampling: SamplingOptions; maxTokens: number; exclude: string[]; seed?: number; stream: boolean }
-  | { type: "rank"; id: number; segments: PromptSegment[]; k: number; beamWidth?: number; exclude: string[] }
+  | { type: "generate"; id: number; segments: PromptSegment[]; plan: AnswerPlan; sampling: SamplingOptions; maxTokens: number; exclude: string[]; seed?: number; stream: boolean; conversationId?: string }
+  | { type: "rank"; id: number; segments: PromptSegment[]; k: number; beamWidth?: number; exclude: string[]; conversationId?: string }
   | { type: "countTokens"; id: number; segments: PromptSegment[] }
   | { type: "abort"; id: number }
   | { type: "dispose" };

@@ -62,12 +62,13 @@ async function serve(message: Extract<ParentMessage, { id: number }>): Promise<v
         maxTokens: message.maxTokens,
         exclude: items(message.exclude),
         signal: controller.signal,
+        ...(message.conversationId !== undefined ? { conversationId: message.conversationId } : {}),
         ...(message.seed !== undefined ? { seed: message.seed } : {}),
         ...(message.stream ? { onText: (chunk: string) => send({ type: "text", id: message.id, chunk }) } : {}),
       });
       send({ type: "generated", id: message.id, ...generatedToWire(result) });
     } else if (message.type === "rank") {
-      const ranked = await backend.rank({ segments: message.segments, k: message.k, exclude: items(message.exclude), signal: controller.signal, ...(message.beamWidth ? { beamWidth: message.beamWidth } : {}) });
+      const ranked = await backend.rank({ segments: message.segments, k: message.k, exclude: items(message.exclude), signal: controller.signal, ...(message.beamWidth ? { beamWidth: message.beamWidth } : {}), ...(message.conversationId !== undefined ? { conversationId: message.conversationId } : {}) });
       send({ type: "ranked", id: message.id, items: rankedToWire(ranked) });
     } else if (message.type === "countTokens") {
       send({ type: "counted", id: message.id, tokens: backend.tokenCount(message.segments) });

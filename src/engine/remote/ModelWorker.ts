@@ -177,8 +177,9 @@ export class ModelWorker {
     if (!turns) throw new Error("the request is too long for the model's context");
     const segments = renderChatML(turns, { systemPrompt: data.prompt.systemPrompt });
     const exclude = itemsOf(this.options.catalog, data.exclude);
+    const conversation = data.conversationId === undefined ? {} : { conversationId: data.conversationId };
     if (data.kind === "rank") {
-      const ranked = await model.rank({ segments, k: data.k, exclude, signal, ...(data.beamWidth ? { beamWidth: data.beamWidth } : {}) });
+      const ranked = await model.rank({ segments, k: data.k, exclude, signal, ...conversation, ...(data.beamWidth ? { beamWidth: data.beamWidth } : {}) });
       return { kind: "ranked", items: rankedToWire(ranked) };
     }
     const stream = data.stream ? new ProgressStream(job) : undefined;
@@ -189,6 +190,7 @@ export class ModelWorker {
       maxTokens: data.maxTokens,
       exclude,
       signal,
+      ...conversation,
       ...(data.seed !== undefined ? { seed: data.seed } : {}),
       ...(stream ? { onText: (chunk: string) => stream.push(chunk) } : {}),
     });

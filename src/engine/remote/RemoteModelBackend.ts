@@ -187,7 +187,8 @@ export class RemoteModelBackend implements ModelBackend {
   }
 
   private common(request: GenerateRequest | RankRequest) {
-    return { exclude: (request.exclude ?? []).map((i) => i.sid), deadline: this.clock.now() + this.options.deadlineMs, budgetMs: this.options.deadlineMs, catalog: this.fingerprint };
+    const conversation = request.conversationId === undefined ? {} : { conversationId: request.conversationId };
+    return { exclude: (request.exclude ?? []).map((i) => i.sid), deadline: this.clock.now() + this.options.deadlineMs, budgetMs: this.options.deadlineMs, catalog: this.fingerprint, ...conversation };
   }
 
   private async submit(job: GenerationJob, request: GenerateRequest | RankRequest): Promise<GenerationResult> {

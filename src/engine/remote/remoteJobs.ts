@@ -18,6 +18,8 @@ interface JobBase {
   budgetMs: number;
   /** {@link catalogFingerprint} of the bot's catalog. */
   catalog: string;
+  /** The bot's conversation key: the worker keeps its evaluated prompt for the follow-up. */
+  conversationId?: string;
 }
 
 export interface GenerateJob extends JobBase {
