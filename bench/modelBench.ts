@@ -12,6 +12,7 @@ import { LlamaBackend } from "../src/engine/model/LlamaBackend.js";
 import { buildUserTurn } from "../src/engine/prompts/buildUserTurn.js";
 import { renderChatML } from "../src/engine/prompts/renderChatML.js";
 import { SidLayout } from "../src/engine/sid/SidLayout.js";
+import type { Turn } from "../src/engine/types.js";
 import { fmt, median } from "./stats.js";
 
 const GREEDY = { temperature: 0, topK: 20, topP: 0.7 };
@@ -78,7 +79,49 @@ export async function modelBench(dir: string, catalogPath: string, print: (line:
     await raw.dispose();
     await backend.dispose();
   }
+  await prefixReuseBench(modelPath, catalog, print);
   await realVocabularyBench(dir, catalog, print);
+}
+
+/**
+ * A follow-up turn with the conversation's prefix kept in its sequence vs the same prompt
+ * evaluated from an empty sequence (the old behaviour, `reusePrefix: false`), same greedy answer.
+ */
+async function prefixReuseBench(modelPath: string, catalog: Awaited<ReturnType<typeof loadCatalog>>["catalog"], print: (line: string) => void) {
+  const options = { modelPath, catalog, gpu: false as const, threads: 1, sequences: 2, contextSize: 2048 };
+  const warm = await LlamaBackend.load(options);
+  const cold = await LlamaBackend.load({ ...options, reusePrefix: false });
+  try {
+    const reused: number[] = [];
+    const fresh: number[] = [];
+    let promptTokens = 0;
+    let reusedTokens = 0;
+    for (let round = 0; round < 10; round++) {
+      // Five turns of history, then the measured follow-up.
+      const history: Turn[] = [];
+      const conversationId = `bench-${round}`;
+      for (let turn = 0; turn < 6; turn++) {
+        const { turn: user, plan } = buildUserTurn({ kind: "similar", items: [catalog.items[(round * 6 + turn) * 4099 % catalog.size]!], k: 5 });
+        const segments = renderChatML([...history, user]);
+        const request = { segments, plan, sampling: GREEDY, maxTokens: 64, conversationId };
+        let started = performance.now();
+        const result = await warm.generate(request);
+        if (turn === 5) {
+          reused.push(performance.now() - started);
+          started = performance.now();
+          await cold.generate(request);
+          fresh.push(performance.now() - started);
+          promptTokens = result.promptTokens;
+          reusedTokens = result.reusedPromptTokens ?? 0;
+        }
+        history.push(user, { role: "assistant", parts: result.parts });
+      }
+    }
+    print(`  follow-up turn (${promptTokens}-token prompt, ${reusedTokens} kept in the sequence): median ${fmt(median(reused), 2)} ms vs cold re-evaluation ${fmt(median(fresh), 2)} ms → ×${fmt(median(reused) / median(fresh), 2)}`);
+  } finally {
+    await warm.dispose();
+    await cold.dispose();
+  }
 }
 
 /**

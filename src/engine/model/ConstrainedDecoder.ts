@@ -25,6 +25,10 @@ export class ConstrainedDecoder {
     private readonly layout: SidLayout,
     private readonly trie: SidTrie,
     private readonly grammars: LevelGrammars,
+    /** The catalog item behind a SID's index in the trie's codes. */
+    private readonly itemAt: (index: number) => CatalogItem,
+    /** Streams a SID written inside the text; by default its quoted title goes to `onText`. */
+    private readonly streamSid?: (item: CatalogItem, request: GenerateRequest) => void,
   ) {
     this.freeTextBias = new TokenBias(model.tokenizer);
     this.freeTextBias.set(tokens.strayTokens(), "never");
@@ -42,7 +46,8 @@ export class ConstrainedDecoder {
     const { plan, sampling, maxTokens, signal, onText } = request;
     const random = seededRandom(request.seed ?? Math.floor(Math.random() * 2 ** 31));
     const exclusions = this.exclusionsFor(request.exclude ?? []);
-    const out = new OutputBuilder((tokens) => this.model.detokenize(tokens, false), onText);
+    const streamSid = this.streamSid && ((item: CatalogItem) => this.streamSid!(item, request));
+    const out = new OutputBuilder((tokens) => this.model.detokenize(tokens, false), onText, streamSid);
     let pending = pendingPrompt;
 
     for (let i = 0; i < plan.sids && out.tokens < maxTokens; i++) {
@@ -112,11 +117,11 @@ export class ConstrainedDecoder {
       codes.push(code);
       chosen.push(token);
       input = [...input, token];
-      node = node.children.get(code)!;
+      node = this.trie.child(node, code)!;
     }
     exclusions.add(codes);
     const sidEnd = this.tokens.get("<|sid_end|>");
-    return { item: node.item!, tokens: [...chosen, sidEnd], pending: [...input, sidEnd] };
+    return { item: this.itemAt(this.trie.itemIndex(node)!), tokens: [...chosen, sidEnd], pending: [...input, sidEnd] };
   }
 
   /** Samples free text until the end of the answer, the token budget, or a `<|sid_start|>`. */

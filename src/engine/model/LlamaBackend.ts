@@ -6,7 +6,7 @@
  */
 import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
 import { silentLogger, type Logger } from "../../util/logger.js";
-import type { Catalog } from "../catalog/Catalog.js";
+import type { Catalog, CatalogItem } from "../catalog/Catalog.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
 import { ConstrainedDecoder } from "./ConstrainedDecoder.js";
 import { LevelGrammars } from "./LevelGrammars.js";
@@ -16,13 +16,19 @@ import type { ModelTokens } from "./ModelTokens.js";
 import { PromptTokenizer } from "./PromptTokenizer.js";
 import { rankSids } from "./rankSids.js";
 import { SequencePool } from "./SequencePool.js";
+import { SidCodes } from "./SidCodes.js";
 import { SidTrie } from "./SidTrie.js";
 
 export type { GenerateRequest, GenerateResult, GpuSetting, RankedItem, RankRequest, SamplingOptions } from "./ModelBackend.js";
 
-export interface LlamaBackendOptions {
+/**
+ * The catalog the model decodes against: the bot's {@link Catalog} (answers carry its items), or
+ * only its SID codes (the model's child process: answers carry SID-only items, see {@link SidCodes.item}).
+ */
+export type ModelCatalog = { catalog: Catalog } | { sids: SidCodes; streamSid?: (item: CatalogItem, request: GenerateRequest) => void };
+
+export type LlamaBackendOptions = ModelCatalog & {
   modelPath: string;
-  catalog: Catalog;
   /** @defaultValue "auto" (GPU when present) */
   gpu?: GpuSetting;
   /** CPU threads per evaluation; 1 suits a 2-core machine. @defaultValue 1 */
@@ -35,7 +41,7 @@ export interface LlamaBackendOptions {
   reusePrefix?: boolean;
   signal?: AbortSignal;
   logger?: Logger;
-}
+};
 
 export class LlamaBackend implements ModelBackend {
   /** In-process: available until disposed. */
@@ -51,24 +57,34 @@ export class LlamaBackend implements ModelBackend {
     readonly model: LlamaModel,
     private readonly context: LlamaContext,
     readonly tokens: ModelTokens,
-    readonly catalog: Catalog,
+    readonly sids: SidCodes,
     readonly loadMs: number,
     reusePrefix: boolean,
+    private readonly itemAt: (index: number) => CatalogItem,
+    streamSid: ((item: CatalogItem, request: GenerateRequest) => void) | undefined,
   ) {
-    this.trie = new SidTrie(catalog);
+    this.trie = new SidTrie(sids);
     this.pool = new SequencePool(
       Array.from({ length: context.totalSequences }, () => context.getSequence()),
       reusePrefix,
     );
-    this.prompts = new PromptTokenizer(model, tokens, catalog.layout);
-    this.decoder = new ConstrainedDecoder(model, tokens, catalog.layout, this.trie, new LevelGrammars(llama, tokens));
+    this.prompts = new PromptTokenizer(model, tokens, sids.layout);
+    this.decoder = new ConstrainedDecoder(model, tokens, sids.layout, this.trie, new LevelGrammars(llama, tokens), itemAt, streamSid);
   }
 
   /** Loads the model; a missing or corrupt file is a {@link ModelLoadError} with one clear message. */
-  static async load({ modelPath, catalog, gpu = "auto", threads = 1, contextSize = 4096, sequences = 2, reusePrefix = true, signal, logger = silentLogger }: LlamaBackendOptions): Promise<LlamaBackend> {
+  static async load(options: LlamaBackendOptions): Promise<LlamaBackend> {
+    const { modelPath, gpu = "auto", threads = 1, contextSize = 4096, sequences = 2, reusePrefix = true, signal, logger = silentLogger } = options;
     const started = performance.now();
-    const { llama, model, context, tokens } = await loadLlamaModel({ modelPath, layout: catalog.layout, gpu, threads, contextSize, sequences, signal, logger });
-    return new LlamaBackend(llama, model, context, tokens, catalog, performance.now() - started, reusePrefix);
+    const sids = "catalog" in options ? SidCodes.fromCatalog(options.catalog) : options.sids;
+    const { llama, model, context, tokens } = await loadLlamaModel({ modelPath, layout: sids.layout, gpu, threads, contextSize, sequences, signal, logger });
+    let itemAt = (index: number) => sids.item(index);
+    if ("catalog" in options) {
+      const inSidOrder = [...options.catalog.inSidOrder()];
+      itemAt = (index) => inSidOrder[index]!;
+    }
+    const streamSid = "sids" in options ? options.streamSid : undefined;
+    return new LlamaBackend(llama, model, context, tokens, sids, performance.now() - started, reusePrefix, itemAt, streamSid);
   }
 
   get sequences(): number {
@@ -115,7 +131,7 @@ export class LlamaBackend implements ModelBackend {
     let failed = true;
     try {
       const exclusions = this.decoder.exclusionsFor(exclude);
-      const ranked = await rankSids({ sequence, pending, k, beamWidth, exclusions, trie: this.trie, tokens: this.tokens, layout: this.catalog.layout, signal });
+      const ranked = await rankSids({ sequence, pending, k, beamWidth, exclusions, trie: this.trie, tokens: this.tokens, layout: this.sids.layout, signal, itemAt: this.itemAt });
       failed = false;
       return ranked;
     } finally {

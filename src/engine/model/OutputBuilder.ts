@@ -26,6 +26,11 @@ export function cleanDecodedText(decoded: string): string {
   return decoded.replace(TRAILING_REPLACEMENTS, "").replace(REPLACEMENT, "");
 }
 
+/** How a SID written inside the answer's text streams: its title, quoted. */
+export function sidInText(title: string): string {
+  return `"${title}"`;
+}
+
 export class OutputBuilder {
   readonly parts: TurnPart[] = [];
   readonly items: CatalogItem[] = [];
@@ -37,9 +42,11 @@ export class OutputBuilder {
   private generatedText: string[] = [];
   private streamed = "";
 
+  /** `streamSid` streams a SID written inside the text (by default its quoted title, to `onText`). */
   constructor(
     private readonly detokenize: (tokens: Token[]) => string,
     private readonly onText: TextStreamCallback | undefined,
+    private readonly streamSid: (item: CatalogItem) => void = (item) => onText?.(sidInText(item.title)),
   ) {}
 
   /** Tokens we inserted (separators, `<|sid_start|>`); `text` is their visible part in the transcript. */
@@ -60,7 +67,7 @@ export class OutputBuilder {
     this.parts.push({ sid: item.sid });
     if (inText) {
       this.answer.push({ sid: item.sid });
-      this.onText?.(`"${item.title}"`);
+      this.streamSid(item);
     }
   }
 

@@ -1,5 +1,6 @@
 /** Top-K catalog items by exact model probability: a beam search over the SID trie on one sequence. */
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
+import type { CatalogItem } from "../catalog/Catalog.js";
 import type { SidLayout } from "../sid/SidLayout.js";
 import type { RankedItem } from "./ModelBackend.js";
 import type { ModelTokens } from "./ModelTokens.js";
@@ -16,9 +17,10 @@ export interface BeamSearch {
   tokens: ModelTokens;
   layout: SidLayout;
   signal?: AbortSignal | undefined;
+  itemAt: (index: number) => CatalogItem;
 }
 
-export async function rankSids({ sequence, pending, k, beamWidth, exclusions, trie, tokens, layout, signal }: BeamSearch): Promise<RankedItem[]> {
+export async function rankSids({ sequence, pending, k, beamWidth, exclusions, trie, tokens, layout, signal, itemAt }: BeamSearch): Promise<RankedItem[]> {
   const first = await probabilitiesAfter(sequence, pending);
   const base = sequence.nextTokenIndex;
   let beam = [{ codes: [] as number[], node: trie.root as SidTrieNode, logp: 0, probabilities: first }];
@@ -28,7 +30,7 @@ export async function rankSids({ sequence, pending, k, beamWidth, exclusions, tr
     for (const entry of beam) {
       for (const code of exclusions.open(entry.node)) {
         const p = entry.probabilities.get(tokens.sid(level, code)) ?? 0;
-        candidates.push({ codes: [...entry.codes, code], node: entry.node.children.get(code)!, logp: entry.logp + Math.log(p), probabilities: new Map() });
+        candidates.push({ codes: [...entry.codes, code], node: trie.child(entry.node, code)!, logp: entry.logp + Math.log(p), probabilities: new Map() });
       }
     }
     candidates.sort((a, b) => b.logp - a.logp);
@@ -40,7 +42,10 @@ export async function rankSids({ sequence, pending, k, beamWidth, exclusions, tr
       await sequence.eraseContextTokenRanges([{ start: base, end: sequence.nextTokenIndex }]);
     }
   }
-  return beam.filter((e) => e.node.item).map((e) => ({ item: e.node.item!, probability: Math.exp(e.logp) }));
+  return beam.flatMap((e) => {
+    const index = trie.itemIndex(e.node);
+    return index === undefined ? [] : [{ item: itemAt(index), probability: Math.exp(e.logp) }];
+  });
 }
 
 async function probabilitiesAfter(sequence: LlamaContextSequence, tokens: Token[]): Promise<Map<Token, number>> {
