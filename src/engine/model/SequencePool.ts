@@ -38,7 +38,8 @@ export class SequencePool {
   async acquire(prompt: readonly Token[], conversationId: string | undefined, signal: AbortSignal | undefined, { fresh = false } = {}): Promise<PreparedSequence> {
     const sequence = await this.pool.acquire(signal, (free) => this.preferred(free, prompt, conversationId));
     try {
-      if (fresh || !this.reuse) await sequence.clearHistory();
+      // Without reuse the sequence was cleared when it was released.
+      if (fresh && this.reuse) await sequence.clearHistory();
       const reused = fresh || !this.reuse ? 0 : await this.align(sequence, prompt);
       if (conversationId === undefined) this.lastConversation.delete(sequence);
       else this.lastConversation.set(sequence, conversationId);
