@@ -4,7 +4,7 @@
  * model, or when the model fails or exceeds its time budget — and the answer says so.
  */
 import type { Config } from "../config.js";
-import { ConfigError, EngineBusyError, ModelUnavailableError, describeError } from "../errors.js";
+import { ConfigError, EngineBusyError, ModelUnavailableError, SidbotError, describeError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
 import type { Metrics } from "../ops/Metrics.js";
 import { silentLogger } from "../util/logger.js";
@@ -96,7 +96,7 @@ export class Engine {
         logger.info({ modelPath: config.model.path, loadMs: Math.round(model.loadMs), gpu: config.model.gpu, isolation: config.model.isolation }, "model loaded");
       } catch (error) {
         modelError = describeError(error);
-        logger.error({ modelPath: config.model.path, err: modelError }, "model not loaded; answering from the catalog");
+        logger.error({ modelPath: config.model.path, err: error }, "model not loaded; answering from the catalog");
       }
     }
     return new Engine({ catalog, model, settings: config.model, logger, modelError, metrics });
@@ -171,7 +171,7 @@ export class Engine {
         const timedOut = budget.aborted;
         const reason = timedOut ? "timeout" : error instanceof ModelUnavailableError ? error.reason : "error";
         this.options.metrics?.fallbacks.inc({ reason });
-        this.logger.warn({ kind: task.kind, err: describeError(error), reason }, "model failed; answering from the catalog");
+        this.logger.warn({ kind: task.kind, err: error, reason }, "model failed; answering from the catalog");
         notices.push(fallbackNotice(reason));
       }
     }
@@ -289,9 +289,10 @@ function fallbackNotice(reason: string): string {
 export const MODEL_GAVE_NO_TEXT = "The model's answer had no text, so this answer comes straight from the catalog.";
 
 /** A model answer that needed text (an explanation, a bundle name) and has none worth showing. */
-class EmptyModelAnswer extends Error {
+class EmptyModelAnswer extends SidbotError {
+  override name = "EmptyModelAnswer";
   constructor(kind: string) {
-    super(`the model's ${kind} answer had no usable text`);
+    super("model_empty_answer", `the model's ${kind} answer had no usable text`);
   }
 }
 

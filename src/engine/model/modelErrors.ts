@@ -24,3 +24,11 @@ export class ModelProcessError extends SidbotError {
     super(code, message, options);
   }
 }
+
+/** A remote model worker failed a job, or answered out of protocol; `code` says which. */
+export class RemoteModelError extends SidbotError {
+  override name = "RemoteModelError";
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}

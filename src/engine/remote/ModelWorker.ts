@@ -14,6 +14,7 @@ import type { Logger } from "../../util/logger.js";
 import type { Catalog } from "../catalog/Catalog.js";
 import { catalogFingerprint } from "../catalog/catalogFingerprint.js";
 import type { LlamaBackend } from "../model/LlamaBackend.js";
+import { ModelPromptError } from "../model/modelErrors.js";
 import { fitConversation } from "../prompts/fitConversation.js";
 import { renderChatML } from "../prompts/renderChatML.js";
 import { openRedis } from "./redisConnection.js";
@@ -77,7 +78,7 @@ export class ModelWorker {
       maxStalledCount: 0,
       autorun: false,
     });
-    this.worker.on("error", (error) => this.logger.warn({ err: error.message }, "queue connection problem; retrying"));
+    this.worker.on("error", (error) => this.logger.warn({ err: error }, "queue connection problem; retrying"));
     this.worker.on("failed", (job, error) => {
       if (job) this.logger.info({ jobId: job.id, reason: error.message }, "job not answered");
     });
@@ -174,7 +175,7 @@ export class ModelWorker {
   private async run(job: Job<GenerationJob, GenerationResult>, data: GenerationJob, signal: AbortSignal): Promise<GenerationResult> {
     const model = this.options.model;
     const turns = await fitConversation(data.prompt, model.contextSize, async (t) => model.tokenCount(renderChatML(t, { systemPrompt: data.prompt.systemPrompt })));
-    if (!turns) throw new Error("the request is too long for the model's context");
+    if (!turns) throw new ModelPromptError("the request is too long for the model's context");
     const segments = renderChatML(turns, { systemPrompt: data.prompt.systemPrompt });
     const exclude = itemsOf(this.options.catalog, data.exclude);
     const conversation = data.conversationId === undefined ? {} : { conversationId: data.conversationId };
