@@ -7,7 +7,7 @@ import { getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel
 import { ModelLoadError } from "../../errors.js";
 import type { Logger } from "../../util/logger.js";
 import type { SidLayout } from "../sid/SidLayout.js";
-import { checkGgufHeader } from "./checkGgufHeader.js";
+import { checkGgufFile } from "./checkGgufFile.js";
 import type { GpuSetting } from "./ModelBackend.js";
 import { ModelTokens } from "./ModelTokens.js";
 
@@ -30,8 +30,7 @@ export interface ModelLoadOptions {
 }
 
 export async function loadLlamaModel({ modelPath, layout, gpu, threads, contextSize, sequences, signal, logger }: ModelLoadOptions): Promise<LoadedModel> {
-  const problem = await checkGgufHeader(modelPath);
-  if (problem) throw new ModelLoadError(modelPath, `cannot load model ${modelPath}: ${problem}`);
+  await checkGgufFile(modelPath, layout);
   let llama: Llama | undefined;
   try {
     // Never build or download at run time: the prebuilt binaries ship in the npm package.
