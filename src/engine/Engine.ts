@@ -91,7 +91,7 @@ export class Engine {
       try {
         model =
           config.model.isolation === "process"
-            ? await ModelProcess.start({ load: { ...load, catalogPath: catalog.source, levels: config.catalog.levels, codesPerLevel: config.catalog.codesPerLevel }, catalog: catalog.catalog, logger })
+            ? await ModelProcess.start({ load: { ...load, levels: config.catalog.levels, codesPerLevel: config.catalog.codesPerLevel }, catalog: catalog.catalog, logger })
             : await (await import("./model/LlamaBackend.js")).LlamaBackend.load({ ...load, catalog: catalog.catalog, logger, ...(signal ? { signal } : {}) });
         logger.info({ modelPath: config.model.path, loadMs: Math.round(model.loadMs), gpu: config.model.gpu, isolation: config.model.isolation }, "model loaded");
       } catch (error) {

@@ -50,7 +50,6 @@ export class LlamaBackend implements ModelBackend {
   private readonly pool: SequencePool;
   private readonly prompts: PromptTokenizer;
   private readonly decoder: ConstrainedDecoder;
-  private reusedTokens = 0;
 
   private constructor(
     private readonly llama: Llama,
@@ -95,11 +94,6 @@ export class LlamaBackend implements ModelBackend {
     return this.context.contextSize;
   }
 
-  /** Prompt tokens not evaluated again because a sequence still held them, since load. */
-  get reusedPromptTokens(): number {
-    return this.reusedTokens;
-  }
-
   /** Token count of a prompt, for trimming conversation memory to the context budget. */
   tokenCount(segments: readonly PromptSegment[]): number {
     return this.tokenize(segments).length;
@@ -114,7 +108,6 @@ export class LlamaBackend implements ModelBackend {
     const { sequence, pending, reused } = await this.pool.acquire(prompt, request.conversationId, request.signal);
     let failed = true;
     try {
-      this.reusedTokens += reused;
       const result = await this.decoder.generate(sequence, pending, request);
       failed = false;
       return { ...result, promptTokens: prompt.length, reusedPromptTokens: reused };
