@@ -27,8 +27,6 @@ export class ConstrainedDecoder {
     private readonly grammars: LevelGrammars,
     /** The catalog item behind a SID's index in the trie's codes. */
     private readonly itemAt: (index: number) => CatalogItem,
-    /** Streams a SID written inside the text; by default its quoted title goes to `onText`. */
-    private readonly streamSid?: (item: CatalogItem, request: GenerateRequest) => void,
   ) {
     this.freeTextBias = new TokenBias(model.tokenizer);
     this.freeTextBias.set(tokens.strayTokens(), "never");
@@ -46,8 +44,8 @@ export class ConstrainedDecoder {
     const { plan, sampling, maxTokens, signal, onText } = request;
     const random = seededRandom(request.seed ?? Math.floor(Math.random() * 2 ** 31));
     const exclusions = this.exclusionsFor(request.exclude ?? []);
-    const streamSid = this.streamSid && ((item: CatalogItem) => this.streamSid!(item, request));
-    const out = new OutputBuilder((tokens) => this.model.detokenize(tokens, false), onText, streamSid);
+    const { onSid } = request;
+    const out = new OutputBuilder((tokens) => this.model.detokenize(tokens, false), onText, onSid && ((item) => onSid(item.sid)));
     let pending = pendingPrompt;
 
     for (let i = 0; i < plan.sids && out.tokens < maxTokens; i++) {

@@ -25,7 +25,7 @@ export type { GenerateRequest, GenerateResult, GpuSetting, RankedItem, RankReque
  * The catalog the model decodes against: the bot's {@link Catalog} (answers carry its items), or
  * only its SID codes (the model's child process: answers carry SID-only items, see {@link SidCodes.item}).
  */
-export type ModelCatalog = { catalog: Catalog } | { sids: SidCodes; streamSid?: (item: CatalogItem, request: GenerateRequest) => void };
+export type ModelCatalog = { catalog: Catalog } | { sids: SidCodes };
 
 export type LlamaBackendOptions = ModelCatalog & {
   modelPath: string;
@@ -60,7 +60,6 @@ export class LlamaBackend implements ModelBackend {
     readonly loadMs: number,
     reusePrefix: boolean,
     private readonly itemAt: (index: number) => CatalogItem,
-    streamSid: ((item: CatalogItem, request: GenerateRequest) => void) | undefined,
   ) {
     this.trie = new SidTrie(sids);
     this.pool = new SequencePool(
@@ -68,7 +67,7 @@ export class LlamaBackend implements ModelBackend {
       reusePrefix,
     );
     this.prompts = new PromptTokenizer(model, tokens, sids.layout);
-    this.decoder = new ConstrainedDecoder(model, tokens, sids.layout, this.trie, new LevelGrammars(llama, tokens), itemAt, streamSid);
+    this.decoder = new ConstrainedDecoder(model, tokens, sids.layout, this.trie, new LevelGrammars(llama, tokens), itemAt);
   }
 
   /** Loads the model; a missing or corrupt file is a {@link ModelLoadError} with one clear message. */
@@ -82,8 +81,7 @@ export class LlamaBackend implements ModelBackend {
       const inSidOrder = [...options.catalog.inSidOrder()];
       itemAt = (index) => inSidOrder[index]!;
     }
-    const streamSid = "sids" in options ? options.streamSid : undefined;
-    return new LlamaBackend(llama, model, context, tokens, sids, performance.now() - started, reusePrefix, itemAt, streamSid);
+    return new LlamaBackend(llama, model, context, tokens, sids, performance.now() - started, reusePrefix, itemAt);
   }
 
   get sequences(): number {

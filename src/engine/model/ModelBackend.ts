@@ -35,6 +35,11 @@ export interface GenerateRequest {
   seed?: number;
   signal?: AbortSignal;
   onText?: TextStreamCallback;
+  /**
+   * Streams a SID the model writes inside its text, for a backend without titles (the model's
+   * child process, remote workers); when absent, the item's quoted title goes to `onText`.
+   */
+  onSid?: (sid: string) => void;
   /** The conversation behind `segments`, for backends that render and fit it themselves (remote workers). */
   conversation?: ConversationPrompt;
   /** The bot's request id (the remote job id). */

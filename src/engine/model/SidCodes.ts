@@ -54,6 +54,15 @@ export class SidCodes {
     return -1;
   }
 
+  /** The SID-only items behind SIDs (unknown ones dropped). */
+  itemsOf(sids: readonly string[]): CatalogItem[] {
+    return sids.flatMap((sid) => {
+      const parsed = this.layout.parse(sid);
+      const index = parsed.ok ? this.indexOf(parsed.codes) : -1;
+      return index < 0 ? [] : [this.item(index)];
+    });
+  }
+
   /** The item at `index` as far as SIDs know it: its codes and SID, no title or metadata. */
   item(index: number): CatalogItem {
     const codes = this.codesAt(index);

@@ -5,9 +5,7 @@
  */
 import { SidbotError } from "../../errors.js";
 import { SidLayout } from "../sid/SidLayout.js";
-import type { CatalogItem } from "../catalog/Catalog.js";
 import { LlamaBackend } from "./LlamaBackend.js";
-import type { GenerateRequest } from "./ModelBackend.js";
 import { ModelProcessError } from "./modelErrors.js";
 import type { ChildMessage, ParentMessage } from "./modelProtocol.js";
 import { generatedToWire, rankedToWire } from "./resultWire.js";
@@ -16,19 +14,9 @@ import { SidCodes } from "./SidCodes.js";
 let backend: LlamaBackend | undefined;
 let sids: SidCodes | undefined;
 const running = new Map<number, AbortController>();
-// Which IPC request a generation belongs to, for the SIDs it streams.
-const streamIds = new WeakMap<GenerateRequest, number>();
 
 const send = (message: ChildMessage) => process.send?.(message);
-
-/** The SID-only items behind SIDs (unknown ones dropped). */
-function items(list: readonly string[]): CatalogItem[] {
-  return list.flatMap((sid) => {
-    const parsed = sids!.layout.parse(sid);
-    const index = parsed.ok ? sids!.indexOf(parsed.codes) : -1;
-    return index < 0 ? [] : [sids!.item(index)];
-  });
-}
+const items = (list: readonly string[]) => sids!.itemsOf(list);
 
 process.on("message", (message: ParentMessage) => void handle(message));
 // The parent went away: nothing left to serve.
@@ -40,11 +28,7 @@ async function handle(message: ParentMessage): Promise<void> {
       try {
         const { options } = message;
         sids = new SidCodes(new SidLayout({ levels: options.levels, codesPerLevel: options.codesPerLevel }), message.sidCodes);
-        const streamSid = (item: CatalogItem, request: GenerateRequest) => {
-          const id = streamIds.get(request);
-          if (id !== undefined) send({ type: "sidText", id, sid: item.sid });
-        };
-        backend = await LlamaBackend.load({ ...options, sids, streamSid });
+        backend = await LlamaBackend.load({ ...options, sids });
         send({ type: "loaded", loadMs: backend.loadMs, sequences: backend.sequences, contextSize: backend.contextSize });
       } catch (error) {
         send({ type: "loadError", message: error instanceof Error ? error.message : String(error) });
@@ -74,7 +58,7 @@ async function serve(message: Extract<ParentMessage, { id: number }>): Promise<v
     if (!backend) throw new ModelProcessError("model_not_loaded", "model not loaded");
     const conversation = "conversationId" in message && message.conversationId !== undefined ? { conversationId: message.conversationId } : {};
     if (message.type === "generate") {
-      const request: GenerateRequest = {
+      const result = await backend.generate({
         segments: message.segments,
         plan: message.plan,
         sampling: message.sampling,
@@ -83,10 +67,10 @@ async function serve(message: Extract<ParentMessage, { id: number }>): Promise<v
         signal: controller.signal,
         ...conversation,
         ...(message.seed !== undefined ? { seed: message.seed } : {}),
-        ...(message.stream ? { onText: (chunk: string) => send({ type: "text", id: message.id, chunk }) } : {}),
-      };
-      if (message.stream) streamIds.set(request, message.id);
-      const result = await backend.generate(request);
+        ...(message.stream
+          ? { onText: (chunk: string) => send({ type: "text", id: message.id, chunk }), onSid: (sid: string) => send({ type: "sidText", id: message.id, sid }) }
+          : {}),
+      });
       send({ type: "generated", id: message.id, ...generatedToWire(result) });
     } else if (message.type === "rank") {
       const ranked = await backend.rank({ segments: message.segments, k: message.k, exclude: items(message.exclude), signal: controller.signal, ...conversation, ...(message.beamWidth ? { beamWidth: message.beamWidth } : {}) });

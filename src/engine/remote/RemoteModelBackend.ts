@@ -18,6 +18,7 @@ import { silentLogger } from "../../util/logger.js";
 import type { Catalog } from "../catalog/Catalog.js";
 import { catalogFingerprint } from "../catalog/catalogFingerprint.js";
 import { ModelPromptError, RemoteModelError } from "../model/modelErrors.js";
+import { sidInText } from "../model/OutputBuilder.js";
 import type { GenerateRequest, GenerateResult, ModelBackend, RankedItem, RankRequest } from "../model/ModelBackend.js";
 import { generatedFromWire, rankedFromWire } from "../model/resultWire.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
@@ -240,6 +241,7 @@ export class RemoteModelBackend implements ModelBackend {
     if (!pending || !data || typeof data !== "object") return;
     if ("worker" in data) pending.worker = data.worker;
     else if ("chunk" in data && typeof data.chunk === "string") pending.onText?.(data.chunk);
+    else if ("sid" in data && typeof data.sid === "string") pending.onText?.(sidInText(this.options.catalog.get(data.sid)?.title ?? data.sid));
   }
 
   private settle(jobId: string, how: (pending: Pending) => void): void {

@@ -42,8 +42,11 @@ export type GenerationJob = GenerateJob | RankJob;
 
 export type GenerationResult = ({ kind: "generated" } & GeneratedWire) | { kind: "ranked"; items: RankedWire };
 
-/** Job progress: first which worker took the job, then pieces of text as they are generated. */
-export type JobProgress = { worker: string } | { chunk: string };
+/**
+ * Job progress: first which worker took the job, then pieces of text as they are generated, and
+ * the SIDs written inside the text (the bot streams their titles: workers hold no titles).
+ */
+export type JobProgress = { worker: string } | { chunk: string } | { sid: string };
 
 /** How a worker describes itself in the registry (and in its "ready" log line). */
 export interface WorkerInfo {
