@@ -101,7 +101,7 @@ export class ConstrainedDecoder {
       if (open.length === 1) {
         token = this.tokens.sid(level, open[0]!);
       } else {
-        const grammarEvaluationState = new LlamaGrammarEvaluationState({ model: this.model, grammar: this.grammars.for(level, open) });
+        const grammarEvaluationState = new LlamaGrammarEvaluationState({ model: this.model, grammar: this.grammars.for(level, open, node, open.length === this.trie.childRange(node).count) });
         const generator = sequence.evaluate(input, { temperature, topK, topP, seed: random.int(2 ** 31), grammarEvaluationState, yieldEogToken: true });
         const step = await generator.next();
         await generator.return(undefined);

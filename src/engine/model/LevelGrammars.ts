@@ -27,9 +27,12 @@ export class LevelGrammars {
     return this.cache.size;
   }
 
-  /** The grammar allowing exactly `open` (codes at `level`). */
-  for(level: number, open: readonly number[]): LlamaGrammar {
-    const key = `${level}:${open.join(",")}`;
+  /**
+   * The grammar allowing exactly `open` (codes at `level`) below `node`: keyed by the node while
+   * all its children are open (`complete`), by the open codes themselves otherwise.
+   */
+  for(level: number, open: readonly number[], node: number, complete: boolean): LlamaGrammar {
+    const key = complete ? `node:${node}` : `${level}:${open.join(",")}`;
     let grammar = this.cache.get(key);
     if (!grammar) {
       grammar = new LlamaGrammar(this.llama, { grammar: `root ::= ${open.map((code) => `<[${this.tokens.sid(level, code)}]>`).join(" | ")}` });

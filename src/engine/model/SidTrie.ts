@@ -80,10 +80,20 @@ export class SidTrie {
     return undefined;
   }
 
+  /** The children of `node` are the nodes `first` to `first + count - 1`, by code. */
+  childRange(node: SidTrieNode): { first: SidTrieNode; count: number } {
+    return { first: this.firstChild[node]!, count: this.childCount[node]! };
+  }
+
+  /** The code that leads to `node` from its parent. */
+  codeOf(node: SidTrieNode): number {
+    return this.code[node]!;
+  }
+
   /** Children as [code, node], by code. */
-  *children(node: SidTrieNode): Generator<[number, SidTrieNode]> {
-    const start = this.firstChild[node]!;
-    for (let child = start; child < start + this.childCount[node]!; child++) yield [this.code[child]!, child];
+  children(node: SidTrieNode): [number, SidTrieNode][] {
+    const { first, count } = this.childRange(node);
+    return Array.from({ length: count }, (_, i) => [this.code[first + i]!, first + i]);
   }
 
   /** The SID (index into the codes) a leaf stands for; undefined above the last level. */
@@ -132,7 +142,8 @@ export class SidExclusions {
   /** Codes that may follow `node`, each with at least one free item below. */
   open(node: SidTrieNode): number[] {
     const out: number[] = [];
-    for (const [code, child] of this.trie.children(node)) if (this.remaining(child) > 0) out.push(code);
+    const { first, count } = this.trie.childRange(node);
+    for (let child = first; child < first + count; child++) if (this.remaining(child) > 0) out.push(this.trie.codeOf(child));
     return out;
   }
 }
