@@ -4,15 +4,22 @@
  * 8 concurrent vs 8 serial requests, model load time. The fixture is tiny, so these ratios show
  * sidbot's own overhead around llama.cpp; absolute speed on the 8B model is the GPU's.
  */
-import { join } from "node:path";
+import { execFile } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
 import type { Token } from "node-llama-cpp";
 import { loadCatalog } from "../src/engine/catalog/loadCatalog.js";
 import { writeFixtureModel } from "../src/engine/fixtures/fixtureModel.js";
 import { LlamaBackend } from "../src/engine/model/LlamaBackend.js";
+import { ModelProcess } from "../src/engine/model/ModelProcess.js";
 import { buildUserTurn } from "../src/engine/prompts/buildUserTurn.js";
 import { renderChatML } from "../src/engine/prompts/renderChatML.js";
 import { SidLayout } from "../src/engine/sid/SidLayout.js";
-import { fmt, median } from "./stats.js";
+import type { Turn } from "../src/engine/types.js";
+import { fmt, median, rssMb } from "./stats.js";
+
+const run = promisify(execFile);
 
 const GREEDY = { temperature: 0, topK: 20, topP: 0.7 };
 
@@ -20,7 +27,8 @@ export async function modelBench(dir: string, catalogPath: string, print: (line:
   const modelPath = join(dir, "bench-model.gguf");
   await writeFixtureModel(modelPath);
   const { catalog } = await loadCatalog(catalogPath, new SidLayout());
-  const backend = await LlamaBackend.load({ modelPath, catalog, gpu: false, threads: 1, sequences: 8, contextSize: 1024 });
+  // Every prompt evaluated in full, as raw generation does: prefix reuse is measured on its own below.
+  const backend = await LlamaBackend.load({ modelPath, catalog, gpu: false, threads: 1, sequences: 8, contextSize: 1024, reusePrefix: false });
   print(`model: fixture qwen3 (hidden 64, 2 layers), CPU, threads 1; load ${fmt(backend.loadMs)} ms (includes getLlama)`);
   const raw = await backend.model.createContext({ contextSize: 1024, sequences: 1, threads: 1 });
   const rawSequence = raw.getSequence();
@@ -78,7 +86,50 @@ export async function modelBench(dir: string, catalogPath: string, print: (line:
     await raw.dispose();
     await backend.dispose();
   }
+  await prefixReuseBench(modelPath, catalog, print);
+  await childMemoryBench(modelPath, catalogPath, catalog, print);
   await realVocabularyBench(dir, catalog, print);
+}
+
+/**
+ * A follow-up turn with the conversation's prefix kept in its sequence vs the same prompt
+ * evaluated from an empty sequence (the old behaviour, `reusePrefix: false`), same greedy answer.
+ */
+async function prefixReuseBench(modelPath: string, catalog: Awaited<ReturnType<typeof loadCatalog>>["catalog"], print: (line: string) => void) {
+  const options = { modelPath, catalog, gpu: false as const, threads: 1, sequences: 2, contextSize: 2048 };
+  const warm = await LlamaBackend.load(options);
+  const cold = await LlamaBackend.load({ ...options, reusePrefix: false });
+  try {
+    const reused: number[] = [];
+    const fresh: number[] = [];
+    let promptTokens = 0;
+    let reusedTokens = 0;
+    for (let round = 0; round < 10; round++) {
+      // Five turns of history, then the measured follow-up.
+      const history: Turn[] = [];
+      const conversationId = `bench-${round}`;
+      for (let turn = 0; turn < 6; turn++) {
+        const { turn: user, plan } = buildUserTurn({ kind: "similar", items: [catalog.items[(round * 6 + turn) * 4099 % catalog.size]!], k: 5 });
+        const segments = renderChatML([...history, user]);
+        const request = { segments, plan, sampling: GREEDY, maxTokens: 64, conversationId };
+        let started = performance.now();
+        const result = await warm.generate(request);
+        if (turn === 5) {
+          reused.push(performance.now() - started);
+          started = performance.now();
+          await cold.generate(request);
+          fresh.push(performance.now() - started);
+          promptTokens = result.promptTokens;
+          reusedTokens = result.reusedPromptTokens ?? 0;
+        }
+        history.push(user, { role: "assistant", parts: result.parts });
+      }
+    }
+    print(`  follow-up turn (${promptTokens}-token prompt, ${reusedTokens} kept in the sequence): median ${fmt(median(reused), 2)} ms vs cold re-evaluation ${fmt(median(fresh), 2)} ms → ×${fmt(median(reused) / median(fresh), 2)}`);
+  } finally {
+    await warm.dispose();
+    await cold.dispose();
+  }
 }
 
 /**
@@ -89,7 +140,7 @@ export async function modelBench(dir: string, catalogPath: string, print: (line:
 async function realVocabularyBench(dir: string, catalog: Awaited<ReturnType<typeof loadCatalog>>["catalog"], print: (line: string) => void) {
   const modelPath = join(dir, "bench-model-real-ids.gguf");
   await writeFixtureModel(modelPath, { realTokenIds: true });
-  const backend = await LlamaBackend.load({ modelPath, catalog, gpu: false, threads: 1, sequences: 1, contextSize: 1024 });
+  const backend = await LlamaBackend.load({ modelPath, catalog, gpu: false, threads: 1, sequences: 1, contextSize: 1024, reusePrefix: false });
   const raw = await backend.model.createContext({ contextSize: 1024, sequences: 1, threads: 1 });
   const sequence = raw.getSequence();
   try {
@@ -113,4 +164,36 @@ async function realVocabularyBench(dir: string, catalog: Awaited<ReturnType<type
     await raw.dispose();
     await backend.dispose();
   }
+}
+
+/**
+ * RSS of the model's child process after load with the bench catalog: today's child (the SID
+ * codes from the parent) vs a child that loads its own copy of the catalog, as it used to.
+ */
+async function childMemoryBench(modelPath: string, catalogPath: string, catalog: Awaited<ReturnType<typeof loadCatalog>>["catalog"], print: (line: string) => void) {
+  const load = { modelPath, levels: catalog.layout.levels, codesPerLevel: catalog.layout.codesPerLevel, gpu: false as const, threads: 1, contextSize: 1024, sequences: 2 };
+  const child = await ModelProcess.start({ load, catalog });
+  const lean = rssOfProcessMb(child.pid!);
+  await child.dispose();
+  // The old child: its own catalog, then the backend (built from this same dist/).
+  const module = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
+  const oldChild = `
+    const { loadCatalog } = await import(${module("../src/engine/catalog/loadCatalog.js")});
+    const { SidLayout } = await import(${module("../src/engine/sid/SidLayout.js")});
+    const { LlamaBackend } = await import(${module("../src/engine/model/LlamaBackend.js")});
+    const { catalog } = await loadCatalog(${JSON.stringify(catalogPath)}, new SidLayout(${JSON.stringify({ levels: load.levels, codesPerLevel: load.codesPerLevel })}));
+    const backend = await LlamaBackend.load({ ...${JSON.stringify(load)}, catalog });
+    console.log(process.memoryUsage().rss);
+    await backend.dispose();`;
+  // A script file, not `node -e`: node-llama-cpp tests its binding by re-running the process's own arguments.
+  const script = join(dirname(modelPath), "old-model-child.mjs");
+  writeFileSync(script, oldChild);
+  const { stdout } = await run(process.execPath, [script]);
+  const old = Number(stdout.trim().split("\n").at(-1)) / 1024 / 1024;
+  print(`  model child RSS after load (${catalog.size} items): ${fmt(lean)} MB (SID codes from the parent) vs ${fmt(old)} MB with its own catalog → ×${fmt(lean / old, 2)}; bot ${fmt(rssMb())} MB (this bench process, catalog loaded)`);
+}
+
+function rssOfProcessMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Number(kb) / 1024;
 }

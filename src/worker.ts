@@ -5,7 +5,10 @@
  */
 import type { Config, Secrets } from "./config.js";
 import { ConfigError } from "./errors.js";
+import { catalogFingerprint } from "./engine/catalog/catalogFingerprint.js";
 import { openCatalog } from "./engine/catalog/openCatalog.js";
+import { SidCodes } from "./engine/model/SidCodes.js";
+import type { WorkerCatalog } from "./engine/remote/ModelWorker.js";
 import { HealthServer } from "./ops/HealthServer.js";
 import { Metrics } from "./ops/Metrics.js";
 import type { ProcessLifecycle } from "./ops/ProcessLifecycle.js";
@@ -15,14 +18,13 @@ export async function runWorker(config: Config, secrets: Secrets, logger: Logger
   if (!secrets.redisUrl) throw new ConfigError("REDIS_URL", "sidbot worker needs REDIS_URL: the Redis that bots in engine.mode remote use");
   if (!config.model.path) throw new ConfigError("model.path", "sidbot worker needs a model: set MODEL_PATH (or model.path, or --model)");
   const metrics = new Metrics();
-  const opened = await openCatalog(config);
-  logger.info({ catalog: opened.source, items: opened.catalog.size }, "catalog loaded");
+  const catalog = await workerCatalog(config, logger);
   // Only workers load node-llama-cpp and BullMQ's worker side.
   const { LlamaBackend } = await import("./engine/model/LlamaBackend.js");
   const { ModelWorker } = await import("./engine/remote/ModelWorker.js");
   const loading = LlamaBackend.load({
     modelPath: config.model.path,
-    catalog: opened.catalog,
+    sids: catalog.sids,
     gpu: config.model.gpu === "off" ? false : config.model.gpu,
     threads: config.model.threads,
     contextSize: config.model.contextSize,
@@ -43,7 +45,7 @@ export async function runWorker(config: Config, secrets: Secrets, logger: Logger
   let health: HealthServer | undefined;
   try {
     if (lifecycle.stopping.aborted) return lifecycle.exitCode;
-    const options = { redisUrl: secrets.redisUrl, namespace: config.memory.namespace, queue: config.engine.queue, model, modelPath: config.model.path, catalog: opened.catalog, logger, metrics };
+    const options = { redisUrl: secrets.redisUrl, namespace: config.memory.namespace, queue: config.engine.queue, model, modelPath: config.model.path, catalog, logger, metrics };
     // Waits for Redis (a signal meanwhile stops it).
     worker = await ModelWorker.start(options, lifecycle.stopping).catch((error: unknown) => {
       if (lifecycle.stopping.aborted) return undefined;
@@ -62,4 +64,14 @@ export async function runWorker(config: Config, secrets: Secrets, logger: Logger
     await health?.close();
     logger.info({ exitCode: lifecycle.exitCode }, "stopped");
   }
+}
+
+/**
+ * The catalog as a worker keeps it: the SID codes and the fingerprint bots check. The loaded
+ * catalog (titles, metadata) is dropped when this returns.
+ */
+async function workerCatalog(config: Config, logger: Logger): Promise<WorkerCatalog> {
+  const opened = await openCatalog(config);
+  logger.info({ catalog: opened.source, items: opened.catalog.size }, "catalog loaded");
+  return { sids: SidCodes.fromCatalog(opened.catalog), fingerprint: catalogFingerprint(opened.catalog) };
 }

@@ -4,7 +4,7 @@
  * model, or when the model fails or exceeds its time budget — and the answer says so.
  */
 import type { Config } from "../config.js";
-import { ConfigError, EngineBusyError, ModelUnavailableError, describeError } from "../errors.js";
+import { ConfigError, EngineBusyError, ModelUnavailableError, SidbotError, describeError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
 import type { Metrics } from "../ops/Metrics.js";
 import { silentLogger } from "../util/logger.js";
@@ -39,6 +39,8 @@ export interface RunOptions {
   seed?: number;
   /** The bot's request id (the job id on remote model workers). */
   requestId?: string;
+  /** The conversation's key: its follow-ups go to the model sequence that still holds its prompt. */
+  conversationId?: string;
 }
 
 export class Engine {
@@ -89,12 +91,12 @@ export class Engine {
       try {
         model =
           config.model.isolation === "process"
-            ? await ModelProcess.start({ load: { ...load, catalogPath: catalog.source, levels: config.catalog.levels, codesPerLevel: config.catalog.codesPerLevel }, catalog: catalog.catalog, logger })
+            ? await ModelProcess.start({ load: { ...load, levels: config.catalog.levels, codesPerLevel: config.catalog.codesPerLevel }, catalog: catalog.catalog, logger })
             : await (await import("./model/LlamaBackend.js")).LlamaBackend.load({ ...load, catalog: catalog.catalog, logger, ...(signal ? { signal } : {}) });
         logger.info({ modelPath: config.model.path, loadMs: Math.round(model.loadMs), gpu: config.model.gpu, isolation: config.model.isolation }, "model loaded");
       } catch (error) {
         modelError = describeError(error);
-        logger.error({ modelPath: config.model.path, err: modelError }, "model not loaded; answering from the catalog");
+        logger.error({ modelPath: config.model.path, err: error }, "model not loaded; answering from the catalog");
       }
     }
     return new Engine({ catalog, model, settings: config.model, logger, modelError, metrics });
@@ -135,7 +137,7 @@ export class Engine {
     return this.model?.contextSize;
   }
 
-  async run(task: Task, { signal, onText, seed, onPrompt, requestId }: RunOptions = {}): Promise<EngineResult> {
+  async run(task: Task, { signal, onText, seed, onPrompt, requestId, conversationId }: RunOptions = {}): Promise<EngineResult> {
     const started = performance.now();
     const { turn: user, plan } = buildUserTurn(task);
     const notices: string[] = [];
@@ -153,7 +155,7 @@ export class Engine {
       const budget = AbortSignal.timeout(this.options.settings.timeoutMs);
       const combined = signal ? AbortSignal.any([signal, budget]) : budget;
       try {
-        const result = await this.runModel(model, { ...task, history }, user, plan, { signal: combined, onText, seed, ...(requestId ? { requestId } : {}) }, started);
+        const result = await this.runModel(model, { ...task, history }, user, plan, { signal: combined, onText, seed, ...(requestId ? { requestId } : {}), ...(conversationId ? { conversationId } : {}) }, started);
         this.options.metrics?.generationSeconds.observe({ backend: "llama" }, result.timings.backendMs / 1000);
         this.options.metrics?.tokens.inc(result.timings.tokens);
         return result;
@@ -169,7 +171,7 @@ export class Engine {
         const timedOut = budget.aborted;
         const reason = timedOut ? "timeout" : error instanceof ModelUnavailableError ? error.reason : "error";
         this.options.metrics?.fallbacks.inc({ reason });
-        this.logger.warn({ kind: task.kind, err: describeError(error), reason }, "model failed; answering from the catalog");
+        this.logger.warn({ kind: task.kind, err: error, reason }, "model failed; answering from the catalog");
         notices.push(fallbackNotice(reason));
       }
     }
@@ -199,7 +201,7 @@ export class Engine {
     task: Task,
     user: Turn,
     plan: ReturnType<typeof buildUserTurn>["plan"],
-    { signal, onText, seed, requestId }: RunOptions,
+    { signal, onText, seed, requestId, conversationId }: RunOptions,
     started: number,
   ): Promise<EngineResult> {
     const settings = this.options.settings;
@@ -207,7 +209,7 @@ export class Engine {
     const segments = renderChatML(turns, { systemPrompt: settings.systemPrompt });
     // Remote workers render and fit the conversation themselves (they hold the tokenizer).
     const conversation = { turns, systemPrompt: settings.systemPrompt, reserveTokens: settings.maxTokens };
-    const ids = { conversation, ...(requestId ? { requestId } : {}) };
+    const ids = { conversation, ...(requestId ? { requestId } : {}), ...(conversationId ? { conversationId } : {}) };
     const exclude = [...(task.items ?? []), ...(task.avoid ?? [])];
     const backendStart = performance.now();
     let parts: TurnPart[];
@@ -287,9 +289,10 @@ function fallbackNotice(reason: string): string {
 export const MODEL_GAVE_NO_TEXT = "The model's answer had no text, so this answer comes straight from the catalog.";
 
 /** A model answer that needed text (an explanation, a bundle name) and has none worth showing. */
-class EmptyModelAnswer extends Error {
+class EmptyModelAnswer extends SidbotError {
+  override name = "EmptyModelAnswer";
   constructor(kind: string) {
-    super(`the model's ${kind} answer had no usable text`);
+    super("model_empty_answer", `the model's ${kind} answer had no usable text`);
   }
 }
 

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig, type Config } from "../../src/config.js";
 import { Engine } from "../../src/engine/Engine.js";
+import { openCatalog } from "../../src/engine/catalog/openCatalog.js";
+import type { GenerateRequest, ModelBackend, RankRequest } from "../../src/engine/model/ModelBackend.js";
 import { fixtureModel } from "../support/models.js";
 import { tempDir } from "../support/tempDir.js";
 
@@ -95,5 +97,27 @@ describe("Engine with the fixture model", async () => {
     const result = await e.run({ kind: "tastes", text: "racing" });
     expect(result.backend).toBe("catalog");
     expect(result.items.length).toBeGreaterThan(0);
+  });
+});
+
+describe("Engine and the model's conversation hint", () => {
+  it("tells the model which conversation a request belongs to, for generation and ranking", async () => {
+    const seen: (GenerateRequest | RankRequest)[] = [];
+    const model: ModelBackend = {
+      loadMs: 1,
+      sequences: 1,
+      contextSize: 4096,
+      available: true,
+      generate: async (request) => (seen.push(request), { parts: [{ sid: request.exclude![0]!.sid }], items: [], answer: [], text: "", tokens: 1, promptTokens: 1 }),
+      rank: async (request) => (seen.push(request), []),
+      countTokens: async () => 10,
+      dispose: async () => {},
+    };
+    const e = new Engine({ catalog: await openCatalog(config()), model, settings: config().model });
+    const halo = await byTitle(e, "Halo 3");
+    await e.run({ kind: "similar", items: [halo] }, { conversationId: "discord:g1:c1" });
+    await e.run({ kind: "similar", items: [halo], ranked: true }, { conversationId: "discord:g1:c1" });
+    await e.run({ kind: "similar", items: [halo] });
+    expect(seen.map((r) => r.conversationId)).toEqual(["discord:g1:c1", "discord:g1:c1", undefined]);
   });
 });

@@ -2,10 +2,86 @@
  * What the engine needs from a model: the in-process {@link LlamaBackend}; {@link ModelProcess},
  * which runs one in a child process so a crash or a stuck native call cannot take the bot down;
  * or RemoteModelBackend, which sends jobs to `sidbot worker` processes through BullMQ.
+ *
+ * The request and result types live here, with the contract, so that every implementation
+ * depends on the contract and never on another implementation.
  */
 import type { CatalogItem } from "../catalog/Catalog.js";
+import type { AnswerPlan } from "../prompts/buildUserTurn.js";
+import type { ConversationPrompt } from "../prompts/fitConversation.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
-import type { GenerateRequest, GenerateResult, RankedItem, RankRequest } from "./LlamaBackend.js";
+import type { TextStreamCallback, TurnPart } from "../types.js";
+
+export interface SamplingOptions {
+  /** 0 = always the most likely token. */
+  temperature: number;
+  topK: number;
+  topP: number;
+}
+
+export type GpuSetting = "auto" | false | "cuda" | "vulkan" | "metal";
+
+/** A piece of the answer proper: free text, or a SID the model wrote inside it. */
+export type AnswerPart = { text: string } | { sid: string };
+
+export interface GenerateRequest {
+  segments: readonly PromptSegment[];
+  plan: AnswerPlan;
+  sampling: SamplingOptions;
+  /** Most tokens to generate. */
+  maxTokens: number;
+  /** Items that must not be answered (the ones the user named). */
+  exclude?: readonly CatalogItem[];
+  seed?: number;
+  signal?: AbortSignal;
+  onText?: TextStreamCallback;
+  /**
+   * Streams a SID the model writes inside its text, for a backend without titles (the model's
+   * child process, remote workers); when absent, the item's quoted title goes to `onText`.
+   */
+  onSid?: (sid: string) => void;
+  /** The conversation behind `segments`, for backends that render and fit it themselves (remote workers). */
+  conversation?: ConversationPrompt;
+  /** The bot's request id (the remote job id). */
+  requestId?: string;
+  /** Which conversation this is: a follow-up goes to the sequence that still holds its prompt. */
+  conversationId?: string;
+}
+
+export interface GenerateResult {
+  /** The assistant turn as written: SIDs and text. */
+  parts: TurnPart[];
+  /** Every SID decoded (constrained to the catalog), in the order written: the answer's items. */
+  items: CatalogItem[];
+  /** The answer's free text with the SIDs the model wrote inside it, without our list separators. */
+  answer: AnswerPart[];
+  /** The free text alone (no SIDs). */
+  text: string;
+  /** Tokens appended after the prompt (sampled and forced). */
+  tokens: number;
+  promptTokens: number;
+  /** Prompt tokens whose evaluation was kept from an earlier request (not evaluated again). */
+  reusedPromptTokens?: number;
+}
+
+export interface RankRequest {
+  segments: readonly PromptSegment[];
+  k: number;
+  /** Prefixes kept per level. @defaultValue max(k, 8) */
+  beamWidth?: number;
+  exclude?: readonly CatalogItem[];
+  signal?: AbortSignal;
+  conversation?: ConversationPrompt;
+  requestId?: string;
+  /** Which conversation this is (see {@link GenerateRequest.conversationId}). */
+  conversationId?: string;
+}
+
+export interface RankedItem {
+  item: CatalogItem;
+  /** Model probability of the whole SID given the prompt. */
+  probability: number;
+}
 
 export interface ModelBackend {
   /** Time the model took to load, ms. */
@@ -26,4 +102,4 @@ export interface ModelBackend {
   dispose(): Promise<void>;
 }
 
-export type { CatalogItem, GenerateRequest, GenerateResult, RankedItem, RankRequest };
+export type { CatalogItem };

@@ -13,17 +13,19 @@ import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
 import type { Catalog } from "../catalog/Catalog.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
-import type { GenerateRequest, GenerateResult, RankedItem, RankRequest } from "./LlamaBackend.js";
-import type { ModelBackend } from "./ModelBackend.js";
+import type { GenerateRequest, GenerateResult, ModelBackend, RankedItem, RankRequest } from "./ModelBackend.js";
 import type { ChildMessage, ParentMessage, WorkerLoadOptions } from "./modelProtocol.js";
+import { ModelProcessError } from "./modelErrors.js";
+import { sidInText } from "./OutputBuilder.js";
 import { generatedFromWire, rankedFromWire } from "./resultWire.js";
+import { SidCodes } from "./SidCodes.js";
 
 // Tests run this file from src/ (TypeScript); the child always runs the built JavaScript.
 const WORKER = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../../../dist/src/engine/model/modelWorkerMain.js" : "./modelWorkerMain.js", import.meta.url));
 
 export interface ModelProcessOptions {
   load: WorkerLoadOptions;
-  /** The parent's catalog (same file as the child's), to turn SIDs back into items. */
+  /** The bot's catalog: the child gets its SID codes only, and the SIDs it answers with become these items. */
   catalog: Catalog;
   logger?: Logger;
   /** Grace after an abort before the child is killed. @defaultValue 5000 */
@@ -48,9 +50,12 @@ export class ModelProcess implements ModelBackend {
   private disposed = false;
   private restarts = 0;
   private readonly logger: Logger;
+  /** What the child needs of the catalog, sent with every (re)start. */
+  private readonly sidCodes: SidCodes;
 
   private constructor(private readonly options: ModelProcessOptions) {
     this.logger = (options.logger ?? silentLogger).child({ component: "model-process" });
+    this.sidCodes = SidCodes.fromCatalog(options.catalog);
   }
 
   /** Starts the child and loads the model; a model that cannot load is a {@link ModelLoadError}. */
@@ -71,24 +76,24 @@ export class ModelProcess implements ModelBackend {
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
     const message = await this.call(
-      (id) => ({ type: "generate", id, segments: [...request.segments], plan: request.plan, sampling: request.sampling, maxTokens: request.maxTokens, exclude: (request.exclude ?? []).map((i) => i.sid), stream: request.onText !== undefined, ...(request.seed !== undefined ? { seed: request.seed } : {}) }),
+      (id) => ({ type: "generate", id, segments: [...request.segments], plan: request.plan, sampling: request.sampling, maxTokens: request.maxTokens, exclude: (request.exclude ?? []).map((i) => i.sid), stream: request.onText !== undefined, ...(request.seed !== undefined ? { seed: request.seed } : {}), ...conversationOf(request) }),
       request.signal,
       request.onText,
     );
-    if (message.type !== "generated") throw new Error(`unexpected reply ${message.type}`);
+    if (message.type !== "generated") throw new ModelProcessError("model_protocol", `unexpected reply ${message.type}`);
     const { type: _type, id: _id, ...wire } = message;
     return generatedFromWire(this.options.catalog, wire);
   }
 
   async rank(request: RankRequest): Promise<RankedItem[]> {
-    const message = await this.call((id) => ({ type: "rank", id, segments: [...request.segments], k: request.k, exclude: (request.exclude ?? []).map((i) => i.sid), ...(request.beamWidth ? { beamWidth: request.beamWidth } : {}) }), request.signal);
-    if (message.type !== "ranked") throw new Error(`unexpected reply ${message.type}`);
+    const message = await this.call((id) => ({ type: "rank", id, segments: [...request.segments], k: request.k, exclude: (request.exclude ?? []).map((i) => i.sid), ...(request.beamWidth ? { beamWidth: request.beamWidth } : {}), ...conversationOf(request) }), request.signal);
+    if (message.type !== "ranked") throw new ModelProcessError("model_protocol", `unexpected reply ${message.type}`);
     return rankedFromWire(this.options.catalog, message.items);
   }
 
   async countTokens(segments: readonly PromptSegment[]): Promise<number> {
     const message = await this.call((id) => ({ type: "countTokens", id, segments: [...segments] }));
-    if (message.type !== "counted") throw new Error(`unexpected reply ${message.type}`);
+    if (message.type !== "counted") throw new ModelProcessError("model_protocol", `unexpected reply ${message.type}`);
     return message.tokens;
   }
 
@@ -129,7 +134,7 @@ export class ModelProcess implements ModelBackend {
         onText,
         resolve: (message) => {
           settle();
-          if (message.type === "error") reject(message.aborted && signal?.aborted ? signal.reason : new Error(message.message));
+          if (message.type === "error") reject(message.aborted && signal?.aborted ? signal.reason : new ModelProcessError(message.code, message.message));
           else resolve(message);
         },
         reject: (error) => {
@@ -148,7 +153,7 @@ export class ModelProcess implements ModelBackend {
       child.once("message", (message: ChildMessage) => resolve(message));
       child.once("exit", (code, signal) => reject(new ModelLoadError(this.options.load.modelPath, `the model process exited while loading (${signal ?? `code ${code}`})`)));
     });
-    child.send({ type: "load", options: this.options.load } satisfies ParentMessage);
+    child.send({ type: "load", options: this.options.load, sidCodes: this.sidCodes.codes } satisfies ParentMessage);
     let first: ChildMessage;
     try {
       first = await loaded;
@@ -172,6 +177,7 @@ export class ModelProcess implements ModelBackend {
     const pending = this.pending.get(message.id);
     if (!pending) return;
     if (message.type === "text") pending.onText?.(message.chunk);
+    else if (message.type === "sidText") pending.onText?.(sidInText(this.options.catalog.get(message.sid)?.title ?? message.sid));
     else pending.resolve(message);
   }
 
@@ -192,9 +198,13 @@ export class ModelProcess implements ModelBackend {
       if (this.disposed) await this.dispose();
       else this.logger.info({ pid: this.child?.pid }, "model process restarted");
     } catch (error) {
-      this.logger.error({ err: error instanceof Error ? error.message : String(error) }, "model process failed to restart");
+      this.logger.error({ err: error }, "model process failed to restart");
       const delay = Math.min(1000 * 2 ** this.restarts++, this.options.maxRestartDelayMs ?? 30_000);
       setTimeout(() => void this.restart(), delay).unref();
     }
   }
+}
+
+function conversationOf(request: GenerateRequest | RankRequest): { conversationId?: string } {
+  return request.conversationId === undefined ? {} : { conversationId: request.conversationId };
 }

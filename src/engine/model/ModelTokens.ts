@@ -23,9 +23,7 @@ export class ModelTokens {
   ) {
     const single = (text: string): Token => {
       const tokens = model.tokenize(text, true);
-      if (tokens.length !== 1) {
-        throw new ModelLoadError(modelPath, `${modelPath} has no ${text} token: is it the semantic-ID model (its card lists the added tokens)?`);
-      }
+      if (tokens.length !== 1) throw new ModelLoadError(modelPath, missingTokenMessage(modelPath, text));
       return tokens[0]!;
     };
     for (const name of NAMED) this.named.set(name, single(name));
@@ -54,4 +52,13 @@ export class ModelTokens {
   strayTokens(): Token[] {
     return [...this.sidIds, this.get("<|sid_end|>"), this.get("<|rec|>")];
   }
+}
+
+/** Every token text a semantic-ID model with this layout must have. */
+export function requiredTokens(layout: SidLayout): string[] {
+  return [...NAMED, ...Array.from({ length: layout.tokenCount }, (_, n) => `<|sid_${n}|>`)];
+}
+
+export function missingTokenMessage(modelPath: string, token: string): string {
+  return `${modelPath} has no ${token} token: is it the semantic-ID model (its card lists the added tokens)?`;
 }

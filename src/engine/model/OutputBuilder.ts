@@ -11,9 +11,9 @@ import type { Token } from "node-llama-cpp";
 import type { CatalogItem } from "../catalog/Catalog.js";
 import { stripThinking } from "../sid/sidText.js";
 import type { TextStreamCallback, TurnPart } from "../types.js";
+import type { AnswerPart } from "./ModelBackend.js";
 
-/** A piece of the answer proper: free text, or a SID the model wrote inside it. */
-export type AnswerPart = { text: string } | { sid: string };
+export type { AnswerPart };
 
 const REPLACEMENT = /\uFFFD/g;
 const TRAILING_REPLACEMENTS = /\uFFFD+$/;
@@ -24,6 +24,11 @@ const TRAILING_REPLACEMENTS = /\uFFFD+$/;
  */
 export function cleanDecodedText(decoded: string): string {
   return decoded.replace(TRAILING_REPLACEMENTS, "").replace(REPLACEMENT, "");
+}
+
+/** How a SID written inside the answer's text streams: its title, quoted. */
+export function sidInText(title: string): string {
+  return `"${title}"`;
 }
 
 export class OutputBuilder {
@@ -37,9 +42,11 @@ export class OutputBuilder {
   private generatedText: string[] = [];
   private streamed = "";
 
+  /** `streamSid` streams a SID written inside the text (by default its quoted title, to `onText`). */
   constructor(
     private readonly detokenize: (tokens: Token[]) => string,
     private readonly onText: TextStreamCallback | undefined,
+    private readonly streamSid: (item: CatalogItem) => void = (item) => onText?.(sidInText(item.title)),
   ) {}
 
   /** Tokens we inserted (separators, `<|sid_start|>`); `text` is their visible part in the transcript. */
@@ -60,7 +67,7 @@ export class OutputBuilder {
     this.parts.push({ sid: item.sid });
     if (inText) {
       this.answer.push({ sid: item.sid });
-      this.onText?.(`"${item.title}"`);
+      this.streamSid(item);
     }
   }
 

@@ -1,4 +1,7 @@
-/** Hands out a fixed set of resources (context sequences) one request at a time, FIFO. */
+/**
+ * Hands out a fixed set of resources (context sequences) one request at a time; waiters are
+ * served first come, first served. A caller may say which free resource it prefers.
+ */
 export class Pool<T> {
   private readonly free: T[];
   private readonly waiters: { resolve: (value: T) => void; reject: (reason: unknown) => void; signal?: AbortSignal | undefined; onAbort?: () => void }[] = [];
@@ -12,10 +15,14 @@ export class Pool<T> {
     return this.waiters.length;
   }
 
-  acquire(signal?: AbortSignal): Promise<T> {
+  /** `prefer` picks among the free resources by index (the last one freed when absent or out of range). */
+  acquire(signal?: AbortSignal, prefer?: (free: readonly T[]) => number): Promise<T> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const resource = this.free.pop();
-    if (resource !== undefined) return Promise.resolve(resource);
+    if (this.free.length > 0) {
+      const index = prefer?.(this.free) ?? -1;
+      const [resource] = index >= 0 && index < this.free.length ? this.free.splice(index, 1) : [this.free.pop()!];
+      return Promise.resolve(resource!);
+    }
     return new Promise<T>((resolve, reject) => {
       const waiter: (typeof this.waiters)[number] = { resolve, reject, signal };
       if (signal) {

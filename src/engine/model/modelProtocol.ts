@@ -1,12 +1,13 @@
 /** Messages between {@link ModelProcess} (parent) and modelWorkerMain (child). Items travel as SIDs. */
 import type { AnswerPlan } from "../prompts/buildUserTurn.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
-import type { GpuSetting, SamplingOptions } from "./LlamaBackend.js";
+import type { GpuSetting, SamplingOptions } from "./ModelBackend.js";
 import type { GeneratedWire, RankedWire } from "./resultWire.js";
 
 export interface WorkerLoadOptions {
   modelPath: string;
-  catalogPath: string;
+  /** Not read by the child, which gets the SID codes of {@link ModelProcessOptions.catalog} instead. */
+  catalogPath?: string;
   levels: number;
   codesPerLevel: number;
   gpu: GpuSetting;
@@ -16,9 +17,9 @@ export interface WorkerLoadOptions {
 }
 
 export type ParentMessage =
-  | { type: "load"; options: WorkerLoadOptions }
-  | { type: "generate"; id: number; segments: PromptSegment[]; plan: AnswerPlan; sampling: SamplingOptions; maxTokens: number; exclude: string[]; seed?: number; stream: boolean }
-  | { type: "rank"; id: number; segments: PromptSegment[]; k: number; beamWidth?: number; exclude: string[] }
+  | { type: "load"; options: WorkerLoadOptions; sidCodes: Uint16Array }
+  | { type: "generate"; id: number; segments: PromptSegment[]; plan: AnswerPlan; sampling: SamplingOptions; maxTokens: number; exclude: string[]; seed?: number; stream: boolean; conversationId?: string }
+  | { type: "rank"; id: number; segments: PromptSegment[]; k: number; beamWidth?: number; exclude: string[]; conversationId?: string }
   | { type: "countTokens"; id: number; segments: PromptSegment[] }
   | { type: "abort"; id: number }
   | { type: "dispose" };
@@ -27,7 +28,9 @@ export type ChildMessage =
   | { type: "loaded"; loadMs: number; sequences: number; contextSize: number }
   | { type: "loadError"; message: string }
   | { type: "text"; id: number; chunk: string }
+  /** A SID the model wrote inside the streamed text: the parent streams its title. */
+  | { type: "sidText"; id: number; sid: string }
   | ({ type: "generated"; id: number } & GeneratedWire)
   | { type: "ranked"; id: number; items: RankedWire }
   | { type: "counted"; id: number; tokens: number }
-  | { type: "error"; id: number; message: string; aborted: boolean };
+  | { type: "error"; id: number; code: string; message: string; aborted: boolean };

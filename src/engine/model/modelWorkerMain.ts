@@ -1,20 +1,22 @@
 /**
- * Child-process entry that hosts the model for {@link ModelProcess}. It loads its own copy of the
- * catalog (for the SID trie) and answers the parent's requests over IPC.
+ * Child-process entry that hosts the model for {@link ModelProcess}. It gets the catalog's SID
+ * codes from the parent (one typed array, see {@link SidCodes}), never the catalog itself, and
+ * answers the parent's requests over IPC; items travel as SIDs.
  */
+import { SidbotError } from "../../errors.js";
 import { SidLayout } from "../sid/SidLayout.js";
-import { loadCatalog } from "../catalog/loadCatalog.js";
-import type { Catalog } from "../catalog/Catalog.js";
 import { LlamaBackend } from "./LlamaBackend.js";
+import { ModelProcessError } from "./modelErrors.js";
 import type { ChildMessage, ParentMessage } from "./modelProtocol.js";
-import { generatedToWire, itemsOf, rankedToWire } from "./resultWire.js";
+import { generatedToWire, rankedToWire } from "./resultWire.js";
+import { SidCodes } from "./SidCodes.js";
 
 let backend: LlamaBackend | undefined;
-let catalog: Catalog | undefined;
+let sids: SidCodes | undefined;
 const running = new Map<number, AbortController>();
 
 const send = (message: ChildMessage) => process.send?.(message);
-const items = (sids: string[]) => itemsOf(catalog!, sids);
+const items = (list: readonly string[]) => sids!.itemsOf(list);
 
 process.on("message", (message: ParentMessage) => void handle(message));
 // The parent went away: nothing left to serve.
@@ -25,8 +27,8 @@ async function handle(message: ParentMessage): Promise<void> {
     case "load":
       try {
         const { options } = message;
-        catalog = (await loadCatalog(options.catalogPath, new SidLayout({ levels: options.levels, codesPerLevel: options.codesPerLevel }))).catalog;
-        backend = await LlamaBackend.load({ ...options, catalog });
+        sids = new SidCodes(new SidLayout({ levels: options.levels, codesPerLevel: options.codesPerLevel }), message.sidCodes);
+        backend = await LlamaBackend.load({ ...options, sids });
         send({ type: "loaded", loadMs: backend.loadMs, sequences: backend.sequences, contextSize: backend.contextSize });
       } catch (error) {
         send({ type: "loadError", message: error instanceof Error ? error.message : String(error) });
@@ -38,7 +40,7 @@ async function handle(message: ParentMessage): Promise<void> {
       await serve(message);
       return;
     case "abort":
-      running.get(message.id)?.abort(new Error("aborted"));
+      running.get(message.id)?.abort(new ModelProcessError("model_aborted", "aborted"));
       return;
     case "dispose":
       await backend?.dispose();
@@ -53,7 +55,8 @@ async function serve(message: Extract<ParentMessage, { id: number }>): Promise<v
   const controller = new AbortController();
   running.set(message.id, controller);
   try {
-    if (!backend) throw new Error("model not loaded");
+    if (!backend) throw new ModelProcessError("model_not_loaded", "model not loaded");
+    const conversation = "conversationId" in message && message.conversationId !== undefined ? { conversationId: message.conversationId } : {};
     if (message.type === "generate") {
       const result = await backend.generate({
         segments: message.segments,
@@ -62,18 +65,22 @@ async function serve(message: Extract<ParentMessage, { id: number }>): Promise<v
         maxTokens: message.maxTokens,
         exclude: items(message.exclude),
         signal: controller.signal,
+        ...conversation,
         ...(message.seed !== undefined ? { seed: message.seed } : {}),
-        ...(message.stream ? { onText: (chunk: string) => send({ type: "text", id: message.id, chunk }) } : {}),
+        ...(message.stream
+          ? { onText: (chunk: string) => send({ type: "text", id: message.id, chunk }), onSid: (sid: string) => send({ type: "sidText", id: message.id, sid }) }
+          : {}),
       });
       send({ type: "generated", id: message.id, ...generatedToWire(result) });
     } else if (message.type === "rank") {
-      const ranked = await backend.rank({ segments: message.segments, k: message.k, exclude: items(message.exclude), signal: controller.signal, ...(message.beamWidth ? { beamWidth: message.beamWidth } : {}) });
+      const ranked = await backend.rank({ segments: message.segments, k: message.k, exclude: items(message.exclude), signal: controller.signal, ...conversation, ...(message.beamWidth ? { beamWidth: message.beamWidth } : {}) });
       send({ type: "ranked", id: message.id, items: rankedToWire(ranked) });
     } else if (message.type === "countTokens") {
       send({ type: "counted", id: message.id, tokens: backend.tokenCount(message.segments) });
     }
   } catch (error) {
-    send({ type: "error", id: message.id, message: error instanceof Error ? error.message : String(error), aborted: controller.signal.aborted });
+    const code = error instanceof SidbotError ? error.code : "model_failed";
+    send({ type: "error", id: message.id, code, message: error instanceof Error ? error.message : String(error), aborted: controller.signal.aborted });
   } finally {
     running.delete(message.id);
   }

@@ -3,7 +3,7 @@
  * items as SIDs, turned back into catalog items by the receiver, which holds the same catalog.
  */
 import type { Catalog, CatalogItem } from "../catalog/Catalog.js";
-import type { GenerateResult, RankedItem } from "./LlamaBackend.js";
+import type { GenerateResult, RankedItem } from "./ModelBackend.js";
 
 export type GeneratedWire = Omit<GenerateResult, "items"> & { sids: string[] };
 export type RankedWire = { sid: string; probability: number }[];

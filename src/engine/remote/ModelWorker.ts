@@ -11,13 +11,13 @@ import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Metrics } from "../../ops/Metrics.js";
 import type { Logger } from "../../util/logger.js";
-import type { Catalog } from "../catalog/Catalog.js";
-import { catalogFingerprint } from "../catalog/catalogFingerprint.js";
+import type { SidCodes } from "../model/SidCodes.js";
 import type { LlamaBackend } from "../model/LlamaBackend.js";
+import { ModelPromptError } from "../model/modelErrors.js";
 import { fitConversation } from "../prompts/fitConversation.js";
 import { renderChatML } from "../prompts/renderChatML.js";
 import { openRedis } from "./redisConnection.js";
-import { generatedToWire, itemsOf, rankedToWire } from "../model/resultWire.js";
+import { generatedToWire, rankedToWire } from "../model/resultWire.js";
 import { parseJob } from "./parseJob.js";
 import { RedisClock } from "./redisClock.js";
 import { REFUSED_CATALOG, REFUSED_STALE, cancelChannel, jobQueueName, queuePrefix, type GenerationJob, type GenerationResult, type JobProgress, type WorkerInfo } from "./remoteJobs.js";
@@ -29,9 +29,16 @@ export interface ModelWorkerOptions {
   queue: string;
   model: LlamaBackend;
   modelPath: string;
-  catalog: Catalog;
+  /** What the worker keeps of the catalog: its SID codes, size and fingerprint (no titles or metadata). */
+  catalog: WorkerCatalog;
   logger: Logger;
   metrics?: Metrics | undefined;
+}
+
+export interface WorkerCatalog {
+  sids: SidCodes;
+  /** {@link catalogFingerprint} of the catalog file the worker was started with. */
+  fingerprint: string;
 }
 
 // Streamed text is sent in batches: one Redis write per batch, not per token.
@@ -59,8 +66,8 @@ export class ModelWorker {
       sidTokens: "ok", // LlamaBackend.load refuses a model whose SID tokens do not fit the catalog
       sequences: options.model.sequences,
       contextSize: options.model.contextSize,
-      catalog: catalogFingerprint(options.catalog),
-      catalogItems: options.catalog.size,
+      catalog: options.catalog.fingerprint,
+      catalogItems: options.catalog.sids.size,
       startedAt: Date.now(),
     };
     this.connection = openRedis(options.redisUrl, "blocking");
@@ -77,7 +84,7 @@ export class ModelWorker {
       maxStalledCount: 0,
       autorun: false,
     });
-    this.worker.on("error", (error) => this.logger.warn({ err: error.message }, "queue connection problem; retrying"));
+    this.worker.on("error", (error) => this.logger.warn({ err: error }, "queue connection problem; retrying"));
     this.worker.on("failed", (job, error) => {
       if (job) this.logger.info({ jobId: job.id, reason: error.message }, "job not answered");
     });
@@ -174,11 +181,12 @@ export class ModelWorker {
   private async run(job: Job<GenerationJob, GenerationResult>, data: GenerationJob, signal: AbortSignal): Promise<GenerationResult> {
     const model = this.options.model;
     const turns = await fitConversation(data.prompt, model.contextSize, async (t) => model.tokenCount(renderChatML(t, { systemPrompt: data.prompt.systemPrompt })));
-    if (!turns) throw new Error("the request is too long for the model's context");
+    if (!turns) throw new ModelPromptError("the request is too long for the model's context");
     const segments = renderChatML(turns, { systemPrompt: data.prompt.systemPrompt });
-    const exclude = itemsOf(this.options.catalog, data.exclude);
+    const exclude = this.options.catalog.sids.itemsOf(data.exclude);
+    const conversation = data.conversationId === undefined ? {} : { conversationId: data.conversationId };
     if (data.kind === "rank") {
-      const ranked = await model.rank({ segments, k: data.k, exclude, signal, ...(data.beamWidth ? { beamWidth: data.beamWidth } : {}) });
+      const ranked = await model.rank({ segments, k: data.k, exclude, signal, ...conversation, ...(data.beamWidth ? { beamWidth: data.beamWidth } : {}) });
       return { kind: "ranked", items: rankedToWire(ranked) };
     }
     const stream = data.stream ? new ProgressStream(job) : undefined;
@@ -189,8 +197,9 @@ export class ModelWorker {
       maxTokens: data.maxTokens,
       exclude,
       signal,
+      ...conversation,
       ...(data.seed !== undefined ? { seed: data.seed } : {}),
-      ...(stream ? { onText: (chunk: string) => stream.push(chunk) } : {}),
+      ...(stream ? { onText: (chunk: string) => stream.push(chunk), onSid: (sid: string) => stream.pushSid(sid) } : {}),
     });
     await stream?.flush();
     return { kind: "generated", ...generatedToWire(result) };
@@ -214,6 +223,12 @@ class ProgressStream {
       return;
     }
     this.timer ??= setTimeout(() => void this.flush(), STREAM_FLUSH_MS);
+  }
+
+  /** A SID written in the text: after the text before it, at once. */
+  pushSid(sid: string): void {
+    void this.flush();
+    this.sending = this.sending.then(() => this.job.updateProgress({ sid } satisfies JobProgress)).catch(() => {});
   }
 
   flush(): Promise<void> {

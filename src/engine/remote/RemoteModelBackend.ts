@@ -17,8 +17,9 @@ import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
 import type { Catalog } from "../catalog/Catalog.js";
 import { catalogFingerprint } from "../catalog/catalogFingerprint.js";
-import type { GenerateRequest, GenerateResult, RankedItem, RankRequest } from "../model/LlamaBackend.js";
-import type { ModelBackend } from "../model/ModelBackend.js";
+import { ModelPromptError, RemoteModelError } from "../model/modelErrors.js";
+import { sidInText } from "../model/OutputBuilder.js";
+import type { GenerateRequest, GenerateResult, ModelBackend, RankedItem, RankRequest } from "../model/ModelBackend.js";
 import { generatedFromWire, rankedFromWire } from "../model/resultWire.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
 import { openRedis } from "./redisConnection.js";
@@ -152,19 +153,19 @@ export class RemoteModelBackend implements ModelBackend {
       },
       request,
     );
-    if (result.kind !== "generated") throw new Error(`unexpected job result ${result.kind}`);
+    if (result.kind !== "generated") throw new RemoteModelError("model_protocol", `unexpected job result ${result.kind}`);
     const { kind: _kind, ...wire } = result;
     return generatedFromWire(this.options.catalog, wire);
   }
 
   async rank(request: RankRequest): Promise<RankedItem[]> {
     const result = await this.submit({ kind: "rank", prompt: this.prompt(request), k: request.k, ...(request.beamWidth ? { beamWidth: request.beamWidth } : {}), ...this.common(request) }, request);
-    if (result.kind !== "ranked") throw new Error(`unexpected job result ${result.kind}`);
+    if (result.kind !== "ranked") throw new RemoteModelError("model_protocol", `unexpected job result ${result.kind}`);
     return rankedFromWire(this.options.catalog, result.items);
   }
 
   countTokens(_segments: readonly PromptSegment[]): Promise<number> {
-    return Promise.reject(new Error("remote workers count tokens themselves"));
+    return Promise.reject(new RemoteModelError("model_unsupported", "remote workers count tokens themselves"));
   }
 
   async dispose(): Promise<void> {
@@ -183,12 +184,13 @@ export class RemoteModelBackend implements ModelBackend {
   }
 
   private prompt(request: GenerateRequest | RankRequest): GenerationJob["prompt"] {
-    if (!request.conversation) throw new Error("a remote model needs the conversation, not a rendered prompt");
+    if (!request.conversation) throw new ModelPromptError("a remote model needs the conversation, not a rendered prompt");
     return request.conversation;
   }
 
   private common(request: GenerateRequest | RankRequest) {
-    return { exclude: (request.exclude ?? []).map((i) => i.sid), deadline: this.clock.now() + this.options.deadlineMs, budgetMs: this.options.deadlineMs, catalog: this.fingerprint };
+    const conversation = request.conversationId === undefined ? {} : { conversationId: request.conversationId };
+    return { exclude: (request.exclude ?? []).map((i) => i.sid), deadline: this.clock.now() + this.options.deadlineMs, budgetMs: this.options.deadlineMs, catalog: this.fingerprint, ...conversation };
   }
 
   private async submit(job: GenerationJob, request: GenerateRequest | RankRequest): Promise<GenerationResult> {
@@ -239,6 +241,7 @@ export class RemoteModelBackend implements ModelBackend {
     if (!pending || !data || typeof data !== "object") return;
     if ("worker" in data) pending.worker = data.worker;
     else if ("chunk" in data && typeof data.chunk === "string") pending.onText?.(data.chunk);
+    else if ("sid" in data && typeof data.sid === "string") pending.onText?.(sidInText(this.options.catalog.get(data.sid)?.title ?? data.sid));
   }
 
   private settle(jobId: string, how: (pending: Pending) => void): void {
@@ -325,7 +328,8 @@ function parseResult(value: unknown): GenerationResult {
 function failure(reason: string): Error {
   if (reason.startsWith(REFUSED_CATALOG)) return new ModelUnavailableError(reason, "catalog-mismatch");
   if (reason === REFUSED_STALE) return new ModelUnavailableError(reason, "timeout");
-  // BullMQ fails a job whose worker vanished without finishing it ("job stalled more than allowable limit").
+  // BullMQ fails a job whose worker vanished without finishing it ("job stalled more than allowable
+  // limit"): its text is all BullMQ gives.
   if (/stalled/i.test(reason)) return new ModelUnavailableError(reason, "worker-crash");
-  return new Error(`model worker: ${reason}`);
+  return new RemoteModelError("model_worker_failed", `model worker: ${reason}`);
 }

@@ -16,6 +16,7 @@ const common = {
   deadline: z.number().finite(),
   budgetMs: z.number().finite().min(0),
   catalog: z.string(),
+  conversationId: z.string().max(1000).optional(),
 };
 const schema = z.discriminatedUnion("kind", [
   z.object({

@@ -4,7 +4,7 @@
  */
 import type { AnswerPlan } from "../prompts/buildUserTurn.js";
 import type { ConversationPrompt } from "../prompts/fitConversation.js";
-import type { SamplingOptions } from "../model/LlamaBackend.js";
+import type { SamplingOptions } from "../model/ModelBackend.js";
 import type { GeneratedWire, RankedWire } from "../model/resultWire.js";
 
 interface JobBase {
@@ -18,6 +18,8 @@ interface JobBase {
   budgetMs: number;
   /** {@link catalogFingerprint} of the bot's catalog. */
   catalog: string;
+  /** The bot's conversation key: the worker keeps its evaluated prompt for the follow-up. */
+  conversationId?: string;
 }
 
 export interface GenerateJob extends JobBase {
@@ -40,8 +42,11 @@ export type GenerationJob = GenerateJob | RankJob;
 
 export type GenerationResult = ({ kind: "generated" } & GeneratedWire) | { kind: "ranked"; items: RankedWire };
 
-/** Job progress: first which worker took the job, then pieces of text as they are generated. */
-export type JobProgress = { worker: string } | { chunk: string };
+/**
+ * Job progress: first which worker took the job, then pieces of text as they are generated, and
+ * the SIDs written inside the text (the bot streams their titles: workers hold no titles).
+ */
+export type JobProgress = { worker: string } | { chunk: string } | { sid: string };
 
 /** How a worker describes itself in the registry (and in its "ready" log line). */
 export interface WorkerInfo {

@@ -27,4 +27,14 @@ describe("Pool", () => {
     pool.release(held);
     expect(await pool.acquire()).toBe(1);
   });
+
+  it("hands out the free resource the caller prefers; waiters still go first come, first served", async () => {
+    const pool = new Pool(["a", "b", "c"]);
+    expect(await pool.acquire(undefined, (free) => free.indexOf("b"))).toBe("b");
+    expect(await pool.acquire(undefined, () => -1)).toBe("c"); // no preference: the last one freed
+    expect(await pool.acquire()).toBe("a");
+    const waiting = pool.acquire(undefined, () => 0);
+    pool.release("c");
+    expect(await waiting).toBe("c");
+  });
 });

@@ -13,6 +13,8 @@ import { loadConfig, type Config } from "../../../src/config.js";
 import { EngineBusyError } from "../../../src/errors.js";
 import { catalogFingerprint } from "../../../src/engine/catalog/catalogFingerprint.js";
 import { Engine, NO_WORKER, WORKERS_UNREACHABLE } from "../../../src/engine/Engine.js";
+import { buildUserTurn } from "../../../src/engine/prompts/buildUserTurn.js";
+import type { Task } from "../../../src/engine/types.js";
 import type { RemoteModelBackend } from "../../../src/engine/remote/RemoteModelBackend.js";
 import { jobQueueName, queuePrefix, REFUSED_CATALOG, REFUSED_STALE, type GenerationJob } from "../../../src/engine/remote/remoteJobs.js";
 import { WorkerRegistry } from "../../../src/engine/remote/WorkerRegistry.js";
@@ -126,6 +128,29 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     expect(answer.items.length).toBeGreaterThan(0);
     expect(await fallbacks(metrics, "no-worker")).toBe(1);
     expect(remote.readiness()).toMatchObject({ workers: { available: 0, note: expect.stringContaining("no model worker") } });
+  });
+
+  it("streams the titles of SIDs the model writes inside its text (workers hold SID codes, not titles)", async () => {
+    const namespace = uniqueNamespace("remote-sid-text");
+    await workerReady(startWorker(namespace));
+    // Hot sampling: the random fixture model then opens SIDs inside its text now and then.
+    const { engine, remote } = await remoteEngine(namespace, { change: (c) => Object.assign(c.model, { temperature: 1.2, maxTokens: 128 }) });
+    await until(() => remote.available);
+    const items = engine.catalog.catalog.items;
+    let inText = 0;
+    for (let seed = 0; seed < 40 && inText < 2; seed++) {
+      const task: Task = seed % 2 ? { kind: "explain", items: [items[seed % items.length]!] } : { kind: "bundle", items: [items[seed % items.length]!, items[(seed * 7 + 3) % items.length]!] };
+      const streamed: string[] = [];
+      const answer = await engine.run(task, { seed, onText: (t) => streamed.push(t) });
+      if (answer.backend !== "llama") continue;
+      // SIDs after the requested list were opened by the model inside its text.
+      for (const item of answer.items.slice(buildUserTurn(task).plan.sids)) {
+        inText++;
+        expect(streamed.join("")).toContain(`"${item.title}"`);
+      }
+      expect(streamed.join("")).not.toContain('""');
+    }
+    expect(inText).toBeGreaterThan(0);
   });
 
   it("a worker killed mid-generation: the request is answered once, from the catalog, labelled worker-crash; the job never runs again", async () => {
