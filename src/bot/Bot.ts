@@ -126,7 +126,7 @@ export class Bot {
     // Never recommend what the request names, nor another edition of it, nor a down-voted game;
     // a follow-up never brings back what the conversation named or already answered with.
     const task: Task = { ...plan.task, history: state.turns, avoid: this.exclusions.avoidFor(plan.task.items ?? [], state, plan.followUp === true) };
-    const run = { requestId, ...(options.signal ? { signal: options.signal } : {}), ...(options.onText ? { onText: options.onText } : {}), ...(options.onPrompt ? { onPrompt: options.onPrompt } : {}) };
+    const run = { requestId, conversationId: key, ...(options.signal ? { signal: options.signal } : {}), ...(options.onText ? { onText: options.onText } : {}), ...(options.onPrompt ? { onPrompt: options.onPrompt } : {}) };
     let answered;
     try {
       answered = await this.engine.run(task, run);
