@@ -3,7 +3,7 @@
  * missing, foreign or corrupt file), then the prebuilt llama.cpp binding, the weights and one
  * context with a sequence per concurrent conversation. Any failure is one {@link ModelLoadError}.
  */
-import { getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel } from "node-llama-cpp";
+import { getLlama, LlamaLogLevel, NoBinaryFoundError, type Llama, type LlamaContext, type LlamaModel } from "node-llama-cpp";
 import { ModelLoadError } from "../../errors.js";
 import type { Logger } from "../../util/logger.js";
 import type { SidLayout } from "../sid/SidLayout.js";
@@ -61,8 +61,20 @@ export async function loadLlamaModel({ modelPath, layout, gpu, threads, contextS
 
 // node-llama-cpp reports load failures as plain Errors: their text is all there is to go on.
 function describeLoadError(error: unknown): string {
+  if (error instanceof NoBinaryFoundError) {
+    return (
+      `no prebuilt llama.cpp binary for ${process.platform}-${process.arch}: this install left out node-llama-cpp's optional packages ` +
+      `(npm ci --omit=optional). Run a full npm ci, or add ${cpuBinaryPackage()}@3.21.1 (README "Install size and lean installs")`
+    );
+  }
   const message = error instanceof Error ? error.message : String(error);
   if (/ENOENT|no such file|does not exist/i.test(message)) return "file not found";
   if (/magic|gguf|invalid|failed to load/i.test(message)) return `not a valid GGUF model (${message})`;
   return message;
+}
+
+/** The CPU build of llama.cpp for this machine, as node-llama-cpp names its optional packages. */
+function cpuBinaryPackage(): string {
+  const os = process.platform === "darwin" ? "mac" : process.platform === "win32" ? "win" : process.platform;
+  return `@node-llama-cpp/${os}-${process.arch}${os === "mac" && process.arch === "arm64" ? "-metal" : ""}`;
 }
