@@ -6,16 +6,10 @@ import MiniSearch from "minisearch";
 import type { Catalog } from "../../src/engine/catalog/Catalog.js";
 import { titleTerms } from "../../src/engine/titles/normalizeTitle.js";
 import { findPlatforms, platformByName } from "../../src/engine/titles/platforms.js";
-import { bareTerms } from "../../src/engine/titles/TitleIndex.js";
+import { bareTerms, type TitleHit } from "../../src/engine/titles/TitleIndex.js";
 
-export interface ReferenceHit {
-  index: number;
-  score: number;
-  exact: boolean;
-  coverage: number;
-}
-
-export function miniSearchTitles(catalog: Catalog) {
+/** The search before the term index, with the same answer shape (the bench's baseline, the tests' oracle). */
+export function miniSearchTitles(catalog: Catalog): { search: (query: string, options?: { limit?: number; prefix?: boolean }) => TitleHit[] } {
   const bareTitles = catalog.items.map((item) => bareTerms(item.title).join(" "));
   const families = catalog.items.map((item) => (item.platform ? platformByName(item.platform)?.family : undefined));
   const index = new MiniSearch<{ id: number; name: string; platform: string }>({
@@ -31,7 +25,8 @@ export function miniSearchTitles(catalog: Catalog) {
     }),
   );
 
-  return function search(query: string, { limit = 10, prefix = true } = {}): ReferenceHit[] {
+  return { search };
+  function search(query: string, { limit = 10, prefix = true } = {}): TitleHit[] {
     const wanted = findPlatforms(query).at(-1)?.platform;
     let terms = bareTerms(query);
     let fields = ["name"];
@@ -59,10 +54,10 @@ export function miniSearchTitles(catalog: Catalog) {
     if (results.length === 0) results = index.search(text, { ...options, fuzzy, combineWith: "OR" });
     const unique = new Set(terms).size;
     return results.slice(0, limit).map((r) => ({
-      index: r.id as number,
+      item: catalog.items[r.id as number]!,
       score: r.score,
       exact: bareTitles[r.id as number] === text,
       coverage: Math.min(1, new Set(r.queryTerms).size / unique),
     }));
-  };
+  }
 }
