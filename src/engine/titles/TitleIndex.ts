@@ -70,10 +70,10 @@ export class TitleIndex {
       this.initials = snapshot.initials;
     } else {
       // Platform words are a field of their own: "nintendog" must find Nintendogs, not every "Nintendo 3DS" title.
+      // The bare terms are already normalised: tokenising their text again gives them back.
       const documents = catalog.items.map((item) => {
         const { bare, platformWords } = splitPlatformWords(item.title);
-        const name = bare.join(" ");
-        return { name, fields: [titleTerms(name), titleTerms(platformWords)] };
+        return { name: bare.join(" "), fields: [bare, platformWords === "" ? [] : titleTerms(platformWords)] };
       });
       this.bareTitles = documents.map((d) => d.name);
       this.terms = TermIndex.build(documents.map((d) => d.fields), 2);
@@ -203,11 +203,11 @@ function buildInitials(bareTitles: readonly string[]): InitialsTable {
   for (const [id, title] of bareTitles.entries()) {
     const words = title.split(" ");
     for (let start = 0; start < Math.min(words.length, 8); start++) {
-      if (!/^[a-z]/.test(words[start]!)) continue;
+      if (!isLowerLetter(words[start]!.charCodeAt(0))) continue;
       let key = "";
       for (let len = 1; len <= 5 && start + len <= Math.min(words.length, 8); len++) {
         const w = words[start + len - 1]!;
-        key += /^\d+$/.test(w) ? w : w[0];
+        key += ALL_DIGITS.test(w) ? w : w[0];
         if (len < 2 || key.length > 6) continue;
         const codes = map.get(key);
         const code = id * 64 + start * 8 + len;
@@ -223,6 +223,9 @@ function buildInitials(bareTitles: readonly string[]): InitialsTable {
   keys.forEach((key, i) => codes.set(map.get(key)!, starts[i]!));
   return { keys, starts, codes };
 }
+
+const ALL_DIGITS = /^\d+$/;
+const isLowerLetter = (code: number) => code >= 97 && code <= 122;
 
 /** First position in sorted `keys` not before `key`. */
 function lowerBound(keys: readonly string[], key: string): number {
