@@ -67,8 +67,14 @@ export class Catalog {
     const n = this.items.length;
     this.keys = new Float64Array(n);
     for (const item of this.items) this.keys[item.index] = layout.packCodes(item.codes);
-    this.sorted = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => this.keys[a]! - this.keys[b]!);
-    this.sortedKeys = Float64Array.from(this.sorted, (i) => this.keys[i]!);
+    // Unique SIDs have unique keys: sort the keys natively (no comparator calls), then find each key's item.
+    this.sortedKeys = this.keys.slice().sort();
+    const indexOfKey = new Map<number, number>();
+    this.keys.forEach((key, index) => indexOfKey.set(key, index));
+    this.sorted =
+      indexOfKey.size === n
+        ? Int32Array.from(this.sortedKeys, (key) => indexOfKey.get(key)!)
+        : Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => this.keys[a]! - this.keys[b]!);
     this.buildGroups();
   }
 
