@@ -97,6 +97,7 @@ export async function catalogBench(dir: string, print: (line: string) => void): 
 /** Title resolve (target p50 < 1 ms, p99 < 5 ms) and autocomplete (target p99 < 10 ms), new and baseline on the same queries. */
 function searchFigures(name: string, queries: readonly string[], titles: Search, baseline: Search, print: (line: string) => void): void {
   for (const [label, index] of [["term index", titles], ["MiniSearch baseline", baseline]] as const) {
+    heapMb(); // collect garbage first: a pause from an earlier section is not this search's
     const times: number[] = [];
     let found = 0;
     for (const q of queries) {
@@ -110,6 +111,7 @@ function searchFigures(name: string, queries: readonly string[], titles: Search,
   // Autocomplete sees the title as it is typed: every prefix of 2+ characters.
   const partial = queries.map((q, i) => q.replace(/^something similar to /, "").slice(0, 2 + (i % 14)));
   for (const [label, index] of [["term index", titles], ["MiniSearch baseline", baseline]] as const) {
+    heapMb();
     const times: number[] = [];
     for (const q of partial) {
       const t = performance.now();
@@ -125,7 +127,8 @@ function searchFigures(name: string, queries: readonly string[], titles: Search,
 async function cacheFigures(dir: string, path: string, print: (line: string) => void): Promise<void> {
   const config = { catalog: { path, metadataPath: null, levels: 4, codesPerLevel: 256 }, titles: { maxResults: 10, indexCacheDir: join(dir, "index-cache") } };
   const runs: { loadMs: number; indexMs: number; from: string }[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
+    heapMb();
     const opened = await openCatalog(config);
     void opened.titles;
     runs.push({ loadMs: opened.loadMs, indexMs: opened.indexMs, from: opened.indexOrigin?.from ?? "?" });
