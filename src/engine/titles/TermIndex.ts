@@ -73,6 +73,12 @@ export class TermIndex {
   private readonly matched: Uint16Array;
   private readonly touched: Int32Array;
   private readonly member: Int32Array;
+  /** A document's boost, computed once per search (the boost is a function of the document alone). */
+  private readonly boostMark: Int32Array;
+  private readonly boostValue: Float64Array;
+  /** Per field and document, BM25's length part `k × (1 − b + b × length / average)`, as MiniSearch computes it. */
+  private readonly lengthNorms: Float64Array[];
+  private searchId = 0;
   private pass = 0;
 
   private constructor(readonly data: TermIndexData) {
@@ -89,6 +95,10 @@ export class TermIndex {
     this.matched = new Uint16Array(n);
     this.touched = new Int32Array(n);
     this.member = new Int32Array(n);
+    this.boostMark = new Int32Array(n);
+    this.boostValue = new Float64Array(n);
+    const { k, b } = BM25;
+    this.lengthNorms = data.fields.map((field) => Float64Array.from(field.lengths, (length) => k * (1 - b + (b * length) / field.averageLength)));
   }
 
   static fromData(data: TermIndexData): TermIndex {
@@ -155,6 +165,7 @@ export class TermIndex {
     if (queryTerms.length === 0 || n === 0 || options.limit <= 0) return [];
     if (this.pass > 2 ** 30) this.resetMarks();
     const searchId = ++this.pass;
+    this.searchId = searchId;
     const and = options.combineWith === "AND";
     let touchedCount = 0;
     let sequence = 0;
@@ -241,7 +252,7 @@ export class TermIndex {
    */
   private scorePass(expansion: Expansion, options: TermSearch, passId: number, within: number): number {
     const { documentCount } = this.data;
-    const { k, b, d } = BM25;
+    const { k, d } = BM25;
     let count = 0;
     for (let e = 0; e < expansion.ids.length; e++) {
       const id = expansion.ids[e]!;
@@ -253,13 +264,21 @@ export class TermIndex {
         const matching = end - start;
         if (matching === 0) continue;
         const idf = Math.log(1 + (documentCount - matching + 0.5) / (matching + 0.5));
+        const lengthNorm = this.lengthNorms[f]!;
+        const { docs, freqs } = field;
         for (let p = start; p < end; p++) {
-          const doc = field.docs[p]!;
+          const doc = docs[p]!;
           if (within !== 0 && this.member[doc] !== within) continue;
-          const boost = options.boost(doc);
+          let boost: number;
+          if (this.boostMark[doc] === this.searchId) boost = this.boostValue[doc]!;
+          else {
+            boost = options.boost(doc);
+            this.boostMark[doc] = this.searchId;
+            this.boostValue[doc] = boost;
+          }
           if (!boost) continue;
-          const tf = field.freqs[p]!;
-          const raw = idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * field.lengths[doc]!) / field.averageLength)));
+          const tf = freqs[p]!;
+          const raw = idf * (d + (tf * (k + 1)) / (tf + lengthNorm[doc]!));
           const score = weight * boost * raw;
           if (this.passMark[doc] !== passId) {
             this.passMark[doc] = passId;
@@ -331,7 +350,7 @@ export class TermIndex {
   }
 
   private resetMarks(): void {
-    for (const marks of [this.passMark, this.searchMark, this.alive, this.member]) marks.fill(0);
+    for (const marks of [this.passMark, this.searchMark, this.alive, this.member, this.boostMark]) marks.fill(0);
     this.pass = 0;
   }
 }
