@@ -6,7 +6,7 @@ import type { Catalog } from "./Catalog.js";
 import { loadCatalog, type LoadCatalogResult, type MetadataJoin } from "./loadCatalog.js";
 
 /** Smaller catalogs index faster than a cache file is hashed and read: they are never cached. */
-export const INDEX_CACHE_MIN_ITEMS = 2000;
+export const INDEX_CACHE_MIN_ITEMS = 10_000;
 
 /** Where the title index comes from: the catalog's files and the cache directory (undefined = no cache). */
 export interface TitleIndexCacheSource {

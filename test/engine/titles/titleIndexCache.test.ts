@@ -1,13 +1,14 @@
-import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { openCatalog, type OpenedCatalog } from "../../../src/engine/catalog/openCatalog.js";
+import { INDEX_CACHE_MIN_ITEMS, openCatalog, type OpenedCatalog } from "../../../src/engine/catalog/openCatalog.js";
 import type { TitleIndex } from "../../../src/engine/titles/TitleIndex.js";
 import { seededRandom } from "../../../src/util/random.js";
 import { writeFixtureCatalog } from "../../support/catalogs.js";
 import { tempDir } from "../../support/tempDir.js";
 
-const ITEMS = 2500;
+// The smallest catalog that is cached.
+const ITEMS = INDEX_CACHE_MIN_ITEMS;
 const catalogConfig = (path: string, indexCacheDir: string | false) => ({
   catalog: { path, metadataPath: null, levels: 4, codesPerLevel: 256 },
   titles: { maxResults: 10, indexCacheDir },
@@ -102,5 +103,13 @@ describe("title index cache", () => {
     const off = await openCatalog(catalogConfig(path, false));
     expect(off.titles).toBeDefined();
     expect(off.indexOrigin).toEqual({ from: "built" });
+  });
+
+  it("never caches a catalog that indexes faster than a cache file is read", async () => {
+    const cacheDir = join(dir, "cache-small");
+    const small = await openCatalog(catalogConfig(writeFixtureCatalog(dir, ITEMS - 1, 3), cacheDir));
+    expect(small.titles).toBeDefined();
+    expect(small.indexOrigin).toEqual({ from: "built" });
+    expect(existsSync(cacheDir)).toBe(false);
   });
 });
