@@ -30,7 +30,14 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
     titles: z
-      .object({ maxResults: positiveInt.max(25).default(10) })
+      .object({
+        maxResults: positiveInt.max(25).default(10),
+        /**
+         * Where built title indexes of large catalogs are kept, one file per catalog content; null =
+         * $XDG_CACHE_HOME/sidbot (else ~/.cache/sidbot); false = never cached. Env TITLE_INDEX_CACHE_DIR ("off" = false).
+         */
+        indexCacheDir: z.union([z.string().min(1), z.literal(false)]).nullable().default(null),
+      })
       .strict()
       .prefault({}),
     model: z
@@ -125,6 +132,7 @@ export type Config = z.infer<typeof ConfigSchema>;
 const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; parse: (value: string) => unknown }>> = {
   CATALOG_PATH: { path: ["catalog", "path"], parse: (v) => v },
   CATALOG_METADATA_PATH: { path: ["catalog", "metadataPath"], parse: (v) => v },
+  TITLE_INDEX_CACHE_DIR: { path: ["titles", "indexCacheDir"], parse: (v) => (v.trim().toLowerCase() === "off" ? false : v) },
   MODEL_PATH: { path: ["model", "path"], parse: (v) => v },
   MODEL_GPU: { path: ["model", "gpu"], parse: (v) => v },
   MODEL_THREADS: { path: ["model", "threads"], parse: Number },

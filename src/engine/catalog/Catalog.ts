@@ -23,12 +23,10 @@ export interface PrefixGroup {
   readonly count: number;
 }
 
-interface GroupRange {
-  /** Range in `sorted` (items ordered by SID codes). */
+/** A range of positions in SID order. */
+interface SidRange {
   start: number;
   end: number;
-  /** Smallest file index in the range. */
-  first: number;
 }
 
 export interface NewCatalogItem {
@@ -40,8 +38,8 @@ export interface NewCatalogItem {
 }
 
 /**
- * In-memory catalog: exact lookup by SID string in O(1), prefix groups per depth in O(1), and
- * neighbours by walking the SID-sorted order. Build it with {@link loadCatalog} or
+ * In-memory catalog: exact lookup by SID string in O(1), prefix groups per depth by binary search
+ * over the SID-sorted keys (typed arrays, no object per group), and neighbours by walking that order. Build it with {@link loadCatalog} or
  * `new Catalog(layout, items)`; items must have unique SIDs valid for `layout`.
  */
 export class Catalog {
@@ -50,8 +48,10 @@ export class Catalog {
   /** Item indices sorted by packed codes. */
   private readonly sorted: Int32Array;
   private readonly keys: Float64Array;
-  /** groups[d] maps the packed depth-d prefix to its range, for d = 1 … levels. */
-  private readonly groups: Map<number, GroupRange>[] = [];
+  /** Packed codes in SID order (`keys` of `sorted`). */
+  private readonly sortedKeys: Float64Array;
+  /** firstAt[d][p]: the smallest file index of the depth-d group that starts at sorted position p. */
+  private readonly firstAt: Int32Array[] = [];
 
   constructor(
     readonly layout: SidLayout,
@@ -67,7 +67,14 @@ export class Catalog {
     const n = this.items.length;
     this.keys = new Float64Array(n);
     for (const item of this.items) this.keys[item.index] = layout.packCodes(item.codes);
-    this.sorted = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => this.keys[a]! - this.keys[b]!);
+    // Unique SIDs have unique keys: sort the keys natively (no comparator calls), then find each key's item.
+    this.sortedKeys = this.keys.slice().sort();
+    const indexOfKey = new Map<number, number>();
+    this.keys.forEach((key, index) => indexOfKey.set(key, index));
+    this.sorted =
+      indexOfKey.size === n
+        ? Int32Array.from(this.sortedKeys, (key) => indexOfKey.get(key)!)
+        : Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => this.keys[a]! - this.keys[b]!);
     this.buildGroups();
   }
 
@@ -82,9 +89,9 @@ export class Catalog {
 
   /** The prefix group of `codes[0..depth)`, or undefined when no item has that prefix. */
   prefixGroup(codes: readonly number[], depth: number): PrefixGroup | undefined {
-    const range = this.groups[depth]?.get(this.layout.packCodes(codes, depth));
+    const range = this.range(codes, depth);
     if (!range) return undefined;
-    return { depth, first: this.items[range.first]!, count: range.end - range.start };
+    return { depth, first: this.items[this.firstAt[depth]![range.start]!]!, count: range.end - range.start };
   }
 
   /** Number of items whose SID starts with `codes[0..depth)`. */
@@ -94,7 +101,7 @@ export class Catalog {
 
   /** Items whose SID starts with `codes[0..depth)`, in SID order. */
   *withPrefix(codes: readonly number[], depth: number): Generator<CatalogItem> {
-    const range = this.groups[depth]?.get(this.layout.packCodes(codes, depth));
+    const range = this.range(codes, depth);
     if (!range) return;
     for (let i = range.start; i < range.end; i++) yield this.items[this.sorted[i]!]!;
   }
@@ -118,7 +125,7 @@ export class Catalog {
     let lo = this.lowerBound(selfKey);
     let hi = lo;
     for (let depth = this.layout.levels; depth >= 0 && out.length < k; depth--) {
-      const range = depth === 0 ? { start: 0, end: this.sorted.length } : this.groups[depth]?.get(this.layout.packCodes(codes, depth));
+      const range = depth === 0 ? { start: 0, end: this.sorted.length } : this.range(codes, depth);
       if (!range) continue;
       // Take the new members of this depth's range, nearest key first.
       while (out.length < k && (lo > range.start || hi < range.end)) {
@@ -131,37 +138,48 @@ export class Catalog {
     return out;
   }
 
+  /** Sorted positions of the items sharing `codes[0..depth)`, or undefined when there are none. */
+  private range(codes: readonly number[], depth: number): SidRange | undefined {
+    const { levels, codesPerLevel } = this.layout;
+    if (depth < 1 || depth > levels) return undefined;
+    // Full keys of a depth-d prefix p fill [p × span, (p + 1) × span).
+    const span = codesPerLevel ** (levels - depth);
+    const low = this.layout.packCodes(codes, depth) * span;
+    if (!Number.isInteger(low)) return undefined;
+    const start = this.lowerBound(low);
+    if (start >= this.sortedKeys.length || this.sortedKeys[start]! >= low + span) return undefined;
+    return { start, end: this.lowerBound(low + span) };
+  }
+
   private lowerBound(key: number): number {
     let lo = 0;
-    let hi = this.sorted.length;
+    let hi = this.sortedKeys.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.keys[this.sorted[mid]!]! < key) lo = mid + 1;
+      if (this.sortedKeys[mid]! < key) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
+  /** The smallest file index of each group, at the group's first sorted position, per depth. */
   private buildGroups(): void {
     const { levels, codesPerLevel } = this.layout;
     for (let depth = 1; depth <= levels; depth++) {
-      const divisor = codesPerLevel ** (levels - depth);
-      const map = new Map<number, GroupRange>();
-      let current: GroupRange | undefined;
-      let currentKey = -1;
+      const span = codesPerLevel ** (levels - depth);
+      const firstAt = new Int32Array(this.sorted.length);
+      let start = 0;
+      let group = -1;
       for (let pos = 0; pos < this.sorted.length; pos++) {
         const index = this.sorted[pos]!;
-        const key = Math.floor(this.keys[index]! / divisor);
-        if (!current || key !== currentKey) {
-          current = { start: pos, end: pos + 1, first: index };
-          currentKey = key;
-          map.set(key, current);
-        } else {
-          current.end = pos + 1;
-          if (index < current.first) current.first = index;
-        }
+        const key = Math.floor(this.sortedKeys[pos]! / span);
+        if (pos === 0 || key !== group) {
+          start = pos;
+          group = key;
+          firstAt[start] = index;
+        } else if (index < firstAt[start]!) firstAt[start] = index;
       }
-      this.groups[depth] = map;
+      this.firstAt[depth] = firstAt;
     }
   }
 }

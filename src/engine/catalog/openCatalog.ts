@@ -1,14 +1,31 @@
 import { BUILTIN_CATALOG, type Config } from "../../config.js";
 import { SidLayout } from "../sid/SidLayout.js";
 import { TitleIndex } from "../titles/TitleIndex.js";
+import { defaultCacheDir, readTitleIndexCache, titleIndexCacheFile, titleIndexCacheKey, writeTitleIndexCache } from "../titles/titleIndexCache.js";
 import type { Catalog } from "./Catalog.js";
 import { loadCatalog, type LoadCatalogResult, type MetadataJoin } from "./loadCatalog.js";
 
-/** A loaded catalog with its title index, built on first use (indexing 66k titles takes most of a second, and `map` never needs it). */
+/** Smaller catalogs index faster than a cache file is hashed and read: they are never cached. */
+export const INDEX_CACHE_MIN_ITEMS = 10_000;
+
+/** Where the title index comes from: the catalog's files and the cache directory (undefined = no cache). */
+export interface TitleIndexCacheSource {
+  dir: string;
+  files: readonly (string | null)[];
+}
+
+/** How the title index was made: "built" (and, with a cache, whether it was written) or read from "cache". */
+export type IndexOrigin = { from: "built"; cached?: "written" | "not written" } | { from: "cache" };
+
+/** A loaded catalog with its title index, made on first use (`map` never needs it): read from the cache, else built (and cached). */
 export class OpenedCatalog {
   private titleIndex: TitleIndex | undefined;
-  /** Time spent building the title index; 0 until it is built. */
+  /** Time spent building or reading the title index; 0 until it is made. */
   indexMs = 0;
+  /** Where the title index came from; undefined until it is made. */
+  indexOrigin: IndexOrigin | undefined;
+  /** Why the cache was not used or not written (for debugging), when it was not. */
+  indexCacheNote: string | undefined;
 
   constructor(
     readonly catalog: Catalog,
@@ -19,22 +36,51 @@ export class OpenedCatalog {
     readonly loadMs: number,
     /** The product metadata join (`catalog.metadataPath`), when configured. */
     readonly metadata?: MetadataJoin,
+    private readonly cache?: TitleIndexCacheSource,
   ) {}
 
   get titles(): TitleIndex {
     if (!this.titleIndex) {
       const started = performance.now();
-      this.titleIndex = new TitleIndex(this.catalog);
+      this.titleIndex = this.cache && this.catalog.size >= INDEX_CACHE_MIN_ITEMS ? this.viaCache(this.cache) : this.build();
       this.indexMs = performance.now() - started;
     }
     return this.titleIndex;
   }
+
+  private build(): TitleIndex {
+    this.indexOrigin = { from: "built" };
+    return new TitleIndex(this.catalog);
+  }
+
+  private viaCache(cache: TitleIndexCacheSource): TitleIndex {
+    let key: string;
+    try {
+      key = titleIndexCacheKey(cache.files, this.catalog.layout);
+    } catch (error) {
+      this.indexCacheNote = `cannot hash the catalog: ${(error as Error).message}`;
+      return this.build();
+    }
+    const file = titleIndexCacheFile(cache.dir, key);
+    const read = readTitleIndexCache(file, key, this.catalog.size);
+    if ("snapshot" in read) {
+      this.indexOrigin = { from: "cache" };
+      return new TitleIndex(this.catalog, read.snapshot);
+    }
+    const index = new TitleIndex(this.catalog);
+    const error = writeTitleIndexCache(file, key, index.snapshot());
+    this.indexOrigin = { from: "built", cached: error ? "not written" : "written" };
+    this.indexCacheNote = error ? `${read.miss}; cannot write ${file}: ${error.message}` : read.miss;
+    return index;
+  }
 }
 
 /** Loads the configured catalog (or the built-in demo catalog). */
-export async function openCatalog(config: Pick<Config, "catalog">): Promise<OpenedCatalog> {
+export async function openCatalog(config: Pick<Config, "catalog"> & Partial<Pick<Config, "titles">>): Promise<OpenedCatalog> {
   const layout = new SidLayout({ levels: config.catalog.levels, codesPerLevel: config.catalog.codesPerLevel });
   const source = config.catalog.path ?? BUILTIN_CATALOG;
   const { catalog, skipped, loadMs, metadata } = await loadCatalog(source, layout, { metadataPath: config.catalog.metadataPath });
-  return new OpenedCatalog(catalog, source, config.catalog.path === null, skipped, loadMs, metadata);
+  const dir = config.titles?.indexCacheDir;
+  const cache = dir === false ? undefined : { dir: dir ?? defaultCacheDir(), files: [source, config.catalog.metadataPath] };
+  return new OpenedCatalog(catalog, source, config.catalog.path === null, skipped, loadMs, metadata, cache);
 }

@@ -37,7 +37,7 @@ export function extractTitleQuery(text: string): string {
 }
 
 /** Resolves the game in `text`; confident only when every word of the title query matched. */
-export function resolveGame(index: TitleIndex, text: string): GameResolution {
+export function resolveGame(index: Pick<TitleIndex, "search">, text: string): GameResolution {
   const platform = findPlatforms(text).at(-1)?.platform;
   const query = extractTitleQuery(text);
   const base = platform ? { query, platform } : { query };
