@@ -319,7 +319,8 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
       const [{ openCatalog }, { describeSkipped }] = await Promise.all([import("./engine/catalog/openCatalog.js"), import("./engine/catalog/loadCatalog.js")]);
       const opened = await openCatalog(await config());
       opened.titles; // build the index to report its time
-      io.out(`${opened.source}: ${opened.catalog.size} items, loaded in ${opened.loadMs.toFixed(0)} ms, indexed in ${opened.indexMs.toFixed(0)} ms\n`);
+      const origin = opened.indexOrigin?.from === "cache" ? " (from the index cache)" : opened.indexOrigin?.cached === "written" ? " (index cached)" : "";
+      io.out(`${opened.source}: ${opened.catalog.size} items, loaded in ${opened.loadMs.toFixed(0)} ms, indexed in ${opened.indexMs.toFixed(0)} ms${origin}\n`);
       const skipped = describeSkipped(opened.skipped);
       if (skipped) io.out(`${skipped}\n`);
     });

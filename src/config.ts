@@ -9,8 +9,8 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
 
-// This file runs as src/config.ts (tests) or dist/src/config.js (built).
-export const PROJECT_ROOT = fileURLToPath(new URL(import.meta.url.endsWith("/dist/src/config.js") ? "../../" : "../", import.meta.url));
+// This file runs as src/config.ts (tests) or as <outDir>/src/config.js (dist/ built, .bench/ for the bench).
+export const PROJECT_ROOT = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../" : "../../", import.meta.url));
 export const DEFAULT_CONFIG_FILE = `${PROJECT_ROOT}config/default.json`;
 export const BUILTIN_CATALOG = `${PROJECT_ROOT}config/demo-catalog.jsonl`;
 

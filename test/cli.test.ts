@@ -57,6 +57,20 @@ describe("sidbot CLI", () => {
     expect(readFileSync(join(dir, "f.csv"), "utf8").split("\n")[0]).toBe("semantic_id,title,platform,genre");
   });
 
+  it("catalog-info reads the title index from the cache on a second call; a changed catalog is indexed again", async () => {
+    const catalog = join(dir, "big.jsonl");
+    const cache = join(dir, "index-cache");
+    let out = "";
+    const info = async () => (await main(["--catalog", catalog, "catalog-info"], { out: (t) => (out += t), err: () => {}, readStdin: async () => "" }, { TITLE_INDEX_CACHE_DIR: cache }), out);
+    expect((await run(["fixture-catalog", "--items", "12000", "--seed", "4", "--out", catalog])).code).toBe(0);
+    expect(await info()).toMatch(/12000 items, .* \(index cached\)\n$/);
+    out = "";
+    expect(await info()).toMatch(/12000 items, .* \(from the index cache\)\n$/);
+    out = "";
+    expect((await run(["fixture-catalog", "--items", "12000", "--seed", "5", "--out", catalog])).code).toBe(0);
+    expect(await info()).toMatch(/12000 items, .* \(index cached\)\n$/);
+  });
+
   it("fails with one clear line on a bad catalog or bad arguments", async () => {
     const missing = await run(["--catalog", join(dir, "nope.jsonl"), "map", "x"]);
     expect(missing.code).toBe(1);
