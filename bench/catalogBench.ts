@@ -63,7 +63,9 @@ export async function catalogBench(dir: string, print: (line: string) => void): 
     for (const s of allSids) if (s.startsWith(p)) count++;
     return count;
   }, 500);
-  print(`  prefix lookup (seed fallback): ${fmt(prefix)}/s (${fmt(1e6 / prefix, 2)} µs each); linear scan baseline ${fmt(scan)}/s → ×${fmt(prefix / scan, 0)}`);
+  print(
+    `  prefix lookup (seed fallback): ${fmt(prefix)}/s (${fmt(1e6 / prefix, 2)} µs each); linear scan baseline ${fmt(scan)}/s → ×${fmt(prefix / scan, 0)}`,
+  );
 
   const neighbours = opsPerSecond((i) => catalog.neighbours(catalog.items[(i * 7919) % catalog.size]!.codes, 10), 300);
   print(`  neighbours(k=10): ${fmt(neighbours)}/s`);
@@ -79,7 +81,9 @@ export async function catalogBench(dir: string, print: (line: string) => void): 
   const baselineHeap = heapMb() - heapBefore - indexHeap;
   print(`  title index build: ${fmt(buildMs)} ms; MiniSearch baseline ${fmt(baselineMs)} ms → ×${fmt(baselineMs / buildMs, 1)} faster`);
   const indexMb = indexHeap + typedArrayMb(titles);
-  print(`  title index memory: ${fmt(indexMb)} MB (heap ${fmt(indexHeap)} + typed arrays ${fmt(typedArrayMb(titles))}, after gc); MiniSearch baseline ${fmt(baselineHeap)} MB → ×${fmt(baselineHeap / indexMb, 1)} smaller`);
+  print(
+    `  title index memory: ${fmt(indexMb)} MB (heap ${fmt(indexHeap)} + typed arrays ${fmt(typedArrayMb(titles))}, after gc); MiniSearch baseline ${fmt(baselineHeap)} MB → ×${fmt(baselineHeap / indexMb, 1)} smaller`,
+  );
 
   await cacheFigures(dir, path, print);
 
@@ -97,18 +101,28 @@ export async function catalogBench(dir: string, print: (line: string) => void): 
 
 /** Title resolve (target p50 < 1 ms, p99 < 5 ms) and autocomplete (target p99 < 10 ms), new and baseline on the same queries. */
 function searchFigures(name: string, queries: readonly string[], titles: Search, baseline: Search, print: (line: string) => void): void {
-  for (const [label, index] of [["term index", titles], ["MiniSearch baseline", baseline]] as const) {
+  for (const [label, index] of [
+    ["term index", titles],
+    ["MiniSearch baseline", baseline],
+  ] as const) {
     let found = 0;
     const times = perQueryMedians(queries, (q) => {
       if (resolveGame(index, q).kind === "found") found++;
     });
-    print(`  ${name} title resolve (${label}): p50 ${fmt(percentile(times, 50), 2)} ms, p99 ${fmt(percentile(times, 99), 2)} ms (${queries.length} queries, ${found / ROUNDS} confident)`);
+    print(
+      `  ${name} title resolve (${label}): p50 ${fmt(percentile(times, 50), 2)} ms, p99 ${fmt(percentile(times, 99), 2)} ms (${queries.length} queries, ${found / ROUNDS} confident)`,
+    );
   }
   // Autocomplete sees the title as it is typed: every prefix of 2+ characters.
   const partial = queries.map((q, i) => q.replace(/^something similar to /, "").slice(0, 2 + (i % 14)));
-  for (const [label, index] of [["term index", titles], ["MiniSearch baseline", baseline]] as const) {
+  for (const [label, index] of [
+    ["term index", titles],
+    ["MiniSearch baseline", baseline],
+  ] as const) {
     const times = perQueryMedians(partial, (q) => index.search(q, { limit: AUTOCOMPLETE_CHOICES, prefix: true }));
-    print(`  ${name} autocomplete, ${AUTOCOMPLETE_CHOICES} choices (${label}): p50 ${fmt(percentile(times, 50), 2)} ms, p99 ${fmt(percentile(times, 99), 2)} ms`);
+    print(
+      `  ${name} autocomplete, ${AUTOCOMPLETE_CHOICES} choices (${label}): p50 ${fmt(percentile(times, 50), 2)} ms, p99 ${fmt(percentile(times, 99), 2)} ms`,
+    );
   }
 }
 
@@ -129,7 +143,10 @@ function perQueryMedians(queries: readonly string[], run: (query: string) => voi
 
 /** `sidbot find`'s path twice: the first open builds and writes the index, the second reads it. */
 async function cacheFigures(dir: string, path: string, print: (line: string) => void): Promise<void> {
-  const config = { catalog: { path, metadataPath: null, levels: 4, codesPerLevel: 256 }, titles: { maxResults: 10, indexCacheDir: join(dir, "index-cache") } };
+  const config = {
+    catalog: { path, metadataPath: null, levels: 4, codesPerLevel: 256 },
+    titles: { maxResults: 10, indexCacheDir: join(dir, "index-cache") },
+  };
   const runs: { loadMs: number; indexMs: number; from: string }[] = [];
   for (let i = 0; i < 5; i++) {
     heapMb();
@@ -142,7 +159,9 @@ async function cacheFigures(dir: string, path: string, print: (line: string) => 
   print(
     `  title index from cache: ${fmt(median(cached.map((r) => r.indexMs)))} ms (${cached.map((r) => r.from).join(", ")}); built and written: ${fmt(first!.indexMs)} ms → ×${fmt(first!.indexMs / median(cached.map((r) => r.indexMs)), 0)}`,
   );
-  print(`  start-up, catalog load + title index ready: ${fmt(ready)} ms with the cache, ${fmt(first!.loadMs + first!.indexMs)} ms without (target < 500 ms)`);
+  print(
+    `  start-up, catalog load + title index ready: ${fmt(ready)} ms with the cache, ${fmt(first!.loadMs + first!.indexMs)} ms without (target < 500 ms)`,
+  );
 }
 
 /** The same figures on real titles (research data read in place; skipped when absent). */
@@ -150,13 +169,23 @@ function realTitleFigures(print: (line: string) => void): void {
   const layout = new SidLayout();
   const sets: { name: string; rows: { title: string }[] }[] = [];
   if (existsSync(SAMPLE)) {
-    const rows = readFileSync(SAMPLE, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as { title?: unknown });
-    sets.push({ name: "real sample", rows: rows.filter((r): r is { title: string } => typeof r.title === "string" && r.title.trim() !== "") });
+    const rows = readFileSync(SAMPLE, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => JSON.parse(l) as { title?: unknown });
+    sets.push({
+      name: "real sample",
+      rows: rows.filter((r): r is { title: string } => typeof r.title === "string" && r.title.trim() !== ""),
+    });
   } else print(`  real titles: skipped (no ${SAMPLE})`);
-  if (existsSync(ANCHORS)) sets.push({ name: "real anchors", rows: parseCsv(readFileSync(ANCHORS), { columns: true, bom: true }) as { title: string }[] });
+  if (existsSync(ANCHORS))
+    sets.push({ name: "real anchors", rows: parseCsv(readFileSync(ANCHORS), { columns: true, bom: true }) as { title: string }[] });
   else print(`  real anchors: skipped (no ${ANCHORS})`);
   for (const { name, rows } of sets) {
-    const catalog = catalogOf(rows.map((r) => r.title), layout);
+    const catalog = catalogOf(
+      rows.map((r) => r.title),
+      layout,
+    );
     const random = seededRandom(3);
     const queries = Array.from({ length: 1000 }, (_, i) => {
       const title = random.pick(catalog.items).title.replace(/ - .*$/, "");
@@ -189,4 +218,3 @@ function typedArrayMb(titles: TitleIndex): number {
   const arrays = [initials.starts, initials.codes, ...terms.fields.flatMap((f) => [f.starts, f.docs, f.freqs, f.lengths])];
   return arrays.reduce((sum, a) => sum + a.byteLength, 0) / 1024 / 1024;
 }
-

@@ -19,7 +19,17 @@ const CPU_AT_EXIT = fileURLToPath(new URL("./cpuAtExit.js", import.meta.url));
 // A SID in the default layout; `map` prints its title or [Unknown Item], either way the whole path runs.
 const SID = "<|sid_start|><|sid_64|><|sid_313|><|sid_637|><|sid_768|><|sid_end|>";
 // Settings that would make `sidbot` connect somewhere or load a model; the bench runs without them.
-const UNSET = ["CATALOG_PATH", "MODEL_PATH", "REDIS_URL", "DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "HEALTH_PORT", "SIDBOT_CONFIG", "ENGINE_MODE"];
+const UNSET = [
+  "CATALOG_PATH",
+  "MODEL_PATH",
+  "REDIS_URL",
+  "DISCORD_TOKEN",
+  "SLACK_BOT_TOKEN",
+  "SLACK_APP_TOKEN",
+  "HEALTH_PORT",
+  "SIDBOT_CONFIG",
+  "ENGINE_MODE",
+];
 
 interface Case {
   name: string;
@@ -34,7 +44,12 @@ interface Timing {
 /** Runs one process to its end: its wall and CPU time; a failing process stops the bench. */
 function timeProcess(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Timing {
   const started = performance.now();
-  const run = spawnSync(process.execPath, ["--import", CPU_AT_EXIT, ...args], { cwd, env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  const run = spawnSync(process.execPath, ["--import", CPU_AT_EXIT, ...args], {
+    cwd,
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+    encoding: "utf8",
+  });
   const wallMs = performance.now() - started;
   if (run.status !== 0) throw new Error(`cli bench: node ${args.join(" ")} exited ${run.status ?? run.signal}: ${run.stderr}`);
   const cpuLine = run.stderr.split("\n").findLast((line) => line.startsWith(CPU_MARK));
@@ -83,7 +98,9 @@ export async function cliBench(dir: string, catalogPath: string, print: (line: s
     const t = medians([...cases, find], runs, dir, env);
     const node = t.get("node -e 0")!;
     const load = t.get("load only")!;
-    print(`  ${label}: baselines node -e 0 ${fmt(node.wallMs, 0)} ms wall, ${fmt(node.cpuMs, 0)} ms CPU; node + loadCatalog ${fmt(load.wallMs, 0)} ms wall, ${fmt(load.cpuMs, 0)} ms CPU`);
+    print(
+      `  ${label}: baselines node -e 0 ${fmt(node.wallMs, 0)} ms wall, ${fmt(node.cpuMs, 0)} ms CPU; node + loadCatalog ${fmt(load.wallMs, 0)} ms wall, ${fmt(load.cpuMs, 0)} ms CPU`,
+    );
     if (builtin) print(compare("--help", t.get("--help")!, node, "node -e 0"));
     for (const name of ["map", "catalog-info", "find"]) print(compare(name, t.get(name)!, load, "load only"));
     print(compare("find 1st", findFirst, load, "load only"));

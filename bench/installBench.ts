@@ -24,9 +24,17 @@ export async function installBench(print: (line: string) => void): Promise<void>
     }
     // NODE_LLAMA_CPP_SKIP_DOWNLOAD: npm ≤ 10 runs node-llama-cpp's postinstall, which would compile llama.cpp.
     const npm = (...args: string[]) =>
-      execFileSync("npm", [...args, "--no-audit", "--no-fund"], { cwd: dir, stdio: "ignore", env: { ...process.env, NODE_LLAMA_CPP_SKIP_DOWNLOAD: "true" } });
+      execFileSync("npm", [...args, "--no-audit", "--no-fund"], {
+        cwd: dir,
+        stdio: "ignore",
+        env: { ...process.env, NODE_LLAMA_CPP_SKIP_DOWNLOAD: "true" },
+      });
     const chat = (env: NodeJS.ProcessEnv = {}) => {
-      const out = execFileSync(process.execPath, ["bin/sidbot.js", "chat", "--once", "games like halo 3", "--json"], { cwd: dir, env: { ...process.env, ...env }, encoding: "utf8" });
+      const out = execFileSync(process.execPath, ["bin/sidbot.js", "chat", "--once", "games like halo 3", "--json"], {
+        cwd: dir,
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+      });
       return (JSON.parse(out) as { backend: string }).backend;
     };
 
@@ -43,7 +51,9 @@ export async function installBench(print: (line: string) => void): Promise<void>
     const cpuMb = sizeMb(join(dir, "node_modules"));
     execFileSync(process.execPath, ["bin/sidbot.js", "fixture-model", "--out", join(dir, "fixture.gguf")], { cwd: dir, stdio: "ignore" });
     const backend = chat({ MODEL_PATH: join(dir, "fixture.gguf") });
-    print(`  CPU-only (+ ${binary}): ${fmt(cpuMb, 0)} MB in ${fmt((performance.now() - started) / 1000)} s more, answers from the ${backend}`);
+    print(
+      `  CPU-only (+ ${binary}): ${fmt(cpuMb, 0)} MB in ${fmt((performance.now() - started) / 1000)} s more, answers from the ${backend}`,
+    );
   } catch (error) {
     print(`  lean installs failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   } finally {

@@ -28,7 +28,15 @@ export async function modelBench(dir: string, catalogPath: string, print: (line:
   await writeFixtureModel(modelPath);
   const { catalog } = await loadCatalog(catalogPath, new SidLayout());
   // Every prompt evaluated in full, as raw generation does: prefix reuse is measured on its own below.
-  const backend = await LlamaBackend.load({ modelPath, catalog, gpu: false, threads: 1, sequences: 8, contextSize: 1024, reusePrefix: false });
+  const backend = await LlamaBackend.load({
+    modelPath,
+    catalog,
+    gpu: false,
+    threads: 1,
+    sequences: 8,
+    contextSize: 1024,
+    reusePrefix: false,
+  });
   print(`model: fixture qwen3 (hidden 64, 2 layers), CPU, threads 1; load ${fmt(backend.loadMs)} ms (includes getLlama)`);
   const raw = await backend.model.createContext({ contextSize: 1024, sequences: 1, threads: 1 });
   const rawSequence = raw.getSequence();
@@ -56,7 +64,9 @@ export async function modelBench(dir: string, catalogPath: string, print: (line:
       tokens = result.tokens;
       theirs.push(await rawGenerate(backend.tokenize(segments), result.tokens));
     }
-    print(`  recommend (K=3, ${tokens} tokens): median ${fmt(median(ours), 2)} ms vs raw generation ${fmt(median(theirs), 2)} ms → ×${fmt(median(ours) / median(theirs), 2)}`);
+    print(
+      `  recommend (K=3, ${tokens} tokens): median ${fmt(median(ours), 2)} ms vs raw generation ${fmt(median(theirs), 2)} ms → ×${fmt(median(ours) / median(theirs), 2)}`,
+    );
 
     // Per token inside SIDs (catalog-constrained) vs free generation.
     const constrained: number[] = [];
@@ -71,7 +81,9 @@ export async function modelBench(dir: string, catalogPath: string, print: (line:
       constrained.push((performance.now() - started - promptOnly) / result.tokens);
       free.push(((await rawGenerate(prompt, result.tokens)) - promptOnly) / result.tokens);
     }
-    print(`  per token, ${catalog.size} SIDs: constrained ${fmt(median(constrained) * 1000, 0)} µs vs unconstrained ${fmt(median(free) * 1000, 0)} µs → ×${fmt(median(constrained) / median(free), 2)}`);
+    print(
+      `  per token, ${catalog.size} SIDs: constrained ${fmt(median(constrained) * 1000, 0)} µs vs unconstrained ${fmt(median(free) * 1000, 0)} µs → ×${fmt(median(constrained) / median(free), 2)}`,
+    );
 
     // 8 requests at once (8 sequences, batched by llama.cpp) vs one after another.
     const eight = () => Array.from({ length: 8 }, (_, i) => task(100 + i));
@@ -79,7 +91,9 @@ export async function modelBench(dir: string, catalogPath: string, print: (line:
     for (const { turn, plan } of eight()) await backend.generate({ segments: renderChatML([turn]), plan, sampling: GREEDY, maxTokens: 64 });
     const serial = performance.now() - started;
     started = performance.now();
-    await Promise.all(eight().map(({ turn, plan }) => backend.generate({ segments: renderChatML([turn]), plan, sampling: GREEDY, maxTokens: 64 })));
+    await Promise.all(
+      eight().map(({ turn, plan }) => backend.generate({ segments: renderChatML([turn]), plan, sampling: GREEDY, maxTokens: 64 })),
+    );
     const concurrent = performance.now() - started;
     print(`  8 requests: serial ${fmt(serial)} ms, concurrent ${fmt(concurrent)} ms → throughput ×${fmt(serial / concurrent, 2)}`);
   } finally {
@@ -95,7 +109,11 @@ export async function modelBench(dir: string, catalogPath: string, print: (line:
  * A follow-up turn with the conversation's prefix kept in its sequence vs the same prompt
  * evaluated from an empty sequence (the old behaviour, `reusePrefix: false`), same greedy answer.
  */
-async function prefixReuseBench(modelPath: string, catalog: Awaited<ReturnType<typeof loadCatalog>>["catalog"], print: (line: string) => void) {
+async function prefixReuseBench(
+  modelPath: string,
+  catalog: Awaited<ReturnType<typeof loadCatalog>>["catalog"],
+  print: (line: string) => void,
+) {
   const options = { modelPath, catalog, gpu: false as const, threads: 1, sequences: 2, contextSize: 2048 };
   const warm = await LlamaBackend.load(options);
   const cold = await LlamaBackend.load({ ...options, reusePrefix: false });
@@ -109,7 +127,11 @@ async function prefixReuseBench(modelPath: string, catalog: Awaited<ReturnType<t
       const history: Turn[] = [];
       const conversationId = `bench-${round}`;
       for (let turn = 0; turn < 6; turn++) {
-        const { turn: user, plan } = buildUserTurn({ kind: "similar", items: [catalog.items[(round * 6 + turn) * 4099 % catalog.size]!], k: 5 });
+        const { turn: user, plan } = buildUserTurn({
+          kind: "similar",
+          items: [catalog.items[((round * 6 + turn) * 4099) % catalog.size]!],
+          k: 5,
+        });
         const segments = renderChatML([...history, user]);
         const request = { segments, plan, sampling: GREEDY, maxTokens: 64, conversationId };
         let started = performance.now();
@@ -125,7 +147,9 @@ async function prefixReuseBench(modelPath: string, catalog: Awaited<ReturnType<t
         history.push(user, { role: "assistant", parts: result.parts });
       }
     }
-    print(`  follow-up turn (${promptTokens}-token prompt, ${reusedTokens} kept in the sequence): median ${fmt(median(reused), 2)} ms vs cold re-evaluation ${fmt(median(fresh), 2)} ms → ×${fmt(median(reused) / median(fresh), 2)}`);
+    print(
+      `  follow-up turn (${promptTokens}-token prompt, ${reusedTokens} kept in the sequence): median ${fmt(median(reused), 2)} ms vs cold re-evaluation ${fmt(median(fresh), 2)} ms → ×${fmt(median(reused) / median(fresh), 2)}`,
+    );
   } finally {
     await warm.dispose();
     await cold.dispose();
@@ -137,10 +161,22 @@ async function prefixReuseBench(modelPath: string, catalog: Awaited<ReturnType<t
  * with Qwen3's 152k-token vocabulary that copy is the main cost. Measured on the fixture padded
  * to the real token ids (hidden 8).
  */
-async function realVocabularyBench(dir: string, catalog: Awaited<ReturnType<typeof loadCatalog>>["catalog"], print: (line: string) => void) {
+async function realVocabularyBench(
+  dir: string,
+  catalog: Awaited<ReturnType<typeof loadCatalog>>["catalog"],
+  print: (line: string) => void,
+) {
   const modelPath = join(dir, "bench-model-real-ids.gguf");
   await writeFixtureModel(modelPath, { realTokenIds: true });
-  const backend = await LlamaBackend.load({ modelPath, catalog, gpu: false, threads: 1, sequences: 1, contextSize: 1024, reusePrefix: false });
+  const backend = await LlamaBackend.load({
+    modelPath,
+    catalog,
+    gpu: false,
+    threads: 1,
+    sequences: 1,
+    contextSize: 1024,
+    reusePrefix: false,
+  });
   const raw = await backend.model.createContext({ contextSize: 1024, sequences: 1, threads: 1 });
   const sequence = raw.getSequence();
   try {
@@ -156,10 +192,13 @@ async function realVocabularyBench(dir: string, catalog: Awaited<ReturnType<type
       await sequence.clearHistory();
       const rawStart = performance.now();
       let n = 0;
-      for await (const _ of sequence.evaluate(backend.tokenize(segments), { temperature: 0, yieldEogToken: true })) if (++n >= result.tokens) break;
+      for await (const _ of sequence.evaluate(backend.tokenize(segments), { temperature: 0, yieldEogToken: true }))
+        if (++n >= result.tokens) break;
       free.push((performance.now() - rawStart) / result.tokens);
     }
-    print(`  with the real 152k vocabulary (fixture padded to Qwen3 ids): constrained ${fmt(median(constrained) * 1000, 0)} µs/token vs unconstrained ${fmt(median(free) * 1000, 0)} µs/token → ×${fmt(median(constrained) / median(free), 2)}`);
+    print(
+      `  with the real 152k vocabulary (fixture padded to Qwen3 ids): constrained ${fmt(median(constrained) * 1000, 0)} µs/token vs unconstrained ${fmt(median(free) * 1000, 0)} µs/token → ×${fmt(median(constrained) / median(free), 2)}`,
+    );
   } finally {
     await raw.dispose();
     await backend.dispose();
@@ -170,8 +209,21 @@ async function realVocabularyBench(dir: string, catalog: Awaited<ReturnType<type
  * RSS of the model's child process after load with the bench catalog: today's child (the SID
  * codes from the parent) vs a child that loads its own copy of the catalog, as it used to.
  */
-async function childMemoryBench(modelPath: string, catalogPath: string, catalog: Awaited<ReturnType<typeof loadCatalog>>["catalog"], print: (line: string) => void) {
-  const load = { modelPath, levels: catalog.layout.levels, codesPerLevel: catalog.layout.codesPerLevel, gpu: false as const, threads: 1, contextSize: 1024, sequences: 2 };
+async function childMemoryBench(
+  modelPath: string,
+  catalogPath: string,
+  catalog: Awaited<ReturnType<typeof loadCatalog>>["catalog"],
+  print: (line: string) => void,
+) {
+  const load = {
+    modelPath,
+    levels: catalog.layout.levels,
+    codesPerLevel: catalog.layout.codesPerLevel,
+    gpu: false as const,
+    threads: 1,
+    contextSize: 1024,
+    sequences: 2,
+  };
   const child = await ModelProcess.start({ load, catalog });
   const lean = rssOfProcessMb(child.pid!);
   await child.dispose();
@@ -190,7 +242,9 @@ async function childMemoryBench(modelPath: string, catalogPath: string, catalog:
   writeFileSync(script, oldChild);
   const { stdout } = await run(process.execPath, [script]);
   const old = Number(stdout.trim().split("\n").at(-1)) / 1024 / 1024;
-  print(`  model child RSS after load (${catalog.size} items): ${fmt(lean)} MB (SID codes from the parent) vs ${fmt(old)} MB with its own catalog → ×${fmt(lean / old, 2)}; bot ${fmt(rssMb())} MB (this bench process, catalog loaded)`);
+  print(
+    `  model child RSS after load (${catalog.size} items): ${fmt(lean)} MB (SID codes from the parent) vs ${fmt(old)} MB with its own catalog → ×${fmt(lean / old, 2)}; bot ${fmt(rssMb())} MB (this bench process, catalog loaded)`,
+  );
 }
 
 function rssOfProcessMb(pid: number): number {

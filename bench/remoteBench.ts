@@ -64,14 +64,17 @@ export async function remoteBench(dir: string, print: (line: string) => void): P
       inProcess.push(await timed(() => local.run(task(i), { seed: i })));
     }
     const overhead = median(viaQueue) - median(inProcess);
-    print(`  one request: via worker median ${fmt(median(viaQueue), 1)} ms vs model in the bot's process (child process) ${fmt(median(inProcess), 1)} ms → ×${fmt(median(viaQueue) / median(inProcess), 2)} (+${fmt(overhead, 1)} ms)`);
+    print(
+      `  one request: via worker median ${fmt(median(viaQueue), 1)} ms vs model in the bot's process (child process) ${fmt(median(inProcess), 1)} ms → ×${fmt(median(viaQueue) / median(inProcess), 2)} (+${fmt(overhead, 1)} ms)`,
+    );
   } finally {
     for (const engine of engines) await engine.dispose();
     for (const worker of workers) {
       worker.kill("SIGTERM");
       if (worker.exitCode === null) await once(worker, "exit");
     }
-    for await (const keys of probe.scanStream({ match: `${namespace}:*`, count: 500 })) if ((keys as string[]).length) await probe.del(...(keys as string[]));
+    for await (const keys of probe.scanStream({ match: `${namespace}:*`, count: 500 }))
+      if ((keys as string[]).length) await probe.del(...(keys as string[]));
     probe.disconnect();
   }
 }
@@ -100,7 +103,10 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 }
 
 async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, "worker"], { env: { ...process.env, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "worker"], {
+    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let log = "";
   await new Promise<void>((resolve, reject) => {
     child.stderr!.on("data", (d: Buffer) => {

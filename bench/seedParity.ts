@@ -126,7 +126,9 @@ try {
   const driver = join(dir, "driver.py");
   writeFileSync(driver, DRIVER);
   const request = { seed_code: resolve(seedCode), functions: SEED_FUNCTIONS, catalog, texts };
-  const python = JSON.parse(execFileSync("python3", [driver], { input: JSON.stringify(request), encoding: "utf8", maxBuffer: 1e8 })) as string[];
+  const python = JSON.parse(
+    execFileSync("python3", [driver], { input: JSON.stringify(request), encoding: "utf8", maxBuffer: 1e8 }),
+  ) as string[];
   let same = 0;
   for (const [i, text] of texts.entries()) {
     const ours = execFileSync("node", [join(root, "bin/sidbot.js"), "--catalog", catalog, "map", text], { encoding: "utf8" });

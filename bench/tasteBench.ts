@@ -63,11 +63,21 @@ export async function tasteBench(dir: string, print: (line: string) => void): Pr
 
 async function sampleBench(dir: string, print: (line: string) => void): Promise<void> {
   const layout = new SidLayout();
-  const lines = readFileSync(SAMPLE, "utf8").split("\n").filter((l) => l.trim() !== "");
-  const rows = lines.map((l) => JSON.parse(l) as SampleRow).filter((r) => typeof r.parent_asin === "string" && typeof r.title === "string" && r.title.trim() !== "");
-  const sids = sidsByAsin(rows.map((r) => r.parent_asin), layout);
+  const lines = readFileSync(SAMPLE, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
+  const rows = lines
+    .map((l) => JSON.parse(l) as SampleRow)
+    .filter((r) => typeof r.parent_asin === "string" && typeof r.title === "string" && r.title.trim() !== "");
+  const sids = sidsByAsin(
+    rows.map((r) => r.parent_asin),
+    layout,
+  );
   const mappingPath = join(dir, "taste-mapping.jsonl");
-  writeFileSync(mappingPath, rows.map((r) => JSON.stringify({ parent_asin: r.parent_asin, semantic_id: sids.get(r.parent_asin), title: r.title })).join("\n") + "\n");
+  writeFileSync(
+    mappingPath,
+    rows.map((r) => JSON.stringify({ parent_asin: r.parent_asin, semantic_id: sids.get(r.parent_asin), title: r.title })).join("\n") + "\n",
+  );
 
   const titlesOnly = (await loadCatalog(mappingPath, layout)).catalog;
   const joinedLoad = await loadCatalog(mappingPath, layout, { metadataPath: SAMPLE });
@@ -79,9 +89,14 @@ async function sampleBench(dir: string, print: (line: string) => void): Promise<
   const genresOf = new Map(rows.map((r) => [sids.get(r.parent_asin)!, new Set(r.genre ?? [])]));
   const counts = new Map<string, number>();
   for (const r of rows) for (const g of r.genre ?? []) counts.set(g, (counts.get(g) ?? 0) + 1);
-  const labels = [...counts].filter(([, n]) => n >= MIN_LABELLED).map(([g]) => g).sort();
+  const labels = [...counts]
+    .filter(([, n]) => n >= MIN_LABELLED)
+    .map(([g]) => g)
+    .sort();
 
-  print(`taste quality: ${rows.length} real products (${SAMPLE}), ${joinedLoad.metadata?.joined ?? 0} joined; ${labels.length} queries "I like {genre} games" (genres with ≥ ${MIN_LABELLED} labelled products)`);
+  print(
+    `taste quality: ${rows.length} real products (${SAMPLE}), ${joinedLoad.metadata?.joined ?? 0} joined; ${labels.length} queries "I like {genre} games" (genres with ≥ ${MIN_LABELLED} labelled products)`,
+  );
   for (const [name, backend] of Object.entries(backends)) {
     const at = { 3: 0, 10: 0 };
     const judged = { 3: 0, 10: 0 };
@@ -92,10 +107,15 @@ async function sampleBench(dir: string, print: (line: string) => void): Promise<
       for (const k of [3, 10] as const) at[k] += items.slice(0, k).filter((i) => genresOf.get(i.sid)?.has(label)).length / k;
       // Among labelled products only (an unlabelled one may well be relevant).
       const labelled = items.filter((i) => (genresOf.get(i.sid)?.size ?? 0) > 0);
-      for (const k of [3, 10] as const) judged[k] += labelled.length ? labelled.slice(0, k).filter((i) => genresOf.get(i.sid)!.has(label)).length / Math.min(k, labelled.length) : 0;
+      for (const k of [3, 10] as const)
+        judged[k] += labelled.length
+          ? labelled.slice(0, k).filter((i) => genresOf.get(i.sid)!.has(label)).length / Math.min(k, labelled.length)
+          : 0;
     }
     const n = labels.length;
-    print(`  ${name.padEnd(16)} precision@3 ${fmt(at[3] / n, 3)}, precision@10 ${fmt(at[10] / n, 3)} (unlabelled = miss); among labelled answers @3 ${fmt(judged[3] / n, 3)}, @10 ${fmt(judged[10] / n, 3)}; no answer for ${empty}/${n}`);
+    print(
+      `  ${name.padEnd(16)} precision@3 ${fmt(at[3] / n, 3)}, precision@10 ${fmt(at[10] / n, 3)} (unlabelled = miss); among labelled answers @3 ${fmt(judged[3] / n, 3)}, @10 ${fmt(judged[10] / n, 3)}; no answer for ${empty}/${n}`,
+    );
   }
 }
 
@@ -119,5 +139,7 @@ async function anchorBench(dir: string, print: (line: string) => void): Promise<
       else if (!bareTerms(item.title).some((w) => words.has(w))) unrelated++;
     }
   }
-  print(`similar-to on ${catalog.size} real anchors (titles only): ${answered} items answered, ${sharing} share a SID level, ${unrelated} share neither a level nor a title word; "nothing close" for ${nothing}`);
+  print(
+    `similar-to on ${catalog.size} real anchors (titles only): ${answered} items answered, ${sharing} share a SID level, ${unrelated} share neither a level nor a title word; "nothing close" for ${nothing}`,
+  );
 }

@@ -30,7 +30,10 @@ export async function createRuntime(config: Config, secrets: Secrets, logger: Lo
   const metrics = secrets.healthPort !== undefined ? new (await import("./ops/Metrics.js")).Metrics() : undefined;
   const engine = await Engine.create(config, { logger, metrics, redisUrl: secrets.redisUrl });
   const opened = engine.catalog;
-  logger.info({ catalog: opened.source, items: opened.catalog.size, loadMs: Math.round(opened.loadMs), builtin: opened.builtin }, "catalog loaded");
+  logger.info(
+    { catalog: opened.source, items: opened.catalog.size, loadMs: Math.round(opened.loadMs), builtin: opened.builtin },
+    "catalog loaded",
+  );
   const skipped = describeSkipped(opened.skipped);
   if (skipped) logger.warn({ catalog: opened.source }, skipped);
   const metadata = describeMetadata(opened.metadata, opened.catalog.size);
@@ -38,7 +41,12 @@ export async function createRuntime(config: Config, secrets: Secrets, logger: Lo
   const memory = await createMemoryStore(config, secrets, logger, metrics);
   const bot = new Bot({ engine, memory, config, logger, metrics });
   let closing = false;
-  const health = metrics ? new (await import("./ops/HealthServer.js")).HealthServer(metrics, { problems: () => readinessProblems(engine, memory, closing), details: () => engine.modelBackend?.readiness?.() }) : undefined;
+  const health = metrics
+    ? new (await import("./ops/HealthServer.js")).HealthServer(metrics, {
+        problems: () => readinessProblems(engine, memory, closing),
+        details: () => engine.modelBackend?.readiness?.(),
+      })
+    : undefined;
   const healthPort = health ? await health.listen(secrets.healthPort!) : undefined;
   if (healthPort !== undefined) logger.info({ port: healthPort }, "health and metrics listening");
   return {
@@ -82,7 +90,12 @@ function readinessProblems(engine: Engine, memory: MemoryStore, closing: boolean
  * Resolves with the exit code: 0, or 1 after an uncaught exception. A configured platform that
  * fails to start stops the others and is rethrown (the caller prints its one line, exit 1).
  */
-export async function runUntilStopped(adapters: readonly Adapter[], runtime: Runtime, logger: Logger, lifecycle: ProcessLifecycle): Promise<number> {
+export async function runUntilStopped(
+  adapters: readonly Adapter[],
+  runtime: Runtime,
+  logger: Logger,
+  lifecycle: ProcessLifecycle,
+): Promise<number> {
   const stopped = lifecycle.stopping;
   let startError: unknown;
   try {

@@ -83,7 +83,14 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
       // discord.shards ≠ 1: this process only runs one sidbot process per shard (README "Several bot processes").
       const { catalog, model } = program.opts<{ catalog?: string; model?: string }>();
       const args = [...(catalog ? ["--catalog", catalog] : []), ...(model ? ["--model", model] : [])];
-      outcome.exitCode = await sharding.runShardManager({ settings, secrets, env, args, logger: log, shardStopBudgetMs: settings.limits.shutdownGraceMs + CLOSE_GRACE_MS });
+      outcome.exitCode = await sharding.runShardManager({
+        settings,
+        secrets,
+        env,
+        args,
+        logger: log,
+        shardStopBudgetMs: settings.limits.shutdownGraceMs + CLOSE_GRACE_MS,
+      });
       return;
     }
     // Signals and crashes are handled from here on, also while the catalog and model load.
@@ -109,7 +116,14 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     if (secrets.discordToken) {
       const { DiscordAdapter } = await import("./adapters/discord/DiscordAdapter.js");
       adapters.push(
-        new DiscordAdapter({ bot: runtime.bot, token: secrets.discordToken, apiUrl: secrets.discordApiUrl, settings: settings.discord, generationBudgetMs: settings.model.timeoutMs, logger: log }),
+        new DiscordAdapter({
+          bot: runtime.bot,
+          token: secrets.discordToken,
+          apiUrl: secrets.discordApiUrl,
+          settings: settings.discord,
+          generationBudgetMs: settings.model.timeoutMs,
+          logger: log,
+        }),
       );
     }
     if (secrets.slackBotToken) {
@@ -148,7 +162,10 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
       const log = await logger("info");
       const { ProcessLifecycle } = await import("./ops/ProcessLifecycle.js");
       const lifecycle = new ProcessLifecycle({ logger: log, stopBudgetMs: settings.limits.shutdownGraceMs + CLOSE_GRACE_MS });
-      log.info({ catalog: settings.catalog.path ?? "built-in", model: settings.model.path, queue: settings.engine.queue }, "starting model worker");
+      log.info(
+        { catalog: settings.catalog.path ?? "built-in", model: settings.model.path, queue: settings.engine.queue },
+        "starting model worker",
+      );
       try {
         const { runWorker } = await import("./worker.js");
         outcome.exitCode = await runWorker(settings, secrets, log, lifecycle);
@@ -165,11 +182,21 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     .action(async (options: { guild?: string }) => {
       const secrets = await secretsOf();
       if (!secrets.discordToken || !secrets.discordApplicationId) {
-        throw new ConfigError("DISCORD_TOKEN", "register-commands needs DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your app → General Information → Application ID)");
+        throw new ConfigError(
+          "DISCORD_TOKEN",
+          "register-commands needs DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your app → General Information → Application ID)",
+        );
       }
       const { registerCommands } = await import("./adapters/discord/commands.js");
-      const count = await registerCommands({ token: secrets.discordToken, applicationId: secrets.discordApplicationId, guildId: options.guild, apiUrl: secrets.discordApiUrl });
-      io.out(`registered ${count} commands ${options.guild ? `in server ${options.guild}` : "globally (they can take up to an hour to appear)"}\n`);
+      const count = await registerCommands({
+        token: secrets.discordToken,
+        applicationId: secrets.discordApplicationId,
+        guildId: options.guild,
+        apiUrl: secrets.discordApiUrl,
+      });
+      io.out(
+        `registered ${count} commands ${options.guild ? `in server ${options.guild}` : "globally (they can take up to an hour to appear)"}\n`,
+      );
     });
 
   program
@@ -198,14 +225,24 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         }
         if (options.json) {
           const started = performance.now();
-          const reply = await runtime.bot.handle({ conversation: { platform: "console", scope: "dm", id: options.conversation }, userId: "console", input: parseConsoleInput(options.once) });
+          const reply = await runtime.bot.handle({
+            conversation: { platform: "console", scope: "dm", id: options.conversation },
+            userId: "console",
+            input: parseConsoleInput(options.once),
+          });
           // Every JSON reply says which backend answers and what it took, also when the bot replied
           // without the engine (a clarifying question, help, busy): then the backend that would have answered.
           const totalMs = performance.now() - started;
-          io.out(`${JSON.stringify({ ...reply, backend: reply.backend ?? runtime.engine.backend, timings: reply.timings ?? { totalMs, backendMs: 0, tokens: 0 } })}\n`);
+          io.out(
+            `${JSON.stringify({ ...reply, backend: reply.backend ?? runtime.engine.backend, timings: reply.timings ?? { totalMs, backendMs: 0, tokens: 0 } })}\n`,
+          );
           return;
         }
-        const quiet = new ConsoleAdapter({ bot: runtime.bot, conversation: options.conversation, output: { write: (t: string) => (io.out(t), true) } as never });
+        const quiet = new ConsoleAdapter({
+          bot: runtime.bot,
+          conversation: options.conversation,
+          output: { write: (t: string) => (io.out(t), true) } as never,
+        });
         const reply = await quiet.answer(options.once);
         if (!reply) throw new Error("no reply");
       } finally {
@@ -231,7 +268,10 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     .argument("<text>", 'text containing SIDs; "-" reads standard input')
     .action(async (text: string) => {
       const input = text === "-" ? await io.readStdin() : text;
-      const [{ openCatalog }, { replaceSids }] = await Promise.all([import("./engine/catalog/openCatalog.js"), import("./engine/catalog/seedMapping.js")]);
+      const [{ openCatalog }, { replaceSids }] = await Promise.all([
+        import("./engine/catalog/openCatalog.js"),
+        import("./engine/catalog/seedMapping.js"),
+      ]);
       const { catalog } = await openCatalog(await config());
       io.out(`${replaceSids(catalog, input)}\n`);
     });
@@ -246,7 +286,10 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
       const query = words.join(" ");
       const settings = await config();
       const limit = options.limit ?? settings.titles.maxResults;
-      const [{ openCatalog }, { resolveGame }] = await Promise.all([import("./engine/catalog/openCatalog.js"), import("./engine/titles/resolveGame.js")]);
+      const [{ openCatalog }, { resolveGame }] = await Promise.all([
+        import("./engine/catalog/openCatalog.js"),
+        import("./engine/titles/resolveGame.js"),
+      ]);
       const { titles } = await openCatalog(settings);
       const resolution = resolveGame(titles, query);
       const hits = titles.search(resolution.query || query, { limit, platform: resolution.platform, prefix: false });
@@ -255,7 +298,13 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
           `${JSON.stringify({
             query,
             resolution: describeResolution(resolution),
-            hits: hits.map((h) => ({ sid: h.item.sid, title: h.item.title, score: round(h.score), exact: h.exact, coverage: round(h.coverage) })),
+            hits: hits.map((h) => ({
+              sid: h.item.sid,
+              title: h.item.title,
+              score: round(h.score),
+              exact: h.exact,
+              coverage: round(h.coverage),
+            })),
           })}\n`,
         );
         return;
@@ -264,7 +313,9 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         io.out(`No titles match "${query}".\n`);
         return;
       }
-      hits.forEach((h, i) => io.out(`${String(i + 1).padStart(2)}. ${h.score.toFixed(2).padStart(7)}  ${h.item.title}\n    ${h.item.sid}\n`));
+      hits.forEach((h, i) =>
+        io.out(`${String(i + 1).padStart(2)}. ${h.score.toFixed(2).padStart(7)}  ${h.item.title}\n    ${h.item.sid}\n`),
+      );
       io.out(`\n${describeResolution(resolution).summary}\n`);
     });
 
@@ -287,7 +338,9 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
       io.err(`wrote ${options.items} items to ${options.out}\n`);
     });
 
-  const feedback = program.command("feedback").description("stored 👍/👎 votes (needs REDIS_URL: without Redis they live only in the running bot)");
+  const feedback = program
+    .command("feedback")
+    .description("stored 👍/👎 votes (needs REDIS_URL: without Redis they live only in the running bot)");
   feedback
     .command("export")
     .description("print votes as JSON lines: conversation, user, items (SID and title), vote, time")
@@ -295,9 +348,11 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     .action(async (options: { since: string }) => {
       const { exportFeedback, parseSince } = await import("./bot/exportFeedback.js");
       const since = parseSince(options.since);
-      if (since === undefined) throw new ConfigError("--since", `--since: expected a date (2026-11-01) or a span (24h, 7d), got "${options.since}"`);
+      if (since === undefined)
+        throw new ConfigError("--since", `--since: expected a date (2026-11-01) or a span (24h, 7d), got "${options.since}"`);
       const secrets = await secretsOf();
-      if (!secrets.redisUrl) io.err("sidbot: REDIS_URL is not set, so there is no stored feedback to export (votes live in the running bot's memory only).\n");
+      if (!secrets.redisUrl)
+        io.err("sidbot: REDIS_URL is not set, so there is no stored feedback to export (votes live in the running bot's memory only).\n");
       const settings = await config();
       const [{ createMemoryStore }, { openCatalog }] = await Promise.all([import("./app.js"), import("./engine/catalog/openCatalog.js")]);
       const memory = await createMemoryStore(settings, secrets, await logger("warn"));
@@ -316,11 +371,21 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     .command("catalog-info")
     .description("load the catalog and report its size, skipped rows and load time")
     .action(async () => {
-      const [{ openCatalog }, { describeSkipped }] = await Promise.all([import("./engine/catalog/openCatalog.js"), import("./engine/catalog/loadCatalog.js")]);
+      const [{ openCatalog }, { describeSkipped }] = await Promise.all([
+        import("./engine/catalog/openCatalog.js"),
+        import("./engine/catalog/loadCatalog.js"),
+      ]);
       const opened = await openCatalog(await config());
       opened.titles; // build the index to report its time
-      const origin = opened.indexOrigin?.from === "cache" ? " (from the index cache)" : opened.indexOrigin?.cached === "written" ? " (index cached)" : "";
-      io.out(`${opened.source}: ${opened.catalog.size} items, loaded in ${opened.loadMs.toFixed(0)} ms, indexed in ${opened.indexMs.toFixed(0)} ms${origin}\n`);
+      const origin =
+        opened.indexOrigin?.from === "cache"
+          ? " (from the index cache)"
+          : opened.indexOrigin?.cached === "written"
+            ? " (index cached)"
+            : "";
+      io.out(
+        `${opened.source}: ${opened.catalog.size} items, loaded in ${opened.loadMs.toFixed(0)} ms, indexed in ${opened.indexMs.toFixed(0)} ms${origin}\n`,
+      );
       const skipped = describeSkipped(opened.skipped);
       if (skipped) io.out(`${skipped}\n`);
     });
@@ -332,9 +397,20 @@ function describeResolution(resolution: ReturnType<typeof resolveGame>) {
   const platform = resolution.platform ? `, platform ${resolution.platform.name}` : "";
   switch (resolution.kind) {
     case "found":
-      return { kind: resolution.kind, sid: resolution.item.sid, title: resolution.item.title, platform: resolution.platform?.name, summary: `Best guess: ${resolution.item.title}${platform}` };
+      return {
+        kind: resolution.kind,
+        sid: resolution.item.sid,
+        title: resolution.item.title,
+        platform: resolution.platform?.name,
+        summary: `Best guess: ${resolution.item.title}${platform}`,
+      };
     case "uncertain":
-      return { kind: resolution.kind, candidates: resolution.candidates.map((c) => c.title), platform: resolution.platform?.name, summary: `Not sure which game "${resolution.query}" means${platform}; closest: ${resolution.candidates.map((c) => c.title).join(" | ")}` };
+      return {
+        kind: resolution.kind,
+        candidates: resolution.candidates.map((c) => c.title),
+        platform: resolution.platform?.name,
+        summary: `Not sure which game "${resolution.query}" means${platform}; closest: ${resolution.candidates.map((c) => c.title).join(" | ")}`,
+      };
     case "none":
       return { kind: resolution.kind, platform: resolution.platform?.name, summary: `No game found for "${resolution.query}"${platform}` };
     default:

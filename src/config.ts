@@ -36,7 +36,10 @@ export const ConfigSchema = z
          * Where built title indexes of large catalogs are kept, one file per catalog content; null =
          * $XDG_CACHE_HOME/sidbot (else ~/.cache/sidbot); false = never cached. Env TITLE_INDEX_CACHE_DIR ("off" = false).
          */
-        indexCacheDir: z.union([z.string().min(1), z.literal(false)]).nullable().default(null),
+        indexCacheDir: z
+          .union([z.string().min(1), z.literal(false)])
+          .nullable()
+          .default(null),
       })
       .strict()
       .prefault({}),
@@ -96,7 +99,11 @@ export const ConfigSchema = z
          * Gateway shards: 1 = one process, no sharding; N or "auto" (Discord's recommended count) =
          * `sidbot` runs a shard manager that starts one bot process per shard (needs REDIS_URL). Env DISCORD_SHARDS.
          */
-        shards: z.union([z.literal("auto"), z.number().int().min(1).max(1024)], { error: 'expected "auto" or a whole number of shards from 1 to 1024' }).default(1),
+        shards: z
+          .union([z.literal("auto"), z.number().int().min(1).max(1024)], {
+            error: 'expected "auto" or a whole number of shards from 1 to 1024',
+          })
+          .default(1),
         /** Wait between starting shard processes (Discord allows one IDENTIFY per 5 s per bucket). */
         shardSpawnDelayMs: z.number().int().min(0).max(60_000).default(5500),
       })
@@ -164,7 +171,8 @@ export function loadSecrets(env: NodeJS.ProcessEnv = process.env): Secrets {
     const raw = value(name);
     if (raw === undefined) return undefined;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(name, `config: ${name}: expected a port number 0–65535, got "${raw}"`);
+    if (!Number.isInteger(n) || n < 0 || n > 65535)
+      throw new ConfigError(name, `config: ${name}: expected a port number 0–65535, got "${raw}"`);
     return n;
   };
   return {
@@ -204,7 +212,10 @@ export function loadConfig({ env = process.env, file }: LoadConfigOptions = {}):
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError("SIDBOT_CONFIG", `config: cannot read ${where}: not valid JSON (${(error as Error).message}); expected a JSON object of settings`);
+    throw new ConfigError(
+      "SIDBOT_CONFIG",
+      `config: cannot read ${where}: not valid JSON (${(error as Error).message}); expected a JSON object of settings`,
+    );
   }
   // Which keys the environment set (it wins over the file), so an error blames the right source.
   const setByEnv = new Map<string, { name: string; value: string }>();

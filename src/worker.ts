@@ -45,7 +45,16 @@ export async function runWorker(config: Config, secrets: Secrets, logger: Logger
   let health: HealthServer | undefined;
   try {
     if (lifecycle.stopping.aborted) return lifecycle.exitCode;
-    const options = { redisUrl: secrets.redisUrl, namespace: config.memory.namespace, queue: config.engine.queue, model, modelPath: config.model.path, catalog, logger, metrics };
+    const options = {
+      redisUrl: secrets.redisUrl,
+      namespace: config.memory.namespace,
+      queue: config.engine.queue,
+      model,
+      modelPath: config.model.path,
+      catalog,
+      logger,
+      metrics,
+    };
     // Waits for Redis (a signal meanwhile stops it).
     worker = await ModelWorker.start(options, lifecycle.stopping).catch((error: unknown) => {
       if (lifecycle.stopping.aborted) return undefined;
@@ -53,7 +62,10 @@ export async function runWorker(config: Config, secrets: Secrets, logger: Logger
     });
     if (!worker) return lifecycle.exitCode;
     if (secrets.healthPort !== undefined) {
-      health = new HealthServer(metrics, { problems: () => (lifecycle.stopping.aborted ? ["shutting down"] : []), details: () => ({ worker: worker?.info }) });
+      health = new HealthServer(metrics, {
+        problems: () => (lifecycle.stopping.aborted ? ["shutting down"] : []),
+        details: () => ({ worker: worker?.info }),
+      });
       logger.info({ port: await health.listen(secrets.healthPort) }, "health and metrics listening");
     }
     await new Promise((resolve) => lifecycle.stopping.addEventListener("abort", resolve, { once: true }));

@@ -63,7 +63,10 @@ describe("sidbot process: failures that are not one request's", () => {
   it.runIf(redis)("on an uncaught exception: a fatal log line, the orderly shutdown (memory written), exit code 1", async () => {
     const fake = await discord();
     const namespace = uniqueNamespace("fatal");
-    const bot = startSidbot({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, REDIS_URL: SHARED_REDIS_URL, MEMORY_NAMESPACE: namespace }, { preload: preload("throwOnce.mjs") });
+    const bot = startSidbot(
+      { DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, REDIS_URL: SHARED_REDIS_URL, MEMORY_NAMESPACE: namespace },
+      { preload: preload("throwOnce.mjs") },
+    );
     await bot.waitForLog((l) => l.msg === "connected to Discord");
     await similar(fake, "Halo 3");
     bot.child.kill("SIGUSR2");
@@ -85,12 +88,21 @@ describe("sidbot process: failures that are not one request's", () => {
     await slack.start();
     fakes.push(slack);
     const since = Date.now();
-    const bot = startSidbot({ DISCORD_TOKEN: "wrong-token", DISCORD_API_URL: fake.apiUrl, SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl });
+    const bot = startSidbot({
+      DISCORD_TOKEN: "wrong-token",
+      DISCORD_API_URL: fake.apiUrl,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_APP_TOKEN: slack.appToken,
+      SLACK_API_URL: slack.apiUrl,
+    });
     const exit = await bot.exited(since);
     expect(exit.code).toBe(1);
     // Slack's connection does not keep the process alive (it took 31 s before).
     expect(exit.afterMs).toBeLessThan(10_000);
-    const lines = bot.stderr().split("\n").filter((l) => l.startsWith("sidbot:"));
+    const lines = bot
+      .stderr()
+      .split("\n")
+      .filter((l) => l.startsWith("sidbot:"));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/DISCORD_TOKEN/);
   });
@@ -113,7 +125,13 @@ describe("sidbot process: failures that are not one request's", () => {
   it("the first SIGTERM ends the process promptly even while a platform is still connecting", async () => {
     const fake = await discord();
     // Slack's API answers nothing useful here: the adapter is still starting when the signal comes.
-    const bot = startSidbot({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, SLACK_BOT_TOKEN: "xoxb-x", SLACK_APP_TOKEN: "xapp-x", SLACK_API_URL: "http://127.0.0.1:9/api/" });
+    const bot = startSidbot({
+      DISCORD_TOKEN: fake.token,
+      DISCORD_API_URL: fake.apiUrl,
+      SLACK_BOT_TOKEN: "xoxb-x",
+      SLACK_APP_TOKEN: "xapp-x",
+      SLACK_API_URL: "http://127.0.0.1:9/api/",
+    });
     await bot.waitForLog((l) => l.msg === "connected to Discord");
     const since = Date.now();
     bot.child.kill("SIGTERM");

@@ -61,7 +61,14 @@ describe("sidbot CLI", () => {
     const catalog = join(dir, "big.jsonl");
     const cache = join(dir, "index-cache");
     let out = "";
-    const info = async () => (await main(["--catalog", catalog, "catalog-info"], { out: (t) => (out += t), err: () => {}, readStdin: async () => "" }, { TITLE_INDEX_CACHE_DIR: cache }), out);
+    const info = async () => (
+      await main(
+        ["--catalog", catalog, "catalog-info"],
+        { out: (t) => (out += t), err: () => {}, readStdin: async () => "" },
+        { TITLE_INDEX_CACHE_DIR: cache },
+      ),
+      out
+    );
     expect((await run(["fixture-catalog", "--items", "12000", "--seed", "4", "--out", catalog])).code).toBe(0);
     expect(await info()).toMatch(/12000 items, .* \(index cached\)\n$/);
     out = "";
@@ -94,22 +101,40 @@ describe("sidbot chat --once", async () => {
   it("prints one JSON object with --json", async () => {
     const { code, out } = await run(["chat", "--json", "--once", "similar to Halo 3"]);
     expect(code).toBe(0);
-    const reply = JSON.parse(out) as { items: { sid: string; title: string; match: string }[]; text: string; backend: string; timings: { totalMs: number } };
+    const reply = JSON.parse(out) as {
+      items: { sid: string; title: string; match: string }[];
+      text: string;
+      backend: string;
+      timings: { totalMs: number };
+    };
     expect(reply.backend).toBe("catalog");
-    expect(reply.items[0]).toMatchObject({ title: expect.stringMatching(/^Halo/), match: "exact", sid: expect.stringMatching(/^<\|sid_start\|>/) });
+    expect(reply.items[0]).toMatchObject({
+      title: expect.stringMatching(/^Halo/),
+      match: "exact",
+      sid: expect.stringMatching(/^<\|sid_start\|>/),
+    });
     expect(reply.timings.totalMs).toBeGreaterThanOrEqual(0);
   });
 
   it.runIf(redis)("continues one conversation across runs with REDIS_URL", async () => {
     const env = { REDIS_URL: SHARED_REDIS_URL, MEMORY_NAMESPACE: uniqueNamespace("cli") };
-    const once = (text: string) => main(["chat", "--json", "--conversation", "abc", "--once", text], { out: (t) => (out += t), err: () => {}, readStdin: async () => "" }, env);
+    const once = (text: string) =>
+      main(
+        ["chat", "--json", "--conversation", "abc", "--once", text],
+        { out: (t) => (out += t), err: () => {}, readStdin: async () => "" },
+        env,
+      );
     let out = "";
     expect(await once("similar to Halo 3")).toBe(0);
     out = "";
     expect(await once("more like #1")).toBe(0);
     expect(JSON.parse(out)).toMatchObject({ kind: "answer" });
     out = "";
-    await main(["chat", "--json", "--conversation", "other", "--once", "more like #1"], { out: (t) => (out += t), err: () => {}, readStdin: async () => "" }, env);
+    await main(
+      ["chat", "--json", "--conversation", "other", "--once", "more like #1"],
+      { out: (t) => (out += t), err: () => {}, readStdin: async () => "" },
+      env,
+    );
     expect(JSON.parse(out)).toMatchObject({ kind: "clarify" });
   });
 });

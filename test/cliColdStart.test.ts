@@ -15,7 +15,17 @@ const TRACE = fileURLToPath(new URL("./support/preload/traceImports.mjs", import
 const BIN = fileURLToPath(new URL("../bin/sidbot.js", import.meta.url));
 const redis = await requireRedis();
 
-const HEAVY = ["discord.js", "@slack/bolt", "@slack/web-api", "node-llama-cpp", "pino-pretty", "bullmq", "ioredis", "@keyv/redis", "prom-client"];
+const HEAVY = [
+  "discord.js",
+  "@slack/bolt",
+  "@slack/web-api",
+  "node-llama-cpp",
+  "pino-pretty",
+  "bullmq",
+  "ioredis",
+  "@keyv/redis",
+  "prom-client",
+];
 // Platform URLs nothing listens on: the adapters are imported and start connecting, nothing more.
 const NOWHERE = { DISCORD_API_URL: "http://127.0.0.1:9/api", SLACK_API_URL: "http://127.0.0.1:9/api/" };
 
@@ -65,7 +75,10 @@ describe("what each sidbot command imports", () => {
   });
 
   it.runIf(redis)("control: chat with REDIS_URL loads the Redis client", async () => {
-    const imported = await importsOfCommand(["chat", "--once", "hi"], { REDIS_URL: SHARED_REDIS_URL, MEMORY_NAMESPACE: uniqueNamespace("coldstart") });
+    const imported = await importsOfCommand(["chat", "--once", "hi"], {
+      REDIS_URL: SHARED_REDIS_URL,
+      MEMORY_NAMESPACE: uniqueNamespace("coldstart"),
+    });
     expect(imported).toContain("@keyv/redis");
   });
 });
@@ -88,7 +101,9 @@ async function sigtermWhenImporting(module: string, args: string[] = []) {
       child.kill("SIGTERM");
     }
   });
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on("exit", (c, s) => resolve([c, s])));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on("exit", (c, s) => resolve([c, s])),
+  );
   child.stdin.end();
   const messages = stderr.split("\n").flatMap((line) => {
     try {

@@ -31,14 +31,24 @@ describe("config", () => {
   });
 
   it("lets the environment override non-secret keys", () => {
-    const config = loadConfig({ env: { CATALOG_PATH: "/x.parquet", MODEL_PATH: "/m.gguf", MODEL_THREADS: "4", MEMORY_NAMESPACE: "team-a" } });
-    expect([config.catalog.path, config.model.path, config.model.threads, config.memory.namespace]).toEqual(["/x.parquet", "/m.gguf", 4, "team-a"]);
+    const config = loadConfig({
+      env: { CATALOG_PATH: "/x.parquet", MODEL_PATH: "/m.gguf", MODEL_THREADS: "4", MEMORY_NAMESPACE: "team-a" },
+    });
+    expect([config.catalog.path, config.model.path, config.model.threads, config.memory.namespace]).toEqual([
+      "/x.parquet",
+      "/m.gguf",
+      4,
+      "team-a",
+    ]);
   });
 
   it.each([
     [{ model: { temperature: 5 } }, /^config: model\.temperature \(in .*bad\.json\): Too big: expected number to be <=2, got 5$/],
     [{ catalog: { levels: "four" } }, /^config: catalog\.levels \(in .*bad\.json\): .*expected number.*, got "four"$/],
-    [{ discord: { allowedChannels: ["general"] } }, /^config: discord\.allowedChannels\.0 \(in .*bad\.json\): expected a channel id, got "general"$/],
+    [
+      { discord: { allowedChannels: ["general"] } },
+      /^config: discord\.allowedChannels\.0 \(in .*bad\.json\): expected a channel id, got "general"$/,
+    ],
     [{ model: { colour: "blue" } }, /^config: model \(in .*bad\.json\): .*colour/],
   ])("fails with one line naming the key: %j", (content, message) => {
     const error = (() => {
@@ -55,7 +65,9 @@ describe("config", () => {
 
   it("names the environment variable when it is the culprit", () => {
     expect(() => loadConfig({ env: { MODEL_THREADS: "many" } })).toThrow(/^config: model\.threads \(env MODEL_THREADS\): .*, got "many"$/);
-    expect(() => loadConfig({ env: { MODEL_GPU: "tpu" } })).toThrow(/^config: model\.gpu \(env MODEL_GPU\): .*expected one of .*"off", got "tpu"$/);
+    expect(() => loadConfig({ env: { MODEL_GPU: "tpu" } })).toThrow(
+      /^config: model\.gpu \(env MODEL_GPU\): .*expected one of .*"off", got "tpu"$/,
+    );
     // The variable wins over the file, so it is the one to blame even when the file sets the key too.
     const ok = file("gpu-ok.json", { model: { gpu: "off" } });
     expect(() => loadConfig({ env: { SIDBOT_CONFIG: ok, MODEL_GPU: "tpu" } })).toThrow(/^config: model\.gpu \(env MODEL_GPU\): /);
@@ -91,25 +103,43 @@ describe("config", () => {
   it("the CLI blames a bad model.gpu in the SIDBOT_CONFIG file on the file, not MODEL_GPU", async () => {
     let err = "";
     const path = file("gpu.json", { model: { gpu: "banana" } });
-    const code = await main(["chat", "--once", "hi"], { out: () => {}, err: (t) => (err += t), readStdin: async () => "" }, { SIDBOT_CONFIG: path });
+    const code = await main(
+      ["chat", "--once", "hi"],
+      { out: () => {}, err: (t) => (err += t), readStdin: async () => "" },
+      { SIDBOT_CONFIG: path },
+    );
     expect(code).toBe(1);
-    expect(err).toBe(`sidbot: config: model.gpu (in ${path}): Invalid option: expected one of "auto"|"cuda"|"vulkan"|"metal"|"off", got "banana"\n`);
+    expect(err).toBe(
+      `sidbot: config: model.gpu (in ${path}): Invalid option: expected one of "auto"|"cuda"|"vulkan"|"metal"|"off", got "banana"\n`,
+    );
   });
 
   it("reports an unreadable config file", () => {
-    expect(() => loadConfig({ env: {}, file: file("broken.json", "{ nope") })).toThrow(/^config: cannot read .*broken\.json: not valid JSON \(.*\); expected a JSON object of settings$/);
-    expect(() => loadConfig({ env: { SIDBOT_CONFIG: join(dir, "missing.json") } })).toThrow(/^config: cannot read .*missing\.json \(env SIDBOT_CONFIG\): file not found$/);
+    expect(() => loadConfig({ env: {}, file: file("broken.json", "{ nope") })).toThrow(
+      /^config: cannot read .*broken\.json: not valid JSON \(.*\); expected a JSON object of settings$/,
+    );
+    expect(() => loadConfig({ env: { SIDBOT_CONFIG: join(dir, "missing.json") } })).toThrow(
+      /^config: cannot read .*missing\.json \(env SIDBOT_CONFIG\): file not found$/,
+    );
     expect(() => loadConfig({ env: {}, file: join(dir, "missing.json") })).toThrow(/^config: cannot read .*missing\.json: file not found$/);
   });
 
   it("takes secrets only from the environment, and checks ports", () => {
-    expect(loadSecrets({ DISCORD_TOKEN: " abc ", REDIS_URL: "", HEALTH_PORT: "9090" })).toMatchObject({ discordToken: "abc", redisUrl: undefined, healthPort: 9090 });
+    expect(loadSecrets({ DISCORD_TOKEN: " abc ", REDIS_URL: "", HEALTH_PORT: "9090" })).toMatchObject({
+      discordToken: "abc",
+      redisUrl: undefined,
+      healthPort: 9090,
+    });
     expect(() => loadSecrets({ SLACK_PORT: "http" })).toThrow(/^config: SLACK_PORT: expected a port number 0–65535, got "http"$/);
   });
 
   it("makes the CLI stop with that one line", async () => {
     let err = "";
-    const code = await main(["chat", "--once", "hi"], { out: () => {}, err: (t) => (err += t), readStdin: async () => "" }, { SIDBOT_CONFIG: file("bad2.json", { model: { topK: 0 } }) });
+    const code = await main(
+      ["chat", "--once", "hi"],
+      { out: () => {}, err: (t) => (err += t), readStdin: async () => "" },
+      { SIDBOT_CONFIG: file("bad2.json", { model: { topK: 0 } }) },
+    );
     expect(code).toBe(1);
     expect(err).toMatch(/^sidbot: config: model\.topK \(in .*bad2\.json\): .*\n$/);
   });

@@ -41,9 +41,11 @@ export class ThrottledEditor {
     if (this.text === this.shown) return;
     const text = this.text;
     this.lastEdit = Date.now();
-    this.inFlight = this.inFlight.then(() => this.edit(text)).then(
-      () => void (this.shown = text),
-      (error: unknown) => this.onError(error),
-    );
+    this.inFlight = this.inFlight
+      .then(() => this.edit(text))
+      .then(
+        () => void (this.shown = text),
+        (error: unknown) => this.onError(error),
+      );
   }
 }

@@ -29,7 +29,7 @@ export function splitText(text: string, limit: number): string[] {
         }
       }
     }
-    const fenceOpen = (((reopenFence + chunk).match(/```/g) ?? []).length % 2) === 1;
+    const fenceOpen = ((reopenFence + chunk).match(/```/g) ?? []).length % 2 === 1;
     const fenceLang = fenceOpen ? (/```(\w*)[^`]*$/.exec(reopenFence + chunk)?.[1] ?? "") : "";
     chunks.push((reopenFence + chunk).trimEnd() + (fenceOpen ? "\n```" : ""));
     reopenFence = fenceOpen ? `\`\`\`${fenceLang}\n` : "";

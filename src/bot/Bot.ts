@@ -110,33 +110,64 @@ export class Bot {
       unlimited: request.conversation.platform === "console",
     });
     if (gated.kind === "busy") return reply("busy", MESSAGES.busy(gated.retryAfterSeconds), { retryAfterSeconds: gated.retryAfterSeconds });
-    if (gated.kind === "rate_limited") return reply("rate_limited", MESSAGES.rateLimited(gated.retryAfterSeconds), { retryAfterSeconds: gated.retryAfterSeconds });
+    if (gated.kind === "rate_limited")
+      return reply("rate_limited", MESSAGES.rateLimited(gated.retryAfterSeconds), { retryAfterSeconds: gated.retryAfterSeconds });
     return gated.value;
   }
 
   /** The request's turn at the engine: plan from the stored conversation, run, remember the exchange. */
-  private async answerInSlot(request: BotRequest, requestId: string, intent: Understanding, notices: string[], options: HandleOptions, log: Logger): Promise<BotReply> {
+  private async answerInSlot(
+    request: BotRequest,
+    requestId: string,
+    intent: Understanding,
+    notices: string[],
+    options: HandleOptions,
+    log: Logger,
+  ): Promise<BotReply> {
     options.signal?.throwIfAborted(); // cancelled (shutdown) while it waited
     const key = conversationId(request.conversation);
     const state = (await this.memory.get(key)) ?? emptyState();
     if (this.memory.degraded) notices.push(MESSAGES.memoryOffline);
-    const plan = planRequest(intent, { last: this.exclusions.items(state.lastAnswer?.sids ?? []), basis: this.exclusions.items(state.lastAnswer?.basis ?? []) });
+    const plan = planRequest(intent, {
+      last: this.exclusions.items(state.lastAnswer?.sids ?? []),
+      basis: this.exclusions.items(state.lastAnswer?.basis ?? []),
+    });
     if (plan.kind === "reply") return { ...plan.reply, notices: [...notices, ...plan.reply.notices] };
     notices.push(...plan.notices);
     // Never recommend what the request names, nor another edition of it, nor a down-voted game;
     // a follow-up never brings back what the conversation named or already answered with.
-    const task: Task = { ...plan.task, history: state.turns, avoid: this.exclusions.avoidFor(plan.task.items ?? [], state, plan.followUp === true) };
-    const run = { requestId, conversationId: key, ...(options.signal ? { signal: options.signal } : {}), ...(options.onText ? { onText: options.onText } : {}), ...(options.onPrompt ? { onPrompt: options.onPrompt } : {}) };
+    const task: Task = {
+      ...plan.task,
+      history: state.turns,
+      avoid: this.exclusions.avoidFor(plan.task.items ?? [], state, plan.followUp === true),
+    };
+    const run = {
+      requestId,
+      conversationId: key,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onText ? { onText: options.onText } : {}),
+      ...(options.onPrompt ? { onPrompt: options.onPrompt } : {}),
+    };
     let answered;
     try {
       answered = await this.engine.run(task, run);
     } catch (error) {
       // The shared model queue is full (remote workers): the same polite reply as a full local queue.
-      if (error instanceof EngineBusyError) return reply("busy", MESSAGES.busy(BUSY_RETRY_SECONDS), { retryAfterSeconds: BUSY_RETRY_SECONDS });
+      if (error instanceof EngineBusyError)
+        return reply("busy", MESSAGES.busy(BUSY_RETRY_SECONDS), { retryAfterSeconds: BUSY_RETRY_SECONDS });
       throw error;
     }
     const result = { ...answered, items: distinctGames(answered.items, [...(task.items ?? []), ...(task.avoid ?? [])]) };
-    log.info({ intent: intent.act, backend: result.backend, items: result.items.length, totalMs: Math.round(result.timings.totalMs), tokens: result.timings.tokens }, "answered");
+    log.info(
+      {
+        intent: intent.act,
+        backend: result.backend,
+        items: result.items.length,
+        totalMs: Math.round(result.timings.totalMs),
+        tokens: result.timings.tokens,
+      },
+      "answered",
+    );
     await this.memory.append(key, {
       id: requestId,
       user: result.turns.user,
@@ -144,7 +175,9 @@ export class Bot {
       at: Date.now(),
       // Threads belong to whoever started them; channels and DMs have no owner to protect.
       ...(request.conversation.scope === "thread" ? { owner: request.userId } : {}),
-      ...(result.items.length > 0 ? { lastAnswer: { sids: result.items.map((i) => i.sid), basis: (task.items ?? []).map((i) => i.sid) } } : {}),
+      ...(result.items.length > 0
+        ? { lastAnswer: { sids: result.items.map((i) => i.sid), basis: (task.items ?? []).map((i) => i.sid) } }
+        : {}),
     });
     if (result.items.length === 0 && !result.text) notices.push(MESSAGES.noResults);
     return {
@@ -181,7 +214,10 @@ export class Bot {
   /** Titles starting like `query`, for autocomplete: best first, at most `limit`. */
   suggestGames(query: string, limit = 25): { id: string; title: string }[] {
     const titles = this.engine.catalog.titles;
-    const hits = query.trim() === "" ? this.engine.catalog.catalog.items.slice(0, limit).map((item) => ({ item })) : titles.search(query, { limit, prefix: true });
+    const hits =
+      query.trim() === ""
+        ? this.engine.catalog.catalog.items.slice(0, limit).map((item) => ({ item }))
+        : titles.search(query, { limit, prefix: true });
     return hits.map((h) => ({ id: String(h.item.index), title: h.item.title }));
   }
 }

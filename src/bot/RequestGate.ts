@@ -26,7 +26,10 @@ export interface GateRunOptions {
   unlimited?: boolean;
 }
 
-export type GateResult<T> = { kind: "done"; value: T } | { kind: "busy"; retryAfterSeconds: number } | { kind: "rate_limited"; retryAfterSeconds: number };
+export type GateResult<T> =
+  | { kind: "done"; value: T }
+  | { kind: "busy"; retryAfterSeconds: number }
+  | { kind: "rate_limited"; retryAfterSeconds: number };
 
 export const BUSY_RETRY_SECONDS = 5;
 
@@ -48,12 +51,17 @@ export class RequestGate {
     return this.queue.pending;
   }
 
-  async run<T>(userId: string, task: () => Promise<T>, { onQueued, startBy, unlimited = false }: GateRunOptions = {}): Promise<GateResult<T>> {
+  async run<T>(
+    userId: string,
+    task: () => Promise<T>,
+    { onQueued, startBy, unlimited = false }: GateRunOptions = {},
+  ): Promise<GateResult<T>> {
     if (!unlimited) {
       try {
         await this.limiter.consume(userId);
       } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) return { kind: "rate_limited", retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+        if (rejection instanceof RateLimiterRes)
+          return { kind: "rate_limited", retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
         throw rejection;
       }
     }

@@ -24,7 +24,10 @@ export class ShutdownGuard {
    * Runs `work` with a signal that fires when the caller's does or shutdown cancels it. Resolves
    * with `cancelled` set when the shutdown (not the caller) aborted a failed request.
    */
-  async run<T>(callerSignal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<{ value: T } | { cancelled: true }> {
+  async run<T>(
+    callerSignal: AbortSignal | undefined,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<{ value: T } | { cancelled: true }> {
     const controller = new AbortController();
     const signal = callerSignal ? AbortSignal.any([callerSignal, controller.signal]) : controller.signal;
     this.inflight.add(controller);

@@ -12,7 +12,12 @@ export interface FeedbackLine {
 }
 
 /** Writes one JSON line per vote cast at or after `sinceMs`, oldest first; returns the count. */
-export async function exportFeedback(memory: MemoryStore, catalog: Catalog, sinceMs: number, write: (line: string) => void): Promise<number> {
+export async function exportFeedback(
+  memory: MemoryStore,
+  catalog: Catalog,
+  sinceMs: number,
+  write: (line: string) => void,
+): Promise<number> {
   const records = await memory.feedbackSince(sinceMs);
   for (const r of records) {
     const line: FeedbackLine = {

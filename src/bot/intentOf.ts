@@ -7,7 +7,9 @@ export function intentOf(input: BotRequest["input"], engine: Engine): Understand
   const context = { titles: engine.catalog.titles, catalog: engine.catalog.catalog };
   if ("moreLike" in input) {
     const item = engine.itemById(input.moreLike);
-    return item ? { act: "similar", games: [item], text: "" } : { act: "notfound", games: [], text: "", missing: { query: "that game", candidates: [] } };
+    return item
+      ? { act: "similar", games: [item], text: "" }
+      : { act: "notfound", games: [], text: "", missing: { query: "that game", candidates: [] } };
   }
   if ("command" in input) {
     switch (input.command) {
@@ -15,7 +17,9 @@ export function intentOf(input: BotRequest["input"], engine: Engine): Understand
         return understand(input.query, context);
       case "similar": {
         const u = understand(`similar to ${input.game}`, context);
-        return u.games.length > 0 || u.act === "notfound" ? { ...u, act: u.games.length > 0 ? "similar" : "notfound" } : { ...u, act: "notfound", missing: { query: input.game, candidates: [] } };
+        return u.games.length > 0 || u.act === "notfound"
+          ? { ...u, act: u.games.length > 0 ? "similar" : "notfound" }
+          : { ...u, act: "notfound", missing: { query: input.game, candidates: [] } };
       }
       case "bundle":
         return { act: "bundle", games: [], text: "Suggest a name and description for the bundle" };

@@ -14,9 +14,11 @@ export const MESSAGES = {
   truncated: (chars: number) => `Your message was long, so I only read the first ${chars.toLocaleString("en-US")} characters.`,
   noHistory: "I don't have earlier recommendations in this conversation yet — ask me for some first (try `similar to Halo 3`).",
   noItemAt: (n: number, count: number) => `There's no #${n} in my last answer (it had ${count}). Try \`more like #1\`.`,
-  didYouMean: (query: string, titles: readonly string[]) => `I couldn't find “${query}” in the catalog — did you mean ${titles.map((t) => `“${t}”`).join(" or ")}?`,
+  didYouMean: (query: string, titles: readonly string[]) =>
+    `I couldn't find “${query}” in the catalog — did you mean ${titles.map((t) => `“${t}”`).join(" or ")}?`,
   corrected: (query: string, title: string) => `I read “${query}” as “${title}”.`,
-  notInCatalog: (query: string) => `I couldn't find “${query}” in the catalog, so I can't recommend from it. Try another title, or tell me what you like about it.`,
+  notInCatalog: (query: string) =>
+    `I couldn't find “${query}” in the catalog, so I can't recommend from it. Try another title, or tell me what you like about it.`,
   noResults: "I couldn't find anything that fits. Try naming a game you like, e.g. `similar to Halo 3`.",
   restarting: "I'm restarting right now — please ask again in a minute.",
   resetOffline: "My memory is offline right now, so I can't reset conversations — please try again in a minute.",

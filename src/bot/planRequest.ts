@@ -42,7 +42,10 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
   const followUp = (t: Task): Plan => ({ ...(task(t) as Extract<Plan, { kind: "task" }>), followUp: true });
   const platform = u.platform ? { platform: u.platform.name } : {};
   // A follow-up with no earlier answer to follow.
-  const noHistory = (example = "similar to Halo 3"): Plan => ({ kind: "reply", reply: reply("clarify", MESSAGES.noHistory, { followUps: [example] }) });
+  const noHistory = (example = "similar to Halo 3"): Plan => ({
+    kind: "reply",
+    reply: reply("clarify", MESSAGES.noHistory, { followUps: [example] }),
+  });
   const pick = (ordinal: number | undefined): CatalogItem | Plan => {
     if (last.length === 0) return noHistory();
     const n = ordinal ?? 1;
@@ -50,7 +53,12 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
     return item ?? { kind: "reply", reply: reply("clarify", MESSAGES.noItemAt(n, last.length), { followUps: ["more like #1"] }) };
   };
   // A title named in a follow-up that is in the last answer refers to that item.
-  const inLast = u.games.length === 1 && last.includes(u.games[0]!) ? last.indexOf(u.games[0]!) + 1 : u.games.length === 0 ? namedInLast(u.text, last) : undefined;
+  const inLast =
+    u.games.length === 1 && last.includes(u.games[0]!)
+      ? last.indexOf(u.games[0]!) + 1
+      : u.games.length === 0
+        ? namedInLast(u.text, last)
+        : undefined;
   // The last-answer item a title word or a description ("the racing one") names.
   const named = inLast ?? (u.about ? describedIn(u.about, last) : undefined);
 
@@ -65,17 +73,25 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
       if (missing.candidates.length > 0) {
         return {
           kind: "reply",
-          reply: reply("clarify", MESSAGES.didYouMean(missing.query, missing.candidates.map((c) => c.title)), {
-            items: missing.candidates.map(toRecommended),
-            followUps: missing.candidates.map((c) => `similar to ${c.title}`),
-          }),
+          reply: reply(
+            "clarify",
+            MESSAGES.didYouMean(
+              missing.query,
+              missing.candidates.map((c) => c.title),
+            ),
+            {
+              items: missing.candidates.map(toRecommended),
+              followUps: missing.candidates.map((c) => `similar to ${c.title}`),
+            },
+          ),
         };
       }
       return { kind: "reply", reply: reply("clarify", MESSAGES.notInCatalog(missing.query), { followUps: SMALLTALK_FOLLOW_UPS }) };
     }
     case "why": {
       // "why halo 3?" about a game not in the last answer (or with no answer yet): explain that game.
-      if (u.games.length > 0 && inLast === undefined) return task({ kind: "chat", text: u.text, items: [u.games[0]!], basis, recommend: false });
+      if (u.games.length > 0 && inLast === undefined)
+        return task({ kind: "chat", text: u.text, items: [u.games[0]!], basis, recommend: false });
       const item = pick(named ?? u.ref);
       if ("kind" in item) return item;
       return task({ kind: "chat", text: u.text, items: [item], basis, recommend: false });
@@ -116,10 +132,12 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
       return followUp({ kind: "chat", text: `How about something similar but ${how}?`, items, ...platform, recommend: true });
     }
     case "explain":
-      if (inLast !== undefined && u.games.length === 1) return task({ kind: "chat", text: u.text, items: [u.games[0]!], basis, recommend: false });
+      if (inLast !== undefined && u.games.length === 1)
+        return task({ kind: "chat", text: u.text, items: [u.games[0]!], basis, recommend: false });
       return task({ kind: "explain", items: u.games.slice(0, 1), ...platform });
     case "similar":
-      if (inLast !== undefined && /^\W*(?:more|others?|another)\b/i.test(u.text)) return followUp({ kind: "similar", items: [u.games[0]!], ...platform });
+      if (inLast !== undefined && /^\W*(?:more|others?|another)\b/i.test(u.text))
+        return followUp({ kind: "similar", items: [u.games[0]!], ...platform });
       return task({ kind: "similar", items: u.games, ...platform });
     case "next":
       return task({ kind: "next", items: u.games, ...platform });
@@ -142,11 +160,21 @@ function namedInLast(text: string, last: readonly CatalogItem[]): number | undef
 
 /** The position (1-based) of the last-answer item a description fits best ("racing" → its racing game, Xbox → its Xbox game). */
 function describedIn(about: NonNullable<Understanding["about"]>, last: readonly CatalogItem[]): number | undefined {
-  const norm = (w: string) => w.toLowerCase().replace(/-/g, "").replace(/^cosy$/, "cozy").replace(/(?<=[^s])s$/, "");
+  const norm = (w: string) =>
+    w
+      .toLowerCase()
+      .replace(/-/g, "")
+      .replace(/^cosy$/, "cozy")
+      .replace(/(?<=[^s])s$/, "");
   let best: number | undefined;
   let bestScore = 0;
   for (const [i, item] of last.entries()) {
-    const described = [item.title, ...Object.entries(item.meta).filter(([k]) => k !== "platform").flatMap(([, v]) => (typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []))]
+    const described = [
+      item.title,
+      ...Object.entries(item.meta)
+        .filter(([k]) => k !== "platform")
+        .flatMap(([, v]) => (typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [])),
+    ]
       .join(" ")
       .split(/[^A-Za-z0-9-]+/)
       .filter((w) => w !== "")
@@ -179,9 +207,12 @@ export function tastesSentence(tastes: string | undefined): string {
 }
 
 function smalltalkText(text: string): string {
-  if (/\b(?:thanks?|thank you|thx|ty|cheers)\b/i.test(text)) return "You're welcome! Ask me any time — name a game you liked or what you're in the mood for.";
+  if (/\b(?:thanks?|thank you|thx|ty|cheers)\b/i.test(text))
+    return "You're welcome! Ask me any time — name a game you liked or what you're in the mood for.";
   if (/\b(?:bye|goodbye|see ya|good night)\b/i.test(text)) return "Bye — have fun playing! Come back when you want more ideas.";
-  if (/\bbest\b.*\bgames?\b|\bgames?\b.*\bbest\b/i.test(text)) return "That depends on what you like! Tell me a game you enjoyed or a genre, and I'll find games for you.";
-  if (/^\W*(?:hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening)|gm)\b/i.test(text)) return "Hi! I recommend video games. Tell me a game you liked or what you're in the mood for.";
+  if (/\bbest\b.*\bgames?\b|\bgames?\b.*\bbest\b/i.test(text))
+    return "That depends on what you like! Tell me a game you enjoyed or a genre, and I'll find games for you.";
+  if (/^\W*(?:hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening)|gm)\b/i.test(text))
+    return "Hi! I recommend video games. Tell me a game you liked or what you're in the mood for.";
   return "I'm a video game recommender — tell me a game you liked or what you're in the mood for, and I'll suggest some.";
 }

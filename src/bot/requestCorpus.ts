@@ -71,12 +71,15 @@ export function mismatches(entry: CorpusEntry, got: Outcome): string[] {
   if (e.games !== undefined) {
     const want = e.games.map(gameKey);
     const have = got.games.map(gameKey);
-    if (want.length !== have.length || want.some((k, i) => k !== have[i])) out.push(`games [${got.games.join(" | ")}] ≠ [${e.games.join(" | ")}]`);
+    if (want.length !== have.length || want.some((k, i) => k !== have[i]))
+      out.push(`games [${got.games.join(" | ")}] ≠ [${e.games.join(" | ")}]`);
   }
-  if ((e.platform ?? undefined) !== got.platform && !(e.platform === undefined && e.task === "steer")) out.push(`platform ${got.platform} ≠ ${e.platform}`);
+  if ((e.platform ?? undefined) !== got.platform && !(e.platform === undefined && e.task === "steer"))
+    out.push(`platform ${got.platform} ≠ ${e.platform}`);
   if (e.k !== got.k) out.push(`k ${got.k} ≠ ${e.k}`);
   if (Boolean(e.ranked) !== Boolean(got.ranked)) out.push(`ranked ${Boolean(got.ranked)} ≠ ${Boolean(e.ranked)}`);
-  for (const w of e.tastes ?? []) if (!(got.text ?? "").toLowerCase().includes(w.toLowerCase())) out.push(`tastes “${got.text}” lacks ${w}`);
+  for (const w of e.tastes ?? [])
+    if (!(got.text ?? "").toLowerCase().includes(w.toLowerCase())) out.push(`tastes “${got.text}” lacks ${w}`);
   return out;
 }
 
@@ -87,7 +90,11 @@ export interface CategoryScore {
   failures: { text: string; why: string[] }[];
 }
 
-export function scoreCorpus(entries: readonly CorpusEntry[], titles: TitleIndex, catalog: Catalog): { categories: CategoryScore[]; total: number; correct: number } {
+export function scoreCorpus(
+  entries: readonly CorpusEntry[],
+  titles: TitleIndex,
+  catalog: Catalog,
+): { categories: CategoryScore[]; total: number; correct: number } {
   const by = new Map<string, CategoryScore>();
   for (const entry of entries) {
     const score = by.get(entry.category) ?? { category: entry.category, total: 0, correct: 0, failures: [] };

@@ -69,7 +69,8 @@ export const MAX_K = 10;
 
 // A greeting before a command ("hey, help", "ok can you reset").
 const GREETING = String.raw`(?:(?:hey|hi|hello|ok(?:ay)?|so)\W+)?`;
-const RESET = /^\W*(?:\/?reset|(?:clear|wipe|restart)(?: (?:the|this|our|my))? (?:conversation|chat|history|memory|context|thread)|(?:let'?s\s+|lets\s+|can we\s+|please\s+)?(?:start (?:over|again|fresh|anew|from scratch)|begin again|fresh start|clean slate)|start over|start again|forget (?:it|everything|that|this|all that)|new conversation|clear (?:memory|history|it|the chat|everything))\b/i;
+const RESET =
+  /^\W*(?:\/?reset|(?:clear|wipe|restart)(?: (?:the|this|our|my))? (?:conversation|chat|history|memory|context|thread)|(?:let'?s\s+|lets\s+|can we\s+|please\s+)?(?:start (?:over|again|fresh|anew|from scratch)|begin again|fresh start|clean slate)|start over|start again|forget (?:it|everything|that|this|all that)|new conversation|clear (?:memory|history|it|the chat|everything))\b/i;
 // The whole message asks what the bot can do or how to use it ("what are you able to help with", "what commands do you have").
 const HELP = new RegExp(
   String.raw`^\W*${GREETING}(?:(?:sid)?bot\W+)?(?:` +
@@ -100,22 +101,60 @@ const SID = /<\|sid_start\|>(?:<\|sid_\d+\|>)*<\|sid_end\|>/g;
 const CONTROL = /<\|[a-z_0-9]+\|>/gi;
 
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, a: 1, an: 1, couple: 2, few: 3,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  a: 1,
+  an: 1,
+  couple: 2,
+  few: 3,
 };
 const ORDINAL_WORDS: Readonly<Record<string, number>> = {
-  first: 1, "1st": 1, second: 2, "2nd": 2, third: 3, "3rd": 3, fourth: 4, "4th": 4, fifth: 5, "5th": 5, last: -1, final: -1, top: 1,
+  first: 1,
+  "1st": 1,
+  second: 2,
+  "2nd": 2,
+  third: 3,
+  "3rd": 3,
+  fourth: 4,
+  "4th": 4,
+  fifth: 5,
+  "5th": 5,
+  last: -1,
+  final: -1,
+  top: 1,
 };
 // "top 5", "give me 5 racing games", "3 most likely": a number before a count noun or a taste (titles and platforms are cut out first).
-const COUNT_NOUNS = new Set("games game titles title options option recommendations recommendation recs rec suggestions suggestion picks pick ideas idea things thing ones more most others other different similar new good great fun".split(" "));
+const COUNT_NOUNS = new Set(
+  "games game titles title options option recommendations recommendation recs rec suggestions suggestion picks pick ideas idea things thing ones more most others other different similar new good great fun".split(
+    " ",
+  ),
+);
 const COUNT_LEAD = /\b(?:top|best|give me|show me|list|recommend|suggest|find me|pick|need|want|name)\s+(?:me\s+)?(?:the\s+)?$/i;
 // Words a count may follow ("I'd appreciate 8 suggestions", "could I get 4", "maybe 6 options").
-const COUNT_PREV = new Set("about around like want need get only exactly just appreciate appreciated love prefer see have take grab fetch try say maybe perhaps possibly".split(" "));
+const COUNT_PREV = new Set(
+  "about around like want need get only exactly just appreciate appreciated love prefer see have take grab fetch try say maybe perhaps possibly".split(
+    " ",
+  ),
+);
 function countIn(text: string): number | undefined {
-  const words = text.toLowerCase().replace(/(?:#|\b(?:number|no\.?|item|option|pick)\s?#?)\s?\d\b/g, " ").split(/[^a-z0-9']+/).filter((w) => w !== "");
+  const words = text
+    .toLowerCase()
+    .replace(/(?:#|\b(?:number|no\.?|item|option|pick)\s?#?)\s?\d\b/g, " ")
+    .split(/[^a-z0-9']+/)
+    .filter((w) => w !== "");
   for (const [i, w] of words.entries()) {
     const n = /^\d{1,2}$/.test(w) ? Number.parseInt(w, 10) : w === "one" || w === "a" || w === "an" ? undefined : NUMBER_WORDS[w];
     // "the third one similar": "one" after an ordinal or a determiner is an item, not a count.
-    const itemOne = words[i - 1] !== undefined && (words[i - 1]! in ORDINAL_WORDS || /^(?:the|that|this|which|each|every|any|last)$/.test(words[i - 1]!));
+    const itemOne =
+      words[i - 1] !== undefined && (words[i - 1]! in ORDINAL_WORDS || /^(?:the|that|this|which|each|every|any|last)$/.test(words[i - 1]!));
     const one = w === "one" && !itemOne && COUNT_NOUNS.has(words[i + 1] ?? "") && words[i + 1] !== "more" ? 1 : undefined;
     const value = n ?? one;
     if (value === undefined || value <= 0) continue;
@@ -123,8 +162,18 @@ function countIn(text: string): number | undefined {
     const lead = COUNT_LEAD.test(words.slice(0, i).join(" ") + " ");
     // "crazy taxy 2 similar games": a number right after a title-like word is part of the title, not a count.
     const prev = words[i - 1];
-    if (!lead && prev !== undefined && !STOP.has(prev) && !TASTE_WORDS.has(prev) && !(prev in NUMBER_WORDS) && !/^\d+$/.test(prev) && !COUNT_PREV.has(prev)) continue;
-    if (lead || next.some((x) => COUNT_NOUNS.has(x) || TASTE_WORDS.has(x) || TASTE_WORDS.has(x.replace(/s$/, "")))) return Math.min(MAX_K, value);
+    if (
+      !lead &&
+      prev !== undefined &&
+      !STOP.has(prev) &&
+      !TASTE_WORDS.has(prev) &&
+      !(prev in NUMBER_WORDS) &&
+      !/^\d+$/.test(prev) &&
+      !COUNT_PREV.has(prev)
+    )
+      continue;
+    if (lead || next.some((x) => COUNT_NOUNS.has(x) || TASTE_WORDS.has(x) || TASTE_WORDS.has(x.replace(/s$/, ""))))
+      return Math.min(MAX_K, value);
   }
   return undefined;
 }
@@ -135,18 +184,22 @@ const REF = new RegExp(
 const DEMONSTRATIVE = /\b(?:that|this|it|that one|this one|those|these|them)\b/i;
 const ANSWERED = new Set("listed said suggested showed shown gave given mentioned recommended picked above".split(" "));
 // Words for the whole last answer: "those", "all of them", "all three", "the lot".
-const PLURAL = /\b(?:those|these|them|they|both|the ones (?:you|u) (?:listed|said|suggested|showed|gave|mentioned|recommended|picked)|all(?:\s+(?:of\s+)?(?:them|those|these|three|two|four|five|ten|\d{1,2}))?|the (?:lot|set|list|bunch|group|whole (?:list|lot|set|bunch))|every(?:thing| one| single one) (?:you (?:said|suggested|listed|showed|gave)|there|above))\b/i;
+const PLURAL =
+  /\b(?:those|these|them|they|both|the ones (?:you|u) (?:listed|said|suggested|showed|gave|mentioned|recommended|picked)|all(?:\s+(?:of\s+)?(?:them|those|these|three|two|four|five|ten|\d{1,2}))?|the (?:lot|set|list|bunch|group|whole (?:list|lot|set|bunch))|every(?:thing| one| single one) (?:you (?:said|suggested|listed|showed|gave)|there|above))\b/i;
 
 const WHY = /\b(?:why|how come|explain|what makes|what made|reason|reasons|justify)\b/i;
 // A question asking why something was suggested (not "why not"), with polite filler allowed around it.
-const WHY_QUESTION = /\b(?:why|how come)\b(?!\s+not\b)|\bwhat (?:made|makes) (?:you|u)\b|\b(?:reason|reasons|reasoning) (?:for|behind|why)\b|\bexplain (?:why|your|the (?:choice|pick|reason))\b/i;
+const WHY_QUESTION =
+  /\b(?:why|how come)\b(?!\s+not\b)|\bwhat (?:made|makes) (?:you|u)\b|\b(?:reason|reasons|reasoning) (?:for|behind|why)\b|\bexplain (?:why|your|the (?:choice|pick|reason))\b/i;
 // A why question at the start, after filler or politeness ("so why the Forza one?", "could you tell me why Halo 3").
-const WHY_START = /^\W*(?:(?:so|ok(?:ay)?|and|but|hmm+|well|wait|also|hey|just|curious|just curious|out of curiosity)\W+)*(?:(?:can|could|would|will) (?:you|u)\s+(?:please\s+)?|please\s+|kindly\s+)?(?:why|how come|explain|tell me why|what made (?:you|u))\b/i;
+const WHY_START =
+  /^\W*(?:(?:so|ok(?:ay)?|and|but|hmm+|well|wait|also|hey|just|curious|just curious|out of curiosity)\W+)*(?:(?:can|could|would|will) (?:you|u)\s+(?:please\s+)?|please\s+|kindly\s+)?(?:why|how come|explain|tell me why|what made (?:you|u))\b/i;
 // An item of the last answer described by a word or two ("the cozy one", "that forza game").
 const DESCRIBED_ONE = /\b(?:the|that|this)\s+(?:[\w'-]+\s+){1,2}(?:one|game|pick|title)\b/i;
 // A new request that also asks for reasons ("suggest cozy games and explain why"): not about the last answer.
 const ASK_AND_EXPLAIN = /\b(?:suggest|recommend|give me|find me|show me|pick me|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell|say|why|give)/i;
-const EXPLAIN_NEW = /\b(?:suggest|recommend|give me|pick|find|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell me|say|say why|give (?:me )?(?:a )?reasons?)|\bexplain why\b|\bwith (?:an? )?(?:explanation|reasons?)\b|\band why\b|\btell me why\b/i;
+const EXPLAIN_NEW =
+  /\b(?:suggest|recommend|give me|pick|find|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell me|say|say why|give (?:me )?(?:a )?reasons?)|\bexplain why\b|\bwith (?:an? )?(?:explanation|reasons?)\b|\band why\b|\btell me why\b/i;
 // Naming the last answer as a set: a naming word (name, title, blurb, …) said of the set ("these", "this group"), or "bundle".
 const GROUP_NOUN = String.raw`(?:set|group|collection|bundle|lot|bunch|list|trio|three|two|four|five|games|picks|ones|selection|pack|package|combo|line-?up|mix|batch|recommendations|recs|suggestions)`;
 const GROUP_REF = String.raw`(?:(?:this(?!\s+(?:one|game|title|item|pick)\b)|these|those|them|all(?: of)?(?: them| these| those)?)(?:\s+${GROUP_NOUN})?|the\s+${GROUP_NOUN}|(?:all|both)\s+of\s+(?:them|these|those))`;
@@ -170,13 +223,19 @@ const BUNDLE = new RegExp(
   "i",
 );
 // A short follow-up asking the last answer to change along one axis ("anything cheaper?", "something more relaxing").
-const COMPARATIVE = /\b(?:cheaper|less expensive|more affordable|newer|older|more recent|more modern|easier|harder|shorter|longer|simpler|calmer|cozier|cosier|scarier|funnier|faster|slower|smaller|bigger|(?:more|less) (?:relaxing|challenging|difficult|casual|chill|violent|scary|intense|kid[\s-]friendly|family[\s-]friendly|colou?rful|realistic|story[\s-]driven|competitive|expensive|popular|obscure))\b/i;
+const COMPARATIVE =
+  /\b(?:cheaper|less expensive|more affordable|newer|older|more recent|more modern|easier|harder|shorter|longer|simpler|calmer|cozier|cosier|scarier|funnier|faster|slower|smaller|bigger|(?:more|less) (?:relaxing|challenging|difficult|casual|chill|violent|scary|intense|kid[\s-]friendly|family[\s-]friendly|colou?rful|realistic|story[\s-]driven|competitive|expensive|popular|obscure))\b/i;
 const MORE = /\b(?:more|others?|another(?: one)?|else|additional|similar(?:\s+(?:stuff|ones|games|things|titles|picks))?)\b/i;
-const MORE_LIKE = /\b(?:more|others?|games?|stuff|something|anything|ones?)\s+(?:like|similar to)\b|\bsimilar(?:\s+(?:ones|games|titles|stuff|things))?\s+to\b|\blike\b|\balong (?:the|those|these) lines\b|\bin the (?:same )?vein\b|\bsame (?:kind|sort|type|style) as\b/i;
-const STEER = /^\W*(?:how about|what about|make it|make them|change (?:it )?to|same on|in|and|any|anything|for|on|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b(?:instead|but for|but on|version|versions|port)\b/i;
-const NEXT = /^\W*user\b|\brecent purchases\b|\bnext item\b|\b(?:after|aftr|afta|next|then|finished|finishing|beat|beaten|completed|done with|played|playing|through with|up next|follow(?:-|\s)?up)\b/i;
-const SIMILAR = /\b(?:similar|like|bought|alike|reminds?|such as|along the lines|in the vein|same vibe|vibe|feel|alternatives?|comparable|resembl\w*|related)\b/i;
-const RANKED = /\b(?:rank(?:ed|ing|s)?|most (?:likely|probable)|highest (?:probability|likelihood|odds|chance)|(?:by|in order of) (?:likelihood|probability)|most likely|likeliest|likelihood|probabilit(?:y|ies)|scores?|scored|exact(?:ly)?\s+top|in order)\b/i;
+const MORE_LIKE =
+  /\b(?:more|others?|games?|stuff|something|anything|ones?)\s+(?:like|similar to)\b|\bsimilar(?:\s+(?:ones|games|titles|stuff|things))?\s+to\b|\blike\b|\balong (?:the|those|these) lines\b|\bin the (?:same )?vein\b|\bsame (?:kind|sort|type|style) as\b/i;
+const STEER =
+  /^\W*(?:how about|what about|make it|make them|change (?:it )?to|same on|in|and|any|anything|for|on|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b(?:instead|but for|but on|version|versions|port)\b/i;
+const NEXT =
+  /^\W*user\b|\brecent purchases\b|\bnext item\b|\b(?:after|aftr|afta|next|then|finished|finishing|beat|beaten|completed|done with|played|playing|through with|up next|follow(?:-|\s)?up)\b/i;
+const SIMILAR =
+  /\b(?:similar|like|bought|alike|reminds?|such as|along the lines|in the vein|same vibe|vibe|feel|alternatives?|comparable|resembl\w*|related)\b/i;
+const RANKED =
+  /\b(?:rank(?:ed|ing|s)?|most (?:likely|probable)|highest (?:probability|likelihood|odds|chance)|(?:by|in order of) (?:likelihood|probability)|most likely|likeliest|likelihood|probabilit(?:y|ies)|scores?|scored|exact(?:ly)?\s+top|in order)\b/i;
 // Genre, mood and theme words: a piece made of these is a taste, never a title.
 const TASTE_WORDS = new Set(
   (
@@ -191,7 +250,8 @@ const TASTE_WORDS = new Set(
   ).split(" "),
 );
 // Tastes of several words whose parts mean little alone ("open world", "beat em up").
-const TASTE_PHRASES = /\b(?:open[\s-]world|beat[\s-]?(?:em|'em)[\s-]up|turn[\s-]based|point[\s-](?:and|&|n)[\s-]click|visual novels?|split[\s-]screen|city[\s-]builders?|hack[\s-](?:and|&|n)[\s-]slash|post[\s-]apocalyptic|life[\s-]sim(?:ulation)?s?|card games?|board games?|science fiction|sci[\s-]fi|co[\s-]op|battle royale|first[\s-]person|third[\s-]person|role[\s-]playing|free[\s-]to[\s-]play|story[\s-]rich|(?:family|kid|kids|child|children)[\s-]friendly|all[\s-]ages)\b/i;
+const TASTE_PHRASES =
+  /\b(?:open[\s-]world|beat[\s-]?(?:em|'em)[\s-]up|turn[\s-]based|point[\s-](?:and|&|n)[\s-]click|visual novels?|split[\s-]screen|city[\s-]builders?|hack[\s-](?:and|&|n)[\s-]slash|post[\s-]apocalyptic|life[\s-]sim(?:ulation)?s?|card games?|board games?|science fiction|sci[\s-]fi|co[\s-]op|battle royale|first[\s-]person|third[\s-]person|role[\s-]playing|free[\s-]to[\s-]play|story[\s-]rich|(?:family|kid|kids|child|children)[\s-]friendly|all[\s-]ages)\b/i;
 // Words with no meaning of their own in a request.
 const STOP = new Set(
   (
@@ -210,18 +270,29 @@ const STOP = new Set(
     "holiday holidays vacation trip summer winter christmas xmas birthday night evening evenings afternoon morning switch switching everything nothing help see he's she's they're we're you're that's"
   ).split(" "),
 );
-const SMALLTALK = /^\W*(?:(?:hey |hi |hello |good )?(?:sid)?bot|nah|yep|yup|hmm+|wow|omg|lmao|rofl|meh|idk|sure|gg|brb|kk?|ugh|oops|sorry|np|hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening|night)|gm|thanks?(?: you)?|thx|ty|cheers|cool|nice|great|awesome|ok(?:ay)?|lol|haha|bye|goodbye|see ya|who are you|how are you)\b/i;
+const SMALLTALK =
+  /^\W*(?:(?:hey |hi |hello |good )?(?:sid)?bot|nah|yep|yup|hmm+|wow|omg|lmao|rofl|meh|idk|sure|gg|brb|kk?|ugh|oops|sorry|np|hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening|night)|gm|thanks?(?: you)?|thx|ty|cheers|cool|nice|great|awesome|ok(?:ay)?|lol|haha|bye|goodbye|see ya|who are you|how are you)\b/i;
 
 /** Understands one typed message. */
 export function understand(raw: string, { titles, catalog }: UnderstandContext): Understanding {
   const sids = [...raw.matchAll(SID)].map((m) => m[0]);
   // Typed control tokens are text, never structure: drop them after reading the SIDs.
-  const text = raw.replace(MENTION, " ").replace(LEADING_AT, " ").replace(SID, " SIDREF ").replace(CONTROL, " ").replace(/\s+/g, " ").trim();
-  const plain = text.replace(/\bSIDREF\b/g, " ").replace(/\s+/g, " ").trim();
+  const text = raw
+    .replace(MENTION, " ")
+    .replace(LEADING_AT, " ")
+    .replace(SID, " SIDREF ")
+    .replace(CONTROL, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  const plain = text
+    .replace(/\bSIDREF\b/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   // "please reset the conversation", "How do I use this bot, please?", "kindly reset": the command without its politeness.
   const command = withoutPoliteness(plain);
   if (RESET.test(plain) || RESET.test(command)) return { act: "reset", games: [], text };
-  if ((plain === "" && sids.length === 0) || HELP.test(plain) || (command !== "" && HELP.test(command))) return { act: "help", games: [], text };
+  if ((plain === "" && sids.length === 0) || HELP.test(plain) || (command !== "" && HELP.test(command)))
+    return { act: "help", games: [], text };
 
   // 1. What the text names.
   const games: CatalogItem[] = [];
@@ -257,12 +328,20 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   const tastes = tastesOf(rest);
   const ranked = RANKED.test(rest);
   const corrected = found.corrected.filter((c) => games.some((g) => g.title === c.title));
-  const base: Omit<Understanding, "act"> = { games, text, ...(corrected.length > 0 ? { corrected } : {}), ...(platform ? { platform } : {}), ...(k !== undefined ? { k } : {}), ...(ranked ? { ranked } : {}) };
+  const base: Omit<Understanding, "act"> = {
+    games,
+    text,
+    ...(corrected.length > 0 ? { corrected } : {}),
+    ...(platform ? { platform } : {}),
+    ...(k !== undefined ? { k } : {}),
+    ...(ranked ? { ranked } : {}),
+  };
 
   // 2. What is asked.
   // Two games named and one of them only a near miss ("halo 3 and forza motorspt"): ask about it, never drop it.
   const nearMiss = misses.find((m) => m.near && m.candidates.length > 0);
-  if (games.length > 0 && nearMiss) return { ...base, act: "notfound", missing: { query: nearMiss.query, candidates: nearMiss.candidates } };
+  if (games.length > 0 && nearMiss)
+    return { ...base, act: "notfound", missing: { query: nearMiss.query, candidates: nearMiss.candidates } };
   const unknown = misses.filter((m) => !m.near && looksLikeTitle(m.query)).map((m) => m.query);
   if (games.length > 0 && unknown.length > 0) base.unresolved = unknown;
   if (games.length > 0) {
@@ -278,7 +357,8 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   if (found.missing && !aboutAnswer && !onlyChat(found.missing.query)) return { ...base, act: "notfound", missing: found.missing };
   if (unknownSids > 0) return { ...base, act: "notfound", missing: { query: "that semantic ID", candidates: [] } };
   // "my son loves Fortnite, what else could he play?", "we are big Minecraft fans": a game the catalog lacks, named in chat.
-  const unknownName = tastes && wordsOf(tastes).some((w) => TASTE_WORDS.has(w) || TASTE_WORDS.has(w.replace(/s$/, ""))) ? undefined : namedUnknown(plain);
+  const unknownName =
+    tastes && wordsOf(tastes).some((w) => TASTE_WORDS.has(w) || TASTE_WORDS.has(w.replace(/s$/, ""))) ? undefined : namedUnknown(plain);
   if (unknownName) return { ...base, act: "notfound", missing: { query: unknownName, candidates: [] } };
 
   // An explicit item ("the name of the second one") is about that item, not the set.
@@ -291,9 +371,18 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
     return { ...base, act: "why", ...(ref !== undefined && explicit ? { ref } : {}), ...(about ? { about } : {}) };
   }
   // "tell me about #2", "what about the second one?": what that item is and why it was suggested.
-  if (ref !== undefined && /\b(?:about|details?|describe|info|information|what is|what's|whats)\b/i.test(rest) && !MORE_LIKE.test(rest.replace(/\btell me more\b/i, "")) && !platform) return { ...base, act: "why", ref };
+  if (
+    ref !== undefined &&
+    /\b(?:about|details?|describe|info|information|what is|what's|whats)\b/i.test(rest) &&
+    !MORE_LIKE.test(rest.replace(/\btell me more\b/i, "")) &&
+    !platform
+  )
+    return { ...base, act: "why", ref };
   // "more like those", "similar to all of them": every item of the last answer, unless one is named ("those, esp. #2").
-  const all = PLURAL.test(rest) && !REF.test(rest) && !/\b(?:that|this|it)(?:\s+one)?\b(?!\s+(?:are|is|were|was|have|has|had|would|will|can|could|play|feel|look|i|you|we))/i.test(rest);
+  const all =
+    PLURAL.test(rest) &&
+    !REF.test(rest) &&
+    !/\b(?:that|this|it)(?:\s+one)?\b(?!\s+(?:are|is|were|was|have|has|had|would|will|can|could|play|feel|look|i|you|we))/i.test(rest);
   const refers = ref !== undefined || ((DEMONSTRATIVE.test(rest) || all) && MORE_LIKE.test(rest));
   // "that forza one looks fun, more like it", "the cozy one is cute, more like that": the item a title word or description points at.
   const described = !REF.test(rest) && DESCRIBED_ONE.test(rest) ? describedItem(rest, tastes, platform) : undefined;
@@ -306,21 +395,43 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   if (comparative && wordsOf(rest).length <= 9 && !tastesOf(rest.replace(comparative[0], " ")) && !BUNDLE.test(rest)) {
     // "more relaxing games" with nothing before it is a taste ("relaxing").
     const asTaste = tastesOf(comparative[0]);
-    return { ...base, act: "steer", comparative: comparative[0].toLowerCase(), ...(asTaste ? { tastes: asTaste } : {}), ...(REF.test(rest) && ref !== undefined ? { ref } : {}) };
+    return {
+      ...base,
+      act: "steer",
+      comparative: comparative[0].toLowerCase(),
+      ...(asTaste ? { tastes: asTaste } : {}),
+      ...(REF.test(rest) && ref !== undefined ? { ref } : {}),
+    };
   }
   // "#3 but for ps4", "the second one but on pc": steering about that item only.
-  if (platform && !tastes && REF.test(rest) && ref !== undefined && (STEER.test(rest) || /\b(?:but|instead)\b/i.test(rest))) return { ...base, act: "steer", ref };
-  if (platform && !tastes && (STEER.test(rest) || wordsOf(rest).every((w) => STOP.has(w) || isPlatformWord(rest, w)))) return { ...base, act: "steer" };
-  if (!tastes && !platform && /^\W*(?:(?:(?:give|show|get|find|got)(?: me)?\s+)?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple(?: of)?|some) (?:more|others|other ones|different ones)|more|others?|another|any ?more|some more|show me more|give me more|got (?:any )?more|anything else|what else|something else|different ones|different games|other ones|not (?:those|these|them|that)|none of (?:those|these|them))\b/i.test(rest)) return { ...base, act: "more" };
+  if (platform && !tastes && REF.test(rest) && ref !== undefined && (STEER.test(rest) || /\b(?:but|instead)\b/i.test(rest)))
+    return { ...base, act: "steer", ref };
+  if (platform && !tastes && (STEER.test(rest) || wordsOf(rest).every((w) => STOP.has(w) || isPlatformWord(rest, w))))
+    return { ...base, act: "steer" };
+  if (
+    !tastes &&
+    !platform &&
+    /^\W*(?:(?:(?:give|show|get|find|got)(?: me)?\s+)?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple(?: of)?|some) (?:more|others|other ones|different ones)|more|others?|another|any ?more|some more|show me more|give me more|got (?:any )?more|anything else|what else|something else|different ones|different games|other ones|not (?:those|these|them|that)|none of (?:those|these|them))\b/i.test(
+      rest,
+    )
+  )
+    return { ...base, act: "more" };
   // "could I get 4 recommendations", "maybe 6 options": a count and request words only.
-  if (!tastes && !platform && k !== undefined && wordsOf(rest).every((w) => STOP.has(w) || COUNT_NOUNS.has(w) || /^\d+$/.test(w) || w in NUMBER_WORDS)) return { ...base, act: "more" };
+  if (
+    !tastes &&
+    !platform &&
+    k !== undefined &&
+    wordsOf(rest).every((w) => STOP.has(w) || COUNT_NOUNS.has(w) || /^\d+$/.test(w) || w in NUMBER_WORDS)
+  )
+    return { ...base, act: "more" };
   if (tastes) return { ...base, act: "tastes", tastes };
   if (platform) return { ...base, act: "tastes" };
   // A bare name the catalog lacks ("skyrim", "elden ring"): say so, rather than the generic help.
   if (!SMALLTALK.test(rest) && looksLikeTitle(plain)) {
     const query = plain.replace(/[\s?!.,]+$/, "");
     // A title with every word but its number ("halo 4" → Halo 3?) is asked about; nothing else is offered ("forza horizon 2").
-    const real = (t: string) => bareTerms(t).filter((w) => !TITLE_GLUE.has(w) && !/^\d+$/.test(w) && !/^[ivx]+$/.test(w) && !EDITION_WORDS.has(w));
+    const real = (t: string) =>
+      bareTerms(t).filter((w) => !TITLE_GLUE.has(w) && !/^\d+$/.test(w) && !/^[ivx]+$/.test(w) && !EDITION_WORDS.has(w));
     const candidates = [
       ...new Set(
         titles
@@ -335,7 +446,8 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
 }
 
 // Politeness around a command: "please", "kindly", "can you", "would you mind".
-const POLITE = /\b(?:pretty\s+)?(?:please|pls|plz|pleeease|kindly|thanks|thank you|thx|if you (?:can|could|don'?t mind)|(?:would|do) you mind)\b[\s,!.]*/gi;
+const POLITE =
+  /\b(?:pretty\s+)?(?:please|pls|plz|pleeease|kindly|thanks|thank you|thx|if you (?:can|could|don'?t mind)|(?:would|do) you mind)\b[\s,!.]*/gi;
 const POLITE_ASK = new RegExp(String.raw`^\W*${GREETING}(?:can|could|would|will) (?:you|u)\s+`, "i");
 function withoutPoliteness(text: string): string {
   return text
@@ -348,9 +460,11 @@ function withoutPoliteness(text: string): string {
 }
 
 // A phrase that points at an item of the last answer ("that last one", "the second one", "this one", "it").
-const POINTS_BACK = /^\W*(?:(?:ok(?:ay)?|yo|so|well|oh|hey|wow|man|dude|honestly|ngl|lol|omg|and|but)\W+)*(?:(?:that|this|the)\s+(?:(?:last|first|second|third|fourth|fifth|final|1st|2nd|3rd|4th|5th|top)\s+)?(?:one|game|pick)|(?:that|this|it|the\s+(?:last|first|second|third|fourth|fifth|final))\b)/i;
+const POINTS_BACK =
+  /^\W*(?:(?:ok(?:ay)?|yo|so|well|oh|hey|wow|man|dude|honestly|ngl|lol|omg|and|but)\W+)*(?:(?:that|this|the)\s+(?:(?:last|first|second|third|fourth|fifth|final|1st|2nd|3rd|4th|5th|top)\s+)?(?:one|game|pick)|(?:that|this|it|the\s+(?:last|first|second|third|fourth|fifth|final))\b)/i;
 // A name said to be loved or played ("loves Fortnite", "into minecraft", "fan of Stardew Valley") and a name's fans ("big Minecraft fans").
-const LOVED_NAME = /\b(?:loves?|loved|likes|liked|enjoys|enjoyed|adores?|adored|(?:play|plays|played|playing)(?:\s+a\s+(?:lot|ton)\s+of)?|obsessed with|addicted to|hooked on|into|fans? of|crazy about|mad about)\s+(?:(?:the|a)\s+)?([a-z0-9][\w'’:.&-]*(?:\s+[a-z0-9][\w'’:.&-]*){0,4}?)(?=\s*(?:[,.;!?]|$|\s+(?:and|but|so|what|which|any|anything|can|could|should|is|are|too|a lot|lately|now|nowadays|these days|right now|all day|every day|nonstop|constantly)\b))/gi;
+const LOVED_NAME =
+  /\b(?:loves?|loved|likes|liked|enjoys|enjoyed|adores?|adored|(?:play|plays|played|playing)(?:\s+a\s+(?:lot|ton)\s+of)?|obsessed with|addicted to|hooked on|into|fans? of|crazy about|mad about)\s+(?:(?:the|a)\s+)?([a-z0-9][\w'’:.&-]*(?:\s+[a-z0-9][\w'’:.&-]*){0,4}?)(?=\s*(?:[,.;!?]|$|\s+(?:and|but|so|what|which|any|anything|can|could|should|is|are|too|a lot|lately|now|nowadays|these days|right now|all day|every day|nonstop|constantly)\b))/gi;
 const NAME_FANS = /\b([A-Z][\w'’:&-]*(?:\s+(?:[A-Z][\w'’:&-]*|\d+))*)\s+(?:fans?|players?|addicts?|lovers?|enthusiasts?|nuts)\b/g;
 /** A game-like name in chat that the catalog lacks (only called when no catalog game was found). */
 function namedUnknown(text: string): string | undefined {
@@ -373,7 +487,10 @@ function looksLikeTitle(text: string): boolean {
   const words = wordsOf(text);
   if (words.length === 0 || words.length > 5) return false;
   const numeral = (w: string) => /^\d+$/.test(w) || /^[ivx]+$/.test(w);
-  return words.some((w) => !TITLE_GLUE.has(w) && !numeral(w)) && words.every((w) => TITLE_GLUE.has(w) || numeral(w) || (!STOP.has(w) && !TASTE_WORDS.has(w) && w.length > 1));
+  return (
+    words.some((w) => !TITLE_GLUE.has(w) && !numeral(w)) &&
+    words.every((w) => TITLE_GLUE.has(w) || numeral(w) || (!STOP.has(w) && !TASTE_WORDS.has(w) && w.length > 1))
+  );
 }
 
 interface FoundGames {
@@ -411,7 +528,13 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
       for (const part of clause.split(SEPARATOR)) if (part.trim() !== "") findInClause(part);
     }
   }
-  return { items, corrected, misses: allMisses, rest: rest.replace(/\s+/g, " ").trim(), ...(missing && items.length === 0 ? { missing } : {}) };
+  return {
+    items,
+    corrected,
+    misses: allMisses,
+    rest: rest.replace(/\s+/g, " ").trim(),
+    ...(missing && items.length === 0 ? { missing } : {}),
+  };
 
   function findInClause(clause: string): void {
     const framed = stripTitleFrame(clause);
@@ -456,7 +579,8 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
         }
       }
       // "halo 3 and skyrim": a title-like piece next to a found one is reported, never dropped (it is no missing title on its own).
-      if (r.kind === "none" && pieces.length > 1 && bareTerms(sub.query).length > 0 && looksLikeTitle(sub.query)) allMisses.push({ query: sub.query, candidates: [], near: false });
+      if (r.kind === "none" && pieces.length > 1 && bareTerms(sub.query).length > 0 && looksLikeTitle(sub.query))
+        allMisses.push({ query: sub.query, candidates: [], near: false });
       if (r.kind === "found") {
         any = true;
         if (!items.includes(r.item)) items.push(r.item);
@@ -476,7 +600,8 @@ function findGames(titles: TitleIndex, text: string): FoundGames {
         return;
       }
     }
-    if (!any && whole.kind === "missing") misses.unshift({ query: whole.query, candidates: whole.candidates, ...(whole.near ? { near: true } : {}) });
+    if (!any && whole.kind === "missing")
+      misses.unshift({ query: whole.query, candidates: whole.candidates, ...(whole.near ? { near: true } : {}) });
     if (!missing && misses[0]) missing = { query: misses[0].query, candidates: misses[0].candidates };
     for (const m of misses) allMisses.push({ query: m.query, candidates: m.candidates, near: m.near === true });
   }
@@ -505,18 +630,27 @@ function stripTitleFrame(text: string): FramedTitle {
   let lastStart = -1;
   for (const m of span.matchAll(STRONG_CUE)) if (m.index + m[0].length > lastEnd) (lastEnd = m.index + m[0].length), (lastStart = m.index);
   if (lastEnd >= 0) cue = true;
-  else for (const m of span.matchAll(WEAK_CUE)) if (m.index + m[0].length > lastEnd) (lastEnd = m.index + m[0].length), (lastStart = m.index);
+  else
+    for (const m of span.matchAll(WEAK_CUE)) if (m.index + m[0].length > lastEnd) (lastEnd = m.index + m[0].length), (lastStart = m.index);
   // "crazy taxi 2 games like it": the cue points back at the title before it.
-  if (lastEnd >= 0 && lastStart > 0 && /^(?:it|that|this|that one|this one|them|those)\W*$/i.test(span.slice(lastEnd).trim())) span = span.slice(0, lastStart);
+  if (lastEnd >= 0 && lastStart > 0 && /^(?:it|that|this|that one|this one|them|those)\W*$/i.test(span.slice(lastEnd).trim()))
+    span = span.slice(0, lastStart);
   else if (lastEnd >= 0) span = span.slice(lastEnd);
   // A platform at the end ("… for xbox") is steering, not part of the title.
   for (const m of findPlatforms(span).reverse()) {
     const before = span.slice(0, m.start);
-    if (span.slice(m.end).trim() === "" && /(?:\b(?:for|on|in|but|with)\s*(?:the\s+|my\s+|a\s+|an\s+)?)$/i.test(before)) span = before.replace(/\b(?:for|on|in|but|with)\s*(?:the\s+|my\s+|a\s+|an\s+)?$/i, "");
+    if (span.slice(m.end).trim() === "" && /(?:\b(?:for|on|in|but|with)\s*(?:the\s+|my\s+|a\s+|an\s+)?)$/i.test(before))
+      span = before.replace(/\b(?:for|on|in|but|with)\s*(?:the\s+|my\s+|a\s+|an\s+)?$/i, "");
   }
   for (let i = 0; i < 6; i++) {
     const before = span;
-    span = span.trim().replace(/[\s,;:!?.-]+$/, "").replace(TRAILING_FRAME, "").replace(LEADING_FRAME, "").replace(/^["“'‘]|["”'’]$/g, "").trim();
+    span = span
+      .trim()
+      .replace(/[\s,;:!?.-]+$/, "")
+      .replace(TRAILING_FRAME, "")
+      .replace(LEADING_FRAME, "")
+      .replace(/^["“'‘]|["”'’]$/g, "")
+      .trim();
     if (span === before) break;
   }
   return { query: span, cue };
@@ -527,7 +661,11 @@ function titleAtEdge(titles: TitleIndex, query: string, strict = false): { item:
   if (words.length < 2 || words.length > 14) return undefined;
   for (let len = words.length - 1; len >= 1; len--) {
     // Edges first (end, then start), then inner spans of short texts.
-    const starts = [words.length - len, 0, ...(strict && words.length <= 9 ? Array.from({ length: Math.max(0, words.length - len - 1) }, (_, i) => i + 1) : [])];
+    const starts = [
+      words.length - len,
+      0,
+      ...(strict && words.length <= 9 ? Array.from({ length: Math.max(0, words.length - len - 1) }, (_, i) => i + 1) : []),
+    ];
     for (const start of new Set(starts)) {
       const span = words.slice(start, start + len);
       const text = span.join(" ");
@@ -542,12 +680,14 @@ function titleAtEdge(titles: TitleIndex, query: string, strict = false): { item:
       // "halo 4" is not Halo 3: a number typed right next to the span that the title lacks names another game.
       const numeral = (w: string | undefined) => w !== undefined && (/^\d+$/.test(w) || /^(?:ii|iii|iv|vi|vii|viii|ix)$/i.test(w));
       const beside = [words[start + len], words[start - 1]].map((w) => w?.toLowerCase().replace(/[^a-z0-9]/g, ""));
-      if (beside.some((w) => numeral(w) && !bareTerms(r.item.title).includes(w!)) && bareTerms(r.item.title).some((t) => numeral(t))) continue;
+      if (beside.some((w) => numeral(w) && !bareTerms(r.item.title).includes(w!)) && bareTerms(r.item.title).some((t) => numeral(t)))
+        continue;
       if (titleShare(text, r.item) >= 0.5) return { item: r.item, span: text };
       // "forza is great" → Forza …, but not "forza horizon 2" (another game's words follow): only ordinary words may be left.
       if (bareTerms(r.item.title)[0] === bareTerms(text)[0] && meaningful[0]!.length >= 5) {
         const after = bareTerms(words.slice(start + len).join(" ")).slice(0, 2);
-        if (after.every((t) => STOP.has(t) || TASTE_WORDS.has(t) || FILLER.has(t) || bareTerms(r.item.title).includes(t))) return { item: r.item, span: text };
+        if (after.every((t) => STOP.has(t) || TASTE_WORDS.has(t) || FILLER.has(t) || bareTerms(r.item.title).includes(t)))
+          return { item: r.item, span: text };
       }
     }
   }
@@ -582,11 +722,15 @@ function splitClauses(text: string): string[] {
 }
 
 // People a game is for and where it is played: who and where, never what they like.
-const FILLER = new Set(("kid kids son sons daughter daughters wife husband partner spouse friend friends family girlfriend boyfriend gf bf brother brothers sister sisters sibling siblings " +
-  "dad dads mom moms mum mums mother father mommy daddy parents parent niece nieces nephew nephews cousin cousins aunt auntie uncle grandmother grandma granny nan nana grandfather grandpa granddad " +
-  "grandparents grandson grandsons granddaughter granddaughters grandkids grandchildren child children toddler toddlers baby babies teen teens teenager teenagers boy boys girl girls " +
-  "boss colleague colleagues coworker coworkers co-worker co-workers roommate roommates buddy buddies mate mates classmates students pupils team office workplace work " +
-  "year years yr yrs old olds aged age ages yo").split(" "));
+const FILLER = new Set(
+  (
+    "kid kids son sons daughter daughters wife husband partner spouse friend friends family girlfriend boyfriend gf bf brother brothers sister sisters sibling siblings " +
+    "dad dads mom moms mum mums mother father mommy daddy parents parent niece nieces nephew nephews cousin cousins aunt auntie uncle grandmother grandma granny nan nana grandfather grandpa granddad " +
+    "grandparents grandson grandsons granddaughter granddaughters grandkids grandchildren child children toddler toddlers baby babies teen teens teenager teenagers boy boys girl girls " +
+    "boss colleague colleagues coworker coworkers co-worker co-workers roommate roommates buddy buddies mate mates classmates students pupils team office workplace work " +
+    "year years yr yrs old olds aged age ages yo"
+  ).split(" "),
+);
 // Someone's people ("for my kids", "my niece is 6", "a 7 year old"): not a taste even when the word could be one.
 const PEOPLE_AND_AGES = new RegExp(
   [
@@ -600,7 +744,14 @@ const isTaste = (term: string) => TASTE_WORDS.has(term) || STOP.has(term);
 
 /** What a described item is ("the racing one", "the cozy one", "the Xbox one"): its taste words and platform; undefined when nothing describes it. */
 function describedItem(text: string, tastes: string | undefined, platform: Platform | undefined): Understanding["about"] {
-  const words = [...new Set([...wordsOf(tastes ?? ""), ...wordsOf(withoutPlatforms(text)).filter((w) => TASTE_WORDS.has(w) || TASTE_WORDS.has(w.replace(/-/g, "")) || TASTE_WORDS.has(w.replace(/s$/, "")))])].filter((w) => w !== "and" && w !== "or");
+  const words = [
+    ...new Set([
+      ...wordsOf(tastes ?? ""),
+      ...wordsOf(withoutPlatforms(text)).filter(
+        (w) => TASTE_WORDS.has(w) || TASTE_WORDS.has(w.replace(/-/g, "")) || TASTE_WORDS.has(w.replace(/s$/, "")),
+      ),
+    ]),
+  ].filter((w) => w !== "and" && w !== "or");
   // "the xbox one" names the Xbox family, not the Xbox One console.
   const xboxOne = /\bxbox\s+one\b/i.test(text) && /\b(?:the|that|this)\s+xbox\s+one\b/i.test(text);
   const described = xboxOne ? platformByName("Xbox") : platform;
@@ -631,26 +782,45 @@ function wordsOf(text: string): string[] {
 }
 
 function isPlatformWord(text: string, word: string): boolean {
-  return findPlatforms(text).some((m) => text.slice(m.start, m.end).toLowerCase().split(/[\s\-_]+/).includes(word));
+  return findPlatforms(text).some((m) =>
+    text
+      .slice(m.start, m.end)
+      .toLowerCase()
+      .split(/[\s\-_]+/)
+      .includes(word),
+  );
 }
 
 // A taste said not to be wanted ("no shooters", "I hate racing games") is left out, up to the end of its clause part.
-const NEGATED = /\b(?:no|not|never|hate|hates|dislike|dislikes|don'?t (?:like|want|enjoy)|do not (?:like|want|enjoy)|can'?t stand|without|except|anything but|nothing)\b[^,;.!?]*?(?=,|;|\.|!|\?|\bbut\b|\band\s+(?:i\s+)?(?:like|love|want)\b|$)/gi;
+const NEGATED =
+  /\b(?:no|not|never|hate|hates|dislike|dislikes|don'?t (?:like|want|enjoy)|do not (?:like|want|enjoy)|can'?t stand|without|except|anything but|nothing)\b[^,;.!?]*?(?=,|;|\.|!|\?|\bbut\b|\band\s+(?:i\s+)?(?:like|love|want)\b|$)/gi;
 
 /**
  * The taste words of a request, as typed and in order ("recommend me cozy farming games for the
  * switch" → "cozy farming"); undefined when it names no genre or mood and has no request cue.
  */
 export function tastesOf(text: string): string | undefined {
-  const t = withoutPlatforms(text).replace(NEGATED, " ").replace(/#\s?\d\b/g, " ").replace(PEOPLE_AND_AGES, " ");
+  const t = withoutPlatforms(text)
+    .replace(NEGATED, " ")
+    .replace(/#\s?\d\b/g, " ")
+    .replace(PEOPLE_AND_AGES, " ");
   const words = wordsOf(t).filter((w) => !/^\d+$/.test(w) && !(w in NUMBER_WORDS));
   const phrased = new Set(wordsOf(text.match(new RegExp(TASTE_PHRASES.source, "gi"))?.join(" ") ?? ""));
-  const isTasteWord = (w: string) => phrased.has(w) || TASTE_WORDS.has(w) || TASTE_WORDS.has(w.replace(/-/g, "")) || w.split("-").some((p) => TASTE_WORDS.has(p)) || TASTE_WORDS.has(w.replace(/s$/, ""));
+  const isTasteWord = (w: string) =>
+    phrased.has(w) ||
+    TASTE_WORDS.has(w) ||
+    TASTE_WORDS.has(w.replace(/-/g, "")) ||
+    w.split("-").some((p) => TASTE_WORDS.has(p)) ||
+    TASTE_WORDS.has(w.replace(/s$/, ""));
   // "for my daughter": who it is for, not what they like.
-  const content = words.filter((w) => ((!STOP.has(w) && w.length > 1) || TASTE_WORDS.has(w)) && (!FILLER.has(w) || phrased.has(w) || TASTE_WORDS.has(w)));
+  const content = words.filter(
+    (w) => ((!STOP.has(w) && w.length > 1) || TASTE_WORDS.has(w)) && (!FILLER.has(w) || phrased.has(w) || TASTE_WORDS.has(w)),
+  );
   if (content.length === 0) return undefined;
   const known = content.some(isTasteWord) || TASTE_PHRASES.test(text);
-  const asks = /\b(?:games?|recommend\w*|suggest\w*|looking for|i like|i love|i enjoy|into|fan of|mood for)\b/i.test(text) || (known && /\b(?:something|anything|stuff|with|some)\b/i.test(text));
+  const asks =
+    /\b(?:games?|recommend\w*|suggest\w*|looking for|i like|i love|i enjoy|into|fan of|mood for)\b/i.test(text) ||
+    (known && /\b(?:something|anything|stuff|with|some)\b/i.test(text));
   if (!known && !asks) return undefined;
   // "the best game ever", "the meaning of life": no genre or mood, just talk.
   if (!known && /\b(?:best|greatest|favou?rite)\b/i.test(text)) return undefined;
@@ -667,8 +837,12 @@ export function tastesOf(text: string): string | undefined {
     .filter((w, i, all) => !((w === "and" || w === "or") && (all[i - 1] === "and" || all[i - 1] === "or")));
   // "shooters" → "shooter", so the prompt reads "I like shooter games."
   const lastWord = span.at(-1);
-  if (lastWord && /[^s]s$/.test(lastWord) && lastWord !== "sports" && TASTE_WORDS.has(lastWord.slice(0, -1))) span[span.length - 1] = lastWord.slice(0, -1);
-  const cleaned = span.join(" ").replace(/^(?:and|or)\s+|\s+(?:and|or)$/g, "").trim();
+  if (lastWord && /[^s]s$/.test(lastWord) && lastWord !== "sports" && TASTE_WORDS.has(lastWord.slice(0, -1)))
+    span[span.length - 1] = lastWord.slice(0, -1);
+  const cleaned = span
+    .join(" ")
+    .replace(/^(?:and|or)\s+|\s+(?:and|or)$/g, "")
+    .trim();
   return cleaned === "" ? undefined : cleaned;
 }
 

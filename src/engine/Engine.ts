@@ -61,12 +61,21 @@ export class Engine {
    * Loads the catalog and, when configured, the model. A model that fails to load is logged
    * once with the reason; the engine then answers from the catalog.
    */
-  static async create(config: Config, { logger = silentLogger, signal, metrics, redisUrl }: { logger?: Logger; signal?: AbortSignal; metrics?: Metrics; redisUrl?: string | undefined } = {}): Promise<Engine> {
+  static async create(
+    config: Config,
+    {
+      logger = silentLogger,
+      signal,
+      metrics,
+      redisUrl,
+    }: { logger?: Logger; signal?: AbortSignal; metrics?: Metrics; redisUrl?: string | undefined } = {},
+  ): Promise<Engine> {
     const catalog = await openCatalog(config);
     let model: ModelBackend | undefined;
     let modelError: string | undefined;
     if (config.engine.mode === "remote") {
-      if (!redisUrl) throw new ConfigError("engine.mode", 'config: engine.mode is "remote", which needs REDIS_URL (the Redis the model workers use)');
+      if (!redisUrl)
+        throw new ConfigError("engine.mode", 'config: engine.mode is "remote", which needs REDIS_URL (the Redis the model workers use)');
       // Imported here so that embedded bots never load BullMQ and remote bots never load node-llama-cpp.
       const { RemoteModelBackend } = await import("./remote/RemoteModelBackend.js");
       model = await RemoteModelBackend.start({
@@ -91,9 +100,21 @@ export class Engine {
       try {
         model =
           config.model.isolation === "process"
-            ? await ModelProcess.start({ load: { ...load, levels: config.catalog.levels, codesPerLevel: config.catalog.codesPerLevel }, catalog: catalog.catalog, logger })
-            : await (await import("./model/LlamaBackend.js")).LlamaBackend.load({ ...load, catalog: catalog.catalog, logger, ...(signal ? { signal } : {}) });
-        logger.info({ modelPath: config.model.path, loadMs: Math.round(model.loadMs), gpu: config.model.gpu, isolation: config.model.isolation }, "model loaded");
+            ? await ModelProcess.start({
+                load: { ...load, levels: config.catalog.levels, codesPerLevel: config.catalog.codesPerLevel },
+                catalog: catalog.catalog,
+                logger,
+              })
+            : await (await import("./model/LlamaBackend.js")).LlamaBackend.load({
+                ...load,
+                catalog: catalog.catalog,
+                logger,
+                ...(signal ? { signal } : {}),
+              });
+        logger.info(
+          { modelPath: config.model.path, loadMs: Math.round(model.loadMs), gpu: config.model.gpu, isolation: config.model.isolation },
+          "model loaded",
+        );
       } catch (error) {
         modelError = describeError(error);
         logger.error({ modelPath: config.model.path, err: error }, "model not loaded; answering from the catalog");
@@ -150,12 +171,20 @@ export class Engine {
     }
     const history = model ? await this.fitHistory(task.history ?? [], user) : task.history;
     onPrompt?.(promptText(renderChatML([...(history ?? task.history ?? []), user], { systemPrompt: this.options.settings.systemPrompt })));
-    if (model && history === undefined) notices.push("Your message is too long for the model, so these picks come straight from the catalog.");
+    if (model && history === undefined)
+      notices.push("Your message is too long for the model, so these picks come straight from the catalog.");
     if (model && history !== undefined) {
       const budget = AbortSignal.timeout(this.options.settings.timeoutMs);
       const combined = signal ? AbortSignal.any([signal, budget]) : budget;
       try {
-        const result = await this.runModel(model, { ...task, history }, user, plan, { signal: combined, onText, seed, ...(requestId ? { requestId } : {}), ...(conversationId ? { conversationId } : {}) }, started);
+        const result = await this.runModel(
+          model,
+          { ...task, history },
+          user,
+          plan,
+          { signal: combined, onText, seed, ...(requestId ? { requestId } : {}), ...(conversationId ? { conversationId } : {}) },
+          started,
+        );
         this.options.metrics?.generationSeconds.observe({ backend: "llama" }, result.timings.backendMs / 1000);
         this.options.metrics?.tokens.inc(result.timings.tokens);
         return result;
@@ -186,7 +215,9 @@ export class Engine {
   private async fitHistory(history: readonly Turn[], user: Turn): Promise<readonly Turn[] | undefined> {
     const context = this.model?.contextSize;
     if (context === undefined) return history;
-    const fitted = await fitConversation({ turns: [...history, user], reserveTokens: this.options.settings.maxTokens }, context, (turns) => this.countTokens(turns));
+    const fitted = await fitConversation({ turns: [...history, user], reserveTokens: this.options.settings.maxTokens }, context, (turns) =>
+      this.countTokens(turns),
+    );
     return fitted?.slice(0, -1);
   }
 
@@ -225,7 +256,17 @@ export class Engine {
       tokens = 0;
     } else {
       const sampling = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP };
-      const result = await model.generate({ segments, plan, sampling, maxTokens: settings.maxTokens, exclude, signal, onText, ...ids, ...(seed !== undefined ? { seed } : {}) });
+      const result = await model.generate({
+        segments,
+        plan,
+        sampling,
+        maxTokens: settings.maxTokens,
+        exclude,
+        signal,
+        onText,
+        ...ids,
+        ...(seed !== undefined ? { seed } : {}),
+      });
       // Items are the SIDs the decoder wrote (each a catalog item), in order; never re-read from text.
       items = result.items.map(toRecommended);
       text = renderAnswerText(this.catalog.catalog, result.answer);
@@ -240,7 +281,13 @@ export class Engine {
       promptTokens = result.promptTokens;
     }
     const backendMs = performance.now() - backendStart;
-    const timings = { totalMs: performance.now() - started, backendMs, tokens, ...(promptTokens !== undefined ? { promptTokens } : {}), ...(this.modelLoadReported ? {} : { modelLoadMs: model.loadMs }) };
+    const timings = {
+      totalMs: performance.now() - started,
+      backendMs,
+      tokens,
+      ...(promptTokens !== undefined ? { promptTokens } : {}),
+      ...(this.modelLoadReported ? {} : { modelLoadMs: model.loadMs }),
+    };
     this.modelLoadReported = true;
     return { items, text, backend: "llama", notices: [], timings, turns: { user, assistant: { role: "assistant", parts } } };
   }

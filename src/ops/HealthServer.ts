@@ -29,7 +29,9 @@ export class HealthServer {
         res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
       } else if (path === "/readyz") {
         const problems = this.readiness.problems();
-        res.writeHead(problems.length ? 503 : 200, { "content-type": "application/json" }).end(JSON.stringify({ ready: problems.length === 0, problems, ...this.readiness.details?.() }));
+        res
+          .writeHead(problems.length ? 503 : 200, { "content-type": "application/json" })
+          .end(JSON.stringify({ ready: problems.length === 0, problems, ...this.readiness.details?.() }));
       } else if (path === "/metrics") {
         this.metrics.text().then(
           (text) => res.writeHead(200, { "content-type": this.metrics.contentType }).end(text),

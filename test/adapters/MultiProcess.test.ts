@@ -24,7 +24,8 @@ describe.runIf(redis)("two sidbot processes on one Redis (the built CLI, real di
       processes.push(p);
       await p.waitForLog((l) => l.msg === "connected to Discord");
     }
-    const posts = (threadId: string) => fake.requests.filter((r) => r.method === "POST" && r.path === `/channels/${threadId}/messages` && r.body.embeds?.length > 0);
+    const posts = (threadId: string) =>
+      fake.requests.filter((r) => r.method === "POST" && r.path === `/channels/${threadId}/messages` && r.body.embeds?.length > 0);
 
     // A mention to process 0 opens the thread.
     const mention = fake.message("similar to Halo 3", { mentionBot: true });
@@ -54,7 +55,9 @@ describe.runIf(redis)("two sidbot processes on one Redis (the built CLI, real di
     await memory.close();
     // Each question names its game by SID (as the model reads it): back to titles.
     const { catalog } = await openCatalog(loadConfig({ env: {} }));
-    const asked = state!.turns.filter((t) => t.role === "user").map((t) => t.parts.map((p) => ("sid" in p ? catalog.get(p.sid)?.title : "")).join(""));
+    const asked = state!.turns
+      .filter((t) => t.role === "user")
+      .map((t) => t.parts.map((p) => ("sid" in p ? catalog.get(p.sid)?.title : "")).join(""));
     expect(asked).toHaveLength(8);
     // The sequential part is in the order it was asked.
     const order = ["Halo 3", "Mario Kart", "Forza", "Nintendogs", "Vesperia"].map((w) => asked.findIndex((a) => a.includes(w)));

@@ -53,7 +53,10 @@ describe("npm start with Discord and Slack credentials (the built CLI)", () => {
     expect(stderr).toMatch(/connected to Slack/);
     expect(stderr).toMatch(/shutting down/);
     // JSON log lines, one request id per interaction.
-    const answered = stderr.split("\n").filter((l) => l.includes('"msg":"answered"')).map((l) => JSON.parse(l) as { requestId: string; backend: string });
+    const answered = stderr
+      .split("\n")
+      .filter((l) => l.includes('"msg":"answered"'))
+      .map((l) => JSON.parse(l) as { requestId: string; backend: string });
     expect(answered.map((l) => l.requestId)).toContain(interaction.id);
     expect(answered).toHaveLength(2);
     for (const secret of [discord.token, slack.botToken, slack.appToken]) expect(stderr).not.toContain(secret);

@@ -3,16 +3,35 @@ import { LIMITS, parseButton, renderDiscordReply } from "../../src/adapters/disc
 import { escapeSlack, renderSlackReply, SLACK_LIMITS } from "../../src/adapters/slack/renderSlackReply.js";
 import type { BotReply } from "../../src/bot/types.js";
 
-const item = (i: number) => ({ id: String(i), sid: `<|sid_start|><|sid_${i}|><|sid_end|>`, title: `Game ${i} *bold* <@U1> @everyone`, match: i === 2 ? ("L2" as const) : ("exact" as const), similarCount: 4 });
-const answer = (text: string, items = 3): BotReply => ({ kind: "answer", items: Array.from({ length: items }, (_, i) => item(i + 1)), text, notices: ["Answered from the catalog."], backend: "catalog", followUps: ["more like #1"] });
+const item = (i: number) => ({
+  id: String(i),
+  sid: `<|sid_start|><|sid_${i}|><|sid_end|>`,
+  title: `Game ${i} *bold* <@U1> @everyone`,
+  match: i === 2 ? ("L2" as const) : ("exact" as const),
+  similarCount: 4,
+});
+const answer = (text: string, items = 3): BotReply => ({
+  kind: "answer",
+  items: Array.from({ length: items }, (_, i) => item(i + 1)),
+  text,
+  notices: ["Answered from the catalog."],
+  backend: "catalog",
+  followUps: ["more like #1"],
+});
 const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(" ");
 
 describe("renderDiscordReply", () => {
   it("lists games in an embed with match quality, backend, buttons", () => {
     const [main] = renderDiscordReply(answer("Because."));
-    expect(main!.embeds![0]!.description).toBe("1. **Game 1 \\*bold\\* <@U1> @everyone**\n2. **Game 2 \\*bold\\* <@U1> @everyone** (closest match, L2, +4 similar)\n3. **Game 3 \\*bold\\* <@U1> @everyone**\n\nBecause.");
+    expect(main!.embeds![0]!.description).toBe(
+      "1. **Game 1 \\*bold\\* <@U1> @everyone**\n2. **Game 2 \\*bold\\* <@U1> @everyone** (closest match, L2, +4 similar)\n3. **Game 3 \\*bold\\* <@U1> @everyone**\n\nBecause.",
+    );
     expect(main!.embeds![0]!.footer!.text).toMatch(/^answered by the catalog \(no model\) — try: more like #1$/);
-    expect(main!.components![0]!.components.map((c) => (c as { custom_id: string }).custom_id)).toEqual(["sidbot:more:1", "sidbot:more:2", "sidbot:more:3"]);
+    expect(main!.components![0]!.components.map((c) => (c as { custom_id: string }).custom_id)).toEqual([
+      "sidbot:more:1",
+      "sidbot:more:2",
+      "sidbot:more:3",
+    ]);
     expect(parseButton("sidbot:fb:up:1,2,3")).toEqual({ kind: "feedback", value: "up", itemIds: ["1", "2", "3"] });
     expect(main!.allowedMentions).toEqual({ parse: [], repliedUser: false });
   });
@@ -22,7 +41,10 @@ describe("renderDiscordReply", () => {
     expect(messages.length).toBeGreaterThan(1);
     const [main, ...rest] = messages;
     expect(main!.embeds![0]!.description!.length).toBeLessThanOrEqual(LIMITS.description);
-    const embedChars = main!.embeds!.reduce((n, e) => n + (e.description?.length ?? 0) + (e.title?.length ?? 0) + (e.footer?.text.length ?? 0), 0);
+    const embedChars = main!.embeds!.reduce(
+      (n, e) => n + (e.description?.length ?? 0) + (e.title?.length ?? 0) + (e.footer?.text.length ?? 0),
+      0,
+    );
     expect(embedChars).toBeLessThanOrEqual(6000);
     for (const m of rest) expect(m.content!.length).toBeLessThanOrEqual(LIMITS.content);
     const all = [main!.embeds![0]!.description!, ...rest.map((m) => m.content!)].join(" ");
@@ -47,7 +69,8 @@ describe("renderSlackReply", () => {
   it("keeps to 50 blocks and 3000 characters a section with huge text", () => {
     const { blocks } = renderSlackReply(answer(words(60_000), 10));
     expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
-    for (const b of blocks as { type: string; text?: { text: string } }[]) if (b.type === "section") expect(b.text!.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    for (const b of blocks as { type: string; text?: { text: string } }[])
+      if (b.type === "section") expect(b.text!.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
     expect(blocks.at(-1)).toMatchObject({ type: "context" });
     expect(blocks.at(-2)).toMatchObject({ type: "actions" });
     expect(JSON.stringify(blocks.at(-3))).toMatch(/…/);
@@ -76,7 +99,11 @@ describe("product details from the catalog's metadata", () => {
     const { blocks } = renderSlackReply(withDetails());
     const sections = blocks.filter((b) => b.type === "section") as { text: { text: string }; accessory?: Record<string, unknown> }[];
     expect(sections[0]!.text.text).toMatch(/^\*1\. Game 1 .*\* — ★ 4\.3 \(1,234 ratings\) · \$54\.95$/);
-    expect(sections[0]!.accessory).toEqual({ type: "image", image_url: "https://img.example.test/1.jpg", alt_text: "Game 1 *bold* <@U1> @everyone" });
+    expect(sections[0]!.accessory).toEqual({
+      type: "image",
+      image_url: "https://img.example.test/1.jpg",
+      alt_text: "Game 1 *bold* <@U1> @everyone",
+    });
     // Not https: no picture.
     expect(sections[1]!.accessory).toBeUndefined();
     expect(sections[2]!.accessory).toBeUndefined();

@@ -31,22 +31,43 @@ describe.runIf(redis)("sidbot feedback export", () => {
     const c = thread("voted");
     const answer = await t.bot.handle({ conversation: c, userId: "alice", input: { text: "similar to Halo 3" } });
     await t.bot.feedback(c, "alice", [answer.items[0]!.id], "down");
-    await t.bot.feedback(c, "bob", answer.items.map((i) => i.id), "up");
+    await t.bot.feedback(
+      c,
+      "bob",
+      answer.items.map((i) => i.id),
+      "up",
+    );
     await t.dispose();
 
-    const { code, out, err } = await run(["feedback", "export", "--since", "1h"], { REDIS_URL: SHARED_REDIS_URL, MEMORY_NAMESPACE: namespace });
+    const { code, out, err } = await run(["feedback", "export", "--since", "1h"], {
+      REDIS_URL: SHARED_REDIS_URL,
+      MEMORY_NAMESPACE: namespace,
+    });
     expect(code).toBe(0);
-    const lines = out.trim().split("\n").map((l) => JSON.parse(l) as { conversation: string; user: string; items: { sid: string; title: string }[]; vote: string; time: string });
+    const lines = out
+      .trim()
+      .split("\n")
+      .map(
+        (l) => JSON.parse(l) as { conversation: string; user: string; items: { sid: string; title: string }[]; vote: string; time: string },
+      );
     expect(lines.map((l) => [l.user, l.vote, l.items.length])).toEqual([
       ["alice", "down", 1],
       ["bob", "up", answer.items.length],
     ]);
-    expect(lines[0]).toMatchObject({ conversation: "discord:thread:voted", items: [{ sid: answer.items[0]!.sid, title: answer.items[0]!.title }] });
+    expect(lines[0]).toMatchObject({
+      conversation: "discord:thread:voted",
+      items: [{ sid: answer.items[0]!.sid, title: answer.items[0]!.title }],
+    });
     expect(Date.parse(lines[0]!.time)).toBeGreaterThan(Date.now() - 60_000);
     expect(err).toMatch(/exported 2 votes/);
 
-    const later = await run(["feedback", "export", "--since", new Date(Date.now() + 60_000).toISOString()], { REDIS_URL: SHARED_REDIS_URL, MEMORY_NAMESPACE: namespace });
+    const later = await run(["feedback", "export", "--since", new Date(Date.now() + 60_000).toISOString()], {
+      REDIS_URL: SHARED_REDIS_URL,
+      MEMORY_NAMESPACE: namespace,
+    });
     expect(later.out).toBe("");
-    expect((await run(["feedback", "export", "--since", "whenever"], { REDIS_URL: SHARED_REDIS_URL })).err).toMatch(/--since: expected a date/);
+    expect((await run(["feedback", "export", "--since", "whenever"], { REDIS_URL: SHARED_REDIS_URL })).err).toMatch(
+      /--since: expected a date/,
+    );
   });
 });

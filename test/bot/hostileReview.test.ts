@@ -55,11 +55,14 @@ describe("small typos on the demo catalog: asked, or answered with a notice nami
     expect(p.notices.join(" ")).toContain(title);
   });
 
-  it.each(["similar to nintendog", "games like crazy taxy", "similar to halo 4", "games like fallout new vogos"])("a one-word query, a slip in a short word of a two-word title or a different number (%s) is still asked about", (text) => {
-    const p = plan(text);
-    expect(p.kind).toBe("reply");
-    if (p.kind === "reply") expect(p.reply.kind).toBe("clarify");
-  });
+  it.each(["similar to nintendog", "games like crazy taxy", "similar to halo 4", "games like fallout new vogos"])(
+    "a one-word query, a slip in a short word of a two-word title or a different number (%s) is still asked about",
+    (text) => {
+      const p = plan(text);
+      expect(p.kind).toBe("reply");
+      if (p.kind === "reply") expect(p.reply.kind).toBe("clarify");
+    },
+  );
 
   it("a swapped letter in a short word is answered with a notice naming the correction", () => {
     const p = plan("haol 3");
@@ -165,10 +168,13 @@ describe("ordinary words are not platforms without platform context", async () =
   const titles = new TitleIndex(catalog);
   const u = (text: string) => understand(text, { titles, catalog });
 
-  it.each(["I want to switch to something like Halo 3", "my computer is slow though", "to let off steam", "racing games to let off steam", "switch it up with something like halo 3"])(
-    "%s names no platform",
-    (text) => expect(u(text).platform).toBeUndefined(),
-  );
+  it.each([
+    "I want to switch to something like Halo 3",
+    "my computer is slow though",
+    "to let off steam",
+    "racing games to let off steam",
+    "switch it up with something like halo 3",
+  ])("%s names no platform", (text) => expect(u(text).platform).toBeUndefined());
 
   it.each([
     ["racing games on switch", "Nintendo Switch"],
@@ -249,16 +255,21 @@ describe("help paraphrases get the help text, not small talk", async () => {
     expect(r.text).toBe(MESSAGES.help);
   });
 
-  it.each(["help me find racing games", "what can you recommend like halo 3", "who are you?", "hi"])("%s is not the help text", async (text) => {
-    const r = await t.bot.handle(say(dm(`nohelp-${text.length}`), text));
-    expect(r.text).not.toBe(MESSAGES.help);
-  });
+  it.each(["help me find racing games", "what can you recommend like halo 3", "who are you?", "hi"])(
+    "%s is not the help text",
+    async (text) => {
+      const r = await t.bot.handle(say(dm(`nohelp-${text.length}`), text));
+      expect(r.text).not.toBe(MESSAGES.help);
+    },
+  );
 });
 
 describe("bundle paraphrases in a thread name the last answer as a bundle", async () => {
   const catalog = await demoCatalog();
   const titles = new TitleIndex(catalog);
-  const last = ["Need for Speed Carbon - Xbox 360", "Forza Motorsport 2 - Xbox 360", "NASCAR '14 - Xbox 360"].map((title) => catalog.items.find((i) => i.title === title)!);
+  const last = ["Need for Speed Carbon - Xbox 360", "Forza Motorsport 2 - Xbox 360", "NASCAR '14 - Xbox 360"].map(
+    (title) => catalog.items.find((i) => i.title === title)!,
+  );
   const plan = (text: string) => planRequest(understand(text, { titles, catalog }), { last, basis: [] });
 
   it.each([
@@ -283,10 +294,13 @@ describe("bundle paraphrases in a thread name the last answer as a bundle", asyn
     expect(p.task.items).toEqual(last);
   });
 
-  it.each(["name a game like halo 3", "what is the name of the second one", "racing games with a good story", "more like these"])("%s is not the bundle task", (text) => {
-    const p = plan(text);
-    expect(p.kind === "task" && p.task.kind).not.toBe("bundle");
-  });
+  it.each(["name a game like halo 3", "what is the name of the second one", "racing games with a good story", "more like these"])(
+    "%s is not the bundle task",
+    (text) => {
+      const p = plan(text);
+      expect(p.kind === "task" && p.task.kind).not.toBe("bundle");
+    },
+  );
 
   it("in a bot thread, after an answer", async () => {
     const t = await testBot();
@@ -306,7 +320,9 @@ describe("bundle paraphrases in a thread name the last answer as a bundle", asyn
 describe("'more like those' in a thread works from every item of the last answer, with new items", async () => {
   const catalog = await demoCatalog();
   const titles = new TitleIndex(catalog);
-  const last = ["Need for Speed Carbon - Xbox 360", "Forza Motorsport 2 - Xbox 360", "NASCAR '14 - Xbox 360"].map((title) => catalog.items.find((i) => i.title === title)!);
+  const last = ["Need for Speed Carbon - Xbox 360", "Forza Motorsport 2 - Xbox 360", "NASCAR '14 - Xbox 360"].map(
+    (title) => catalog.items.find((i) => i.title === title)!,
+  );
   const basis = [catalog.items.find((i) => i.title === "Halo 3 Limited Edition -Xbox 360")!];
   const plan = (text: string) => planRequest(understand(text, { titles, catalog }), { last, basis });
 

@@ -12,7 +12,10 @@ describe("understand: what the text names first, then what it asks", async () =>
     ["recommend me cozy farming games", { act: "tastes", tastes: "cozy farming" }],
     ["I like scifi and action games.", { act: "tastes", tastes: "scifi and action" }],
     ["anything like Halo 3?", { act: "similar", games: [{ title: "Halo 3 Limited Edition -Xbox 360" }] }],
-    ["I loved Halo 3 and Forza 2", { act: "next", games: [{ title: "Halo 3 Limited Edition -Xbox 360" }, { title: "Forza Motorsport 2 - Xbox 360" }] }],
+    [
+      "I loved Halo 3 and Forza 2",
+      { act: "next", games: [{ title: "Halo 3 Limited Edition -Xbox 360" }, { title: "Forza Motorsport 2 - Xbox 360" }] },
+    ],
     ["similar to Mario Kart", { act: "similar", games: [{ title: "Mario Kart: Super Circuit" }] }],
     ["something like Halo Reach for xbox", { act: "similar", platform: { name: "Xbox" } }],
     ["How about something similar but for Xbox?", { act: "steer", platform: { name: "Xbox" } }],
@@ -30,7 +33,10 @@ describe("understand: what the text names first, then what it asks", async () =>
     ["thanks!", { act: "smalltalk" }],
     ["top 5 most likely after Halo 3", { act: "next", k: 5, ranked: true }],
     ["give me 20 rpgs", { act: "tastes", k: 10 }],
-    ["I just finished Dragon Quest Heroes II Explorer's Edition - PlayStation 4. Suggest another and explain why", { act: "explain", games: [{ title: "Dragon Quest Heroes II" }] }],
+    [
+      "I just finished Dragon Quest Heroes II Explorer's Edition - PlayStation 4. Suggest another and explain why",
+      { act: "explain", games: [{ title: "Dragon Quest Heroes II" }] },
+    ],
   ])("%s", (text, expected) => {
     expect(u(text)).toMatchObject(expected);
   });
@@ -52,8 +58,12 @@ describe("understand: what the text names first, then what it asks", async () =>
   });
 
   it("typed SIDs resolve with the seed's fallback (exact, else prefix)", () => {
-    expect(u("<|sid_start|><|sid_64|><|sid_313|><|sid_637|><|sid_768|><|sid_end|>").games.map((g) => g.title)).toEqual(["Halo 3 Limited Edition -Xbox 360"]);
-    expect(u("<|sid_start|><|sid_131|><|sid_492|><|sid_639|><|sid_999|><|sid_end|>").games.map((g) => g.title)).toEqual(["CTR: Crash Team Racing"]);
+    expect(u("<|sid_start|><|sid_64|><|sid_313|><|sid_637|><|sid_768|><|sid_end|>").games.map((g) => g.title)).toEqual([
+      "Halo 3 Limited Edition -Xbox 360",
+    ]);
+    expect(u("<|sid_start|><|sid_131|><|sid_492|><|sid_639|><|sid_999|><|sid_end|>").games.map((g) => g.title)).toEqual([
+      "CTR: Crash Team Racing",
+    ]);
     expect(u("<|sid_start|><|sid_1|><|sid_end|>").act).toBe("notfound");
   });
 });

@@ -23,10 +23,17 @@ describe("blind-test classes, planned", async () => {
   const plan = (text: string, prior = last) => planRequest(u(text), { last: prior, basis: [] });
 
   it("1. an exact title wins over the words around it", () => {
-    expect(u("if i liked Tales of Vesperia what else might be good")).toMatchObject({ act: "similar", games: [{ title: "Tales of Vesperia - Xbox 360" }] });
+    expect(u("if i liked Tales of Vesperia what else might be good")).toMatchObject({
+      act: "similar",
+      games: [{ title: "Tales of Vesperia - Xbox 360" }],
+    });
     expect(u("if i liked Tales of Vesperia what else might be good").missing).toBeUndefined();
     const why = plan("what made you show me Forza Motorsport 2?");
-    expect(why.kind === "task" && why.task).toMatchObject({ kind: "chat", recommend: false, items: [{ title: "Forza Motorsport 2 - Xbox 360" }] });
+    expect(why.kind === "task" && why.task).toMatchObject({
+      kind: "chat",
+      recommend: false,
+      items: [{ title: "Forza Motorsport 2 - Xbox 360" }],
+    });
   });
 
   it("2. a number inside a title is no count; count phrasings still are", () => {
@@ -42,7 +49,10 @@ describe("blind-test classes, planned", async () => {
     const p = plan("games like halo 3 and elden ring", []);
     expect(p.kind).toBe("task");
     if (p.kind === "task") expect(p.notices.join(" ")).toContain("“elden ring”");
-    expect(u("halo 3 and fnv").games.map((g) => g.title)).toEqual(["Halo 3 Limited Edition -Xbox 360", "Fallout: New Vegas - Xbox 360 Ultimate Edition"]);
+    expect(u("halo 3 and fnv").games.map((g) => g.title)).toEqual([
+      "Halo 3 Limited Edition -Xbox 360",
+      "Fallout: New Vegas - Xbox 360 Ultimate Edition",
+    ]);
   });
 
   it.each([
@@ -61,16 +71,29 @@ describe("blind-test classes, planned", async () => {
 
   it("5. an item of the last answer with a platform steers about that item only", () => {
     const p = plan("number 3 but on ps4");
-    expect(p.kind === "task" && p.task).toMatchObject({ kind: "chat", recommend: true, platform: "PlayStation 4", items: [{ title: "NASCAR '14 - Xbox 360" }] });
+    expect(p.kind === "task" && p.task).toMatchObject({
+      kind: "chat",
+      recommend: true,
+      platform: "PlayStation 4",
+      items: [{ title: "NASCAR '14 - Xbox 360" }],
+    });
     const all = plan("how about on ps4?");
     expect(all.kind === "task" && all.task.items).toHaveLength(3);
     const more = plan("more like the 2nd one but on 3ds");
-    expect(more.kind === "task" && more.task).toMatchObject({ kind: "similar", items: [{ title: "Forza Motorsport 2 - Xbox 360" }], platform: "Nintendo 3DS" });
+    expect(more.kind === "task" && more.task).toMatchObject({
+      kind: "similar",
+      items: [{ title: "Forza Motorsport 2 - Xbox 360" }],
+      platform: "Nintendo 3DS",
+    });
   });
 
   it("6. a short comparative follow-up is a steer on the last answer; without one it asks for an answer first", () => {
     const p = plan("got something less expensive?");
-    expect(p.kind === "task" && p.task).toMatchObject({ kind: "chat", recommend: true, text: "How about something similar but less expensive?" });
+    expect(p.kind === "task" && p.task).toMatchObject({
+      kind: "chat",
+      recommend: true,
+      text: "How about something similar but less expensive?",
+    });
     expect(p.kind === "task" && p.followUp).toBe(true);
     const none = plan("anything easier?", []);
     expect(none.kind === "reply" && none.reply.kind).toBe("clarify");

@@ -30,7 +30,9 @@ describe("second blind test, failure classes", async () => {
   it("1. a why question about an item described by genre, platform or position is never a taste search", () => {
     expect(whyAbout("why that racing one?")).toEqual(["Forza Motorsport 2 - Xbox 360"]);
     expect(whyAbout("why the cozy one")).toEqual(["Animal Crossing: New Leaf"]);
-    expect(whyAbout("why the Xbox one?", [byTitle("Animal Crossing"), byTitle("Forza Motorsport 2")])).toEqual(["Forza Motorsport 2 - Xbox 360"]);
+    expect(whyAbout("why the Xbox one?", [byTitle("Animal Crossing"), byTitle("Forza Motorsport 2")])).toEqual([
+      "Forza Motorsport 2 - Xbox 360",
+    ]);
     expect(whyAbout("can you explain why the third one was suggested")).toEqual(["Animal Crossing: New Leaf"]);
     expect(whyAbout("could you tell me why you picked #2")).toEqual(["Forza Motorsport 2 - Xbox 360"]);
   });
@@ -46,7 +48,11 @@ describe("second blind test, failure classes", async () => {
     expect(u("I'd appreciate 8 suggestions of cute games")).toMatchObject({ k: 8, tastes: "cute" });
     expect(task("could I get 4 recommendations", [])).toMatchObject({ kind: "tastes", k: 4 });
     expect(task("maybe 6 options", [])).toMatchObject({ kind: "tastes", k: 6 });
-    expect(task("I own a Switch only. Cozy farming games?", [])).toMatchObject({ kind: "tastes", platform: "Nintendo Switch", text: "I like cozy farming games." });
+    expect(task("I own a Switch only. Cozy farming games?", [])).toMatchObject({
+      kind: "tastes",
+      platform: "Nintendo Switch",
+      text: "I like cozy farming games.",
+    });
     expect(task("I only have a PS4", [])).toMatchObject({ kind: "tastes", platform: "PlayStation 4", text: "I like games." });
     expect(task("racing games on my 3ds", [])).toMatchObject({ platform: "Nintendo 3DS", text: "I like racing games." });
   });
@@ -86,15 +92,24 @@ describe("second blind test, failure classes", async () => {
     expect(p.notices.join(" ")).toContain(title.split(" - ")[0]!.split(":")[0]!);
   });
 
-  it.each(["similar to zeldo", "halo 4", "similar to crazy taxy"])("5. one-word queries, different numbers and two-word titles are still asked about: %s", (text) => {
-    const p = plan(text, []);
-    expect(p.kind).toBe("reply");
-    if (p.kind === "reply") expect(p.reply.kind).toBe("clarify");
-  });
+  it.each(["similar to zeldo", "halo 4", "similar to crazy taxy"])(
+    "5. one-word queries, different numbers and two-word titles are still asked about: %s",
+    (text) => {
+      const p = plan(text, []);
+      expect(p.kind).toBe("reply");
+      if (p.kind === "reply") expect(p.reply.kind).toBe("clarify");
+    },
+  );
 
   it("6. an unknown game named in chat is not found, by name", () => {
-    expect(u("my son loves Fortnite, what else could he play?")).toMatchObject({ act: "notfound", missing: { query: "Fortnite", candidates: [] } });
-    expect(u("we are big Minecraft fans, anything similar?")).toMatchObject({ act: "notfound", missing: { query: "Minecraft", candidates: [] } });
+    expect(u("my son loves Fortnite, what else could he play?")).toMatchObject({
+      act: "notfound",
+      missing: { query: "Fortnite", candidates: [] },
+    });
+    expect(u("we are big Minecraft fans, anything similar?")).toMatchObject({
+      act: "notfound",
+      missing: { query: "Minecraft", candidates: [] },
+    });
   });
 
   it("6. a did-you-mean candidate shares a real word with the title typed", () => {
@@ -103,14 +118,31 @@ describe("second blind test, failure classes", async () => {
     expect(u("halo 4").missing?.candidates.map((c) => c.title)).toContain("Halo 3 Limited Edition -Xbox 360");
   });
 
-  it.each(["most probable games after Halo 3", "most likely after Halo 3", "highest probability picks like Halo 3", "games like Halo 3, ranked"])("7. ranked synonyms: %s", (text) => {
+  it.each([
+    "most probable games after Halo 3",
+    "most likely after Halo 3",
+    "highest probability picks like Halo 3",
+    "games like Halo 3, ranked",
+  ])("7. ranked synonyms: %s", (text) => {
     expect(task(text, [])).toMatchObject({ ranked: true, items: [{ title: "Halo 3 Limited Edition -Xbox 360" }] });
   });
 
   it("8. a remark on an answered item followed by 'more like that' is about that item; an abbreviation with 'vibes' is that game", () => {
-    expect(task("ok that last one looks sick, more like that")).toMatchObject({ kind: "similar", items: [{ title: "Animal Crossing: New Leaf" }] });
-    expect(task("acnl vibes, what else is like it", [])).toMatchObject({ kind: "similar", items: [{ title: "Animal Crossing: New Leaf" }] });
-    expect(task("that forza one looks fun, got more like it?")).toMatchObject({ kind: "similar", items: [{ title: "Forza Motorsport 2 - Xbox 360" }] });
-    expect(task("the cozy one is cute, more like that please")).toMatchObject({ kind: "similar", items: [{ title: "Animal Crossing: New Leaf" }] });
+    expect(task("ok that last one looks sick, more like that")).toMatchObject({
+      kind: "similar",
+      items: [{ title: "Animal Crossing: New Leaf" }],
+    });
+    expect(task("acnl vibes, what else is like it", [])).toMatchObject({
+      kind: "similar",
+      items: [{ title: "Animal Crossing: New Leaf" }],
+    });
+    expect(task("that forza one looks fun, got more like it?")).toMatchObject({
+      kind: "similar",
+      items: [{ title: "Forza Motorsport 2 - Xbox 360" }],
+    });
+    expect(task("the cozy one is cute, more like that please")).toMatchObject({
+      kind: "similar",
+      items: [{ title: "Animal Crossing: New Leaf" }],
+    });
   });
 });

@@ -44,7 +44,9 @@ for (const backend of ["catalog", "llama"] as const) {
 
     it("customers who bought Halo 3 never get Halo 3 back (in any edition)", async () => {
       const prompts: string[] = [];
-      const r = await b.handle(say(dm(`cobuy-${backend}`), "customers who bought Halo 3 also bought"), { onPrompt: (p) => prompts.push(p) });
+      const r = await b.handle(say(dm(`cobuy-${backend}`), "customers who bought Halo 3 also bought"), {
+        onPrompt: (p) => prompts.push(p),
+      });
       expect(r.kind).toBe("answer");
       expect(r.items.length).toBeGreaterThan(0);
       expect(games(r)).not.toContain("halo 3");
@@ -53,13 +55,17 @@ for (const backend of ["catalog", "llama"] as const) {
 
     it("after Tales of Vesperia: the next-item task for it, and it is not in the answer", async () => {
       const prompts: string[] = [];
-      const r = await b.handle(say(dm(`after-${backend}`), "What would you recommend after Tales of Vesperia?"), { onPrompt: (p) => prompts.push(p) });
+      const r = await b.handle(say(dm(`after-${backend}`), "What would you recommend after Tales of Vesperia?"), {
+        onPrompt: (p) => prompts.push(p),
+      });
       expect(r.kind).toBe("answer");
       expect(r.items.length).toBeGreaterThan(0);
       expect(titles(r)).not.toContain("Tales of Vesperia - Xbox 360");
       expect(prompts.at(-1)).toContain(`User: ${VESPERIA}\n<|rec|>`);
       // Not unrelated games: the catalog answers from the SID neighbourhood (a shared first level).
-      if (backend === "catalog") for (const item of r.items) expect(item.sid.startsWith("<|sid_start|><|sid_64|>") || item.sid.startsWith("<|sid_start|><|sid_167|>")).toBe(true);
+      if (backend === "catalog")
+        for (const item of r.items)
+          expect(item.sid.startsWith("<|sid_start|><|sid_64|>") || item.sid.startsWith("<|sid_start|><|sid_167|>")).toBe(true);
     });
 
     it("editions of one game are one game: never the one asked about, never two of the same", async () => {
@@ -96,12 +102,15 @@ describe("honest, friendly and steerable replies (catalog backend)", async () =>
   cleanups.push(t.dispose);
   const b = t.bot;
 
-  it.each(["hi", "thanks", "what is the best game ever?", "hello there!", "tell me a joke"])("small talk “%s” gets a short friendly reply with suggestions", async (text) => {
-    const r = await b.handle(say(channel(`small-${text}`), text));
-    expect(r.kind).toBe("help");
-    expect(r.text).not.toMatch(/couldn't find/);
-    expect(r.followUps.length).toBeGreaterThan(0);
-  });
+  it.each(["hi", "thanks", "what is the best game ever?", "hello there!", "tell me a joke"])(
+    "small talk “%s” gets a short friendly reply with suggestions",
+    async (text) => {
+      const r = await b.handle(say(channel(`small-${text}`), text));
+      expect(r.kind).toBe("help");
+      expect(r.text).not.toMatch(/couldn't find/);
+      expect(r.followUps.length).toBeGreaterThan(0);
+    },
+  );
 
   it("a title the catalog lacks is said plainly, with near misses offered as a question, never answered with unrelated games", async () => {
     const r = await b.handle(say(channel("nsmb"), "customers who bought New Super Mario Bros 2"));

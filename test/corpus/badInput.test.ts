@@ -58,7 +58,13 @@ function corpus(): string[] {
     "suggest a name for this bundle",
     "\u0000\u0001\u0007\u001b[31mred",
   ];
-  const templates = [(t: string) => t, (t: string) => `similar to ${t}`, (t: string) => `recommend me ${t}`, (t: string) => `how about for ps4? ${t}`, (t: string) => `I loved ${t} and Halo 3`];
+  const templates = [
+    (t: string) => t,
+    (t: string) => `similar to ${t}`,
+    (t: string) => `recommend me ${t}`,
+    (t: string) => `how about for ps4? ${t}`,
+    (t: string) => `I loved ${t} and Halo 3`,
+  ];
   const cases: string[] = [];
   for (const text of base) for (const template of templates) cases.push(template(text));
   // Random mixes of all of the above.
@@ -83,8 +89,13 @@ describe("bad input corpus through the bot with the fixture model", async () => 
     expect(cases.length).toBeGreaterThanOrEqual(500);
     const kinds = new Map<string, number>();
     for (const [i, text] of cases.entries()) {
-      const input: BotInput = i % 7 === 0 ? { command: "recommend", query: text } : i % 7 === 1 ? { command: "similar", game: text } : { text };
-      const reply = await t.bot.handle({ conversation: { platform: "discord", scope: "thread", id: `corpus-${i % 40}` }, userId: `u${i % 13}`, input });
+      const input: BotInput =
+        i % 7 === 0 ? { command: "recommend", query: text } : i % 7 === 1 ? { command: "similar", game: text } : { text };
+      const reply = await t.bot.handle({
+        conversation: { platform: "discord", scope: "thread", id: `corpus-${i % 40}` },
+        userId: `u${i % 13}`,
+        input,
+      });
       kinds.set(reply.kind, (kinds.get(reply.kind) ?? 0) + 1);
       expect(["answer", "clarify", "help", "reset", "forbidden"], `case ${i}`).toContain(reply.kind);
 
@@ -102,7 +113,8 @@ describe("bad input corpus through the bot with the fixture model", async () => 
       expect(slack.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
       const slackText = JSON.stringify(slack);
       expect(slackText).not.toMatch(/<!(everyone|here|channel)>|<@[A-Z0-9&]/);
-      for (const b of slack.blocks as { type: string; text?: { text: string } }[]) if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+      for (const b of slack.blocks as { type: string; text?: { text: string } }[])
+        if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
     }
     expect(unhandled).toEqual([]);
     // Issue 11: garbage and unknown titles now get a plain "couldn't find" or a friendly small-talk

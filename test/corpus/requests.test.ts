@@ -10,7 +10,12 @@ describe("the labelled request corpus (test/corpus/requests.jsonl)", async () =>
   const catalog = await demoCatalog();
   const titles = new TitleIndex(catalog);
   const score = scoreCorpus(corpus, titles, catalog);
-  const report = score.categories.map((c) => `${c.category}: ${c.correct}/${c.total}${c.failures.map((f) => `\n  ✗ ${JSON.stringify(f.text)}: ${f.why.join("; ")}`).join("")}`).join("\n");
+  const report = score.categories
+    .map(
+      (c) =>
+        `${c.category}: ${c.correct}/${c.total}${c.failures.map((f) => `\n  ✗ ${JSON.stringify(f.text)}: ${f.why.join("; ")}`).join("")}`,
+    )
+    .join("\n");
 
   it("has at least 300 labelled utterances, every card request among them", () => {
     expect(corpus.length).toBeGreaterThanOrEqual(300);

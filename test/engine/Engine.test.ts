@@ -27,9 +27,18 @@ describe("Engine with the catalog backend (no model)", async () => {
     const result = await e.run({ kind: "similar", items: [halo] });
     expect(result.backend).toBe("catalog");
     // Halo Reach shares two SID levels with Halo 3; its Legendary Edition is the same game, not a second pick.
-    expect(result.items.map((i) => i.title)).toEqual(["Halo Reach - Limited Edition -Xbox 360", "Fallout: New Vegas - Xbox 360 Ultimate Edition", "Tales of Vesperia - Xbox 360"]);
+    expect(result.items.map((i) => i.title)).toEqual([
+      "Halo Reach - Limited Edition -Xbox 360",
+      "Fallout: New Vegas - Xbox 360 Ultimate Edition",
+      "Tales of Vesperia - Xbox 360",
+    ]);
     expect(result.items.every((i) => i.match === "exact")).toBe(true);
-    expect(result.turns.user.parts).toEqual([{ text: "Customers who bought " }, { sid: halo.sid }, { text: " also bought:\n" }, { rec: true }]);
+    expect(result.turns.user.parts).toEqual([
+      { text: "Customers who bought " },
+      { sid: halo.sid },
+      { text: " also bought:\n" },
+      { rec: true },
+    ]);
   });
 
   it("steers by platform family", async () => {
@@ -52,7 +61,10 @@ describe("Engine with the catalog backend (no model)", async () => {
     const explained = await e.run({ kind: "explain", items: [dq] });
     expect(explained.items).toHaveLength(1);
     expect(explained.text).toMatch(/^If you liked Dragon Quest Heroes II, try /);
-    const racers = e.catalog.titles.search("xbox 360").filter((h) => /Forza|NASCAR|Need for Speed/.test(h.item.title)).map((h) => h.item);
+    const racers = e.catalog.titles
+      .search("xbox 360")
+      .filter((h) => /Forza|NASCAR|Need for Speed/.test(h.item.title))
+      .map((h) => h.item);
     const bundle = await e.run({ kind: "bundle", items: racers });
     expect(bundle.text).toMatch(/^Xbox 360 Racing Collection — three racing games for Xbox 360: /);
   });
@@ -108,7 +120,9 @@ describe("Engine and the model's conversation hint", () => {
       sequences: 1,
       contextSize: 4096,
       available: true,
-      generate: async (request) => (seen.push(request), { parts: [{ sid: request.exclude![0]!.sid }], items: [], answer: [], text: "", tokens: 1, promptTokens: 1 }),
+      generate: async (request) => (
+        seen.push(request), { parts: [{ sid: request.exclude![0]!.sid }], items: [], answer: [], text: "", tokens: 1, promptTokens: 1 }
+      ),
       rank: async (request) => (seen.push(request), []),
       countTokens: async () => 10,
       dispose: async () => {},

@@ -24,7 +24,14 @@ let backend: LlamaBackend;
 
 beforeAll(async () => {
   catalog = await openCatalog(loadConfig({ env: {} }));
-  backend = await LlamaBackend.load({ modelPath: await fixtureModel(dir), catalog: catalog.catalog, gpu: false, threads: 1, sequences: 1, contextSize: 2048 });
+  backend = await LlamaBackend.load({
+    modelPath: await fixtureModel(dir),
+    catalog: catalog.catalog,
+    gpu: false,
+    threads: 1,
+    sequences: 1,
+    contextSize: 2048,
+  });
 }, 120_000);
 afterAll(async () => {
   await backend?.dispose();
@@ -35,10 +42,18 @@ function recording(inner: ModelBackend): ModelBackend & { results: GenerateResul
   const results: GenerateResult[] = [];
   return {
     results,
-    get loadMs() { return inner.loadMs; },
-    get sequences() { return inner.sequences; },
-    get contextSize() { return inner.contextSize; },
-    get available() { return inner.available; },
+    get loadMs() {
+      return inner.loadMs;
+    },
+    get sequences() {
+      return inner.sequences;
+    },
+    get contextSize() {
+      return inner.contextSize;
+    },
+    get available() {
+      return inner.available;
+    },
     generate: async (request) => {
       const result = await inner.generate(request);
       results.push(result);
@@ -64,7 +79,11 @@ describe("model answers through the real LlamaBackend (fixture model)", () => {
       const engine = engines[seed % 2]!;
       const kinds: Task["kind"][] = ["explain", "bundle", "chat", "similar", "next"];
       const kind = kinds[Math.floor(seed / 2) % kinds.length]!;
-      const task: Task = { kind, items: [items[seed % items.length]!, items[(seed * 7 + 3) % items.length]!].slice(0, kind === "explain" ? 1 : 2), text: "How about something similar but for Xbox?" };
+      const task: Task = {
+        kind,
+        items: [items[seed % items.length]!, items[(seed * 7 + 3) % items.length]!].slice(0, kind === "explain" ? 1 : 2),
+        text: "How about something similar but for Xbox?",
+      };
       const chunks: string[] = [];
       const reply = await engine.run(task, { seed, onText: (c) => chunks.push(c) });
       expect(reply.text, `seed ${seed}`).not.toContain("\uFFFD");
@@ -72,7 +91,10 @@ describe("model answers through the real LlamaBackend (fixture model)", () => {
       answered++;
       const decoded = model.results.at(-1)!;
       const written = sidsOf(decoded.parts);
-      expect(reply.items.map((i) => i.sid), `seed ${seed}`).toEqual(written);
+      expect(
+        reply.items.map((i) => i.sid),
+        `seed ${seed}`,
+      ).toEqual(written);
       expect(reply.items.map((i) => i.sid)).toEqual(decoded.items.map((i) => i.sid));
       expect(chunks.join(""), `seed ${seed}`).not.toContain("\uFFFD");
       // SIDs after the requested list were opened by the model inside its text.
@@ -92,7 +114,11 @@ describe("OutputBuilder decodes text from whole token runs (fixture tokenizer)",
   const bytes = (text: string) => [...Buffer.from(text, "utf8")].map((b) => byteToken(b));
   // The fixture's first 256 tokens are its byte alphabet, in byte order.
   const byteToken = (b: number) => b as Token;
-  const builder = (chunks: string[]) => new OutputBuilder((tokens) => backend.model.detokenize(tokens, false), (c) => chunks.push(c));
+  const builder = (chunks: string[]) =>
+    new OutputBuilder(
+      (tokens) => backend.model.detokenize(tokens, false),
+      (c) => chunks.push(c),
+    );
 
   it("spells multi-byte characters with one byte token per byte", () => {
     expect(backend.model.tokenize("é", false)).toEqual(bytes("é"));
@@ -151,8 +177,19 @@ describe("Engine result assembly from the decoder's structured output", () => {
 
   it("shows SIDs written in an explanation as titles (card semantics), no empty slot", async () => {
     const near = sidOf(64, 313, 600, 768); // not in the catalog: an L2 match
-    const parts: AnswerPart[] = [{ sid: nights().sid }, { text: "\n\nIf you liked " }, { sid: halo().sid }, { text: ", you might like " }, { sid: near }, { text: "." }];
-    const engine = new Engine({ catalog, model: stub({ parts, items: [nights(), halo()], answer: parts.slice(1), text: "If you liked , you might like ." }), settings });
+    const parts: AnswerPart[] = [
+      { sid: nights().sid },
+      { text: "\n\nIf you liked " },
+      { sid: halo().sid },
+      { text: ", you might like " },
+      { sid: near },
+      { text: "." },
+    ];
+    const engine = new Engine({
+      catalog,
+      model: stub({ parts, items: [nights(), halo()], answer: parts.slice(1), text: "If you liked , you might like ." }),
+      settings,
+    });
     const reply = await engine.run({ kind: "explain", items: [catalog.catalog.items[5]!] });
     expect(reply.backend).toBe("llama");
     expect(reply.text).toBe(`If you liked "${halo().title}", you might like "Halo 3 Limited Edition -Xbox 360" (L2 match) [+1 similar].`);
@@ -163,7 +200,11 @@ describe("Engine result assembly from the decoder's structured output", () => {
     // The model spelled a SID out of ordinary characters: text, not a decoded item.
     const spelled = nights().sid;
     const parts: AnswerPart[] = [{ sid: halo().sid }, { text: `\n\nLike ${spelled} but louder.` }];
-    const engine = new Engine({ catalog, model: stub({ parts, items: [halo()], answer: parts.slice(1), text: `Like ${spelled} but louder.` }), settings });
+    const engine = new Engine({
+      catalog,
+      model: stub({ parts, items: [halo()], answer: parts.slice(1), text: `Like ${spelled} but louder.` }),
+      settings,
+    });
     const reply = await engine.run({ kind: "explain", items: [catalog.catalog.items[5]!] });
     expect(reply.items.map((i) => i.sid)).toEqual([halo().sid]);
     expect(reply.text).toBe(`Like "${nights().title}" but louder.`);
@@ -173,7 +214,11 @@ describe("Engine result assembly from the decoder's structured output", () => {
     for (const kind of ["explain", "bundle"] as const) {
       const blank = kind === "explain" ? "\n \u0005\n\t" : " \n";
       const parts: TurnPart[] = kind === "explain" ? [{ sid: halo().sid }, { text: blank }] : [{ text: blank }];
-      const engine = new Engine({ catalog, model: stub({ parts, items: kind === "explain" ? [halo()] : [], answer: [{ text: blank }], text: "" }), settings });
+      const engine = new Engine({
+        catalog,
+        model: stub({ parts, items: kind === "explain" ? [halo()] : [], answer: [{ text: blank }], text: "" }),
+        settings,
+      });
       const reply = await engine.run({ kind, items: [nights(), catalog.catalog.items[5]!].slice(0, kind === "explain" ? 1 : 2) });
       expect(reply.backend, kind).toBe("catalog");
       expect(reply.text.trim().length, kind).toBeGreaterThan(0);
@@ -183,7 +228,11 @@ describe("Engine result assembly from the decoder's structured output", () => {
 
   it("a chat answer with items and only control characters keeps its items and shows no text", async () => {
     const parts: TurnPart[] = [{ sid: halo().sid }, { text: "\u0005 ,\u0001\n" }];
-    const engine = new Engine({ catalog, model: stub({ parts, items: [halo()], answer: [{ text: "\u0005 ,\u0001\n" }], text: "\u0005 ,\u0001" }), settings });
+    const engine = new Engine({
+      catalog,
+      model: stub({ parts, items: [halo()], answer: [{ text: "\u0005 ,\u0001\n" }], text: "\u0005 ,\u0001" }),
+      settings,
+    });
     const reply = await engine.run({ kind: "chat", text: "How about something similar but for Xbox?", items: [nights()] });
     expect(reply.backend).toBe("llama");
     expect(reply.items.map((i) => i.sid)).toEqual([halo().sid]);

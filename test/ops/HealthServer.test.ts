@@ -80,7 +80,9 @@ describe("graceful shutdown", () => {
     let started = false;
     runtime.engine.run = (_task, options) => {
       started = true;
-      return new Promise((_resolve, reject) => options?.signal?.addEventListener("abort", () => reject(options.signal!.reason), { once: true }));
+      return new Promise((_resolve, reject) =>
+        options?.signal?.addEventListener("abort", () => reject(options.signal!.reason), { once: true }),
+      );
     };
     const running = runtime.bot.handle(say({ platform: "console", scope: "dm", id: "c" }, "similar to Halo 3"));
     await vi.waitFor(() => expect(started).toBe(true));

@@ -8,7 +8,9 @@ import { describe, expect, it } from "vitest";
 
 const root = new URL("../../", import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { allowScripts?: Record<string, boolean> };
-const lock = JSON.parse(readFileSync(new URL("package-lock.json", root), "utf8")) as { packages: Record<string, { hasInstallScript?: boolean }> };
+const lock = JSON.parse(readFileSync(new URL("package-lock.json", root), "utf8")) as {
+  packages: Record<string, { hasInstallScript?: boolean }>;
+};
 
 describe("install scripts", () => {
   it("every locked package with an install script has an allowScripts decision", () => {

@@ -7,7 +7,10 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The project's own files a tsconfig compiles (dependencies' type declarations left out). */
 function compiledBy(project: string): string[] {
-  const listed = execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, "-p", project, "--listFilesOnly"], { cwd: ROOT, encoding: "utf8" });
+  const listed = execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, "-p", project, "--listFilesOnly"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   return listed
     .split("\n")
     .filter((line) => line !== "" && !line.includes("/node_modules/"))
@@ -24,7 +27,12 @@ describe("the published build (npm run build → dist/)", () => {
   it("the bench has its own build, outside dist/", () => {
     const files = compiledBy("tsconfig.bench.json");
     expect(files).toContain("bench/run.ts");
-    const outDir = JSON.parse(execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, "-p", "tsconfig.bench.json", "--showConfig"], { cwd: ROOT, encoding: "utf8" })).compilerOptions.outDir;
+    const outDir = JSON.parse(
+      execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, "-p", "tsconfig.bench.json", "--showConfig"], {
+        cwd: ROOT,
+        encoding: "utf8",
+      }),
+    ).compilerOptions.outDir;
     expect(relative(ROOT, `${ROOT}${outDir}`).split("/")[0]).not.toBe("dist");
   });
 });

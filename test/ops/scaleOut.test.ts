@@ -99,7 +99,9 @@ afterAll(async () => {
 });
 
 describe.runIf(redisUp)("scale-out: two bots and two model workers on one Redis (the built CLI, fake Discord and Slack)", () => {
-  it("answers 60 interleaved conversations exactly once, keeps every turn, and counts the fallbacks when a worker is SIGKILLed mid-run", { timeout: 180_000 }, async () => {
+  it("answers 60 interleaved conversations exactly once, keeps every turn, and counts the fallbacks when a worker is SIGKILLed mid-run", {
+    timeout: 180_000,
+  }, async () => {
     const started = Date.now();
     const namespace = uniqueNamespace("scale-out");
     const model = await fixtureModel(modelDir);
@@ -107,11 +109,22 @@ describe.runIf(redisUp)("scale-out: two bots and two model workers on one Redis 
     const titles = catalog.items.map((item) => item.title);
 
     // ---- two model workers ----
-    const workerEnv = { REDIS_URL: SHARED_REDIS_URL, MEMORY_NAMESPACE: namespace, ENGINE_QUEUE: QUEUE, MODEL_PATH: model, MODEL_GPU: "off", HEALTH_PORT: "0" };
+    const workerEnv = {
+      REDIS_URL: SHARED_REDIS_URL,
+      MEMORY_NAMESPACE: namespace,
+      ENGINE_QUEUE: QUEUE,
+      MODEL_PATH: model,
+      MODEL_GPU: "off",
+      HEALTH_PORT: "0",
+    };
     const workers = [startSidbot(workerEnv, { args: ["worker"] }), startSidbot(workerEnv, { args: ["worker"] })];
     processes.push(...workers);
-    const workerIds = await Promise.all(workers.map(async (w) => String((await w.waitForLog((l) => l.msg === "model worker ready", 60_000)).id)));
-    const workerPorts = await Promise.all(workers.map(async (w) => Number((await w.waitForLog((l) => l.msg === "health and metrics listening")).port)));
+    const workerIds = await Promise.all(
+      workers.map(async (w) => String((await w.waitForLog((l) => l.msg === "model worker ready", 60_000)).id)),
+    );
+    const workerPorts = await Promise.all(
+      workers.map(async (w) => Number((await w.waitForLog((l) => l.msg === "health and metrics listening")).port)),
+    );
     const [victim, survivor] = workers as [SidbotProcess, SidbotProcess];
     const victimId = workerIds[0]!;
 
@@ -150,10 +163,24 @@ describe.runIf(redisUp)("scale-out: two bots and two model workers on one Redis 
         const thread = threadOf(c);
         if (!thread) return [];
         // The answer: a message with the games' embed, posted, or edited into the streamed message.
-        return discord.requests.filter((r) => (r.method === "POST" ? r.path === `/channels/${thread}/messages` : r.method === "PATCH" && r.path.startsWith(`/channels/${thread}/messages/`)) && r.body?.embeds?.length > 0).map((r) => discordAnswer(r.body.embeds[0], r.at, titles));
+        return discord.requests
+          .filter(
+            (r) =>
+              (r.method === "POST"
+                ? r.path === `/channels/${thread}/messages`
+                : r.method === "PATCH" && r.path.startsWith(`/channels/${thread}/messages/`)) && r.body?.embeds?.length > 0,
+          )
+          .map((r) => discordAnswer(r.body.embeds[0], r.at, titles));
       }
       // "Thinking…" is replaced by the answer in Block Kit (streamed text and errors carry no blocks).
-      return slack.calls.filter((c2) => (c2.method === "chat.update" || c2.method === "chat.postMessage") && c2.args.channel === c.channel && Array.isArray(c2.args.blocks)).map((c2) => slackAnswer(c2.args.blocks, c2.at, titles));
+      return slack.calls
+        .filter(
+          (c2) =>
+            (c2.method === "chat.update" || c2.method === "chat.postMessage") &&
+            c2.args.channel === c.channel &&
+            Array.isArray(c2.args.blocks),
+        )
+        .map((c2) => slackAnswer(c2.args.blocks, c2.at, titles));
     };
     const answered = () => conversations.reduce((n, c) => n + answersOf(c).length, 0);
     const requested = () => conversations.reduce((n, c) => n + c.turns.length, 0);
@@ -170,16 +197,26 @@ describe.runIf(redisUp)("scale-out: two bots and two model workers on one Redis 
         discord.dispatchTo(bot, "MESSAGE_CREATE", message);
       } else {
         const user = `U${1000 + c.index}`;
-        const event = c.threadTs ? slack.message(text, { channel: c.channel!, user, threadTs: c.threadTs }) : slack.mention(text, { channel: c.channel!, user });
+        const event = c.threadTs
+          ? slack.message(text, { channel: c.channel!, user, threadTs: c.threadTs })
+          : slack.mention(text, { channel: c.channel!, user });
         c.threadTs ??= event.event.ts as string;
         c.turns.push({ text, title: game[1], bot, requestId: event.event_id });
-        slack.send("events_api", event, { toSocket: bot }).catch((error: Error) => failures.push(`slack envelope for conversation ${c.index}: ${error.message}`));
+        slack
+          .send("events_api", event, { toSocket: bot })
+          .catch((error: Error) => failures.push(`slack envelope for conversation ${c.index}: ${error.message}`));
       }
     };
     let dispatching = true;
     const firstTurns = (async () => {
       for (let i = 0; i < CONVERSATIONS; i++) {
-        const c: Conversation = { index: i, platform: i % 2 === 0 ? "discord" : "slack", bot: (i >> 1) % 2, turns: [], ...(i % 2 === 1 ? { channel: `C${1000 + i}` } : {}) };
+        const c: Conversation = {
+          index: i,
+          platform: i % 2 === 0 ? "discord" : "slack",
+          bot: (i >> 1) % 2,
+          turns: [],
+          ...(i % 2 === 1 ? { channel: `C${1000 + i}` } : {}),
+        };
         conversations.push(c);
         const game = GAMES[i % GAMES.length]!;
         send(c, PHRASES[i % PHRASES.length]!(game[0]), c.bot, game);
@@ -258,7 +295,9 @@ describe.runIf(redisUp)("scale-out: two bots and two model workers on one Redis 
     expect(counts).toEqual(conversations.map((c) => `${c.platform} #${c.index}: ${c.turns.length}/${c.turns.length}`));
     // Slack: one "Thinking…" per request, and no answer posted anew.
     for (const c of conversations.filter((c2) => c2.platform === "slack")) {
-      expect(slack.calls.filter((call) => call.method === "chat.postMessage" && call.args.channel === c.channel).map((call) => call.args.text)).toEqual(c.turns.map(() => "Thinking…"));
+      expect(
+        slack.calls.filter((call) => call.method === "chat.postMessage" && call.args.channel === c.channel).map((call) => call.args.text),
+      ).toEqual(c.turns.map(() => "Thinking…"));
     }
 
     // ---- each answer: valid catalog items, distinct ----
@@ -278,8 +317,11 @@ describe.runIf(redisUp)("scale-out: two bots and two model workers on one Redis 
     }
     const byRequest = new Map(answeredLogs.flat().map((l) => [String(l.requestId), l]));
     expect(answeredLogs.flat()).toHaveLength(requested()); // each request answered by one bot, once
-    for (const c of conversations) for (const t of c.turns) expect(byRequest.has(t.requestId), `request ${t.requestId} (conversation ${c.index})`).toBe(true);
-    const crashNoticed = bots.flatMap((b) => b.logs().filter((l) => l.msg === "the model worker running a request stopped; answering from the catalog"));
+    for (const c of conversations)
+      for (const t of c.turns) expect(byRequest.has(t.requestId), `request ${t.requestId} (conversation ${c.index})`).toBe(true);
+    const crashNoticed = bots.flatMap((b) =>
+      b.logs().filter((l) => l.msg === "the model worker running a request stopped; answering from the catalog"),
+    );
     for (const jobId of caught) {
       // Job ids are the request ids with a "req-" prefix (BullMQ refuses integer-looking ids).
       expect(byRequest.get(jobId.replace(/^req-/, ""))?.backend, `caught request ${jobId}`).toBe("catalog");
@@ -314,8 +356,12 @@ describe.runIf(redisUp)("scale-out: two bots and two model workers on one Redis 
         const state = await memory.get(key);
         expect(state, `memory of conversation ${c.index} (${key})`).toBeDefined();
         expect(state!.turns.map((t) => t.role)).toEqual(c.turns.flatMap(() => ["user", "assistant"]));
-        const asked = state!.turns.filter((t) => t.role === "user").map((t) => t.parts.map((p) => ("sid" in p ? (catalog.get(p.sid)?.title ?? "?") : "")).join(" "));
-        asked.forEach((text, n) => expect(text, `conversation ${c.index}, turn ${n + 1}: ${c.turns[n]!.text}`).toContain(c.turns[n]!.title));
+        const asked = state!.turns
+          .filter((t) => t.role === "user")
+          .map((t) => t.parts.map((p) => ("sid" in p ? (catalog.get(p.sid)?.title ?? "?") : "")).join(" "));
+        asked.forEach((text, n) =>
+          expect(text, `conversation ${c.index}, turn ${n + 1}: ${c.turns[n]!.text}`).toContain(c.turns[n]!.title),
+        );
       }
     } finally {
       await memory.close();
@@ -338,11 +384,17 @@ function discordAnswer(embed: { description?: string; footer?: { text?: string }
   return {
     at,
     backend: backendOf(embed.footer?.text ?? ""),
-    titles: lines.map((line, i) => titles.find((t) => line.startsWith(`${i + 1}. **${escapeMarkdown(t)}**`)) ?? `not in the catalog: ${line}`),
+    titles: lines.map(
+      (line, i) => titles.find((t) => line.startsWith(`${i + 1}. **${escapeMarkdown(t)}**`)) ?? `not in the catalog: ${line}`,
+    ),
   };
 }
 
-function slackAnswer(blocks: { type: string; text?: { text?: string }; elements?: { text?: string }[] }[], at: number, titles: string[]): Answer {
+function slackAnswer(
+  blocks: { type: string; text?: { text?: string }; elements?: { text?: string }[] }[],
+  at: number,
+  titles: string[],
+): Answer {
   const lines = blocks.filter((b) => b.type === "section" && /^\*\d+\. /.test(b.text?.text ?? "")).map((b) => b.text!.text!);
   const context = blocks.find((b) => b.type === "context")?.elements?.[0]?.text ?? "";
   return {

@@ -19,7 +19,9 @@ export async function testBot({ env = {}, redisUrl, namespace = "sidbot-test", c
   configure?.(config);
   const engine = await Engine.create(config);
   const common = { ttlMs: config.memory.ttlSeconds * 1000, maxTurns: config.memory.maxTurns };
-  const memory = redisUrl ? new RedisMemoryStore({ ...common, url: redisUrl, namespace, operationTimeoutMs: 300 }) : new InProcessMemoryStore(common);
+  const memory = redisUrl
+    ? new RedisMemoryStore({ ...common, url: redisUrl, namespace, operationTimeoutMs: 300 })
+    : new InProcessMemoryStore(common);
   const bot = new Bot({ engine, memory, config });
   return {
     bot,

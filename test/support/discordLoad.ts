@@ -30,7 +30,15 @@ export interface LoadResult {
   heapAfterGc: boolean;
 }
 
-export async function discordLoad({ modelPath, requests = 100, rounds = 2 }: { modelPath: string; requests?: number; rounds?: number }): Promise<LoadResult> {
+export async function discordLoad({
+  modelPath,
+  requests = 100,
+  rounds = 2,
+}: {
+  modelPath: string;
+  requests?: number;
+  rounds?: number;
+}): Promise<LoadResult> {
   const fake = new FakeDiscord();
   await fake.start();
   const config = loadConfig({ env: { MODEL_PATH: modelPath, MODEL_GPU: "off" } });
@@ -56,12 +64,22 @@ export async function discordLoad({ modelPath, requests = 100, rounds = 2 }: { m
       const sent = new Map<string, number>();
       const interactions = Array.from({ length: requests }, (_, i) => {
         // 100 people in 100 channels: independent conversations, as in a busy server.
-        const interaction = fake.commandInteraction("similar", [{ name: "game", type: 3, value: ["Halo 3", "Mario Kart", "Forza Motorsport 2", "Animal Crossing"][i % 4]! }], { user: fake.user(`${900_000 + i}`), channelId: `${800_000_000 + round * 1000 + i}` });
+        const interaction = fake.commandInteraction(
+          "similar",
+          [{ name: "game", type: 3, value: ["Halo 3", "Mario Kart", "Forza Motorsport 2", "Animal Crossing"][i % 4]! }],
+          { user: fake.user(`${900_000 + i}`), channelId: `${800_000_000 + round * 1000 + i}` },
+        );
         return interaction;
       });
       const done = interactions.map((interaction) => {
         sent.set(interaction.token, Date.now());
-        return fake.waitFor((r) => r.method === "PATCH" && r.path.includes(interaction.token) && (r.body.embeds?.length > 0 || /busy|try again|wrong/i.test(r.body.content ?? "")), 120_000);
+        return fake.waitFor(
+          (r) =>
+            r.method === "PATCH" &&
+            r.path.includes(interaction.token) &&
+            (r.body.embeds?.length > 0 || /busy|try again|wrong/i.test(r.body.content ?? "")),
+          120_000,
+        );
       });
       for (const interaction of interactions) fake.dispatch("INTERACTION_CREATE", interaction);
       const finals = await Promise.all(done);
@@ -74,7 +92,20 @@ export async function discordLoad({ modelPath, requests = 100, rounds = 2 }: { m
       const heapMb = heap();
       if (round === 0) heapAfterFirstRoundMb = heapMb;
       const deferred = callbacks.filter((c) => c !== undefined).length;
-      result = { requests, answered, refused, errors: requests - answered - refused, deferred, deferMs, answerMs, maxQueue, totalMs, heapBeforeMb: heapAfterFirstRoundMb, heapAfterMb: heapMb, heapAfterGc: gc !== undefined };
+      result = {
+        requests,
+        answered,
+        refused,
+        errors: requests - answered - refused,
+        deferred,
+        deferMs,
+        answerMs,
+        maxQueue,
+        totalMs,
+        heapBeforeMb: heapAfterFirstRoundMb,
+        heapAfterMb: heapMb,
+        heapAfterGc: gc !== undefined,
+      };
     }
   } finally {
     clearInterval(sample);

@@ -9,5 +9,6 @@ import { fileURLToPath } from "node:url";
 export default function setup(): void {
   const root = fileURLToPath(new URL("../../", import.meta.url));
   const tsc = `${root}node_modules/typescript/bin/tsc`;
-  for (const project of ["tsconfig.build.json", "tsconfig.fakes.json"]) execFileSync(process.execPath, [tsc, "-p", project], { cwd: root, stdio: "inherit" });
+  for (const project of ["tsconfig.build.json", "tsconfig.fakes.json"])
+    execFileSync(process.execPath, [tsc, "-p", project], { cwd: root, stdio: "inherit" });
 }

@@ -9,7 +9,9 @@ import { findPlatforms, platformByName } from "../../src/engine/titles/platforms
 import { bareTerms, type TitleHit } from "../../src/engine/titles/TitleIndex.js";
 
 /** The search before the term index, with the same answer shape (the bench's baseline, the tests' oracle). */
-export function miniSearchTitles(catalog: Catalog): { search: (query: string, options?: { limit?: number; prefix?: boolean }) => TitleHit[] } {
+export function miniSearchTitles(catalog: Catalog): {
+  search: (query: string, options?: { limit?: number; prefix?: boolean }) => TitleHit[];
+} {
   const bareTitles = catalog.items.map((item) => bareTerms(item.title).join(" "));
   const families = catalog.items.map((item) => (item.platform ? platformByName(item.platform)?.family : undefined));
   const index = new MiniSearch<{ id: number; name: string; platform: string }>({

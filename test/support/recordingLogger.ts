@@ -8,7 +8,8 @@ export interface LogEntry {
 
 /** A Logger that keeps every line (children included) for assertions. */
 export function recordingLogger(entries: LogEntry[] = [], base: Record<string, unknown> = {}): Logger & { entries: LogEntry[] } {
-  const line = (level: LogEntry["level"]) => (fields: object, message?: string) => void entries.push({ level, fields: { ...base, ...fields }, message });
+  const line = (level: LogEntry["level"]) => (fields: object, message?: string) =>
+    void entries.push({ level, fields: { ...base, ...fields }, message });
   return {
     entries,
     debug: line("debug"),

@@ -93,7 +93,24 @@ export class PrivateRedis {
 
   async start(): Promise<void> {
     privateServers.add(this);
-    this.process = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always"], { stdio: "ignore" });
+    this.process = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(this.port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        this.dir,
+        "--save",
+        "",
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+      ],
+      { stdio: "ignore" },
+    );
     for (let i = 0; i < 100 && !(await redisAnswers(this.port)); i++) await new Promise((r) => setTimeout(r, 50));
     if (!(await redisAnswers(this.port))) throw new Error(`private redis-server did not start on ${this.port}`);
   }

@@ -17,7 +17,10 @@ export interface SidbotProcess {
 }
 
 /** Runs the built CLI (`bin/sidbot.js`) with `env` on top of the test's; optional `--import` preload. */
-export function startSidbot(env: Record<string, string>, { args = [], preload }: { args?: string[]; preload?: string } = {}): SidbotProcess {
+export function startSidbot(
+  env: Record<string, string>,
+  { args = [], preload }: { args?: string[]; preload?: string } = {},
+): SidbotProcess {
   const child = spawn(process.execPath, [...(preload ? ["--import", preload] : []), BIN, ...args], {
     env: { ...process.env, REDIS_URL: "", MODEL_PATH: "", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -76,7 +76,10 @@ export class DiscordAdapter implements Adapter {
     this.settings = options.settings;
     // In a shard process (discord.shards ≠ 1), discord.js's Client takes its shard from SHARDS / SHARD_COUNT.
     const shard = shardOfProcess();
-    this.logger = (options.logger ?? silentLogger).child({ platform: "discord", ...(shard ? { shard: shard.id, shardCount: shard.count } : {}) });
+    this.logger = (options.logger ?? silentLogger).child({
+      platform: "discord",
+      ...(shard ? { shard: shard.id, shardCount: shard.count } : {}),
+    });
     this.timing = {
       lifetimeMs: options.interactionTokenLifetimeMs ?? DISCORD_TOKEN_TIMING.lifetimeMs,
       marginMs: options.interactionTokenMarginMs ?? DISCORD_TOKEN_TIMING.marginMs,
@@ -90,7 +93,12 @@ export class DiscordAdapter implements Adapter {
       allowedMentions: { parse: [], repliedUser: false },
       ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
     });
-    this.messages = new DiscordMessages({ client: this.client, bot: this.bot, settings: this.settings, firstDelivery: (id, log) => this.firstDelivery(id, log) });
+    this.messages = new DiscordMessages({
+      client: this.client,
+      bot: this.bot,
+      settings: this.settings,
+      firstDelivery: (id, log) => this.firstDelivery(id, log),
+    });
 
     // discord.js emits `raw` with the packet object it is about to handle: fix it before it throws.
     this.client.on(Events.Raw, (packet: { t?: string | null; d?: unknown }) => {
@@ -101,14 +109,18 @@ export class DiscordAdapter implements Adapter {
         this.logger.warn({ event: packet.t, err: loggableError(error) }, "could not inspect a gateway event");
       }
     });
-    const guarded = guardPacketHandling(this.client, (error, event) => this.logger.error({ event, err: loggableError(error) }, "malformed gateway event dropped"));
+    const guarded = guardPacketHandling(this.client, (error, event) =>
+      this.logger.error({ event, err: loggableError(error) }, "malformed gateway event dropped"),
+    );
     if (!guarded) this.logger.warn({}, "this discord.js version cannot be guarded against malformed gateway events");
 
     this.client.on(Events.InteractionCreate, (interaction) => {
       const receivedAt = Date.now();
       this.contain("interaction", interaction.id, () => this.interaction(interaction, receivedAt));
     });
-    this.client.on(Events.MessageCreate, (message) => this.contain("message", message.id, () => this.messages.handle(message, this.logger.child({ requestId: message.id }))));
+    this.client.on(Events.MessageCreate, (message) =>
+      this.contain("message", message.id, () => this.messages.handle(message, this.logger.child({ requestId: message.id }))),
+    );
     this.client.on(Events.Error, (error) => this.logger.error({ err: loggableError(error) }, "discord client error"));
     this.client.on(Events.ShardDisconnect, (event) => this.logger.warn({ code: event.code }, "gateway disconnected; reconnecting"));
   }
@@ -188,7 +200,9 @@ export class DiscordAdapter implements Adapter {
         await reply.deliver([{ content: DISCORD_TEXTS.unknownCommand, allowedMentions: NO_MENTIONS }]);
         return;
       }
-      const isAdmin = this.settings.adminUserIds.includes(interaction.user.id) || interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true;
+      const isAdmin =
+        this.settings.adminUserIds.includes(interaction.user.id) ||
+        interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true;
       await this.answer(interaction, reply, place, input, isAdmin, log);
     } catch (error) {
       log.error({ err: loggableError(error) }, "slash command failed");
@@ -199,7 +213,9 @@ export class DiscordAdapter implements Adapter {
   private async autocomplete(interaction: AutocompleteInteraction, log: Logger): Promise<void> {
     try {
       const focused = interaction.options.getFocused();
-      const choices = this.bot.suggestGames(focused.slice(0, 200), AUTOCOMPLETE_CHOICES).map((g) => ({ name: truncateText(g.title, 100), value: truncateText(g.title, 100) }));
+      const choices = this.bot
+        .suggestGames(focused.slice(0, 200), AUTOCOMPLETE_CHOICES)
+        .map((g) => ({ name: truncateText(g.title, 100), value: truncateText(g.title, 100) }));
       await interaction.respond(choices);
     } catch (error) {
       log.warn({ err: loggableError(error) }, "autocomplete failed");
@@ -244,11 +260,22 @@ export class DiscordAdapter implements Adapter {
   }
 
   /** Runs the request and delivers the answer within the token's life (InteractionReply). */
-  private async answer(interaction: AnswerableInteraction, reply: InteractionReply, place: Place, input: BotInput, isAdmin: boolean, log: Logger): Promise<void> {
+  private async answer(
+    interaction: AnswerableInteraction,
+    reply: InteractionReply,
+    place: Place,
+    input: BotInput,
+    isAdmin: boolean,
+    log: Logger,
+  ): Promise<void> {
     const answer = await askBot(
       this.bot,
       { conversation: place.conversation, userId: interaction.user.id, input, isAdmin, requestId: interaction.id },
-      { startBy: reply.startBy, stream: (text) => reply.progress(text), queued: (position) => reply.progress(DISCORD_TEXTS.queued(position)) },
+      {
+        startBy: reply.startBy,
+        stream: (text) => reply.progress(text),
+        queued: (position) => reply.progress(DISCORD_TEXTS.queued(position)),
+      },
       this.settings.streamEditIntervalMs,
       log,
     );
@@ -256,7 +283,11 @@ export class DiscordAdapter implements Adapter {
   }
 
   private placeOf(interaction: AnswerableInteraction, log: Logger): Promise<Place> {
-    return placeOf(this.client, { guildId: interaction.guildId, channelId: interaction.channelId, userId: interaction.user.id, channel: interaction.channel }, log);
+    return placeOf(
+      this.client,
+      { guildId: interaction.guildId, channelId: interaction.channelId, userId: interaction.user.id, channel: interaction.channel },
+      log,
+    );
   }
 }
 
@@ -271,7 +302,10 @@ function commandInput(interaction: ChatInputCommandInteraction): BotInput | unde
     case "reset": {
       const channel = interaction.options.getChannel("channel");
       if (!channel || channel.id === interaction.channelId) return { command: "reset" };
-      const thread = channel.type === ChannelType.PublicThread || channel.type === ChannelType.PrivateThread || channel.type === ChannelType.AnnouncementThread;
+      const thread =
+        channel.type === ChannelType.PublicThread ||
+        channel.type === ChannelType.PrivateThread ||
+        channel.type === ChannelType.AnnouncementThread;
       return { command: "reset", target: { platform: "discord", scope: thread ? "thread" : "channel", id: channel.id } };
     }
     default:
@@ -283,7 +317,11 @@ function explainStartError(error: unknown): Error {
   const code = error instanceof Error && "code" in error ? error.code : undefined;
   const message = error instanceof Error ? error.message : String(error);
   if (code === DiscordjsErrorCodes.TokenInvalid || (error instanceof DiscordAPIError && error.status === 401)) {
-    return new PlatformStartError("discord", "Discord rejected DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot → Reset Token) and set DISCORD_TOKEN.", { cause: error });
+    return new PlatformStartError(
+      "discord",
+      "Discord rejected DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot → Reset Token) and set DISCORD_TOKEN.",
+      { cause: error },
+    );
   }
   // @discordjs/ws reports gateway close 4014 only as a plain Error("Used disallowed intents").
   if (code === DiscordjsErrorCodes.DisallowedIntents || /disallowed intent/i.test(message)) {

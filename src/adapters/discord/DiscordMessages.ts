@@ -5,7 +5,15 @@
  * guild messages arrive empty: they are not answered, and the bot's thread gets one short note
  * on how to continue.
  */
-import { ChannelType, PermissionFlagsBits, type Client, type Message, type MessageCreateOptions, type SendableChannels, type ThreadChannel } from "discord.js";
+import {
+  ChannelType,
+  PermissionFlagsBits,
+  type Client,
+  type Message,
+  type MessageCreateOptions,
+  type SendableChannels,
+  type ThreadChannel,
+} from "discord.js";
 import type { Bot } from "../../bot/Bot.js";
 import type { ConversationKey } from "../../bot/types.js";
 import type { Config } from "../../config.js";
@@ -52,14 +60,25 @@ export class DiscordMessages {
         if (!mentioned && !(await this.isOurThread(channel))) return;
       } else if (!mentioned) return;
     }
-    const place = await placeOf(client, { guildId: message.guildId, channelId: message.channelId, userId: message.author.id, channel }, log);
+    const place = await placeOf(
+      client,
+      { guildId: message.guildId, channelId: message.channelId, userId: message.author.id, channel },
+      log,
+    );
     if (!isAllowed(place, settings.allowedChannels)) return;
     const text = stripMentions(message.content, me.id);
 
     if (!settings.messageContentIntent && !mentioned && !dm) {
       // Without the intent this message's text never reached us: say once per thread how to continue.
-      if (text === "" && place.conversation.scope === "thread" && (await this.options.firstDelivery(`discord:content-hint:${place.conversation.id}`, log))) {
-        if (channel.isSendable()) await channel.send({ content: DISCORD_TEXTS.contentHint(me.id), allowedMentions: NO_MENTIONS }).catch((error: unknown) => log.error({ err: loggableError(error) }, "could not send the content hint"));
+      if (
+        text === "" &&
+        place.conversation.scope === "thread" &&
+        (await this.options.firstDelivery(`discord:content-hint:${place.conversation.id}`, log))
+      ) {
+        if (channel.isSendable())
+          await channel
+            .send({ content: DISCORD_TEXTS.contentHint(me.id), allowedMentions: NO_MENTIONS })
+            .catch((error: unknown) => log.error({ err: loggableError(error) }, "could not send the content hint"));
       }
       return;
     }
@@ -75,10 +94,17 @@ export class DiscordMessages {
     const stopTyping = keepTyping(sink.channel);
     let streamed: Message | undefined;
     try {
-      const isAdmin = settings.adminUserIds.includes(message.author.id) || message.member?.permissions.has(PermissionFlagsBits.ManageGuild) === true;
+      const isAdmin =
+        settings.adminUserIds.includes(message.author.id) || message.member?.permissions.has(PermissionFlagsBits.ManageGuild) === true;
       const reply = await askBot(
         bot,
-        { conversation: sink.conversation, userId: message.author.id, input: { text: text === "" ? "help" : text }, isAdmin, requestId: message.id },
+        {
+          conversation: sink.conversation,
+          userId: message.author.id,
+          input: { text: text === "" ? "help" : text },
+          isAdmin,
+          requestId: message.id,
+        },
         {
           stream: async (partial) => {
             const content = truncateText(partial, LIMITS.content);
@@ -96,7 +122,9 @@ export class DiscordMessages {
       }
     } catch (error) {
       log.error({ err: loggableError(error) }, "could not answer the message");
-      await sink.send({ content: userMessageFor(error), allowedMentions: NO_MENTIONS }).catch((e: unknown) => log.error({ err: loggableError(e) }, "could not send the error message either"));
+      await sink
+        .send({ content: userMessageFor(error), allowedMentions: NO_MENTIONS })
+        .catch((e: unknown) => log.error({ err: loggableError(e) }, "could not send the error message either"));
     } finally {
       stopTyping();
     }
@@ -113,7 +141,10 @@ export class DiscordMessages {
     if (channel.type === ChannelType.GuildText || channel.type === ChannelType.GuildAnnouncement) {
       try {
         const me = this.options.client.user!.id;
-        const name = threadName(text, { botId: me, userName: (id) => message.mentions.members?.get(id)?.displayName ?? message.mentions.users.get(id)?.displayName });
+        const name = threadName(text, {
+          botId: me,
+          userName: (id) => message.mentions.members?.get(id)?.displayName ?? message.mentions.users.get(id)?.displayName,
+        });
         const thread = await message.startThread({ name, autoArchiveDuration: 1440 });
         return { conversation: { platform: "discord", scope: "thread", id: thread.id }, channel: thread, send: (m) => thread.send(m) };
       } catch (error) {

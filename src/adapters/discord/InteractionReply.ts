@@ -87,12 +87,18 @@ export class InteractionReply {
     this.log.warn({ ageMs: Date.now() - this.interaction.createdTimestamp }, "interaction token too old to edit; answering in the channel");
     // The deferred reply stays as it is; the person is mentioned so they find the answer.
     const userId = this.interaction.user.id;
-    await channel.send({ ...m, content: truncateText(`<@${userId}> ${m.content ?? ""}`.trim(), LIMITS.content), allowedMentions: { ...m.allowedMentions, users: [userId] } });
+    await channel.send({
+      ...m,
+      content: truncateText(`<@${userId}> ${m.content ?? ""}`.trim(), LIMITS.content),
+      allowedMentions: { ...m.allowedMentions, users: [userId] },
+    });
   }
 
   private async channel(): Promise<SendableChannels | undefined> {
     const { interaction } = this;
-    const channel = interaction.channel ?? (interaction.channelId ? await interaction.client.channels.fetch(interaction.channelId).catch(() => null) : null);
+    const channel =
+      interaction.channel ??
+      (interaction.channelId ? await interaction.client.channels.fetch(interaction.channelId).catch(() => null) : null);
     if (channel?.isSendable()) return channel;
     // A DM the cache does not know: open it from the user's side.
     if (!interaction.guildId) return interaction.user.createDM();

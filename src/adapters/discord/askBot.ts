@@ -16,10 +16,14 @@ export interface AskHooks {
 
 export async function askBot(bot: Bot, request: BotRequest, hooks: AskHooks, streamEditIntervalMs: number, log: Logger): Promise<BotReply> {
   const { stream, queued, startBy } = hooks;
-  const editor = stream ? new ThrottledEditor(streamEditIntervalMs, stream, (error) => log.warn({ err: loggableError(error) }, "stream edit failed")) : undefined;
+  const editor = stream
+    ? new ThrottledEditor(streamEditIntervalMs, stream, (error) => log.warn({ err: loggableError(error) }, "stream edit failed"))
+    : undefined;
   const options: HandleOptions = {};
   if (editor) options.onText = (chunk) => editor.push(chunk);
-  if (queued) options.onQueued = (position) => void queued(position).catch((error: unknown) => log.warn({ err: loggableError(error) }, "queue position not shown"));
+  if (queued)
+    options.onQueued = (position) =>
+      void queued(position).catch((error: unknown) => log.warn({ err: loggableError(error) }, "queue position not shown"));
   if (startBy !== undefined) options.startBy = startBy;
   try {
     return await bot.handle(request, options);

@@ -5,16 +5,25 @@ export const SLASH_COMMANDS = [
   new SlashCommandBuilder()
     .setName("recommend")
     .setDescription("Recommend games from what you like")
-    .addStringOption((o) => o.setName("query").setDescription("e.g. cozy farming games, or: I loved Halo 3").setRequired(true).setMaxLength(500)),
+    .addStringOption((o) =>
+      o.setName("query").setDescription("e.g. cozy farming games, or: I loved Halo 3").setRequired(true).setMaxLength(500),
+    ),
   new SlashCommandBuilder()
     .setName("similar")
     .setDescription("Games similar to one you name")
-    .addStringOption((o) => o.setName("game").setDescription("Start typing a title").setRequired(true).setAutocomplete(true).setMaxLength(200)),
+    .addStringOption((o) =>
+      o.setName("game").setDescription("Start typing a title").setRequired(true).setAutocomplete(true).setMaxLength(200),
+    ),
   new SlashCommandBuilder().setName("bundle").setDescription("Suggest a name for the games recommended in this conversation"),
   new SlashCommandBuilder()
     .setName("reset")
     .setDescription("Forget this conversation (admins: or another channel's)")
-    .addChannelOption((o) => o.setName("channel").setDescription("Admins only: the channel or thread to reset").addChannelTypes(ChannelType.GuildText, ChannelType.PublicThread, ChannelType.PrivateThread)),
+    .addChannelOption((o) =>
+      o
+        .setName("channel")
+        .setDescription("Admins only: the channel or thread to reset")
+        .addChannelTypes(ChannelType.GuildText, ChannelType.PublicThread, ChannelType.PrivateThread),
+    ),
 ].map((c) => c.toJSON());
 
 export interface RegisterOptions {

@@ -48,7 +48,12 @@ export async function placeOf(client: Client, where: Where, log: Logger): Promis
   const complete = known && !(known.isThread() && !known.parentId) ? known : await fetchChannel(client, channelId, log);
   const channel = complete ?? known;
   if (channel?.isThread()) {
-    return { conversation: { platform: "discord", scope: "thread", id: channelId }, channelIds: channel.parentId ? [channelId, channel.parentId] : [channelId], dm: false, channel };
+    return {
+      conversation: { platform: "discord", scope: "thread", id: channelId },
+      channelIds: channel.parentId ? [channelId, channel.parentId] : [channelId],
+      dm: false,
+      channel,
+    };
   }
   return { conversation: { platform: "discord", scope: "channel", id: channelId }, channelIds: [channelId], dm: false, channel };
 }

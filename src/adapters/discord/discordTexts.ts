@@ -7,5 +7,6 @@ export const DISCORD_TEXTS = {
   thanksDown: "Thanks — I'll remember that wasn't a hit. 👎",
   queued: (position: number) => `You're #${position} in line — I'll answer shortly.`,
   /** Without the Message Content intent, unmentioned messages arrive empty. */
-  contentHint: (botId: string) => `I only see messages that mention me — to keep going, mention <@${botId}> in your message or use \`/recommend\`.`,
+  contentHint: (botId: string) =>
+    `I only see messages that mention me — to keep going, mention <@${botId}> in your message or use \`/recommend\`.`,
 } as const;

@@ -20,7 +20,16 @@ import type { Client } from "discord.js";
  * Message fields discord.js dereferences whenever the key is present (`'thread' in data` →
  * `channels._add(data.thread)`, `data.embeds.map`, `data.message_reference.channel_id` …).
  */
-const MESSAGE_FIELDS_NEVER_NULL = ["thread", "embeds", "components", "activity", "application", "message_reference", "role_subscription_data", "resolved"] as const;
+const MESSAGE_FIELDS_NEVER_NULL = [
+  "thread",
+  "embeds",
+  "components",
+  "activity",
+  "application",
+  "message_reference",
+  "role_subscription_data",
+  "resolved",
+] as const;
 
 interface Packet {
   t?: string | null;

@@ -4,7 +4,15 @@
  * limits (description 4096, content 2000, 6000 per message) goes into follow-up messages, split
  * at paragraph or word boundaries.
  */
-import { ButtonStyle, ComponentType, escapeMarkdown, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type MessageCreateOptions } from "discord.js";
+import {
+  ButtonStyle,
+  ComponentType,
+  escapeMarkdown,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
+  type MessageCreateOptions,
+} from "discord.js";
 import type { BotReply } from "../../bot/types.js";
 import { formatProductDetails } from "../../engine/catalog/productMetadata.js";
 import { BACKEND_LABELS, matchLabel } from "../replyLabels.js";
@@ -31,7 +39,9 @@ export function renderDiscordReply(reply: BotReply): DiscordMessage[] {
     const text = [reply.text, notices].filter(Boolean).join("\n\n") || "…";
     return splitText(text, LIMITS.content).map((content) => ({ content, allowedMentions: NO_MENTIONS }));
   }
-  const list = reply.items.map((item, i) => `${i + 1}. **${escapeMarkdown(item.title)}**${matchLabel(item)}${escapeMarkdown(formatProductDetails(item))}`).join("\n");
+  const list = reply.items
+    .map((item, i) => `${i + 1}. **${escapeMarkdown(item.title)}**${matchLabel(item)}${escapeMarkdown(formatProductDetails(item))}`)
+    .join("\n");
   // One embed has one thumbnail: the first item's picture (from the catalog's product metadata).
   const thumbnail = reply.items.find((item) => item.thumbnail?.startsWith("https://"))?.thumbnail;
   const text = reply.kind === "answer" ? reply.text : "";
@@ -45,7 +55,12 @@ export function renderDiscordReply(reply: BotReply): DiscordMessage[] {
     description = first ? `${list}\n\n${first}` : list;
     overflow = room > 200 ? rest.join("\n\n") : text;
   }
-  const footer = [reply.backend ? `answered by ${BACKEND_LABELS[reply.backend]}` : "", reply.followUps.length ? `try: ${reply.followUps.join(" · ")}` : ""].filter(Boolean).join(" — ");
+  const footer = [
+    reply.backend ? `answered by ${BACKEND_LABELS[reply.backend]}` : "",
+    reply.followUps.length ? `try: ${reply.followUps.join(" · ")}` : "",
+  ]
+    .filter(Boolean)
+    .join(" — ");
   const embed: APIEmbed = {
     color: EMBED_COLOR,
     description,
@@ -53,7 +68,12 @@ export function renderDiscordReply(reply: BotReply): DiscordMessage[] {
     ...(thumbnail ? { thumbnail: { url: thumbnail } } : {}),
     ...(footer ? { footer: { text: truncateText(footer, LIMITS.footer) } } : {}),
   };
-  const main: DiscordMessage = { embeds: [embed], components: buttons(reply), allowedMentions: NO_MENTIONS, ...(notices ? { content: truncateText(notices, LIMITS.content) } : {}) };
+  const main: DiscordMessage = {
+    embeds: [embed],
+    components: buttons(reply),
+    allowedMentions: NO_MENTIONS,
+    ...(notices ? { content: truncateText(notices, LIMITS.content) } : {}),
+  };
   const rest = overflow ? splitText(overflow, LIMITS.content).map((content) => ({ content, allowedMentions: NO_MENTIONS })) : [];
   return [main, ...rest];
 }
@@ -98,7 +118,10 @@ function feedbackIds(ids: string[]): string {
 }
 
 /** What a button's custom id asks for. */
-export type ButtonAction = { kind: "more"; itemId: string } | { kind: "feedback"; value: "up" | "down"; itemIds: string[] } | { kind: "unknown" };
+export type ButtonAction =
+  | { kind: "more"; itemId: string }
+  | { kind: "feedback"; value: "up" | "down"; itemIds: string[] }
+  | { kind: "unknown" };
 
 export function parseButton(customId: string): ButtonAction {
   const more = /^sidbot:more:(\d+)$/.exec(customId);

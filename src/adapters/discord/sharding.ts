@@ -33,7 +33,14 @@ const SHARD_ZERO_ONLY = ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SE
 
 /** The environment of one shard process. */
 export function shardEnv(env: NodeJS.ProcessEnv, id: number, count: number, token: string): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...env, SHARDING_MANAGER: "true", SHARDING_MANAGER_MODE: "process", SHARDS: String(id), SHARD_COUNT: String(count), DISCORD_TOKEN: token };
+  const out: NodeJS.ProcessEnv = {
+    ...env,
+    SHARDING_MANAGER: "true",
+    SHARDING_MANAGER_MODE: "process",
+    SHARDS: String(id),
+    SHARD_COUNT: String(count),
+    DISCORD_TOKEN: token,
+  };
   if (id !== 0) for (const name of SHARD_ZERO_ONLY) delete out[name];
   const health = Number(env.HEALTH_PORT);
   if (env.HEALTH_PORT && Number.isInteger(health) && health > 0) out.HEALTH_PORT = String(health + id);
@@ -46,10 +53,15 @@ export async function recommendedShards(token: string, apiUrl?: string): Promise
   try {
     const answer = (await rest.get(Routes.gatewayBot())) as { shards?: unknown };
     const shards = Number(answer.shards);
-    if (!Number.isInteger(shards) || shards < 1) throw new SidbotError("shard_count_missing", `no shard count in the answer (${JSON.stringify(answer).slice(0, 80)})`);
+    if (!Number.isInteger(shards) || shards < 1)
+      throw new SidbotError("shard_count_missing", `no shard count in the answer (${JSON.stringify(answer).slice(0, 80)})`);
     return shards;
   } catch (error) {
-    throw new PlatformStartError("discord", `discord.shards is "auto" but Discord's recommended shard count could not be read: ${describeError(error)}`, { cause: error });
+    throw new PlatformStartError(
+      "discord",
+      `discord.shards is "auto" but Discord's recommended shard count could not be read: ${describeError(error)}`,
+      { cause: error },
+    );
   } finally {
     rest.clearHashSweeper();
     rest.clearHandlerSweeper();
@@ -130,7 +142,8 @@ export async function runShardManager(options: ShardManagerOptions): Promise<num
     const stopped = new Promise<void>((resolve) => lifecycle.stopping.addEventListener("abort", () => resolve(), { once: true }));
     let startError: unknown;
     for (let id = 0; id < count && !lifecycle.stopping.aborted; id++) {
-      if (id > 0 && settings.discord.shardSpawnDelayMs > 0) await delay(settings.discord.shardSpawnDelayMs, undefined, { signal: lifecycle.stopping }).catch(() => {}); // stopping ends the wait
+      if (id > 0 && settings.discord.shardSpawnDelayMs > 0)
+        await delay(settings.discord.shardSpawnDelayMs, undefined, { signal: lifecycle.stopping }).catch(() => {}); // stopping ends the wait
       if (lifecycle.stopping.aborted) break;
       const shard = manager.createShard(id);
       try {

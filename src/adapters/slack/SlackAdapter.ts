@@ -73,8 +73,16 @@ export class SlackAdapter implements Adapter {
     this.apiUrl = options.apiUrl ?? DEFAULT_API_URL;
     if (options.appToken) this.mode = "socket";
     else if (options.signingSecret) this.mode = "http";
-    else throw new PlatformStartError("slack", "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) besides SLACK_BOT_TOKEN");
-    this.requests = new SlackRequests({ bot: options.bot, logger: this.logger, streamEditIntervalMs: options.streamEditIntervalMs ?? 1000 });
+    else
+      throw new PlatformStartError(
+        "slack",
+        "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) besides SLACK_BOT_TOKEN",
+      );
+    this.requests = new SlackRequests({
+      bot: options.bot,
+      logger: this.logger,
+      streamEditIntervalMs: options.streamEditIntervalMs ?? 1000,
+    });
   }
 
   async start(signal?: AbortSignal): Promise<void> {
@@ -100,7 +108,9 @@ export class SlackAdapter implements Adapter {
         this.logger.info({}, "Slack start-up abandoned: shutting down");
         return;
       }
-      throw error instanceof PlatformStartError ? error : new PlatformStartError("slack", `could not start Slack: ${describeError(error)}`, { cause: error });
+      throw error instanceof PlatformStartError
+        ? error
+        : new PlatformStartError("slack", `could not start Slack: ${describeError(error)}`, { cause: error });
     }
   }
 
@@ -122,10 +132,20 @@ export class SlackAdapter implements Adapter {
 
   /** auth.test with the bot token: who the bot is, or a one-line PlatformStartError. */
   private async checkBotToken(): Promise<{ botUserId: string; botId: string }> {
-    const settings = { apiUrl: this.apiUrl, timeoutMs: this.options.requestTimeoutMs ?? 10_000, stop: this.stopping.signal, logger: this.logger };
+    const settings = {
+      apiUrl: this.apiUrl,
+      timeoutMs: this.options.requestTimeoutMs ?? 10_000,
+      stop: this.stopping.signal,
+      logger: this.logger,
+    };
     const client = new webApi.WebClient(this.options.botToken, singleTryClientOptions(settings));
     try {
-      const result = await retryWithBackoff(() => client.auth.test(), { attempts: this.attempts, firstDelayMs: this.options.startRetryDelayMs ?? 1000, signal: this.stopping.signal, retryable: isTransient });
+      const result = await retryWithBackoff(() => client.auth.test(), {
+        attempts: this.attempts,
+        firstDelayMs: this.options.startRetryDelayMs ?? 1000,
+        signal: this.stopping.signal,
+        retryable: isTransient,
+      });
       return { botUserId: result.user_id ?? "", botId: result.bot_id ?? "" };
     } catch (error) {
       if (this.stopping.signal.aborted) throw error;
@@ -137,10 +157,23 @@ export class SlackAdapter implements Adapter {
     const { botToken, appToken, signingSecret } = this.options;
     const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
     // With the ids from auth.test given, Bolt makes no auth.test call of its own.
-    const common = { token: botToken, ...identity, tokenVerificationEnabled: false, logger: boltLogger(this.logger), logLevel: LogLevel.WARN, clientOptions: runtimeClientOptions({ apiUrl: this.apiUrl, timeoutMs, stop: this.cutoff.signal, logger: this.logger }) };
+    const common = {
+      token: botToken,
+      ...identity,
+      tokenVerificationEnabled: false,
+      logger: boltLogger(this.logger),
+      logLevel: LogLevel.WARN,
+      clientOptions: runtimeClientOptions({ apiUrl: this.apiUrl, timeoutMs, stop: this.cutoff.signal, logger: this.logger }),
+    };
     let app: App;
     if (appToken) {
-      this.socket = new SocketConnection({ appToken, apiUrl: this.apiUrl, logger: this.logger, requestTimeoutMs: timeoutMs, reconnectDelayMs: this.options.reconnectDelayMs ?? 1000 });
+      this.socket = new SocketConnection({
+        appToken,
+        apiUrl: this.apiUrl,
+        logger: this.logger,
+        requestTimeoutMs: timeoutMs,
+        reconnectDelayMs: this.options.reconnectDelayMs ?? 1000,
+      });
       app = new App({ ...common, receiver: this.socket.receiver });
     } else {
       app = new App({ ...common, signingSecret: signingSecret!, port: this.options.port ?? 3000 });
@@ -157,11 +190,15 @@ export class SlackAdapter implements Adapter {
       this.server = (await app.start(port)) as Server;
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code === "EADDRINUSE" || code === "EACCES") throw new PlatformStartError("slack", `cannot listen on port ${port} (${code}): set SLACK_PORT to a free port`, { cause: error });
+      if (code === "EADDRINUSE" || code === "EACCES")
+        throw new PlatformStartError("slack", `cannot listen on port ${port} (${code}): set SLACK_PORT to a free port`, { cause: error });
       throw error;
     }
     const address = this.server.address();
-    this.logger.info({ mode: "http", port: typeof address === "object" && address ? address.port : port }, `listening on :${typeof address === "object" && address ? address.port : port}`);
+    this.logger.info(
+      { mode: "http", port: typeof address === "object" && address ? address.port : port },
+      `listening on :${typeof address === "object" && address ? address.port : port}`,
+    );
   }
 
   /** Closes the Socket Mode connection or the HTTP server, cutting what is still open after `timeoutMs`. */

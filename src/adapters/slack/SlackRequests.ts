@@ -5,7 +5,15 @@
  * reaches Bolt's error handler or the process. Text arrives with Slack's markup and is unescaped
  * before the bot sees it; events Slack delivers twice are answered once, across processes.
  */
-import type { AllMiddlewareArgs, App, BlockAction, RespondFn, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  RespondFn,
+  SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+  SlackEventMiddlewareArgs,
+} from "@slack/bolt";
 import type { Bot } from "../../bot/Bot.js";
 import type { BotInput, ConversationKey } from "../../bot/types.js";
 import type { Logger } from "../../util/logger.js";
@@ -20,7 +28,16 @@ export interface SlackRequestsOptions {
   streamEditIntervalMs: number;
 }
 
-type MessageEvent = { subtype?: string; bot_id?: string; user?: string; text?: string; channel: string; channel_type?: string; ts: string; thread_ts?: string };
+type MessageEvent = {
+  subtype?: string;
+  bot_id?: string;
+  user?: string;
+  text?: string;
+  channel: string;
+  channel_type?: string;
+  ts: string;
+  thread_ts?: string;
+};
 
 export class SlackRequests {
   private readonly bot: Bot;
@@ -49,9 +66,16 @@ export class SlackRequests {
     await this.step(requestId, "could not acknowledge the command", () => ack());
     await this.step(requestId, "could not answer the command", async () => {
       const dm = command.channel_id.startsWith("D");
-      const conversation: ConversationKey = { platform: "slack", scope: dm ? "dm" : "channel", id: `${command.team_id}:${dm ? command.user_id : command.channel_id}` };
+      const conversation: ConversationKey = {
+        platform: "slack",
+        scope: dm ? "dm" : "channel",
+        id: `${command.team_id}:${dm ? command.user_id : command.channel_id}`,
+      };
       const text = unescapeSlack(command.text).trim();
-      await this.answer({ conversation, userId: command.user_id, input: { text: text || "help" }, requestId }, { client, where: { channel: command.channel_id }, respond: privately(respond) });
+      await this.answer(
+        { conversation, userId: command.user_id, input: { text: text || "help" }, requestId },
+        { client, where: { channel: command.channel_id }, respond: privately(respond) },
+      );
     });
   }
 
@@ -61,7 +85,15 @@ export class SlackRequests {
       if (!(await this.firstDelivery(requestId))) return;
       const thread = event.thread_ts ?? event.ts;
       const text = unescapeSlack(stripMention(event.text ?? "", context.botUserId)).trim();
-      await this.answer({ conversation: threadKey(body.team_id ?? "", event.channel, thread), userId: event.user ?? "unknown", input: { text: text || "help" }, requestId }, { client, where: { channel: event.channel, thread_ts: thread } });
+      await this.answer(
+        {
+          conversation: threadKey(body.team_id ?? "", event.channel, thread),
+          userId: event.user ?? "unknown",
+          input: { text: text || "help" },
+          requestId,
+        },
+        { client, where: { channel: event.channel, thread_ts: thread } },
+      );
     });
   }
 
@@ -81,7 +113,10 @@ export class SlackRequests {
       }
       if (!conversation || !(await this.firstDelivery(requestId))) return;
       const text = unescapeSlack(stripMention(m.text ?? "", context.botUserId)).trim();
-      await this.answer({ conversation, userId: m.user!, input: { text: text || "help" }, requestId }, { client, where: { channel: m.channel, ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}) } });
+      await this.answer(
+        { conversation, userId: m.user!, input: { text: text || "help" }, requestId },
+        { client, where: { channel: m.channel, ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}) } },
+      );
     });
   }
 
@@ -94,18 +129,34 @@ export class SlackRequests {
     if (!channel || !message || !button.value) return;
     const team = body.team?.id ?? "";
     const thread = message.thread_ts;
-    const conversation: ConversationKey = thread ? threadKey(team, channel, thread) : channel.startsWith("D") ? { platform: "slack", scope: "dm", id: `${team}:${body.user.id}` } : { platform: "slack", scope: "channel", id: `${team}:${channel}` };
+    const conversation: ConversationKey = thread
+      ? threadKey(team, channel, thread)
+      : channel.startsWith("D")
+        ? { platform: "slack", scope: "dm", id: `${team}:${body.user.id}` }
+        : { platform: "slack", scope: "channel", id: `${team}:${channel}` };
     if (button.action_id === "sidbot_fb_up" || button.action_id === "sidbot_fb_down") {
       const value = button.action_id === "sidbot_fb_up" ? "up" : "down";
       // Thank first: storing can wait on Redis and must not hold up what the person sees.
-      await this.step(requestId, "could not thank for the vote", () => privately(respond)({ text: value === "up" ? "Thanks — glad that helped! 👍" : "Thanks — I'll remember that wasn't a hit. 👎" }));
-      await this.step(requestId, "could not store the vote", () => this.bot.feedback(conversation, body.user.id, button.value!.split(","), value));
+      await this.step(requestId, "could not thank for the vote", () =>
+        privately(respond)({ text: value === "up" ? "Thanks — glad that helped! 👍" : "Thanks — I'll remember that wasn't a hit. 👎" }),
+      );
+      await this.step(requestId, "could not store the vote", () =>
+        this.bot.feedback(conversation, body.user.id, button.value!.split(","), value),
+      );
       return;
     }
-    await this.step(requestId, "could not answer the button", () => this.answer({ conversation, userId: body.user.id, input: { moreLike: button.value! }, requestId }, { client, where: { channel, ...(thread ? { thread_ts: thread } : {}) }, respond: privately(respond) }));
+    await this.step(requestId, "could not answer the button", () =>
+      this.answer(
+        { conversation, userId: body.user.id, input: { moreLike: button.value! }, requestId },
+        { client, where: { channel, ...(thread ? { thread_ts: thread } : {}) }, respond: privately(respond) },
+      ),
+    );
   }
 
-  private answer(request: { conversation: ConversationKey; userId: string; input: BotInput; requestId: string }, target: AnswerTarget): Promise<void> {
+  private answer(
+    request: { conversation: ConversationKey; userId: string; input: BotInput; requestId: string },
+    target: AnswerTarget,
+  ): Promise<void> {
     return answerInSlack(request, target, { bot: this.bot, logger: this.logger, streamEditIntervalMs: this.options.streamEditIntervalMs });
   }
 

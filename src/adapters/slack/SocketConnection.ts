@@ -41,10 +41,17 @@ export class SocketConnection {
       appToken,
       logger: boltLogger(logger),
       autoReconnectEnabled: false,
-      installerOptions: { clientOptions: singleTryClientOptions({ apiUrl, timeoutMs: requestTimeoutMs, stop: this.stopping.signal, logger }) },
+      installerOptions: {
+        clientOptions: singleTryClientOptions({ apiUrl, timeoutMs: requestTimeoutMs, stop: this.stopping.signal, logger }),
+      },
       // Reached only when Bolt itself fails around a request (sidbot's handlers contain theirs).
       processEventErrorHandler: async ({ error, event }) => {
-        logFailure(logger, error, (event.body as { event_id?: string; trigger_id?: string }).event_id ?? (event.body as { trigger_id?: string }).trigger_id, "Slack request failed inside Bolt");
+        logFailure(
+          logger,
+          error,
+          (event.body as { event_id?: string; trigger_id?: string }).event_id ?? (event.body as { trigger_id?: string }).trigger_id,
+          "Slack request failed inside Bolt",
+        );
         return false;
       },
     });
@@ -98,12 +105,14 @@ export class SocketConnection {
       signal: this.stopping.signal,
       // A token revoked while running will not come back; anything else might.
       retryable: (error) => !isRejectedToken(error),
-      onRetry: (error, attempt, delayMs) => logger.warn({ err: error, attempt, retryInMs: delayMs, host: hostOf(apiUrl) }, "could not reconnect to Slack yet"),
+      onRetry: (error, attempt, delayMs) =>
+        logger.warn({ err: error, attempt, retryInMs: delayMs, host: hostOf(apiUrl) }, "could not reconnect to Slack yet"),
     })
       .then(
         () => logger.info({ mode: "socket" }, "connected to Slack"),
         (error: unknown) => {
-          if (!this.stopping.signal.aborted) logger.error({ err: toStartError(error, "SLACK_APP_TOKEN", apiUrl, 1) }, "gave up reconnecting to Slack");
+          if (!this.stopping.signal.aborted)
+            logger.error({ err: toStartError(error, "SLACK_APP_TOKEN", apiUrl, 1) }, "gave up reconnecting to Slack");
         },
       )
       .finally(() => (this.reconnecting = false));

@@ -39,14 +39,23 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
   const { client, where, respond } = target;
   const requestId = request.requestId;
   const ts = await postThinking(target, logger, requestId);
-  const update = (message: SlackOutgoing) => withSlackRetry(() => client.chat.update({ channel: where.channel, ts: ts!, ...message } as never)).then(() => {});
-  const editor = ts ? new ThrottledEditor(settings.streamEditIntervalMs, (text) => update({ text: truncateText(escapeSlack(text), SLACK_LIMITS.sectionText) }), (e) => logger.warn({ err: e, requestId }, "stream update failed")) : undefined;
+  const update = (message: SlackOutgoing) =>
+    withSlackRetry(() => client.chat.update({ channel: where.channel, ts: ts!, ...message } as never)).then(() => {});
+  const editor = ts
+    ? new ThrottledEditor(
+        settings.streamEditIntervalMs,
+        (text) => update({ text: truncateText(escapeSlack(text), SLACK_LIMITS.sectionText) }),
+        (e) => logger.warn({ err: e, requestId }, "stream update failed"),
+      )
+    : undefined;
 
   let message: SlackOutgoing;
   try {
     const reply: BotReply = await bot.handle(request, {
       ...(editor ? { onText: (chunk: string) => editor.push(chunk) } : {}),
-      ...(ts ? { onQueued: (position: number) => void update({ text: `You're #${position} in line — I'll answer shortly.` }).catch(() => {}) } : {}),
+      ...(ts
+        ? { onQueued: (position: number) => void update({ text: `You're #${position} in line — I'll answer shortly.` }).catch(() => {}) }
+        : {}),
     });
     message = renderSlackReply(reply);
   } catch (error) {
@@ -60,7 +69,12 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
       await update(message);
       return;
     } catch (error) {
-      logFailure(logger, error, requestId, respond ? "could not update the answer in the channel; answering privately" : "could not update the answer; posting it anew");
+      logFailure(
+        logger,
+        error,
+        requestId,
+        respond ? "could not update the answer in the channel; answering privately" : "could not update the answer; posting it anew",
+      );
     }
   }
   // No channel message to update, or it failed (deleted, too old): privately if possible, else a new message.
@@ -69,7 +83,11 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
 }
 
 /** The "Thinking…" message's ts, or undefined when the person can still be answered privately. */
-async function postThinking({ client, where, respond }: AnswerTarget, logger: Logger, requestId: string | undefined): Promise<string | undefined> {
+async function postThinking(
+  { client, where, respond }: AnswerTarget,
+  logger: Logger,
+  requestId: string | undefined,
+): Promise<string | undefined> {
   try {
     const posted = await withSlackRetry(() => client.chat.postMessage({ ...where, text: "Thinking…" }));
     if (posted.ts) return posted.ts;

@@ -7,7 +7,8 @@ import type { Logger } from "../../util/logger.js";
  * itself once, with the request it belonged to.
  */
 export function boltLogger(logger: Logger) {
-  const text = (msgs: unknown[]) => msgs.map((m) => (typeof m === "string" ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(" ");
+  const text = (msgs: unknown[]) =>
+    msgs.map((m) => (typeof m === "string" ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(" ");
   let level = LogLevel.WARN;
   return {
     debug: (...msgs: unknown[]) => logger.debug({ source: "bolt" }, text(msgs)),

@@ -9,7 +9,15 @@ import { formatProductDetails } from "../../engine/catalog/productMetadata.js";
 import { BACKEND_LABELS, matchLabel } from "../replyLabels.js";
 import { splitText, truncateText } from "../splitText.js";
 
-export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, buttonText: 75, actionValue: 2000, fallbackText: 4000, contextText: 3000, altText: 2000 } as const;
+export const SLACK_LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  buttonText: 75,
+  actionValue: 2000,
+  fallbackText: 4000,
+  contextText: 3000,
+  altText: 2000,
+} as const;
 const MORE_BUTTONS = 3;
 
 export type SlackBlock = Record<string, unknown>;
@@ -29,19 +37,32 @@ export function renderSlackReply(reply: BotReply): SlackMessage {
   const section = (text: string) => blocks.push({ type: "section", text: { type: "mrkdwn", text } });
   if (reply.kind !== "answer" && reply.text) for (const part of splitText(escapeSlack(reply.text), SLACK_LIMITS.sectionText)) section(part);
   reply.items.forEach((item, i) => {
-    const text = truncateText(`*${i + 1}. ${escapeSlack(item.title)}*${escapeSlack(matchLabel(item))}${escapeSlack(formatProductDetails(item))}`, SLACK_LIMITS.sectionText);
+    const text = truncateText(
+      `*${i + 1}. ${escapeSlack(item.title)}*${escapeSlack(matchLabel(item))}${escapeSlack(formatProductDetails(item))}`,
+      SLACK_LIMITS.sectionText,
+    );
     // The product picture (catalog metadata) as the section's image accessory.
-    const accessory = item.thumbnail?.startsWith("https://") ? { type: "image", image_url: item.thumbnail, alt_text: truncateText(item.title, SLACK_LIMITS.altText) } : undefined;
+    const accessory = item.thumbnail?.startsWith("https://")
+      ? { type: "image", image_url: item.thumbnail, alt_text: truncateText(item.title, SLACK_LIMITS.altText) }
+      : undefined;
     blocks.push({ type: "section", text: { type: "mrkdwn", text }, ...(accessory ? { accessory } : {}) });
   });
   const buttons = actions(reply);
-  const context = [reply.backend ? `answered by ${BACKEND_LABELS[reply.backend]}` : "", ...reply.notices.map(escapeSlack), reply.followUps.length ? `try: ${reply.followUps.map(escapeSlack).join(" · ")}` : ""].filter(Boolean).join("  •  ");
+  const context = [
+    reply.backend ? `answered by ${BACKEND_LABELS[reply.backend]}` : "",
+    ...reply.notices.map(escapeSlack),
+    reply.followUps.length ? `try: ${reply.followUps.map(escapeSlack).join(" · ")}` : "",
+  ]
+    .filter(Boolean)
+    .join("  •  ");
   // Room left for the explanation after the list, the buttons and the context line.
   const reserved = (buttons ? 1 : 0) + (context ? 1 : 0);
   if (reply.kind === "answer" && reply.text) {
     const parts = splitText(escapeSlack(reply.text), SLACK_LIMITS.sectionText);
     const room = SLACK_LIMITS.blocks - blocks.length - reserved;
-    parts.slice(0, room).forEach((part, i) => section(i === room - 1 && parts.length > room ? truncateText(`${part} …`, SLACK_LIMITS.sectionText) : part));
+    parts
+      .slice(0, room)
+      .forEach((part, i) => section(i === room - 1 && parts.length > room ? truncateText(`${part} …`, SLACK_LIMITS.sectionText) : part));
   }
   blocks.splice(SLACK_LIMITS.blocks - reserved);
   if (buttons) blocks.push(buttons);
@@ -56,7 +77,10 @@ function actions(reply: BotReply): SlackBlock | undefined {
     type: "button",
     action_id: `sidbot_more_${i + 1}`,
     value: item.id,
-    text: { type: "plain_text", text: truncateText(reply.kind === "answer" ? `More like #${i + 1}` : `Similar to ${item.title}`, SLACK_LIMITS.buttonText) },
+    text: {
+      type: "plain_text",
+      text: truncateText(reply.kind === "answer" ? `More like #${i + 1}` : `Similar to ${item.title}`, SLACK_LIMITS.buttonText),
+    },
   }));
   const ids = items.map((i) => i.id).join(",");
   const feedback =
@@ -72,5 +96,9 @@ function actions(reply: BotReply): SlackBlock | undefined {
 /** Plain text for notifications and clients without blocks. */
 function fallbackText(reply: BotReply): string {
   const list = reply.items.map((item, i) => `${i + 1}. ${item.title}`).join("\n");
-  return truncateText(escapeSlack([reply.kind === "answer" ? list : reply.text, reply.kind === "answer" ? reply.text : list].filter(Boolean).join("\n")) || "…", SLACK_LIMITS.fallbackText);
+  return truncateText(
+    escapeSlack([reply.kind === "answer" ? list : reply.text, reply.kind === "answer" ? reply.text : list].filter(Boolean).join("\n")) ||
+      "…",
+    SLACK_LIMITS.fallbackText,
+  );
 }

@@ -9,13 +9,25 @@ import { describeError, PlatformStartError, SidbotError } from "../../errors.js"
 export type TokenVariable = "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN";
 
 // Slack's answers for a token that will not work however often it is tried.
-const REJECTED = new Set(["invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "team_disabled", "user_removed_from_team", "not_allowed_token_type", "missing_scope"]);
+const REJECTED = new Set([
+  "invalid_auth",
+  "not_authed",
+  "token_revoked",
+  "token_expired",
+  "account_inactive",
+  "team_disabled",
+  "user_removed_from_team",
+  "not_allowed_token_type",
+  "missing_scope",
+]);
 // Slack's answers that say "try again later".
 const TRANSIENT = new Set(["ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"]);
 
 const WHERE_TO_GET: Readonly<Record<TokenVariable, string>> = {
-  SLACK_BOT_TOKEN: "copy the Bot User OAuth Token (xoxb-…) again from your Slack app's OAuth & Permissions page (reinstall the app if it was revoked)",
-  SLACK_APP_TOKEN: "create an App-Level Token with the connections:write scope under your Slack app's Basic Information → App-Level Tokens (it starts with xapp-)",
+  SLACK_BOT_TOKEN:
+    "copy the Bot User OAuth Token (xoxb-…) again from your Slack app's OAuth & Permissions page (reinstall the app if it was revoked)",
+  SLACK_APP_TOKEN:
+    "create an App-Level Token with the connections:write scope under your Slack app's Basic Information → App-Level Tokens (it starts with xapp-)",
 };
 
 /** The `error` code of a Slack `{ok:false}` answer, if that is what `error` is. */
@@ -46,8 +58,10 @@ export function toStartError(error: unknown, variable: TokenVariable, apiUrl: st
   const code = slackErrorCode(error);
   let message: string;
   if (code && REJECTED.has(code)) message = `Slack rejected ${variable} (${code}): ${WHERE_TO_GET[variable]}`;
-  else if (isTransient(error)) message = `cannot reach the Slack API at ${host} (${reason(error)}) after ${attempts} ${attempts === 1 ? "try" : "tries"}: check the network, a proxy or SLACK_API_URL`;
-  else if ((error as { code?: string }).code === webApi.ErrorCode.HTTPError) message = `the Slack API at ${host} answered HTTP ${(error as { statusCode?: number }).statusCode}: check SLACK_API_URL`;
+  else if (isTransient(error))
+    message = `cannot reach the Slack API at ${host} (${reason(error)}) after ${attempts} ${attempts === 1 ? "try" : "tries"}: check the network, a proxy or SLACK_API_URL`;
+  else if ((error as { code?: string }).code === webApi.ErrorCode.HTTPError)
+    message = `the Slack API at ${host} answered HTTP ${(error as { statusCode?: number }).statusCode}: check SLACK_API_URL`;
   else message = `Slack refused to start with ${variable} (${code ?? reason(error)})`;
   return new PlatformStartError("slack", message, { cause: error });
 }

@@ -12,7 +12,9 @@ const ENTITIES: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">" 
 const SPECIAL: Readonly<Record<string, string>> = { here: "@here", channel: "@channel", group: "@channel", everyone: "@everyone" };
 
 export function unescapeSlack(text: string): string {
-  return text.replace(REFERENCE, (_match, inner: string) => plainReference(inner)).replace(ENTITY, (_match, name: string) => ENTITIES[name] ?? "");
+  return text
+    .replace(REFERENCE, (_match, inner: string) => plainReference(inner))
+    .replace(ENTITY, (_match, name: string) => ENTITIES[name] ?? "");
 }
 
 function plainReference(inner: string): string {

@@ -44,7 +44,10 @@ export interface RedisMemoryStoreOptions {
   metrics?: Metrics | undefined;
 }
 
-type Change = { kind: "append"; conversation: string; exchange: Exchange } | { kind: "vote"; record: FeedbackRecord } | { kind: "delete"; conversation: string };
+type Change =
+  | { kind: "append"; conversation: string; exchange: Exchange }
+  | { kind: "vote"; record: FeedbackRecord }
+  | { kind: "delete"; conversation: string };
 
 // Conversations whose last state is kept in-process for outages.
 const RECENT_LIMIT = 1000;
@@ -80,7 +83,16 @@ export class RedisMemoryStore implements MemoryStore {
   private outage = false;
   private closed = false;
 
-  constructor({ url, namespace = "sidbot", ttlMs, maxTurns, operationTimeoutMs = 1000, retryEveryMs = 1000, logger = silentLogger, metrics }: RedisMemoryStoreOptions) {
+  constructor({
+    url,
+    namespace = "sidbot",
+    ttlMs,
+    maxTurns,
+    operationTimeoutMs = 1000,
+    retryEveryMs = 1000,
+    logger = silentLogger,
+    metrics,
+  }: RedisMemoryStoreOptions) {
     this.namespace = namespace;
     this.prefix = `${namespace}:`;
     this.ttlMs = ttlMs;
@@ -142,7 +154,9 @@ export class RedisMemoryStore implements MemoryStore {
 
   async claim(id: string, ttlMs: number): Promise<boolean> {
     try {
-      const set = await this.call(() => this.client.set(`${this.prefix}seen:${id}`, "1", { condition: "NX", expiration: { type: "PX", value: ttlMs } }));
+      const set = await this.call(() =>
+        this.client.set(`${this.prefix}seen:${id}`, "1", { condition: "NX", expiration: { type: "PX", value: ttlMs } }),
+      );
       this.recovered();
       return set !== null;
     } catch (error) {
@@ -164,7 +178,14 @@ export class RedisMemoryStore implements MemoryStore {
       for (const { message } of entries) {
         const m = message as Record<string, string>;
         const at = Number(m.at);
-        if (at >= sinceMs) out.push({ conversation: m.conversation ?? "", userId: m.user ?? "", sids: JSON.parse(m.sids ?? "[]") as string[], value: m.value === "down" ? "down" : "up", at });
+        if (at >= sinceMs)
+          out.push({
+            conversation: m.conversation ?? "",
+            userId: m.user ?? "",
+            sids: JSON.parse(m.sids ?? "[]") as string[],
+            value: m.value === "down" ? "down" : "up",
+            at,
+          });
       }
       if (entries.length < 1000) return out;
       start = `(${entries.at(-1)!.id}`;
@@ -177,7 +198,8 @@ export class RedisMemoryStore implements MemoryStore {
     this.closed = true; // no more retries; the flush below is the last try
     clearInterval(this.retryTimer);
     await finishesWithin(this.flush(), waitMs);
-    if (this.pending.length > 0) this.logger.warn({ unsaved: this.pending.length }, "conversation memory not saved: Redis unreachable at shutdown");
+    if (this.pending.length > 0)
+      this.logger.warn({ unsaved: this.pending.length }, "conversation memory not saved: Redis unreachable at shutdown");
     if (this.client.isOpen) this.client.destroy();
   }
 
@@ -189,7 +211,12 @@ export class RedisMemoryStore implements MemoryStore {
   private async read(conversation: string): Promise<ConversationState | undefined> {
     await this.migrateLegacy(conversation);
     const k = this.keys(conversation);
-    const [exchanges, meta, votes] = (await this.client.multi().lRange(k.turns, 0, -1).hGetAll(k.meta).hGetAll(k.votes).exec()) as unknown as [string[], Record<string, string>, Record<string, string>];
+    const [exchanges, meta, votes] = (await this.client
+      .multi()
+      .lRange(k.turns, 0, -1)
+      .hGetAll(k.meta)
+      .hGetAll(k.votes)
+      .exec()) as unknown as [string[], Record<string, string>, Record<string, string>];
     if (exchanges.length === 0 && Object.keys(meta).length === 0 && Object.keys(votes).length === 0) return undefined;
     const state: ConversationState = {
       turns: exchanges.flatMap((raw) => {
@@ -224,12 +251,23 @@ export class RedisMemoryStore implements MemoryStore {
     if (raw) {
       const old = (JSON.parse(raw) as { value?: ConversationState }).value;
       const exchanges: string[] = [];
-      for (let i = 0; old && i + 1 < old.turns.length; i += 2) exchanges.push(JSON.stringify({ user: old.turns[i], assistant: old.turns[i + 1], at: old.updatedAt }));
+      for (let i = 0; old && i + 1 < old.turns.length; i += 2)
+        exchanges.push(JSON.stringify({ user: old.turns[i], assistant: old.turns[i + 1], at: old.updatedAt }));
       const votes = (old?.feedback ?? []).flatMap((f) => [`${f.userId}\n${f.sid}`, JSON.stringify({ value: f.value, at: f.at })]);
       const k = this.keys(conversation);
       await this.client.eval(MIGRATE_SCRIPT, {
         keys: [legacyKey, k.turns, k.meta, k.votes],
-        arguments: [raw, String(this.ttlMs), String(this.keepExchanges), old?.owner ?? "", old?.lastAnswer ? JSON.stringify(old.lastAnswer) : "", String(old?.updatedAt ?? Date.now()), String(exchanges.length), ...exchanges, ...votes],
+        arguments: [
+          raw,
+          String(this.ttlMs),
+          String(this.keepExchanges),
+          old?.owner ?? "",
+          old?.lastAnswer ? JSON.stringify(old.lastAnswer) : "",
+          String(old?.updatedAt ?? Date.now()),
+          String(exchanges.length),
+          ...exchanges,
+          ...votes,
+        ],
       });
     }
     if (this.migrated.size >= MIGRATED_LIMIT) this.migrated.clear();
@@ -252,7 +290,15 @@ export class RedisMemoryStore implements MemoryStore {
         const k = this.keys(conversation);
         await this.client.eval(APPEND_SCRIPT, {
           keys: [k.turns, k.meta, k.votes, `${this.prefix}op:${e.id}`],
-          arguments: [JSON.stringify({ user: e.user, assistant: e.assistant, at: e.at }), String(this.keepExchanges), String(this.ttlMs), e.owner ?? "", e.lastAnswer ? JSON.stringify(e.lastAnswer) : "", String(e.at), String(WRITE_ID_TTL_MS)],
+          arguments: [
+            JSON.stringify({ user: e.user, assistant: e.assistant, at: e.at }),
+            String(this.keepExchanges),
+            String(this.ttlMs),
+            e.owner ?? "",
+            e.lastAnswer ? JSON.stringify(e.lastAnswer) : "",
+            String(e.at),
+            String(WRITE_ID_TTL_MS),
+          ],
         });
         return;
       }
@@ -261,8 +307,24 @@ export class RedisMemoryStore implements MemoryStore {
         const k = this.keys(r.conversation);
         const votes = r.sids.flatMap((sid) => [`${r.userId}\n${sid}`, JSON.stringify({ value: r.value, at: r.at })]);
         await this.client.eval(VOTE_SCRIPT, {
-          keys: [k.meta, k.votes, k.turns, `${this.prefix}op:vote:${r.conversation}:${r.userId}:${r.at}:${r.sids.join(",")}`, `${this.prefix}feedback`],
-          arguments: [String(this.ttlMs), String(WRITE_ID_TTL_MS), String(r.at), r.conversation, r.userId, r.value, JSON.stringify(r.sids), String(FEEDBACK_STREAM_MAX), ...votes],
+          keys: [
+            k.meta,
+            k.votes,
+            k.turns,
+            `${this.prefix}op:vote:${r.conversation}:${r.userId}:${r.at}:${r.sids.join(",")}`,
+            `${this.prefix}feedback`,
+          ],
+          arguments: [
+            String(this.ttlMs),
+            String(WRITE_ID_TTL_MS),
+            String(r.at),
+            r.conversation,
+            r.userId,
+            r.value,
+            JSON.stringify(r.sids),
+            String(FEEDBACK_STREAM_MAX),
+            ...votes,
+          ],
         });
         return;
       }
@@ -280,7 +342,10 @@ export class RedisMemoryStore implements MemoryStore {
     this.pending.push(change);
     if (this.pending.length > PENDING_LIMIT) {
       const dropped = this.pending.shift()!;
-      this.logger.warn({ conversation: conversationOf(dropped), limit: PENDING_LIMIT }, "Redis still unreachable: dropped the oldest unsaved conversation change");
+      this.logger.warn(
+        { conversation: conversationOf(dropped), limit: PENDING_LIMIT },
+        "Redis still unreachable: dropped the oldest unsaved conversation change",
+      );
     }
     await this.flush();
   }

@@ -125,7 +125,13 @@ export class CatalogBackend {
     return { items, text: "", notices: this.similarNotices(referred, items, likes, k, platform) };
   }
 
-  private similarNotices(referred: readonly CatalogItem[], items: readonly CatalogItem[], likes: readonly Likeness[], k: number, platform: Platform | undefined): string[] {
+  private similarNotices(
+    referred: readonly CatalogItem[],
+    items: readonly CatalogItem[],
+    likes: readonly Likeness[],
+    k: number,
+    platform: Platform | undefined,
+  ): string[] {
     const asked = listTitles(referred.map((r) => shortTitle(r.title)));
     const where = platform ? ` on ${platform.name}` : "";
     if (items.length === 0) {
@@ -133,11 +139,16 @@ export class CatalogBackend {
     }
     const notices: string[] = [];
     if (likes.every((l) => l.shared === 0)) {
-      notices.push(`No game${where} shares a semantic-ID group with ${asked}; these only share its series, title words or tags, so they are a loose match.`);
+      notices.push(
+        `No game${where} shares a semantic-ID group with ${asked}; these only share its series, title words or tags, so they are a loose match.`,
+      );
     } else if (likes.every((l) => l.shared <= 1 && !l.franchise && l.words.length === 0)) {
       notices.push(`These share only the broadest semantic-ID group with ${asked}, so they are a loose match.`);
     }
-    if (items.length < k) notices.push(`Only ${items.length} game${items.length === 1 ? " is" : "s are"} close enough to ${asked}${where}; I left out unrelated ones.`);
+    if (items.length < k)
+      notices.push(
+        `Only ${items.length} game${items.length === 1 ? " is" : "s are"} close enough to ${asked}${where}; I left out unrelated ones.`,
+      );
     return notices;
   }
 
@@ -176,13 +187,19 @@ export class CatalogBackend {
     const notices: string[] = [];
     const where = platform ? ` on ${platform.name}` : "";
     if (found === 0) {
-      notices.push(`Nothing in the catalog${where} matches those words${this.describedShare() === 0 ? " (it only has titles, no genres or descriptions)" : ""}.`);
+      notices.push(
+        `Nothing in the catalog${where} matches those words${this.describedShare() === 0 ? " (it only has titles, no genres or descriptions)" : ""}.`,
+      );
     } else {
       const described = items.slice(0, found).some((i) => tagsOf(i).length > 0 || productOf(i) !== undefined);
-      if (!described) notices.push("Matched on title words only (this catalog has no genres or descriptions), so treat these as a rough guess.");
+      if (!described)
+        notices.push("Matched on title words only (this catalog has no genres or descriptions), so treat these as a rough guess.");
       else if (coverage < 1) notices.push("These match only some of your words, so treat them as a rough guess.");
       if (items.length < k) notices.push(`Only ${items.length} game${items.length === 1 ? " matches" : "s match"} those words${where}.`);
-      if (items.length > found) notices.push(`${items.length - found} of these ${items.length === 1 ? "is" : "are"} close semantic-ID relatives of the matches rather than matches themselves.`);
+      if (items.length > found)
+        notices.push(
+          `${items.length - found} of these ${items.length === 1 ? "is" : "are"} close semantic-ID relatives of the matches rather than matches themselves.`,
+        );
     }
     return { items, text: "", notices };
   }
@@ -209,9 +226,17 @@ export class CatalogBackend {
   private describeAlone(item: CatalogItem): string {
     const tags = tagsOf(item).slice(0, 3);
     const group = this.catalog.countWithPrefix(item.codes, 2);
-    const relatives = [...this.catalog.withPrefix(item.codes, 2)].filter((i) => i.index !== item.index && gameKey(i) !== gameKey(item)).slice(0, 2);
-    const what = tags.length ? `it is ${listTitles(tags)}${item.platform ? ` on ${item.platform}` : ""}` : item.platform ? `it is on ${item.platform}` : "it matched the words you asked for";
-    const kin = relatives.length ? `; the catalog groups it with ${listTitles(relatives.map((r) => shortTitle(r.title)))} (${group} games share its first two semantic-ID levels)` : "";
+    const relatives = [...this.catalog.withPrefix(item.codes, 2)]
+      .filter((i) => i.index !== item.index && gameKey(i) !== gameKey(item))
+      .slice(0, 2);
+    const what = tags.length
+      ? `it is ${listTitles(tags)}${item.platform ? ` on ${item.platform}` : ""}`
+      : item.platform
+        ? `it is on ${item.platform}`
+        : "it matched the words you asked for";
+    const kin = relatives.length
+      ? `; the catalog groups it with ${listTitles(relatives.map((r) => shortTitle(r.title)))} (${group} games share its first two semantic-ID levels)`
+      : "";
     return `${item.title}: ${what}${kin}.`;
   }
 
@@ -221,7 +246,8 @@ export class CatalogBackend {
     const reasons: string[] = [];
     if (like.shared > 0) {
       const count = this.catalog.countWithPrefix(from.codes, like.shared);
-      const levels = like.shared === 1 ? "the first semantic-ID level" : `the first ${NUMBER_WORDS[like.shared] ?? like.shared} semantic-ID levels`;
+      const levels =
+        like.shared === 1 ? "the first semantic-ID level" : `the first ${NUMBER_WORDS[like.shared] ?? like.shared} semantic-ID levels`;
       reasons.push(`${LEVEL_WORDS[Math.min(like.shared, LEVEL_WORDS.length - 1)]} (they share ${levels}, a group of ${count} games)`);
     }
     const series = like.franchise ? like.words.slice(0, 2).join(" ") : "";
@@ -241,7 +267,9 @@ export class CatalogBackend {
     const platform = commonPlatform(items);
     const theme = sharedTheme(items);
     const shared = items.length > 1 ? Math.min(...items.slice(1).map((i) => sharedLevelCount(items[0]!, i))) : 0;
-    const name = [platform, theme ? titleCase(theme) : platform ? undefined : shared >= 2 ? "Kindred" : "Mixed", "Collection"].filter(Boolean).join(" ");
+    const name = [platform, theme ? titleCase(theme) : platform ? undefined : shared >= 2 ? "Kindred" : "Mixed", "Collection"]
+      .filter(Boolean)
+      .join(" ");
     const count = NUMBER_WORDS[items.length] ?? String(items.length);
     const kind = theme ? `${theme} game${items.length === 1 ? "" : "s"}` : `game${items.length === 1 ? "" : "s"}`;
     const where = platform ? ` for ${platform}` : "";
@@ -261,10 +289,16 @@ const NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "sev
 
 // Words that say nothing about a game: edition labels, store words, fillers.
 const EDITION_WORDS = new Set(
-  "limited legendary collectors collector deluxe ultimate complete standard special edition goty year greatest hits platinum players choice download online code digital bundle pack version physical".split(" "),
+  "limited legendary collectors collector deluxe ultimate complete standard special edition goty year greatest hits platinum players choice download online code digital bundle pack version physical".split(
+    " ",
+  ),
 );
 // Fillers, and words too common in game titles to link two games by themselves.
-const FILLER_WORDS = new Set("the a an of and or for in on to with game games vs new super world hd remastered remaster collection series set kit official one two three".split(" "));
+const FILLER_WORDS = new Set(
+  "the a an of and or for in on to with game games vs new super world hd remastered remaster collection series set kit official one two three".split(
+    " ",
+  ),
+);
 
 /** Title words that can link two games (no platform, edition or filler words, no bare numbers). */
 function significantWords(title: string): string[] {
@@ -291,7 +325,9 @@ function likeness(from: CatalogItem, to: CatalogItem): Likeness {
 
 /** Negative when `a` is the closer likeness. */
 function compareLikeness(a: Likeness, b: Likeness): number {
-  return b.shared - a.shared || Number(b.franchise) - Number(a.franchise) || b.words.length - a.words.length || b.tags.length - a.tags.length;
+  return (
+    b.shared - a.shared || Number(b.franchise) - Number(a.franchise) || b.words.length - a.words.length || b.tags.length - a.tags.length
+  );
 }
 
 function isRelated(like: Likeness): boolean {
@@ -317,7 +353,12 @@ function sharedTheme(items: readonly CatalogItem[]): string | undefined {
   const tag = tagsOf(first).find((t) => rest.every((i) => tagsOf(i).includes(t)));
   if (tag) return tag;
   // A word every item's tags have ("action" in "action" and "action rpg").
-  const words = (i: CatalogItem) => new Set(tagsOf(i).flatMap((t) => t.split(/\s+/)).filter((w) => w.length > 2 && !FILLER_WORDS.has(w)));
+  const words = (i: CatalogItem) =>
+    new Set(
+      tagsOf(i)
+        .flatMap((t) => t.split(/\s+/))
+        .filter((w) => w.length > 2 && !FILLER_WORDS.has(w)),
+    );
   const firstWords = [...words(first)];
   const restWords = rest.map(words);
   return firstWords.find((w) => restWords.every((s) => s.has(w)));

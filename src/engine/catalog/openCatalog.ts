@@ -1,7 +1,13 @@
 import { BUILTIN_CATALOG, type Config } from "../../config.js";
 import { SidLayout } from "../sid/SidLayout.js";
 import { TitleIndex } from "../titles/TitleIndex.js";
-import { defaultCacheDir, readTitleIndexCache, titleIndexCacheFile, titleIndexCacheKey, writeTitleIndexCache } from "../titles/titleIndexCache.js";
+import {
+  defaultCacheDir,
+  readTitleIndexCache,
+  titleIndexCacheFile,
+  titleIndexCacheKey,
+  writeTitleIndexCache,
+} from "../titles/titleIndexCache.js";
 import type { Catalog } from "./Catalog.js";
 import { loadCatalog, type LoadCatalogResult, type MetadataJoin } from "./loadCatalog.js";
 

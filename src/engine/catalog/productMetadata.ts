@@ -81,7 +81,10 @@ export function parseProduct(record: Readonly<Record<string, unknown>>): Product
   const price = toPrice(record.price);
   const store = typeof record.store === "string" && record.store.trim() ? record.store.trim() : undefined;
   const image = firstImage(record.images);
-  const details = record.details && typeof record.details === "object" && !Array.isArray(record.details) ? (record.details as Record<string, unknown>) : {};
+  const details =
+    record.details && typeof record.details === "object" && !Array.isArray(record.details)
+      ? (record.details as Record<string, unknown>)
+      : {};
   return Object.freeze({
     categories: strings(record.categories, /\s*>\s*/),
     description: strings(record.description),
@@ -96,7 +99,10 @@ export function parseProduct(record: Readonly<Record<string, unknown>>): Product
 }
 
 /** Rows of the mapping with their product joined under {@link PRODUCT_KEY}; counts how many joined. */
-export function joinProductMetadata(rows: readonly RawRow[], byAsin: ReadonlyMap<string, ProductMetadata>): { rows: RawRow[]; joined: number } {
+export function joinProductMetadata(
+  rows: readonly RawRow[],
+  byAsin: ReadonlyMap<string, ProductMetadata>,
+): { rows: RawRow[]; joined: number } {
   let joined = 0;
   const out = rows.map((row): RawRow => {
     if (!row.ok) return row;
@@ -128,7 +134,17 @@ export function productDetails(item: CatalogItem): ProductDetails {
 }
 
 /** Categories that say nothing about a game's kind ("Video Games", "Games", platform breadcrumbs are filtered by callers). */
-const GENERIC_CATEGORIES = new Set(["video games", "games", "game", "accessories", "legacy systems", "digital games", "online game services", "pc", "mac"]);
+const GENERIC_CATEGORIES = new Set([
+  "video games",
+  "games",
+  "game",
+  "accessories",
+  "legacy systems",
+  "digital games",
+  "online game services",
+  "pc",
+  "mac",
+]);
 
 /** The item's specific categories (lower case), without the generic ones. */
 export function specificCategories(item: CatalogItem): string[] {
@@ -158,7 +174,9 @@ function toPrice(value: unknown): string | undefined {
 function firstImage(images: unknown): string | undefined {
   const candidates: unknown[] = [];
   if (Array.isArray(images)) {
-    for (const image of images) if (image && typeof image === "object") candidates.push((image as Record<string, unknown>).large, (image as Record<string, unknown>).thumb);
+    for (const image of images)
+      if (image && typeof image === "object")
+        candidates.push((image as Record<string, unknown>).large, (image as Record<string, unknown>).thumb);
   } else if (images && typeof images === "object") {
     const { large, thumb } = images as Record<string, unknown>;
     candidates.push(...(Array.isArray(large) ? large : [large]), ...(Array.isArray(thumb) ? thumb : [thumb]));
@@ -167,10 +185,17 @@ function firstImage(images: unknown): string | undefined {
 }
 
 /** " — ★ 4.2 (1,234 ratings) · $54.95" for a list line; "" without rating or price. */
-export function formatProductDetails(details: { rating?: number | undefined; ratingCount?: number | undefined; price?: string | undefined }): string {
+export function formatProductDetails(details: {
+  rating?: number | undefined;
+  ratingCount?: number | undefined;
+  price?: string | undefined;
+}): string {
   const parts: string[] = [];
   if (details.rating !== undefined) {
-    const count = details.ratingCount !== undefined ? ` (${details.ratingCount.toLocaleString("en-US")} rating${details.ratingCount === 1 ? "" : "s"})` : "";
+    const count =
+      details.ratingCount !== undefined
+        ? ` (${details.ratingCount.toLocaleString("en-US")} rating${details.ratingCount === 1 ? "" : "s"})`
+        : "";
     parts.push(`★ ${details.rating.toFixed(1)}${count}`);
   }
   if (details.price !== undefined) parts.push(`$${details.price}`);

@@ -14,9 +14,7 @@ export type CatalogFormat = (typeof CATALOG_FORMATS)[number];
  * (1-based, header and blank lines included; a record spanning lines gives its first line) for
  * JSONL and CSV, the 1-based data row for Parquet (see {@link rowUnitOf}).
  */
-export type RawRow =
-  | { rowNumber: number; ok: true; record: Record<string, unknown> }
-  | { rowNumber: number; ok: false; reason: string };
+export type RawRow = { rowNumber: number; ok: true; record: Record<string, unknown> } | { rowNumber: number; ok: false; reason: string };
 
 /** What `rowNumber` counts in each format: file lines for the text formats, rows for Parquet. */
 export type RowUnit = "line" | "row";
@@ -157,7 +155,10 @@ async function readParquetRows(path: string, size: number): Promise<RawRow[]> {
     await handle.close();
   }
   if (size < 12 || head.toString("latin1") !== PARQUET_MAGIC) {
-    throw new CatalogError(path, `catalog ${path} is not a Parquet file (bad magic: expected "${PARQUET_MAGIC}" at its start and end, file has ${size} bytes)`);
+    throw new CatalogError(
+      path,
+      `catalog ${path} is not a Parquet file (bad magic: expected "${PARQUET_MAGIC}" at its start and end, file has ${size} bytes)`,
+    );
   }
   if (tail.toString("latin1") !== PARQUET_MAGIC) {
     throw new CatalogError(path, `catalog ${path} is not a complete Parquet file (no "${PARQUET_MAGIC}" at its end: truncated?)`);
@@ -167,7 +168,9 @@ async function readParquetRows(path: string, size: number): Promise<RawRow[]> {
     const file = await asyncBufferFromFile(path);
     records = (await parquetReadObjects({ file, compressors })) as Record<string, unknown>[];
   } catch (error) {
-    throw new CatalogError(path, `cannot read catalog ${path}: corrupt Parquet file (${oneLine((error as Error).message)})`, { cause: error });
+    throw new CatalogError(path, `cannot read catalog ${path}: corrupt Parquet file (${oneLine((error as Error).message)})`, {
+      cause: error,
+    });
   }
   return records.map((record, i) => ({ rowNumber: i + 1, ok: true, record }));
 }

@@ -18,7 +18,9 @@ export interface SkippedRows {
 const MAX_EXAMPLES = 5;
 
 /** A report and the function that adds a skipped row to it. */
-export function skipCollector<U extends RowUnit>(unit: U): { skipped: SkippedRows & { unit: U }; skip: (rowNumber: number, reason: string) => void } {
+export function skipCollector<U extends RowUnit>(
+  unit: U,
+): { skipped: SkippedRows & { unit: U }; skip: (rowNumber: number, reason: string) => void } {
   const skipped = { count: 0, examples: [] as SkippedRow[], unit };
   const skip = (rowNumber: number, reason: string) => {
     skipped.count++;

@@ -40,7 +40,11 @@ export class ConstrainedDecoder {
   }
 
   /** Writes the answer on `sequence`; `pending` are the prompt tokens it has not evaluated yet. */
-  async generate(sequence: LlamaContextSequence, pendingPrompt: Token[], request: GenerateRequest): Promise<Omit<GenerateResult, "promptTokens">> {
+  async generate(
+    sequence: LlamaContextSequence,
+    pendingPrompt: Token[],
+    request: GenerateRequest,
+  ): Promise<Omit<GenerateResult, "promptTokens">> {
     const { plan, sampling, maxTokens, signal, onText } = request;
     const random = seededRandom(request.seed ?? Math.floor(Math.random() * 2 ** 31));
     const exclusions = this.exclusionsFor(request.exclude ?? []);
@@ -101,8 +105,18 @@ export class ConstrainedDecoder {
       if (open.length === 1) {
         token = this.tokens.sid(level, open[0]!);
       } else {
-        const grammarEvaluationState = new LlamaGrammarEvaluationState({ model: this.model, grammar: this.grammars.for(level, open, node, open.length === this.trie.childRange(node).count) });
-        const generator = sequence.evaluate(input, { temperature, topK, topP, seed: random.int(2 ** 31), grammarEvaluationState, yieldEogToken: true });
+        const grammarEvaluationState = new LlamaGrammarEvaluationState({
+          model: this.model,
+          grammar: this.grammars.for(level, open, node, open.length === this.trie.childRange(node).count),
+        });
+        const generator = sequence.evaluate(input, {
+          temperature,
+          topK,
+          topP,
+          seed: random.int(2 ** 31),
+          grammarEvaluationState,
+          yieldEogToken: true,
+        });
         const step = await generator.next();
         await generator.return(undefined);
         if (step.done) throw new ModelDecodeError("generation ended inside a SID");
@@ -111,7 +125,8 @@ export class ConstrainedDecoder {
       }
       const number = this.tokens.sidNumber(token);
       const code = number === undefined ? undefined : number - this.layout.tokenNumber(level, 0);
-      if (code === undefined || !open.includes(code)) throw new ModelDecodeError(`the grammar let through token ${token} at level ${level + 1}`);
+      if (code === undefined || !open.includes(code))
+        throw new ModelDecodeError(`the grammar let through token ${token} at level ${level + 1}`);
       codes.push(code);
       chosen.push(token);
       input = [...input, token];
@@ -134,7 +149,14 @@ export class ConstrainedDecoder {
   ): Promise<{ kind: "end" } | { kind: "sid"; pending: Token[] }> {
     const sidStart = this.tokens.get("<|sid_start|>");
     const imStart = this.tokens.get("<|im_start|>");
-    for await (const token of sequence.evaluate(pending, { temperature, topK, topP, seed, tokenBias: this.freeTextBias, yieldEogToken: true })) {
+    for await (const token of sequence.evaluate(pending, {
+      temperature,
+      topK,
+      topP,
+      seed,
+      tokenBias: this.freeTextBias,
+      yieldEogToken: true,
+    })) {
       signal?.throwIfAborted();
       if (this.model.isEogToken(token) || token === imStart) return { kind: "end" };
       if (token === sidStart) {

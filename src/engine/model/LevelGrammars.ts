@@ -35,7 +35,9 @@ export class LevelGrammars {
     const key = complete ? `node:${node}` : `${level}:${open.join(",")}`;
     let grammar = this.cache.get(key);
     if (!grammar) {
-      grammar = new LlamaGrammar(this.llama, { grammar: `root ::= ${open.map((code) => `<[${this.tokens.sid(level, code)}]>`).join(" | ")}` });
+      grammar = new LlamaGrammar(this.llama, {
+        grammar: `root ::= ${open.map((code) => `<[${this.tokens.sid(level, code)}]>`).join(" | ")}`,
+      });
       this.cache.set(key, grammar);
     }
     return grammar;

@@ -72,10 +72,28 @@ export class LlamaBackend implements ModelBackend {
 
   /** Loads the model; a missing or corrupt file is a {@link ModelLoadError} with one clear message. */
   static async load(options: LlamaBackendOptions): Promise<LlamaBackend> {
-    const { modelPath, gpu = "auto", threads = 1, contextSize = 4096, sequences = 2, reusePrefix = true, signal, logger = silentLogger } = options;
+    const {
+      modelPath,
+      gpu = "auto",
+      threads = 1,
+      contextSize = 4096,
+      sequences = 2,
+      reusePrefix = true,
+      signal,
+      logger = silentLogger,
+    } = options;
     const started = performance.now();
     const sids = "catalog" in options ? SidCodes.fromCatalog(options.catalog) : options.sids;
-    const { llama, model, context, tokens } = await loadLlamaModel({ modelPath, layout: sids.layout, gpu, threads, contextSize, sequences, signal, logger });
+    const { llama, model, context, tokens } = await loadLlamaModel({
+      modelPath,
+      layout: sids.layout,
+      gpu,
+      threads,
+      contextSize,
+      sequences,
+      signal,
+      logger,
+    });
     let itemAt = (index: number) => sids.item(index);
     if ("catalog" in options) {
       const inSidOrder = [...options.catalog.inSidOrder()];
@@ -122,7 +140,18 @@ export class LlamaBackend implements ModelBackend {
     let failed = true;
     try {
       const exclusions = this.decoder.exclusionsFor(exclude);
-      const ranked = await rankSids({ sequence, pending, k, beamWidth, exclusions, trie: this.trie, tokens: this.tokens, layout: this.sids.layout, signal, itemAt: this.itemAt });
+      const ranked = await rankSids({
+        sequence,
+        pending,
+        k,
+        beamWidth,
+        exclusions,
+        trie: this.trie,
+        tokens: this.tokens,
+        layout: this.sids.layout,
+        signal,
+        itemAt: this.itemAt,
+      });
       failed = false;
       return ranked;
     } finally {

@@ -21,7 +21,9 @@ import { generatedFromWire, rankedFromWire } from "./resultWire.js";
 import { SidCodes } from "./SidCodes.js";
 
 // Tests run this file from src/ (TypeScript); the child always runs the built JavaScript.
-const WORKER = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../../../dist/src/engine/model/modelWorkerMain.js" : "./modelWorkerMain.js", import.meta.url));
+const WORKER = fileURLToPath(
+  new URL(import.meta.url.endsWith(".ts") ? "../../../dist/src/engine/model/modelWorkerMain.js" : "./modelWorkerMain.js", import.meta.url),
+);
 
 export interface ModelProcessOptions {
   load: WorkerLoadOptions;
@@ -76,7 +78,18 @@ export class ModelProcess implements ModelBackend {
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
     const message = await this.call(
-      (id) => ({ type: "generate", id, segments: [...request.segments], plan: request.plan, sampling: request.sampling, maxTokens: request.maxTokens, exclude: (request.exclude ?? []).map((i) => i.sid), stream: request.onText !== undefined, ...(request.seed !== undefined ? { seed: request.seed } : {}), ...conversationOf(request) }),
+      (id) => ({
+        type: "generate",
+        id,
+        segments: [...request.segments],
+        plan: request.plan,
+        sampling: request.sampling,
+        maxTokens: request.maxTokens,
+        exclude: (request.exclude ?? []).map((i) => i.sid),
+        stream: request.onText !== undefined,
+        ...(request.seed !== undefined ? { seed: request.seed } : {}),
+        ...conversationOf(request),
+      }),
       request.signal,
       request.onText,
     );
@@ -86,7 +99,18 @@ export class ModelProcess implements ModelBackend {
   }
 
   async rank(request: RankRequest): Promise<RankedItem[]> {
-    const message = await this.call((id) => ({ type: "rank", id, segments: [...request.segments], k: request.k, exclude: (request.exclude ?? []).map((i) => i.sid), ...(request.beamWidth ? { beamWidth: request.beamWidth } : {}), ...conversationOf(request) }), request.signal);
+    const message = await this.call(
+      (id) => ({
+        type: "rank",
+        id,
+        segments: [...request.segments],
+        k: request.k,
+        exclude: (request.exclude ?? []).map((i) => i.sid),
+        ...(request.beamWidth ? { beamWidth: request.beamWidth } : {}),
+        ...conversationOf(request),
+      }),
+      request.signal,
+    );
     if (message.type !== "ranked") throw new ModelProcessError("model_protocol", `unexpected reply ${message.type}`);
     return rankedFromWire(this.options.catalog, message.items);
   }
@@ -134,7 +158,8 @@ export class ModelProcess implements ModelBackend {
         onText,
         resolve: (message) => {
           settle();
-          if (message.type === "error") reject(message.aborted && signal?.aborted ? signal.reason : new ModelProcessError(message.code, message.message));
+          if (message.type === "error")
+            reject(message.aborted && signal?.aborted ? signal.reason : new ModelProcessError(message.code, message.message));
           else resolve(message);
         },
         reject: (error) => {
@@ -151,7 +176,9 @@ export class ModelProcess implements ModelBackend {
     child.stderr?.on("data", (data: Buffer) => this.logger.debug({ pid: child.pid }, data.toString().trim()));
     const loaded = new Promise<ChildMessage>((resolve, reject) => {
       child.once("message", (message: ChildMessage) => resolve(message));
-      child.once("exit", (code, signal) => reject(new ModelLoadError(this.options.load.modelPath, `the model process exited while loading (${signal ?? `code ${code}`})`)));
+      child.once("exit", (code, signal) =>
+        reject(new ModelLoadError(this.options.load.modelPath, `the model process exited while loading (${signal ?? `code ${code}`})`)),
+      );
     });
     child.send({ type: "load", options: this.options.load, sidCodes: this.sidCodes.codes } satisfies ParentMessage);
     let first: ChildMessage;
@@ -163,7 +190,10 @@ export class ModelProcess implements ModelBackend {
     }
     if (first.type !== "loaded") {
       child.kill("SIGKILL");
-      throw new ModelLoadError(this.options.load.modelPath, first.type === "loadError" ? first.message : `cannot load model ${this.options.load.modelPath}`);
+      throw new ModelLoadError(
+        this.options.load.modelPath,
+        first.type === "loadError" ? first.message : `cannot load model ${this.options.load.modelPath}`,
+      );
     }
     Object.assign(this, { loadMs: first.loadMs, sequences: first.sequences, contextSize: first.contextSize });
     child.on("message", (message: ChildMessage) => this.dispatch(message));

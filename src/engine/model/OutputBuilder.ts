@@ -84,7 +84,13 @@ export class OutputBuilder {
 
   result(): { parts: TurnPart[]; items: CatalogItem[]; answer: AnswerPart[]; text: string; tokens: number } {
     this.flushText();
-    return { parts: this.parts, items: this.items, answer: this.answer, text: stripThinking(this.generatedText.join("")).trim(), tokens: this.tokens };
+    return {
+      parts: this.parts,
+      items: this.items,
+      answer: this.answer,
+      text: stripThinking(this.generatedText.join("")).trim(),
+      tokens: this.tokens,
+    };
   }
 
   private flushText(): void {

@@ -4,7 +4,12 @@
  */
 export class Pool<T> {
   private readonly free: T[];
-  private readonly waiters: { resolve: (value: T) => void; reject: (reason: unknown) => void; signal?: AbortSignal | undefined; onAbort?: () => void }[] = [];
+  private readonly waiters: {
+    resolve: (value: T) => void;
+    reject: (reason: unknown) => void;
+    signal?: AbortSignal | undefined;
+    onAbort?: () => void;
+  }[] = [];
 
   constructor(resources: readonly T[]) {
     this.free = [...resources];

@@ -26,7 +26,13 @@ export class PromptTokenizer {
   /** Plain-text tokens; a `<` starts a new piece so no user-defined token (`<think>`) can form. */
   plainText(text: string): Token[] {
     if (!text.includes("<")) return this.model.tokenize(text, false);
-    return text.split(/(?=<)/).flatMap((piece) => (piece.length > 1 ? [...this.model.tokenize("<", false), ...this.model.tokenize(piece.slice(1), false)] : this.model.tokenize(piece, false)));
+    return text
+      .split(/(?=<)/)
+      .flatMap((piece) =>
+        piece.length > 1
+          ? [...this.model.tokenize("<", false), ...this.model.tokenize(piece.slice(1), false)]
+          : this.model.tokenize(piece, false),
+      );
   }
 
   private special(text: string): Token[] {
@@ -38,6 +44,10 @@ export class PromptTokenizer {
   private sidTokens(sid: string): Token[] {
     const parsed = this.layout.parse(sid);
     if (!parsed.ok) return this.plainText(sid); // never promote an invalid SID to special tokens
-    return [this.tokens.get("<|sid_start|>"), ...parsed.codes.map((code, level) => this.tokens.sid(level, code)), this.tokens.get("<|sid_end|>")];
+    return [
+      this.tokens.get("<|sid_start|>"),
+      ...parsed.codes.map((code, level) => this.tokens.sid(level, code)),
+      this.tokens.get("<|sid_end|>"),
+    ];
   }
 }

@@ -35,7 +35,12 @@ export class SequencePool {
    * evaluates the whole prompt even when a prefix is there: llama.cpp's sums differ in the last
    * bits between one batch and two, and exact scores must not depend on what ran before.
    */
-  async acquire(prompt: readonly Token[], conversationId: string | undefined, signal: AbortSignal | undefined, { fresh = false } = {}): Promise<PreparedSequence> {
+  async acquire(
+    prompt: readonly Token[],
+    conversationId: string | undefined,
+    signal: AbortSignal | undefined,
+    { fresh = false } = {},
+  ): Promise<PreparedSequence> {
     const sequence = await this.pool.acquire(signal, (free) => this.preferred(free, prompt, conversationId));
     try {
       // Without reuse the sequence was cleared when it was released.

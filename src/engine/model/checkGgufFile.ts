@@ -18,7 +18,8 @@ const MAX_KEYS = 100_000n;
 
 /** Throws a {@link ModelLoadError} saying why `path` cannot be the semantic-ID model; resolves when it looks right. */
 export async function checkGgufFile(path: string, layout: SidLayout): Promise<void> {
-  const fail = (reason: string, cause?: unknown) => new ModelLoadError(path, `cannot load model ${path}: ${reason}`, cause === undefined ? undefined : { cause });
+  const fail = (reason: string, cause?: unknown) =>
+    new ModelLoadError(path, `cannot load model ${path}: ${reason}`, cause === undefined ? undefined : { cause });
   const { size, version, tensors, keys } = await headerOf(path).catch((error: unknown) => {
     throw fail((error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : describe(error), error);
   });

@@ -29,7 +29,16 @@ export interface ModelLoadOptions {
   logger: Logger;
 }
 
-export async function loadLlamaModel({ modelPath, layout, gpu, threads, contextSize, sequences, signal, logger }: ModelLoadOptions): Promise<LoadedModel> {
+export async function loadLlamaModel({
+  modelPath,
+  layout,
+  gpu,
+  threads,
+  contextSize,
+  sequences,
+  signal,
+  logger,
+}: ModelLoadOptions): Promise<LoadedModel> {
   await checkGgufFile(modelPath, layout);
   let llama: Llama | undefined;
   try {

@@ -18,7 +18,18 @@ export interface WorkerLoadOptions {
 
 export type ParentMessage =
   | { type: "load"; options: WorkerLoadOptions; sidCodes: Uint16Array }
-  | { type: "generate"; id: number; segments: PromptSegment[]; plan: AnswerPlan; sampling: SamplingOptions; maxTokens: number; exclude: string[]; seed?: number; stream: boolean; conversationId?: string }
+  | {
+      type: "generate";
+      id: number;
+      segments: PromptSegment[];
+      plan: AnswerPlan;
+      sampling: SamplingOptions;
+      maxTokens: number;
+      exclude: string[];
+      seed?: number;
+      stream: boolean;
+      conversationId?: string;
+    }
   | { type: "rank"; id: number; segments: PromptSegment[]; k: number; beamWidth?: number; exclude: string[]; conversationId?: string }
   | { type: "countTokens"; id: number; segments: PromptSegment[] }
   | { type: "abort"; id: number }

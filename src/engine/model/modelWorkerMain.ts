@@ -56,7 +56,8 @@ async function serve(message: Extract<ParentMessage, { id: number }>): Promise<v
   running.set(message.id, controller);
   try {
     if (!backend) throw new ModelProcessError("model_not_loaded", "model not loaded");
-    const conversation = "conversationId" in message && message.conversationId !== undefined ? { conversationId: message.conversationId } : {};
+    const conversation =
+      "conversationId" in message && message.conversationId !== undefined ? { conversationId: message.conversationId } : {};
     if (message.type === "generate") {
       const result = await backend.generate({
         segments: message.segments,
@@ -68,19 +69,35 @@ async function serve(message: Extract<ParentMessage, { id: number }>): Promise<v
         ...conversation,
         ...(message.seed !== undefined ? { seed: message.seed } : {}),
         ...(message.stream
-          ? { onText: (chunk: string) => send({ type: "text", id: message.id, chunk }), onSid: (sid: string) => send({ type: "sidText", id: message.id, sid }) }
+          ? {
+              onText: (chunk: string) => send({ type: "text", id: message.id, chunk }),
+              onSid: (sid: string) => send({ type: "sidText", id: message.id, sid }),
+            }
           : {}),
       });
       send({ type: "generated", id: message.id, ...generatedToWire(result) });
     } else if (message.type === "rank") {
-      const ranked = await backend.rank({ segments: message.segments, k: message.k, exclude: items(message.exclude), signal: controller.signal, ...conversation, ...(message.beamWidth ? { beamWidth: message.beamWidth } : {}) });
+      const ranked = await backend.rank({
+        segments: message.segments,
+        k: message.k,
+        exclude: items(message.exclude),
+        signal: controller.signal,
+        ...conversation,
+        ...(message.beamWidth ? { beamWidth: message.beamWidth } : {}),
+      });
       send({ type: "ranked", id: message.id, items: rankedToWire(ranked) });
     } else if (message.type === "countTokens") {
       send({ type: "counted", id: message.id, tokens: backend.tokenCount(message.segments) });
     }
   } catch (error) {
     const code = error instanceof SidbotError ? error.code : "model_failed";
-    send({ type: "error", id: message.id, code, message: error instanceof Error ? error.message : String(error), aborted: controller.signal.aborted });
+    send({
+      type: "error",
+      id: message.id,
+      code,
+      message: error instanceof Error ? error.message : String(error),
+      aborted: controller.signal.aborted,
+    });
   } finally {
     running.delete(message.id);
   }

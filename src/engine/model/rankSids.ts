@@ -20,7 +20,18 @@ export interface BeamSearch {
   itemAt: (index: number) => CatalogItem;
 }
 
-export async function rankSids({ sequence, pending, k, beamWidth, exclusions, trie, tokens, layout, signal, itemAt }: BeamSearch): Promise<RankedItem[]> {
+export async function rankSids({
+  sequence,
+  pending,
+  k,
+  beamWidth,
+  exclusions,
+  trie,
+  tokens,
+  layout,
+  signal,
+  itemAt,
+}: BeamSearch): Promise<RankedItem[]> {
   const first = await probabilitiesAfter(sequence, pending);
   const base = sequence.nextTokenIndex;
   let beam = [{ codes: [] as number[], node: trie.root as SidTrieNode, logp: 0, probabilities: first }];
@@ -30,7 +41,12 @@ export async function rankSids({ sequence, pending, k, beamWidth, exclusions, tr
     for (const entry of beam) {
       for (const code of exclusions.open(entry.node)) {
         const p = entry.probabilities.get(tokens.sid(level, code)) ?? 0;
-        candidates.push({ codes: [...entry.codes, code], node: trie.child(entry.node, code)!, logp: entry.logp + Math.log(p), probabilities: new Map() });
+        candidates.push({
+          codes: [...entry.codes, code],
+          node: trie.child(entry.node, code)!,
+          logp: entry.logp + Math.log(p),
+          probabilities: new Map(),
+        });
       }
     }
     candidates.sort((a, b) => b.logp - a.logp);
@@ -49,7 +65,10 @@ export async function rankSids({ sequence, pending, k, beamWidth, exclusions, tr
 }
 
 async function probabilitiesAfter(sequence: LlamaContextSequence, tokens: Token[]): Promise<Map<Token, number>> {
-  const input = [...tokens.slice(0, -1), [tokens.at(-1)!, { generateNext: { probabilities: true } }] as [Token, { generateNext: { probabilities: true } }]];
+  const input = [
+    ...tokens.slice(0, -1),
+    [tokens.at(-1)!, { generateNext: { probabilities: true } }] as [Token, { generateNext: { probabilities: true } }],
+  ];
   const results = await sequence.controlledEvaluate(input);
   return results.at(-1)?.next.probabilities ?? new Map();
 }

@@ -47,7 +47,9 @@ export function buildUserTurn(task: Task): { turn: Turn; plan: AnswerPlan } {
       return { turn: { role: "user", parts }, plan: { sids: k, text: false } };
     case "tastes":
       // Tastes in the trained "I like … games." shape; a platform adds the steering phrasing.
-      text(`${(task.text ?? "").trim()}${task.platform ? `${/[.!?]$/.test((task.text ?? "").trim()) ? "" : "."} Recommend ${task.platform} games:` : ""}\n`.trimStart());
+      text(
+        `${(task.text ?? "").trim()}${task.platform ? `${/[.!?]$/.test((task.text ?? "").trim()) ? "" : "."} Recommend ${task.platform} games:` : ""}\n`.trimStart(),
+      );
       rec();
       return { turn: { role: "user", parts }, plan: { sids: k, text: false } };
     case "explain":

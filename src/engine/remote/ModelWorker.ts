@@ -20,7 +20,17 @@ import { openRedis } from "./redisConnection.js";
 import { generatedToWire, rankedToWire } from "../model/resultWire.js";
 import { parseJob } from "./parseJob.js";
 import { RedisClock } from "./redisClock.js";
-import { REFUSED_CATALOG, REFUSED_STALE, cancelChannel, jobQueueName, queuePrefix, type GenerationJob, type GenerationResult, type JobProgress, type WorkerInfo } from "./remoteJobs.js";
+import {
+  REFUSED_CATALOG,
+  REFUSED_STALE,
+  cancelChannel,
+  jobQueueName,
+  queuePrefix,
+  type GenerationJob,
+  type GenerationResult,
+  type JobProgress,
+  type WorkerInfo,
+} from "./remoteJobs.js";
 import { HEARTBEAT_MS, WorkerRegistry } from "./WorkerRegistry.js";
 
 export interface ModelWorkerOptions {
@@ -72,18 +82,22 @@ export class ModelWorker {
     };
     this.connection = openRedis(options.redisUrl, "blocking");
     this.registry = new WorkerRegistry(this.connection, options.namespace, options.queue);
-    this.worker = new Worker<GenerationJob, GenerationResult>(jobQueueName(options.queue, this.info.catalog), (job, _token, signal) => this.process(job, signal), {
-      connection: this.connection,
-      prefix: queuePrefix(options.namespace),
-      concurrency: options.model.sequences,
-      // Stored on each job it takes (job.processedBy): bots find which worker holds their job.
-      name: this.info.id,
-      lockDuration: LOCK_MS,
-      stalledInterval: LOCK_MS / 2,
-      // A job left behind by a dead worker fails instead of running again: its bot already answered.
-      maxStalledCount: 0,
-      autorun: false,
-    });
+    this.worker = new Worker<GenerationJob, GenerationResult>(
+      jobQueueName(options.queue, this.info.catalog),
+      (job, _token, signal) => this.process(job, signal),
+      {
+        connection: this.connection,
+        prefix: queuePrefix(options.namespace),
+        concurrency: options.model.sequences,
+        // Stored on each job it takes (job.processedBy): bots find which worker holds their job.
+        name: this.info.id,
+        lockDuration: LOCK_MS,
+        stalledInterval: LOCK_MS / 2,
+        // A job left behind by a dead worker fails instead of running again: its bot already answered.
+        maxStalledCount: 0,
+        autorun: false,
+      },
+    );
     this.worker.on("error", (error) => this.logger.warn({ err: error }, "queue connection problem; retrying"));
     this.worker.on("failed", (job, error) => {
       if (job) this.logger.info({ jobId: job.id, reason: error.message }, "job not answered");
@@ -147,7 +161,10 @@ export class ModelWorker {
     }
     const waitedMs = Math.max(0, this.clock.now() - (data.deadline - data.budgetMs));
     if (data.catalog !== this.info.catalog) {
-      this.logger.error({ jobId: job.id, jobCatalog: data.catalog, catalog: this.info.catalog }, "refusing a job built against a different catalog: run bots and workers with the same catalog file");
+      this.logger.error(
+        { jobId: job.id, jobCatalog: data.catalog, catalog: this.info.catalog },
+        "refusing a job built against a different catalog: run bots and workers with the same catalog file",
+      );
       metrics?.workerJobs.inc({ outcome: "refused" });
       throw new UnrecoverableError(`${REFUSED_CATALOG}: job ${data.catalog}, worker ${this.info.catalog}`);
     }
@@ -174,19 +191,34 @@ export class ModelWorker {
     } catch (error) {
       metrics?.workerJobs.inc({ outcome: signal.aborted ? "cancelled" : "failed" });
       // A cancelled or failed job is never retried: the bot has moved on.
-      throw new UnrecoverableError(signal.aborted ? `cancelled: ${String(signal.reason instanceof Error ? signal.reason.message : signal.reason)}` : error instanceof Error ? error.message : String(error));
+      throw new UnrecoverableError(
+        signal.aborted
+          ? `cancelled: ${String(signal.reason instanceof Error ? signal.reason.message : signal.reason)}`
+          : error instanceof Error
+            ? error.message
+            : String(error),
+      );
     }
   }
 
   private async run(job: Job<GenerationJob, GenerationResult>, data: GenerationJob, signal: AbortSignal): Promise<GenerationResult> {
     const model = this.options.model;
-    const turns = await fitConversation(data.prompt, model.contextSize, async (t) => model.tokenCount(renderChatML(t, { systemPrompt: data.prompt.systemPrompt })));
+    const turns = await fitConversation(data.prompt, model.contextSize, async (t) =>
+      model.tokenCount(renderChatML(t, { systemPrompt: data.prompt.systemPrompt })),
+    );
     if (!turns) throw new ModelPromptError("the request is too long for the model's context");
     const segments = renderChatML(turns, { systemPrompt: data.prompt.systemPrompt });
     const exclude = this.options.catalog.sids.itemsOf(data.exclude);
     const conversation = data.conversationId === undefined ? {} : { conversationId: data.conversationId };
     if (data.kind === "rank") {
-      const ranked = await model.rank({ segments, k: data.k, exclude, signal, ...conversation, ...(data.beamWidth ? { beamWidth: data.beamWidth } : {}) });
+      const ranked = await model.rank({
+        segments,
+        k: data.k,
+        exclude,
+        signal,
+        ...conversation,
+        ...(data.beamWidth ? { beamWidth: data.beamWidth } : {}),
+      });
       return { kind: "ranked", items: rankedToWire(ranked) };
     }
     const stream = data.stream ? new ProgressStream(job) : undefined;

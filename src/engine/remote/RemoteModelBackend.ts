@@ -24,7 +24,18 @@ import { generatedFromWire, rankedFromWire } from "../model/resultWire.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
 import { openRedis } from "./redisConnection.js";
 import { RedisClock } from "./redisClock.js";
-import { REFUSED_CATALOG, REFUSED_STALE, cancelChannel, jobIdFor, jobQueueName, queuePrefix, type GenerationJob, type GenerationResult, type JobProgress, type WorkerInfo } from "./remoteJobs.js";
+import {
+  REFUSED_CATALOG,
+  REFUSED_STALE,
+  cancelChannel,
+  jobIdFor,
+  jobQueueName,
+  queuePrefix,
+  type GenerationJob,
+  type GenerationResult,
+  type JobProgress,
+  type WorkerInfo,
+} from "./remoteJobs.js";
 import { HEARTBEAT_MS, WorkerRegistry } from "./WorkerRegistry.js";
 
 export interface RemoteModelBackendOptions {
@@ -97,7 +108,15 @@ export class RemoteModelBackend implements ModelBackend {
     const queue = new Queue(name, { connection: producer, ...connection });
     const eventsConnection = openRedis(options.redisUrl, "blocking");
     const events = new QueueEvents(name, { connection: eventsConnection, ...connection });
-    const backend = new RemoteModelBackend(options, producer, queue, events, eventsConnection, new WorkerRegistry(producer, options.namespace, options.queue), fingerprint);
+    const backend = new RemoteModelBackend(
+      options,
+      producer,
+      queue,
+      events,
+      eventsConnection,
+      new WorkerRegistry(producer, options.namespace, options.queue),
+      fingerprint,
+    );
     // Redis away at start-up: start anyway (the catalog answers); the refresh loop finds workers later.
     const ready = Promise.all([queue.waitUntilReady(), events.waitUntilReady()]).catch(() => {});
     await Promise.race([ready, delay(CONNECT_WAIT_MS, undefined, { ref: false })]);
@@ -127,7 +146,9 @@ export class RemoteModelBackend implements ModelBackend {
    */
   readiness(): Record<string, unknown> {
     const workers = this.workers;
-    const note = this.refreshError ? `cannot read the worker registry: ${this.refreshError}` : "no model worker is running: answers come from the catalog";
+    const note = this.refreshError
+      ? `cannot read the worker registry: ${this.refreshError}`
+      : "no model worker is running: answers come from the catalog";
     return {
       workers: {
         available: workers.length,
@@ -159,7 +180,16 @@ export class RemoteModelBackend implements ModelBackend {
   }
 
   async rank(request: RankRequest): Promise<RankedItem[]> {
-    const result = await this.submit({ kind: "rank", prompt: this.prompt(request), k: request.k, ...(request.beamWidth ? { beamWidth: request.beamWidth } : {}), ...this.common(request) }, request);
+    const result = await this.submit(
+      {
+        kind: "rank",
+        prompt: this.prompt(request),
+        k: request.k,
+        ...(request.beamWidth ? { beamWidth: request.beamWidth } : {}),
+        ...this.common(request),
+      },
+      request,
+    );
     if (result.kind !== "ranked") throw new RemoteModelError("model_protocol", `unexpected job result ${result.kind}`);
     return rankedFromWire(this.options.catalog, result.items);
   }
@@ -190,7 +220,13 @@ export class RemoteModelBackend implements ModelBackend {
 
   private common(request: GenerateRequest | RankRequest) {
     const conversation = request.conversationId === undefined ? {} : { conversationId: request.conversationId };
-    return { exclude: (request.exclude ?? []).map((i) => i.sid), deadline: this.clock.now() + this.options.deadlineMs, budgetMs: this.options.deadlineMs, catalog: this.fingerprint, ...conversation };
+    return {
+      exclude: (request.exclude ?? []).map((i) => i.sid),
+      deadline: this.clock.now() + this.options.deadlineMs,
+      budgetMs: this.options.deadlineMs,
+      catalog: this.fingerprint,
+      ...conversation,
+    };
   }
 
   private async submit(job: GenerationJob, request: GenerateRequest | RankRequest): Promise<GenerationResult> {
@@ -225,7 +261,9 @@ export class RemoteModelBackend implements ModelBackend {
       // Finished jobs are removed; the answer travels in the "completed" event.
       await this.queue.add(job.kind, job, { jobId, attempts: 1, removeOnComplete: true, removeOnFail: true });
     } catch (error) {
-      this.settle(jobId, (p) => p.reject(new ModelUnavailableError(`cannot queue the request: ${error instanceof Error ? error.message : String(error)}`, "redis")));
+      this.settle(jobId, (p) =>
+        p.reject(new ModelUnavailableError(`cannot queue the request: ${error instanceof Error ? error.message : String(error)}`, "redis")),
+      );
     } finally {
       this.enqueuing--;
     }
@@ -241,7 +279,8 @@ export class RemoteModelBackend implements ModelBackend {
     if (!pending || !data || typeof data !== "object") return;
     if ("worker" in data) pending.worker = data.worker;
     else if ("chunk" in data && typeof data.chunk === "string") pending.onText?.(data.chunk);
-    else if ("sid" in data && typeof data.sid === "string") pending.onText?.(sidInText(this.options.catalog.get(data.sid)?.title ?? data.sid));
+    else if ("sid" in data && typeof data.sid === "string")
+      pending.onText?.(sidInText(this.options.catalog.get(data.sid)?.title ?? data.sid));
   }
 
   private settle(jobId: string, how: (pending: Pending) => void): void {
@@ -282,7 +321,10 @@ export class RemoteModelBackend implements ModelBackend {
       for (const w of this.mismatched) {
         if (this.warnedMismatch.has(w.id)) continue;
         this.warnedMismatch.add(w.id);
-        this.logger.warn({ worker: w.id, workerCatalog: w.catalog, catalog: this.fingerprint }, "a model worker has a different catalog; it gets no requests from this bot");
+        this.logger.warn(
+          { worker: w.id, workerCatalog: w.catalog, catalog: this.fingerprint },
+          "a model worker has a different catalog; it gets no requests from this bot",
+        );
       }
       this.refreshError = undefined;
     } catch (error) {
@@ -318,7 +360,6 @@ export class RemoteModelBackend implements ModelBackend {
       return undefined;
     }
   }
-
 }
 
 function parseResult(value: unknown): GenerationResult {

@@ -37,7 +37,12 @@ export class WorkerRegistry {
   async alive(now: number): Promise<WorkerInfo[]> {
     const ids = await this.redis.zrangebyscore(this.aliveKey, now - STALE_AFTER_MS, "+inf");
     const forgotten = await this.redis.zrangebyscore(this.aliveKey, "-inf", now - FORGET_AFTER_MS);
-    if (forgotten.length > 0) await this.redis.multi().zrem(this.aliveKey, ...forgotten).hdel(this.infoKey, ...forgotten).exec();
+    if (forgotten.length > 0)
+      await this.redis
+        .multi()
+        .zrem(this.aliveKey, ...forgotten)
+        .hdel(this.infoKey, ...forgotten)
+        .exec();
     if (ids.length === 0) return [];
     const infos = await this.redis.hmget(this.infoKey, ...ids);
     return infos.flatMap((json) => {

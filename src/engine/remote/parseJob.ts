@@ -5,7 +5,11 @@
 import { z } from "zod";
 import type { GenerationJob } from "./remoteJobs.js";
 
-const part = z.union([z.object({ text: z.string() }).strict(), z.object({ sid: z.string() }).strict(), z.object({ rec: z.literal(true) }).strict()]);
+const part = z.union([
+  z.object({ text: z.string() }).strict(),
+  z.object({ sid: z.string() }).strict(),
+  z.object({ rec: z.literal(true) }).strict(),
+]);
 const common = {
   prompt: z.object({
     turns: z.array(z.object({ role: z.enum(["user", "assistant"]), parts: z.array(part) })).min(1),
@@ -28,7 +32,12 @@ const schema = z.discriminatedUnion("kind", [
     seed: z.number().int().optional(),
     stream: z.boolean(),
   }),
-  z.object({ kind: z.literal("rank"), ...common, k: z.number().int().min(1).max(100), beamWidth: z.number().int().min(1).max(256).optional() }),
+  z.object({
+    kind: z.literal("rank"),
+    ...common,
+    k: z.number().int().min(1).max(100),
+    beamWidth: z.number().int().min(1).max(256).optional(),
+  }),
 ]);
 
 /** The job, or what is wrong with it. */

@@ -13,9 +13,7 @@ export interface SidLayoutOptions {
   codesPerLevel?: number;
 }
 
-export type SidParseResult =
-  | { ok: true; codes: number[] }
-  | { ok: false; reason: string };
+export type SidParseResult = { ok: true; codes: number[] } | { ok: false; reason: string };
 
 const defaults = { levels: 4, codesPerLevel: 256 } as const satisfies Required<SidLayoutOptions>;
 

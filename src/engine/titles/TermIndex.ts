@@ -98,7 +98,9 @@ export class TermIndex {
     this.boostMark = new Int32Array(n);
     this.boostValue = new Float64Array(n);
     const { k, b } = BM25;
-    this.lengthNorms = data.fields.map((field) => Float64Array.from(field.lengths, (length) => k * (1 - b + (b * length) / field.averageLength)));
+    this.lengthNorms = data.fields.map((field) =>
+      Float64Array.from(field.lengths, (length) => k * (1 - b + (b * length) / field.averageLength)),
+    );
   }
 
   static fromData(data: TermIndexData): TermIndex {
@@ -179,7 +181,8 @@ export class TermIndex {
 
     for (let qi = 0; qi < queryTerms.length; qi++) {
       const term = queryTerms[qi]!;
-      const repeated = queryTerms.indexOf(term) !== qi || queryTerms.lastIndexOf(term) !== qi ? (reachedBy.get(term) ?? new Set<number>()) : undefined;
+      const repeated =
+        queryTerms.indexOf(term) !== qi || queryTerms.lastIndexOf(term) !== qi ? (reachedBy.get(term) ?? new Set<number>()) : undefined;
       if (repeated) reachedBy.set(term, repeated);
       const passId = ++this.pass;
       const passCount = this.scorePass(expansions[qi]!, options, passId, within);
@@ -242,7 +245,8 @@ export class TermIndex {
 
   private postingCount(e: Expansion, fields: readonly number[]): number {
     let count = 0;
-    for (let i = 0; i < e.ids.length; i++) for (const f of fields) count += this.data.fields[f]!.starts[e.ids[i]! + 1]! - this.data.fields[f]!.starts[e.ids[i]!]!;
+    for (let i = 0; i < e.ids.length; i++)
+      for (const f of fields) count += this.data.fields[f]!.starts[e.ids[i]! + 1]! - this.data.fields[f]!.starts[e.ids[i]!]!;
     return count;
   }
 

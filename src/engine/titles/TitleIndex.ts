@@ -76,7 +76,10 @@ export class TitleIndex {
         return { name: bare.join(" "), fields: [bare, platformWords === "" ? [] : titleTerms(platformWords)] };
       });
       this.bareTitles = documents.map((d) => d.name);
-      this.terms = TermIndex.build(documents.map((d) => d.fields), 2);
+      this.terms = TermIndex.build(
+        documents.map((d) => d.fields),
+        2,
+      );
       // Built with the index so an abbreviation costs one lookup per query.
       this.initials = buildInitials(this.bareTitles);
     }
@@ -182,7 +185,9 @@ export class TitleIndex {
         processTerm: (term) => term,
         searchOptions: { tokenize: (text) => titleTerms(text), processTerm: (term) => term, fields: ["name"] },
       });
-      this.topics_.addAll(this.catalog.items.map((item) => ({ id: item.index, name: this.bareTitles[item.index]!, tags: metadataText(item) })));
+      this.topics_.addAll(
+        this.catalog.items.map((item) => ({ id: item.index, name: this.bareTitles[item.index]!, tags: metadataText(item) })),
+      );
     }
     return this.topics_;
   }
@@ -240,7 +245,9 @@ function lowerBound(keys: readonly string[], key: string): number {
 }
 
 const TOPIC_STOP_WORDS = new Set(
-  "i im me my we you a an the and or but of to for in on with like likes liked love loved want some something similar games game play playing recommend suggest please really very more any that this those these about into its it is are be good great fun looking".split(" "),
+  "i im me my we you a an the and or but of to for in on with like likes liked love loved want some something similar games game play playing recommend suggest please really very more any that this those these about into its it is are be good great fun looking".split(
+    " ",
+  ),
 );
 const MAX_METADATA_CHARS = 400;
 /** Product text (categories, features, description) indexed per item: enough for the gist, bounded for 66k items. */
@@ -253,7 +260,10 @@ const MAX_PRODUCT_CHARS = 1500;
  */
 function metadataText(item: CatalogItem): string {
   const product = productOf(item);
-  if (product) return [specificCategories(item).join(" "), product.features.join(" "), product.description.join(" ")].join(" ").slice(0, MAX_PRODUCT_CHARS);
+  if (product)
+    return [specificCategories(item).join(" "), product.features.join(" "), product.description.join(" ")]
+      .join(" ")
+      .slice(0, MAX_PRODUCT_CHARS);
   let text = "";
   for (const [key, value] of Object.entries(item.meta)) {
     if (key === "platform" || key === JOIN_COLUMN) continue;

@@ -4,7 +4,15 @@
  * digits so "Dragon Quest Heroes 2" finds "… II".
  */
 const ROMAN: Readonly<Record<string, string>> = {
-  ii: "2", iii: "3", iv: "4", v: "5", vi: "6", vii: "7", viii: "8", ix: "9", x: "10",
+  ii: "2",
+  iii: "3",
+  iv: "4",
+  v: "5",
+  vi: "6",
+  vii: "7",
+  viii: "8",
+  ix: "9",
+  x: "10",
 };
 
 export function normalizeTitle(text: string): string {

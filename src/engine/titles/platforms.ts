@@ -70,7 +70,8 @@ const BY_ALIAS = new Map(ALIASES.map(({ alias, platform }) => [alias.replace(/[\
 const ORDINARY_WORDS = new Set(["switch", "steam", "computer", "windows", "mobile", "genesis", "saturn"]);
 const CONTEXT_BEFORE =
   /(?:\b(?:for|on|in|onto|about|via|through|with|into|make it|only|just|any|got any|have any|play(?:ing)? it on|nintendo|own|owns|owned|have|has|had|got|bought|use|using)\s+(?:only\s+|just\s+)?(?:the\s+|my\s+|a\s+|an\s+|your\s+|our\s+|one\s+)?|[-–—(\[|/:]\s*)$/i;
-const CONTEXT_AFTER = /^\s*(?:games?|version|versions|ports?|editions?|titles?|exclusives?|library|owners?|players?|gamers?|lite|oled|key|code|store|deck|console|only)\b/i;
+const CONTEXT_AFTER =
+  /^\s*(?:games?|version|versions|ports?|editions?|titles?|exclusives?|library|owners?|players?|gamers?|lite|oled|key|code|store|deck|console|only)\b/i;
 const LISTED = /^\s*(?:,|\/|&|\band\b|\bor\b)?\s*(?:(?:or\s+)?maybe\s+|perhaps\s+|even\s+)?$/i;
 
 /** Every platform named in `text`, in order of appearance. */
@@ -85,8 +86,16 @@ export function findPlatforms(text: string): PlatformMention[] {
     if (ORDINARY_WORDS.has(word)) {
       const before = text.slice(0, start);
       const prev = out.at(-1);
-      const alone = text.replace(/[^\p{L}\p{N}]+/gu, " ").trim().toLowerCase() === word;
-      const inContext = alone || CONTEXT_BEFORE.test(before) || CONTEXT_AFTER.test(text.slice(end)) || (prev !== undefined && LISTED.test(text.slice(prev.end, start)));
+      const alone =
+        text
+          .replace(/[^\p{L}\p{N}]+/gu, " ")
+          .trim()
+          .toLowerCase() === word;
+      const inContext =
+        alone ||
+        CONTEXT_BEFORE.test(before) ||
+        CONTEXT_AFTER.test(text.slice(end)) ||
+        (prev !== undefined && LISTED.test(text.slice(prev.end, start)));
       if (!inContext) continue;
     }
     out.push({ platform, start, end });

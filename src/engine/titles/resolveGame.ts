@@ -46,7 +46,12 @@ export function resolveGame(index: Pick<TitleIndex, "search">, text: string): Ga
   const top = hits.find((h) => isConfident(h, query));
   if (!hits[0]) return { kind: "none", ...base };
   if (top) {
-    return { kind: "found", item: top.item, ...base, alternatives: hits.filter((h) => h !== top && isConfident(h, query)).map((h) => h.item) };
+    return {
+      kind: "found",
+      item: top.item,
+      ...base,
+      alternatives: hits.filter((h) => h !== top && isConfident(h, query)).map((h) => h.item),
+    };
   }
   return { kind: "uncertain", ...base, candidates: hits.slice(0, 3).map((h) => h.item) };
 }
@@ -60,7 +65,9 @@ function isConfident(hit: TitleHit, query: string): boolean {
 
 // Edition and packaging words: "Explorer's Edition", "[Download]", "Legendary Edition" name the same game.
 export const EDITION_WORDS = new Set(
-  "edition editions explorers explorer limited legendary deluxe ultimate collectors collector special goty game games year of the complete definitive download digital code standard premium gold platinum greatest hits remastered hd launch day one version".split(" "),
+  "edition editions explorers explorer limited legendary deluxe ultimate collectors collector special goty game games year of the complete definitive download digital code standard premium gold platinum greatest hits remastered hd launch day one version".split(
+    " ",
+  ),
 );
 const FILLER_TERMS = new Set("the a an game games please one series franchise".split(" "));
 
@@ -176,7 +183,13 @@ export function isClearTypo(query: string, item: CatalogItem): boolean {
  * word of it a title word); with one, a title that does not match is reported missing, with the
  * near misses as candidates — never substituted.
  */
-export function findGame(index: TitleIndex, query: string, cue: boolean, isTaste: (term: string) => boolean = () => false, expand = true): GameFind {
+export function findGame(
+  index: TitleIndex,
+  query: string,
+  cue: boolean,
+  isTaste: (term: string) => boolean = () => false,
+  expand = true,
+): GameFind {
   const terms = bareTerms(query).filter((t) => !FILLER_TERMS.has(t));
   // Only platform or filler words: no title.
   if (terms.length === 0) return { kind: "none" };
@@ -201,7 +214,8 @@ export function findGame(index: TitleIndex, query: string, cue: boolean, isTaste
     // A clear typo of one title ("forza motorspot 2", "tales of vesparia"): every other word exact,
     // the slip small for the word's length, and no other game as close: used, with a notice.
     const rivals = covering.filter((h) => h !== best && gameKey(h.item.title) !== gameKey(best.item.title));
-    if (isClearTypo(query, best.item) && !rivals.some((h) => isClearTypo(query, h.item))) return { kind: "found", item: best.item, corrected: query };
+    if (isClearTypo(query, best.item) && !rivals.some((h) => isClearTypo(query, h.item)))
+      return { kind: "found", item: best.item, corrected: query };
     // One slip in a title whose other words (two or more) are typed exactly ("need for sped carbon"): used, with a notice.
     const close = closeTypoWinner(query, hits);
     if (close) return { kind: "found", item: close, corrected: query };
@@ -222,7 +236,11 @@ export function findGame(index: TitleIndex, query: string, cue: boolean, isTaste
 
 // Words that relate no two titles: glue, connectors and numbers.
 const GLUE_TERMS = new Set("the a an of and or to in on at for with by from vs versus plus n".split(" "));
-const realTerms = (text: string) => bareTerms(text).filter((t) => !GLUE_TERMS.has(t) && !FILLER_TERMS.has(t) && !EDITION_WORDS.has(t) && !/^\d+$/.test(t) && !/^[ivx]+$/.test(t) && /[a-z]/.test(t));
+const realTerms = (text: string) =>
+  bareTerms(text).filter(
+    (t) =>
+      !GLUE_TERMS.has(t) && !FILLER_TERMS.has(t) && !EDITION_WORDS.has(t) && !/^\d+$/.test(t) && !/^[ivx]+$/.test(t) && /[a-z]/.test(t),
+  );
 
 /** Whether the query and the title share a word that means something (not a number, glue word or connector). */
 export function sharesRealWord(query: string, item: CatalogItem): boolean {
@@ -266,7 +284,13 @@ const ABBREVIATION = /^(?=(?:[a-z]\d*){2,4}$)[a-z][a-z\d]*$/;
  * that is the initials of a run of title words stands for those words. One game → found, said in a
  * notice; several → asked about; none → undefined (the query is searched as typed).
  */
-function fromInitials(index: TitleIndex, query: string, terms: readonly string[], cue: boolean, isTaste: (term: string) => boolean): GameFind | undefined {
+function fromInitials(
+  index: TitleIndex,
+  query: string,
+  terms: readonly string[],
+  cue: boolean,
+  isTaste: (term: string) => boolean,
+): GameFind | undefined {
   const token = terms.find((t) => ABBREVIATION.test(t) && !isTaste(t) && !index.hasTerm(t));
   if (token === undefined) return undefined;
   const others = terms.filter((t) => t !== token);
@@ -280,7 +304,10 @@ function fromInitials(index: TitleIndex, query: string, terms: readonly string[]
   }
   const found = new Map<string, CatalogItem>();
   for (const words of expansions) {
-    const expanded = terms.map((t) => (t === token ? words : t)).filter((t) => t === words || !isTaste(t) || index.hasTerm(t)).join(" ");
+    const expanded = terms
+      .map((t) => (t === token ? words : t))
+      .filter((t) => t === words || !isTaste(t) || index.hasTerm(t))
+      .join(" ");
     const r = findGame(index, expanded, cue, isTaste, false);
     if (r.kind === "found" && !r.corrected && !found.has(gameKey(r.item.title))) found.set(gameKey(r.item.title), r.item);
   }

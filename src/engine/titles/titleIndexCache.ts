@@ -23,7 +23,10 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The cache file's name for this content: any change to a file or the layout gives another name. */
-export function titleIndexCacheKey(files: readonly (string | null | undefined)[], layout: { levels: number; codesPerLevel: number }): string {
+export function titleIndexCacheKey(
+  files: readonly (string | null | undefined)[],
+  layout: { levels: number; codesPerLevel: number },
+): string {
   const hash = createHash("sha256").update(`titles v${INDEX_FORMAT_VERSION} ${layout.levels}x${layout.codesPerLevel}\n`);
   for (const file of files) {
     if (!file) {
@@ -99,7 +102,8 @@ export function readTitleIndexCache(file: string, key: string, documentCount: nu
     // Typed arrays need aligned offsets: copy when the file's buffer is not aligned.
     const aligned = (bytes.byteOffset + bodyStart) % ALIGN === 0 ? bytes : Buffer.from(bytes);
     const body = aligned.subarray(bodyStart);
-    if (body.length !== header.bodyBytes || createHash("sha256").update(body).digest("hex") !== header.bodySha256) return { miss: "corrupt (checksum)" };
+    if (body.length !== header.bodyBytes || createHash("sha256").update(body).digest("hex") !== header.bodySha256)
+      return { miss: "corrupt (checksum)" };
     return { snapshot: decode(header, body) };
   } catch (error) {
     return { miss: `corrupt (${(error as Error).message})` };

@@ -29,7 +29,9 @@ describe("Discord: a refused platform call is contained", () => {
     h.fake.forbidThreads = true;
     const mention = h.fake.message("similar to Halo 3", { mentionBot: true });
     h.fake.dispatch("MESSAGE_CREATE", mention);
-    const answer = await h.fake.waitFor((r) => r.method === "POST" && r.path === `/channels/${h.fake.channelId}/messages` && r.body.embeds?.length > 0);
+    const answer = await h.fake.waitFor(
+      (r) => r.method === "POST" && r.path === `/channels/${h.fake.channelId}/messages` && r.body.embeds?.length > 0,
+    );
     expect(answer.body.message_reference?.message_id).toBe(mention.id);
     expect(answer.body.embeds[0].description).toContain("Halo Reach");
     expect(answer.body.allowed_mentions).toEqual({ parse: [], replied_user: false });
@@ -40,7 +42,12 @@ describe("Discord: a refused platform call is contained", () => {
 
   it("sending fails too (no thread, no send permission): logged, nothing thrown, and the next request is answered", async () => {
     h.fake.forbidThreads = true;
-    h.fake.failures.push({ method: "POST", path: /^\/channels\/\d+\/messages$/, status: 403, body: { message: "Missing Permissions", code: 50013 } });
+    h.fake.failures.push({
+      method: "POST",
+      path: /^\/channels\/\d+\/messages$/,
+      status: 403,
+      body: { message: "Missing Permissions", code: 50013 },
+    });
     const mention = h.fake.message("similar to Halo 3", { mentionBot: true });
     h.fake.dispatch("MESSAGE_CREATE", mention);
     for (let i = 0; i < 50 && !h.lines.some((l) => l.level === "error" && l.fields.requestId === mention.id); i++) await sleep(100);
@@ -57,7 +64,12 @@ describe("Discord: a refused platform call is contained", () => {
 
   it("a refused deferral of a slash command is logged, not thrown", async () => {
     const interaction = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }]);
-    h.fake.failures.push({ method: "POST", path: new RegExp(`^/interactions/${interaction.id}/`), status: 404, body: { message: "Unknown interaction", code: 10062 } });
+    h.fake.failures.push({
+      method: "POST",
+      path: new RegExp(`^/interactions/${interaction.id}/`),
+      status: 404,
+      body: { message: "Unknown interaction", code: 10062 },
+    });
     h.fake.dispatch("INTERACTION_CREATE", interaction);
     for (let i = 0; i < 50 && !h.lines.some((l) => l.fields.requestId === interaction.id && l.level === "error"); i++) await sleep(100);
     expect(h.lines.find((l) => l.fields.requestId === interaction.id && l.level === "error")?.message).toMatch(/slash command failed/);
@@ -111,7 +123,8 @@ describe("Discord feedback buttons", () => {
       const ack = await h.fake.waitFor((r) => r.path === `/interactions/${click.id}/${click.token}/callback`);
       expect(ack.at - sent).toBeLessThan(1500);
       expect(ack.body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/Thanks/) } });
-      for (let i = 0; i < 40 && !h.lines.some((l) => l.fields.requestId === click.id && /feedback/.test(l.message ?? "")); i++) await sleep(100);
+      for (let i = 0; i < 40 && !h.lines.some((l) => l.fields.requestId === click.id && /feedback/.test(l.message ?? "")); i++)
+        await sleep(100);
       expect(storedAt).toBeGreaterThan(ack.at);
       const logged = h.lines.find((l) => l.fields.requestId === click.id && /feedback/.test(l.message ?? ""));
       expect(logged?.level).toBe("error");

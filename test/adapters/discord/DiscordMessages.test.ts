@@ -63,7 +63,13 @@ describe("Discord without the Message Content intent", () => {
 
     const followUp = h.fake.requests.length;
     h.fake.dispatch("MESSAGE_CREATE", h.fake.message("why that one?", { channelId: threadId, mentionBot: true }));
-    const why = await h.fake.waitFor((r) => r.method === "POST" && r.path === `/channels/${threadId}/messages` && h.fake.requests.indexOf(r) >= followUp && /Halo|catalog|related|match/.test(JSON.stringify(r.body)));
+    const why = await h.fake.waitFor(
+      (r) =>
+        r.method === "POST" &&
+        r.path === `/channels/${threadId}/messages` &&
+        h.fake.requests.indexOf(r) >= followUp &&
+        /Halo|catalog|related|match/.test(JSON.stringify(r.body)),
+    );
     expect(why.body.content).not.toMatch(/mention me/);
   });
 });
@@ -76,7 +82,9 @@ describe("Discord duplicate deliveries", () => {
     await h.fake.waitFor((r) => r.method === "PATCH" && r.path.includes(interaction.token) && r.body.embeds?.length > 0);
     await sleep(500);
     expect(h.fake.requests.filter((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`)).toHaveLength(1);
-    expect(h.fake.requests.filter((r) => r.method === "PATCH" && r.path.includes(interaction.token) && r.body.embeds?.length > 0)).toHaveLength(1);
+    expect(
+      h.fake.requests.filter((r) => r.method === "PATCH" && r.path.includes(interaction.token) && r.body.embeds?.length > 0),
+    ).toHaveLength(1);
   });
 
   it("the same mention seen by two processes: one thread, one answer", async () => {

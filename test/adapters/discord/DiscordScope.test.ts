@@ -39,7 +39,11 @@ describe("Discord conversation scope from the payload", () => {
     const user = h.fake.user();
     const channelId = nextId();
     expect(h.adapter.client.channels.cache.has(channelId)).toBe(false);
-    const similar = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Need for Speed Carbon" }], { user, channelId, channelIdOnly: true });
+    const similar = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Need for Speed Carbon" }], {
+      user,
+      channelId,
+      channelIdOnly: true,
+    });
     await run(similar);
     const bundle = h.fake.commandInteraction("bundle", [], { user, channelId, channelIdOnly: true });
     const edit = await run(bundle);
@@ -52,7 +56,11 @@ describe("Discord conversation scope from the payload", () => {
   it("an uncached thread (channel_id only): fetched over REST, thread conversation", async () => {
     const user = h.fake.user();
     const thread = h.fake.addThread({ ownerId: user.id });
-    const interaction = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }], { user, channelId: thread.id, channelIdOnly: true });
+    const interaction = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }], {
+      user,
+      channelId: thread.id,
+      channelIdOnly: true,
+    });
     await run(interaction);
     expect(asked.get(interaction.id)).toEqual({ platform: "discord", scope: "thread", id: thread.id });
     expect(await h.bot.knows(dm(user.id))).toBe(false);
@@ -67,7 +75,12 @@ describe("Discord conversation scope from the payload", () => {
   it("an interaction without a guild is a DM, with or without a channel object", async () => {
     for (const channelIdOnly of [false, true]) {
       const user = h.fake.user();
-      const interaction = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }], { user, channelId: nextId(), dm: true, channelIdOnly });
+      const interaction = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }], {
+        user,
+        channelId: nextId(),
+        dm: true,
+        channelIdOnly,
+      });
       await run(interaction);
       expect(asked.get(interaction.id)).toEqual(dm(user.id));
     }
@@ -101,16 +114,25 @@ describe("Discord allow-list with uncached channels", () => {
     const allowed = await discordHarness({ settings: (fake) => ({ allowedChannels: [fake.channelId] }) });
     try {
       const thread = allowed.fake.addThread();
-      const interaction = allowed.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }], { channelId: thread.id, channelIdOnly: true });
+      const interaction = allowed.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }], {
+        channelId: thread.id,
+        channelIdOnly: true,
+      });
       allowed.fake.dispatch("INTERACTION_CREATE", interaction);
       const edit = await allowed.fake.waitFor((r) => r.method === "PATCH" && r.path.includes(interaction.token));
       expect(edit.body.embeds?.[0]?.description).toContain("Halo Reach");
       expect(callbacks(allowed.fake, interaction)[0]?.body.type).toBe(5);
 
-      const elsewhere = allowed.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }], { channelId: nextId(), channelIdOnly: true });
+      const elsewhere = allowed.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }], {
+        channelId: nextId(),
+        channelIdOnly: true,
+      });
       allowed.fake.dispatch("INTERACTION_CREATE", elsewhere);
       const refused = await allowed.fake.waitFor((r) => r.path === `/interactions/${elsewhere.id}/${elsewhere.token}/callback`);
-      expect(refused.body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/not set up to answer in this channel/) } });
+      expect(refused.body).toMatchObject({
+        type: 4,
+        data: { flags: 64, content: expect.stringMatching(/not set up to answer in this channel/) },
+      });
     } finally {
       await allowed.stop();
     }

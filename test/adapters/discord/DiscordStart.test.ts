@@ -25,7 +25,9 @@ describe("Discord start-up problems get one clear message", () => {
     const adapter = new DiscordAdapter({ bot: t.bot, token: "wrong-token", apiUrl: fake.apiUrl, settings: t.config.discord });
     const error = await adapter.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformStartError);
-    expect((error as Error).message).toBe("Discord rejected DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot → Reset Token) and set DISCORD_TOKEN.");
+    expect((error as Error).message).toBe(
+      "Discord rejected DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot → Reset Token) and set DISCORD_TOKEN.",
+    );
   });
 
   it("a missing MESSAGE_CONTENT intent", async () => {
@@ -35,7 +37,12 @@ describe("Discord start-up problems get one clear message", () => {
     expect(error).toBeInstanceOf(PlatformStartError);
     expect((error as Error).message).toMatch(/^Discord refused the Message Content intent: enable it in the Developer Portal/);
     // Without the intent the bot starts (mentions and DMs still work).
-    const limited = new DiscordAdapter({ bot: t.bot, token: fake.token, apiUrl: fake.apiUrl, settings: { ...t.config.discord, messageContentIntent: false } });
+    const limited = new DiscordAdapter({
+      bot: t.bot,
+      token: fake.token,
+      apiUrl: fake.apiUrl,
+      settings: { ...t.config.discord, messageContentIntent: false },
+    });
     await limited.start();
     cleanups.push(() => limited.stop());
     expect(limited.client.isReady()).toBe(true);
@@ -45,8 +52,12 @@ describe("Discord start-up problems get one clear message", () => {
 describe("register-commands", () => {
   it("registers the slash commands in a guild and globally", async () => {
     const { fake } = await setup();
-    expect(await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guildId, apiUrl: fake.apiUrl })).toBe(4);
-    const guild = await fake.waitFor((r) => r.method === "PUT" && r.path === `/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`);
+    expect(
+      await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guildId, apiUrl: fake.apiUrl }),
+    ).toBe(4);
+    const guild = await fake.waitFor(
+      (r) => r.method === "PUT" && r.path === `/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`,
+    );
     expect(guild.body.map((c: { name: string }) => c.name)).toEqual(["recommend", "similar", "bundle", "reset"]);
     expect(guild.body[1].options[0]).toMatchObject({ name: "game", autocomplete: true, required: true });
     await registerCommands({ token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl });
@@ -58,13 +69,21 @@ describe("register-commands", () => {
 describe("Discord channel allow-list", () => {
   it("answers only in allowed channels (and their threads), and says so elsewhere", async () => {
     const { fake, t } = await setup();
-    const adapter = new DiscordAdapter({ bot: t.bot, token: fake.token, apiUrl: fake.apiUrl, settings: { ...t.config.discord, allowedChannels: ["111111111111111111"] } });
+    const adapter = new DiscordAdapter({
+      bot: t.bot,
+      token: fake.token,
+      apiUrl: fake.apiUrl,
+      settings: { ...t.config.discord, allowedChannels: ["111111111111111111"] },
+    });
     await adapter.start();
     cleanups.push(() => adapter.stop());
     const interaction = fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }]);
     fake.dispatch("INTERACTION_CREATE", interaction);
     const refused = await fake.waitFor((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
-    expect(refused.body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/not set up to answer in this channel/) } });
+    expect(refused.body).toMatchObject({
+      type: 4,
+      data: { flags: 64, content: expect.stringMatching(/not set up to answer in this channel/) },
+    });
     const before = fake.requests.length;
     fake.dispatch("MESSAGE_CREATE", fake.message("similar to Halo 3", { mentionBot: true }));
     await new Promise((r) => setTimeout(r, 300));

@@ -14,7 +14,9 @@ const processErrors = watchProcessErrors();
 const options = new Map<string, HandleOptions>();
 
 beforeAll(async () => {
-  h = await discordHarness({ adapter: { interactionTokenLifetimeMs: LIFETIME_MS, interactionTokenMarginMs: MARGIN_MS, generationBudgetMs: 0 } });
+  h = await discordHarness({
+    adapter: { interactionTokenLifetimeMs: LIFETIME_MS, interactionTokenMarginMs: MARGIN_MS, generationBudgetMs: 0 },
+  });
   const handle = h.bot.handle.bind(h.bot);
   h.bot.handle = (request, o = {}) => {
     if (request.requestId) options.set(request.requestId, o);
@@ -49,12 +51,16 @@ describe("Discord interaction token lifetime", () => {
       const sent = Date.now();
       const interaction = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }], { user });
       h.fake.dispatch("INTERACTION_CREATE", interaction);
-      const post = await h.fake.waitFor((r) => r.method === "POST" && r.path === `/channels/${h.fake.channelId}/messages` && r.at >= sent && r.body.embeds?.length > 0);
+      const post = await h.fake.waitFor(
+        (r) => r.method === "POST" && r.path === `/channels/${h.fake.channelId}/messages` && r.at >= sent && r.body.embeds?.length > 0,
+      );
       expect(post.body.embeds[0].description).toContain("Halo Reach");
       expect(post.body.content).toContain(`<@${user.id}>`);
       expect(post.body.allowed_mentions).toMatchObject({ parse: [], users: [user.id] });
       await sleep(300);
-      const late = h.fake.requests.filter((r) => r.path.includes(interaction.token) && r.method !== "POST" && r.at >= sent + LIFETIME_MS - MARGIN_MS);
+      const late = h.fake.requests.filter(
+        (r) => r.path.includes(interaction.token) && r.method !== "POST" && r.at >= sent + LIFETIME_MS - MARGIN_MS,
+      );
       expect(late).toEqual([]);
       expect(h.fake.requests.filter((r) => r.path.includes(interaction.token) && r.at >= sent + LIFETIME_MS)).toEqual([]);
     } finally {

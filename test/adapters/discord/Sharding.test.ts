@@ -49,14 +49,24 @@ async function startFake(): Promise<FakeDiscord> {
 }
 
 function startSharded(fake: FakeDiscord, env: Record<string, string>): SidbotProcess {
-  const p = startSidbot({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, REDIS_URL: SHARED_REDIS_URL, MEMORY_NAMESPACE: uniqueNamespace("shards"), SIDBOT_CONFIG: CONFIG, ...env });
+  const p = startSidbot({
+    DISCORD_TOKEN: fake.token,
+    DISCORD_API_URL: fake.apiUrl,
+    REDIS_URL: SHARED_REDIS_URL,
+    MEMORY_NAMESPACE: uniqueNamespace("shards"),
+    SIDBOT_CONFIG: CONFIG,
+    ...env,
+  });
   processes.push(p);
   return p;
 }
 
 /** Pids of the shard processes the manager started, by shard id (latest last). */
 function shardPids(p: SidbotProcess, shard: number): number[] {
-  const pids = p.logs().filter((l) => l.msg === "shard process started" && l.shard === shard).map((l) => l.pid as number);
+  const pids = p
+    .logs()
+    .filter((l) => l.msg === "shard process started" && l.shard === shard)
+    .map((l) => l.pid as number);
   for (const pid of pids) childPids.add(pid);
   return pids;
 }
@@ -67,7 +77,8 @@ async function askInChannel(fake: FakeDiscord, channelId: string, text: string) 
   fake.dispatch("MESSAGE_CREATE", mention);
   await fake.waitFor((r) => r.method === "POST" && r.path === `/channels/${channelId}/messages/${mention.id}/threads`, 15_000);
   const threadId = fake.threadsByMessage.get(mention.id)!;
-  const answers = () => fake.requests.filter((r) => r.method === "POST" && r.path === `/channels/${threadId}/messages` && r.body.embeds?.length > 0);
+  const answers = () =>
+    fake.requests.filter((r) => r.method === "POST" && r.path === `/channels/${threadId}/messages` && r.body.embeds?.length > 0);
   await until(() => answers().length >= 1, 15_000, `an answer in thread ${threadId}`);
   await new Promise((r) => setTimeout(r, 700));
   return answers();
@@ -94,7 +105,16 @@ describe.runIf(redis)("Discord sharding (the built CLI as shard manager, real di
     // The manager loads no catalog (and so no model): only the two shard processes do.
     expect(manager.logs().filter((l) => l.msg === "catalog loaded")).toHaveLength(2);
     // Each shard's own log line travels through its stderr: it may land just after the manager's.
-    await vi.waitFor(() => expect(manager.logs().filter((l) => l.msg === "connected to Discord").map((l) => l.shard)).toEqual(expect.arrayContaining([0, 1])), { timeout: 10_000 });
+    await vi.waitFor(
+      () =>
+        expect(
+          manager
+            .logs()
+            .filter((l) => l.msg === "connected to Discord")
+            .map((l) => l.shard),
+        ).toEqual(expect.arrayContaining([0, 1])),
+      { timeout: 10_000 },
+    );
 
     // Each guild's events reach only its shard, which answers once.
     expect(await askInChannel(fake, guild0.channelId, "similar to Halo 3")).toHaveLength(1);
@@ -106,7 +126,11 @@ describe.runIf(redis)("Discord sharding (the built CLI as shard manager, real di
     process.kill(firstPid!, "SIGKILL");
     await manager.waitForLog((l) => l.msg === "shard process died; respawning" && l.shard === 1 && l.signal === "SIGKILL");
     await until(() => fake.identifyLog.filter((i) => i.shard?.[0] === 1).length === 2, 20_000, "shard 1 to identify again");
-    await until(() => manager.logs().filter((l) => l.msg === "shard connected" && l.shard === 1).length === 2, 20_000, "shard 1 ready again");
+    await until(
+      () => manager.logs().filter((l) => l.msg === "shard connected" && l.shard === 1).length === 2,
+      20_000,
+      "shard 1 ready again",
+    );
     const pids1 = shardPids(manager, 1);
     expect(pids1).toHaveLength(2);
     expect(pids1[1]).not.toBe(firstPid);
@@ -128,7 +152,12 @@ describe.runIf(redis)("Discord sharding (the built CLI as shard manager, real di
     const slack = new FakeSlack();
     await slack.start();
     fakes.push(slack);
-    const manager = startSharded(fake, { DISCORD_SHARDS: "auto", SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl });
+    const manager = startSharded(fake, {
+      DISCORD_SHARDS: "auto",
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_APP_TOKEN: slack.appToken,
+      SLACK_API_URL: slack.apiUrl,
+    });
     await manager.waitForLog((l) => l.msg === "all shards started", 40_000);
     expect(fake.requestsTo("GET", /^\/gateway\/bot$/).length).toBeGreaterThanOrEqual(1);
     expect(manager.logs().find((l) => l.msg === "starting Discord shards")).toMatchObject({ shards: 2, requested: "auto" });
@@ -162,7 +191,10 @@ describe.runIf(redis)("Discord sharding (the built CLI as shard manager, real di
       .stderr()
       .split("\n")
       .filter((l) => l.startsWith("sidbot:"));
-    expect(lines).toEqual([expect.stringMatching(/^sidbot: Discord rejected DISCORD_TOKEN/), "sidbot: Discord shard 0 of 2 did not connect: its process exited (code 1; its error is above)"]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^sidbot: Discord rejected DISCORD_TOKEN/),
+      "sidbot: Discord shard 0 of 2 did not connect: its process exited (code 1; its error is above)",
+    ]);
     const pids = shardPids(manager, 0);
     expect(pids).toHaveLength(1);
     for (const pid of pids) expect(killQuietly(pid, 0)).toBe(false);
@@ -177,7 +209,11 @@ describe.runIf(redis)("Discord sharding (the built CLI as shard manager, real di
     process.kill(first!, "SIGKILL");
     await manager.waitForLog((l) => l.msg === "shard process died; respawning" && l.shard === 0);
     await manager.waitForLog((l) => l.msg === "all shards started", 30_000);
-    await until(() => manager.logs().filter((l) => l.msg === "shard connected" && l.shard === 0).length === 2, 20_000, "shard 0 connected again");
+    await until(
+      () => manager.logs().filter((l) => l.msg === "shard connected" && l.shard === 0).length === 2,
+      20_000,
+      "shard 0 connected again",
+    );
     expect(fake.identifyLog.filter((i) => i.shard?.[0] === 0)).toHaveLength(2);
     expect(sortShards(fake.connectedShards)).toEqual([
       [0, 2],

@@ -30,7 +30,9 @@ describe("discord.shards", () => {
   it("a bad value in the config file names the key and the file", () => {
     const file = `${tmpdir()}/sidbot-shards-${process.pid}.json`;
     writeFileSync(file, JSON.stringify({ discord: { shards: "many" } }));
-    expect(() => loadConfig({ env: {}, file })).toThrow(/^config: discord\.shards \(in .*sidbot-shards-\d+\.json\): expected "auto" or a whole number of shards from 1 to 1024, got "many"$/);
+    expect(() => loadConfig({ env: {}, file })).toThrow(
+      /^config: discord\.shards \(in .*sidbot-shards-\d+\.json\): expected "auto" or a whole number of shards from 1 to 1024, got "many"$/,
+    );
   });
 });
 
@@ -47,7 +49,14 @@ describe("shard processes", () => {
   });
 
   it("Slack settings go to shard 0 only; HEALTH_PORT becomes one port per shard", () => {
-    const env = { SLACK_BOT_TOKEN: "xoxb", SLACK_APP_TOKEN: "xapp", SLACK_SIGNING_SECRET: "s", SLACK_PORT: "3000", HEALTH_PORT: "9100", REDIS_URL: "redis://r" };
+    const env = {
+      SLACK_BOT_TOKEN: "xoxb",
+      SLACK_APP_TOKEN: "xapp",
+      SLACK_SIGNING_SECRET: "s",
+      SLACK_PORT: "3000",
+      HEALTH_PORT: "9100",
+      REDIS_URL: "redis://r",
+    };
     const zero = shardEnv(env, 0, 2, "tok");
     const one = shardEnv(env, 1, 2, "tok");
     expect(zero).toMatchObject({ ...env, SHARDS: "0", SHARD_COUNT: "2", DISCORD_TOKEN: "tok", SHARDING_MANAGER: "true" });

@@ -47,10 +47,21 @@ export async function discordHarness(options: HarnessOptions = {}) {
   await fake.start();
   const t = await testBot();
   const { logger, lines } = recordingLogger();
-  const settings = { ...t.config.discord, streamEditIntervalMs: 250, ...(typeof options.settings === "function" ? options.settings(fake) : options.settings) };
+  const settings = {
+    ...t.config.discord,
+    streamEditIntervalMs: 250,
+    ...(typeof options.settings === "function" ? options.settings(fake) : options.settings),
+  };
   const adapters: DiscordAdapter[] = [];
   for (let i = 0; i < (options.adapters ?? 1); i++) {
-    const adapter = new DiscordAdapter({ bot: t.bot, token: fake.token, apiUrl: fake.apiUrl, settings, logger: logger.child({ process: i }), ...options.adapter });
+    const adapter = new DiscordAdapter({
+      bot: t.bot,
+      token: fake.token,
+      apiUrl: fake.apiUrl,
+      settings,
+      logger: logger.child({ process: i }),
+      ...options.adapter,
+    });
     await adapter.start();
     adapters.push(adapter);
   }
@@ -73,9 +84,15 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Posts of messages into channels (not interaction webhooks). */
 export const channelPosts = (fake: FakeDiscord, channelId?: string): RecordedRequest[] =>
-  fake.requests.filter((r) => r.method === "POST" && /^\/channels\/\d+\/messages$/.test(r.path) && (channelId === undefined || r.path === `/channels/${channelId}/messages`));
+  fake.requests.filter(
+    (r) =>
+      r.method === "POST" &&
+      /^\/channels\/\d+\/messages$/.test(r.path) &&
+      (channelId === undefined || r.path === `/channels/${channelId}/messages`),
+  );
 
 export const callbacks = (fake: FakeDiscord, interaction: { id: string; token: string }): RecordedRequest[] =>
   fake.requests.filter((r) => r.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
 
-export const threadStarts = (fake: FakeDiscord, messageId: string): RecordedRequest[] => fake.requests.filter((r) => r.method === "POST" && r.path.endsWith(`/messages/${messageId}/threads`));
+export const threadStarts = (fake: FakeDiscord, messageId: string): RecordedRequest[] =>
+  fake.requests.filter((r) => r.method === "POST" && r.path.endsWith(`/messages/${messageId}/threads`));

@@ -20,7 +20,9 @@ describe("threadName", () => {
   });
 
   it("other markup: custom emoji, slash-command mentions, timestamps", () => {
-    expect(name("cozy <:heart:555555555555555555> games </recommend:666666666666666666> <t:1700000000:R>")).toBe("cozy :heart: games /recommend a time");
+    expect(name("cozy <:heart:555555555555555555> games </recommend:666666666666666666> <t:1700000000:R>")).toBe(
+      "cozy :heart: games /recommend a time",
+    );
   });
 
   it("one line, at most 100 characters, never empty", () => {

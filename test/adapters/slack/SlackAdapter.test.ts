@@ -12,7 +12,13 @@ beforeAll(async () => {
   await fake.start();
   const t = await testBot();
   dispose = t.dispose;
-  adapter = new SlackAdapter({ bot: t.bot, botToken: fake.botToken, appToken: fake.appToken, apiUrl: fake.apiUrl, streamEditIntervalMs: 250 });
+  adapter = new SlackAdapter({
+    bot: t.bot,
+    botToken: fake.botToken,
+    appToken: fake.appToken,
+    apiUrl: fake.apiUrl,
+    streamEditIntervalMs: 250,
+  });
   await adapter.start();
   await fake.socketReady();
 });
@@ -23,7 +29,8 @@ afterAll(async () => {
 });
 
 /** The next final answer (an update with blocks) in `channel` not yet seen by `skip`. */
-const answered = (channel: string, skip: readonly unknown[] = []) => fake.waitFor((c) => c.method === "chat.update" && c.args.channel === channel && Array.isArray(c.args.blocks) && !skip.includes(c));
+const answered = (channel: string, skip: readonly unknown[] = []) =>
+  fake.waitFor((c) => c.method === "chat.update" && c.args.channel === channel && Array.isArray(c.args.blocks) && !skip.includes(c));
 
 describe("SlackAdapter in Socket Mode against a fake Slack", () => {
   it("slash command: acked at once, then Thinking… updated with the answer in Block Kit", async () => {
@@ -51,9 +58,14 @@ describe("SlackAdapter in Socket Mode against a fake Slack", () => {
     const followUp = fake.message("how about for Xbox?", { channel: "C0200", threadTs: mention.event.ts as string });
     await fake.send("events_api", followUp);
     const second = await answered("C0200", [first]);
-    const titles = (second.args.blocks as { type: string; text?: { text: string } }[]).filter((b) => b.type === "section").map((b) => b.text!.text);
+    const titles = (second.args.blocks as { type: string; text?: { text: string } }[])
+      .filter((b) => b.type === "section")
+      .map((b) => b.text!.text);
     expect(titles.length).toBeGreaterThan(0);
-    expect(titles.filter((t) => !/Xbox|Halo/.test(t)), JSON.stringify(second.args.blocks)).toEqual([]);
+    expect(
+      titles.filter((t) => !/Xbox|Halo/.test(t)),
+      JSON.stringify(second.args.blocks),
+    ).toEqual([]);
   });
 
   it("ignores thread messages in threads it is not part of, and channel chatter", async () => {
@@ -83,14 +95,22 @@ describe("SlackAdapter in Socket Mode against a fake Slack", () => {
     const mention = fake.mention("similar to Halo 3", { channel: "C0600" });
     await fake.send("events_api", mention);
     const first = await answered("C0600");
-    const actions = (first.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === "actions")!;
+    const actions = (first.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find(
+      (b) => b.type === "actions",
+    )!;
     const more = actions.elements!.find((e) => e.action_id === "sidbot_more_1")!;
-    await fake.send("interactive", fake.buttonClick("sidbot_more_1", more.value, { ts: first.args.ts, thread_ts: mention.event.ts as string }, { channel: "C0600" }));
+    await fake.send(
+      "interactive",
+      fake.buttonClick("sidbot_more_1", more.value, { ts: first.args.ts, thread_ts: mention.event.ts as string }, { channel: "C0600" }),
+    );
     const second = await answered("C0600", [first]);
     expect(second.args.blocks[0].text.text).toMatch(/^\*1\. /);
 
     const up = actions.elements!.find((e) => e.action_id === "sidbot_fb_up")!;
-    await fake.send("interactive", fake.buttonClick("sidbot_fb_up", up.value, { ts: first.args.ts, thread_ts: mention.event.ts as string }, { channel: "C0600" }));
+    await fake.send(
+      "interactive",
+      fake.buttonClick("sidbot_fb_up", up.value, { ts: first.args.ts, thread_ts: mention.event.ts as string }, { channel: "C0600" }),
+    );
     const thanks = await fake.waitFor((c) => c.method.startsWith("response/") && /Thanks/.test(JSON.stringify(c.args)));
     expect(thanks.args.response_type).toBe("ephemeral");
   });

@@ -19,12 +19,14 @@ afterAll(async () => {
   await h?.dispose();
 });
 
-const answered = (channel: string) => h.fake.waitFor((c) => c.method === "chat.update" && c.args.channel === channel && Array.isArray(c.args.blocks));
+const answered = (channel: string) =>
+  h.fake.waitFor((c) => c.method === "chat.update" && c.args.channel === channel && Array.isArray(c.args.blocks));
 const privately = (test: (args: Record<string, any>) => boolean) => h.fake.waitFor((c) => c.method.startsWith("response/") && test(c.args));
 
 /** The handler logged the failure itself (request id, stack); nothing reached Bolt or the process. */
 async function expectContained(requestId: string) {
-  for (let i = 0; i < 100 && !h.log.entries.some((e) => e.level === "error" && e.fields.requestId === requestId); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 100 && !h.log.entries.some((e) => e.level === "error" && e.fields.requestId === requestId); i++)
+    await new Promise((r) => setTimeout(r, 20));
   const line = h.log.entries.find((e) => e.level === "error" && e.fields.requestId === requestId);
   expect(line, JSON.stringify(h.log.entries.filter((e) => e.level !== "debug"))).toBeDefined();
   expect(line!.fields.err).toBeTruthy();
@@ -62,7 +64,8 @@ describe("Slack handlers contain their own failures", () => {
   });
 
   it("the ack failing: logged with the request id and stack, and the command is still answered", async () => {
-    const client = (adapter as unknown as { app: { receiver: { client: { send: (...args: unknown[]) => Promise<void> } } } }).app.receiver.client;
+    const client = (adapter as unknown as { app: { receiver: { client: { send: (...args: unknown[]) => Promise<void> } } } }).app.receiver
+      .client;
     client.send = () => Promise.reject(new Error("socket closed before the ack"));
     try {
       const command = h.fake.slashCommand("similar to Halo 3", { channel: "C3300" });
@@ -130,7 +133,8 @@ describe("Thinking… cannot be posted", () => {
 });
 
 describe("Slack feedback buttons", () => {
-  const click = (action: string, channel: string) => h.fake.buttonClick(action, "0,1", { ts: "1700000000.000200", thread_ts: "1700000000.000100" }, { channel });
+  const click = (action: string, channel: string) =>
+    h.fake.buttonClick(action, "0,1", { ts: "1700000000.000200", thread_ts: "1700000000.000100" }, { channel });
 
   it("👍 is acknowledged and thanked before the vote is stored", async () => {
     let release = () => {};
@@ -141,7 +145,12 @@ describe("Slack feedback buttons", () => {
     expect(Date.now() - started).toBeLessThan(1000);
     const thanks = await privately((a) => /Thanks/.test(String(a.text)));
     expect(thanks.args.response_type).toBe("ephemeral");
-    expect(h.calls.feedback.at(-1)).toEqual([{ platform: "slack", scope: "thread", id: "T0001:C3900:1700000000.000100" }, "U0001", ["0", "1"], "up"]);
+    expect(h.calls.feedback.at(-1)).toEqual([
+      { platform: "slack", scope: "thread", id: "T0001:C3900:1700000000.000100" },
+      "U0001",
+      ["0", "1"],
+      "up",
+    ]);
     release();
   });
 

@@ -37,10 +37,15 @@ function sign(body: string, timestamp: number, secret = SECRET): string {
 }
 
 async function post(body: string, headers: Record<string, string>) {
-  return fetch(`http://127.0.0.1:${port}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body });
+  return fetch(`http://127.0.0.1:${port}/slack/events`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body,
+  });
 }
 
-const command = (channel: string) => new URLSearchParams(fake.slashCommand("similar to Halo 3", { channel }) as unknown as Record<string, string>).toString();
+const command = (channel: string) =>
+  new URLSearchParams(fake.slashCommand("similar to Halo 3", { channel }) as unknown as Record<string, string>).toString();
 const now = () => Math.floor(Date.now() / 1000);
 
 describe("SlackAdapter in HTTP mode", () => {
@@ -55,8 +60,14 @@ describe("SlackAdapter in HTTP mode", () => {
   });
 
   it.each([
-    ["a bad signature", (body: string, ts: number) => ({ "x-slack-request-timestamp": String(ts), "x-slack-signature": sign(body, ts, "wrong-secret") })],
-    ["a stale timestamp (> 5 min)", (body: string) => ({ "x-slack-request-timestamp": String(now() - 6 * 60), "x-slack-signature": sign(body, now() - 6 * 60) })],
+    [
+      "a bad signature",
+      (body: string, ts: number) => ({ "x-slack-request-timestamp": String(ts), "x-slack-signature": sign(body, ts, "wrong-secret") }),
+    ],
+    [
+      "a stale timestamp (> 5 min)",
+      (body: string) => ({ "x-slack-request-timestamp": String(now() - 6 * 60), "x-slack-signature": sign(body, now() - 6 * 60) }),
+    ],
     ["a missing signature header", (_body: string, ts: number) => ({ "x-slack-request-timestamp": String(ts) })],
     ["a missing timestamp header", (body: string, ts: number) => ({ "x-slack-signature": sign(body, ts) })],
   ])("rejects %s with 401 and never reaches the engine", async (_name, headers) => {

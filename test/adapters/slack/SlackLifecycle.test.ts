@@ -28,7 +28,16 @@ afterAll(async () => {
 });
 
 function adapter(options: Partial<SlackAdapterOptions>): SlackAdapter {
-  const a = new SlackAdapter({ bot: h.bot, botToken: h.fake.botToken, apiUrl: h.fake.apiUrl, logger: h.log, startAttempts: 2, startRetryDelayMs: 20, stopTimeoutMs: 1000, ...options });
+  const a = new SlackAdapter({
+    bot: h.bot,
+    botToken: h.fake.botToken,
+    apiUrl: h.fake.apiUrl,
+    logger: h.log,
+    startAttempts: 2,
+    startRetryDelayMs: 20,
+    stopTimeoutMs: 1000,
+    ...options,
+  });
   started.push(a);
   return a;
 }
@@ -36,7 +45,10 @@ const socket = (options: Partial<SlackAdapterOptions> = {}) => adapter({ appToke
 const http = (options: Partial<SlackAdapterOptions> = {}) => adapter({ signingSecret: "s3cret", port: 0, ...options });
 
 async function startError(a: SlackAdapter, signal?: AbortSignal): Promise<PlatformStartError> {
-  const error: unknown = await a.start(signal).then(() => undefined, (e: unknown) => e);
+  const error: unknown = await a.start(signal).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(PlatformStartError);
   return error as PlatformStartError;
 }
@@ -140,7 +152,8 @@ describe("Slack start-up checks the credentials", () => {
       await sleep(100);
       expect(h.fake.sockets.size).toBe(0);
       const open: number[] = [];
-      for (const e of h.log.entries) if (/^listening on/.test(e.message ?? "") && (await isListening(Number(e.fields.port)))) open.push(Number(e.fields.port));
+      for (const e of h.log.entries)
+        if (/^listening on/.test(e.message ?? "") && (await isListening(Number(e.fields.port)))) open.push(Number(e.fields.port));
       expect(open).toEqual([]);
     }
   });
@@ -189,7 +202,9 @@ describe("Slack Socket Mode while running", () => {
     h.fake.failOn("apps.connections.open", "service_unavailable", { times: 2 });
     const since = Date.now();
     h.fake.dropSockets();
-    await h.fake.waitFor((c) => c.method === "apps.connections.open" && c.at >= since && h.fake.callsSince(since, "apps.connections.open").length >= 3);
+    await h.fake.waitFor(
+      (c) => c.method === "apps.connections.open" && c.at >= since && h.fake.callsSince(since, "apps.connections.open").length >= 3,
+    );
     await h.fake.socketReady();
     await h.fake.send("slash_commands", h.fake.slashCommand("similar to Halo 3", { channel: "C6300" }));
     await h.fake.waitFor((c) => c.method === "chat.update" && c.args.channel === "C6300" && Array.isArray(c.args.blocks));
@@ -203,7 +218,8 @@ describe("Slack Socket Mode while running", () => {
     h.fake.failOn("apps.connections.open", "invalid_auth");
     const since = Date.now();
     h.fake.dropSockets();
-    const gaveUp = () => h.log.entries.find((e) => e.message === "gave up reconnecting to Slack" && String(e.fields.err).includes("SLACK_APP_TOKEN"));
+    const gaveUp = () =>
+      h.log.entries.find((e) => e.message === "gave up reconnecting to Slack" && String(e.fields.err).includes("SLACK_APP_TOKEN"));
     for (let i = 0; i < 100 && !gaveUp(); i++) await sleep(20);
     expect(gaveUp()).toBeDefined();
     await sleep(300);
@@ -250,14 +266,17 @@ describe("Slack stop() ends promptly", () => {
     await a.start();
     await h.fake.socketReady();
     let finish = () => {};
-    h.faults.handle = () => new Promise((resolve) => (finish = () => resolve({ kind: "help", items: [], text: "Goodbye for now", notices: [], followUps: [] })));
+    h.faults.handle = () =>
+      new Promise((resolve) => (finish = () => resolve({ kind: "help", items: [], text: "Goodbye for now", notices: [], followUps: [] })));
     await h.fake.send("slash_commands", h.fake.slashCommand("similar to Halo 3", { channel: "C6200" }));
     await h.fake.waitFor((c) => c.method === "chat.postMessage" && c.args.channel === "C6200");
     const stopping = a.stop();
     setTimeout(() => finish(), 200);
     await stopping;
     const stoppedAt = Date.now();
-    const answer = h.fake.calls.find((c) => c.method === "chat.update" && c.args.channel === "C6200" && JSON.stringify(c.args).includes("Goodbye for now"));
+    const answer = h.fake.calls.find(
+      (c) => c.method === "chat.update" && c.args.channel === "C6200" && JSON.stringify(c.args).includes("Goodbye for now"),
+    );
     expect(answer).toBeDefined();
     expect(answer!.at).toBeLessThanOrEqual(stoppedAt);
   });

@@ -29,12 +29,16 @@ describe("nothing of Slack keeps the process alive", () => {
     ["connected", /started/],
     ["reconnecting", /started/],
     ["http", /started/],
-  ])("%s: after stop() the process exits by itself", async (scenario, said) => {
-    const { code, out, lingeredMs } = await run(scenario);
-    expect(out).toMatch(said);
-    expect(code, out).toBe(0);
-    expect(lingeredMs, out).toBeLessThan(1500);
-  }, 20_000);
+  ])(
+    "%s: after stop() the process exits by itself",
+    async (scenario, said) => {
+      const { code, out, lingeredMs } = await run(scenario);
+      expect(out).toMatch(said);
+      expect(code, out).toBe(0);
+      expect(lingeredMs, out).toBeLessThan(1500);
+    },
+    20_000,
+  );
 
   it("unreachable API: after the failed start and stop() the process exits by itself", async () => {
     const { code, out, lingeredMs } = await run("unreachable", String(await freePort()));

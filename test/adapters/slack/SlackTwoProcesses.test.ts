@@ -18,12 +18,21 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The answers (Block Kit posts or updates) in `channel`. */
-const answers = (channel: string) => slack.calls.filter((c) => (c.method === "chat.update" || c.method === "chat.postMessage") && c.args.channel === channel && Array.isArray(c.args.blocks));
+const answers = (channel: string) =>
+  slack.calls.filter(
+    (c) => (c.method === "chat.update" || c.method === "chat.postMessage") && c.args.channel === channel && Array.isArray(c.args.blocks),
+  );
 const thinking = (channel: string) => slack.calls.filter((c) => c.method === "chat.postMessage" && c.args.channel === channel);
 
 describe.runIf(redis)("Slack Socket Mode with two sidbot processes on one Redis (the built CLI)", () => {
   it("one connection each; an envelope sent to one socket is answered by that process once; a redelivery to the other socket is not answered again", async () => {
-    const env = { SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl, REDIS_URL: SHARED_REDIS_URL, MEMORY_NAMESPACE: uniqueNamespace("slack-two") };
+    const env = {
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_APP_TOKEN: slack.appToken,
+      SLACK_API_URL: slack.apiUrl,
+      REDIS_URL: SHARED_REDIS_URL,
+      MEMORY_NAMESPACE: uniqueNamespace("slack-two"),
+    };
     for (let i = 0; i < 2; i++) {
       const p = startSidbot(env);
       processes.push(p);

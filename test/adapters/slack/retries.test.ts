@@ -52,7 +52,13 @@ describe("retryWithBackoff", () => {
   it("waits firstDelayMs, then doubles (capped at maxDelayMs), until a try succeeds", async () => {
     const waits: number[] = [];
     const { call, calls } = failing(new Error("a"), new Error("b"), new Error("c"));
-    const result = await retryWithBackoff(call, { attempts: 5, firstDelayMs: 5, maxDelayMs: 12, retryable: () => true, onRetry: (_e, _attempt, ms) => waits.push(ms) });
+    const result = await retryWithBackoff(call, {
+      attempts: 5,
+      firstDelayMs: 5,
+      maxDelayMs: 12,
+      retryable: () => true,
+      onRetry: (_e, _attempt, ms) => waits.push(ms),
+    });
     expect(result).toBe("ok");
     expect(calls()).toBe(4);
     expect(waits).toEqual([5, 10, 12]);
@@ -74,7 +80,13 @@ describe("retryWithBackoff", () => {
     const controller = new AbortController();
     const reason = new Error("stopping");
     const { call } = failing(new Error("down"), new Error("down"));
-    const retrying = retryWithBackoff(call, { attempts: Infinity, firstDelayMs: 60_000, signal: controller.signal, retryable: () => true, onRetry: () => controller.abort(reason) });
+    const retrying = retryWithBackoff(call, {
+      attempts: Infinity,
+      firstDelayMs: 60_000,
+      signal: controller.signal,
+      retryable: () => true,
+      onRetry: () => controller.abort(reason),
+    });
     await expect(retrying).rejects.toBe(reason);
   });
 });

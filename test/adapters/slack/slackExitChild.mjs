@@ -8,7 +8,15 @@ import { FakeSlack } from "../../../.cache/test-fakes/FakeSlack.js";
 const [scenario, deadPort] = process.argv.slice(2);
 const fake = new FakeSlack();
 await fake.start();
-const base = { bot: {}, botToken: fake.botToken, appToken: fake.appToken, apiUrl: fake.apiUrl, startAttempts: 2, startRetryDelayMs: 50, stopTimeoutMs: 1000 };
+const base = {
+  bot: {},
+  botToken: fake.botToken,
+  appToken: fake.appToken,
+  apiUrl: fake.apiUrl,
+  startAttempts: 2,
+  startRetryDelayMs: 50,
+  stopTimeoutMs: 1000,
+};
 const options = {
   "bad-bot-token": { botToken: "xoxb-wrong" },
   "bad-app-token": { appToken: "xapp-wrong" },

@@ -35,7 +35,15 @@ export async function slackHarness() {
     log,
     /** A started Socket Mode adapter (stopped by `dispose`). */
     async socketAdapter(options: Partial<SlackAdapterOptions> = {}) {
-      const adapter = new SlackAdapter({ bot: t.bot, botToken: fake.botToken, appToken: fake.appToken, apiUrl: fake.apiUrl, streamEditIntervalMs: 250, logger: log, ...options });
+      const adapter = new SlackAdapter({
+        bot: t.bot,
+        botToken: fake.botToken,
+        appToken: fake.appToken,
+        apiUrl: fake.apiUrl,
+        streamEditIntervalMs: 250,
+        logger: log,
+        ...options,
+      });
       adapters.push(adapter);
       await adapter.start();
       await fake.socketReady();

@@ -23,7 +23,9 @@ describe("unescapeSlack (Slack's documented formatting)", () => {
 
   it("special commands become @here, @channel, @everyone", () => {
     // link_names example: "Hello @bob, say hi to @everyone in #general" ⇄ "Hello <@U123|bob>, say hi to <!everyone> in <#C1234|general>"
-    expect(unescapeSlack("Hello <@U123|bob>, say hi to <!everyone> in <#C1234|general>")).toBe("Hello @bob, say hi to @everyone in #general");
+    expect(unescapeSlack("Hello <@U123|bob>, say hi to <!everyone> in <#C1234|general>")).toBe(
+      "Hello @bob, say hi to @everyone in #general",
+    );
     expect(unescapeSlack("<!here> and <!channel>")).toBe("@here and @channel");
     // "Foo <!everyone> bar http://test.com" is sent out as "Foo <!everyone> bar <http://test.com>"
     expect(unescapeSlack("Foo <!everyone> bar <http://test.com>")).toBe("Foo @everyone bar http://test.com");
@@ -38,7 +40,9 @@ describe("unescapeSlack (Slack's documented formatting)", () => {
 
   it("a labelled special command shows its label (user groups, dates)", () => {
     expect(unescapeSlack("<!subteam^SAZ94GDB8|@ops>")).toBe("@ops");
-    expect(unescapeSlack("<!date^1392734382^Posted {date_num} {time_secs}|Posted 2014-02-18 6:39:42 AM PST>")).toBe("Posted 2014-02-18 6:39:42 AM PST");
+    expect(unescapeSlack("<!date^1392734382^Posted {date_num} {time_secs}|Posted 2014-02-18 6:39:42 AM PST>")).toBe(
+      "Posted 2014-02-18 6:39:42 AM PST",
+    );
   });
 
   it("entities inside links are decoded after the link is read", () => {

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { InProcessMemoryStore } from "../../../src/bot/memory/InProcessMemoryStore.js";
 import type { Exchange } from "../../../src/bot/memory/MemoryStore.js";
 
-const exchange = (text: string, extra: Partial<Exchange> = {}): Exchange => ({ id: text, user: { role: "user", parts: [{ text }] }, assistant: { role: "assistant", parts: [{ text: "ok" }] }, at: Date.now(), ...extra });
+const exchange = (text: string, extra: Partial<Exchange> = {}): Exchange => ({
+  id: text,
+  user: { role: "user", parts: [{ text }] },
+  assistant: { role: "assistant", parts: [{ text: "ok" }] },
+  at: Date.now(),
+  ...extra,
+});
 
 describe("InProcessMemoryStore (no Redis)", () => {
   it("keeps concurrent appends, the first owner, and trims whole pairs", async () => {

@@ -10,15 +10,29 @@ afterAll(async () => {
   for (const s of stores) await s.close();
 });
 function store(options: Partial<ConstructorParameters<typeof RedisMemoryStore>[0]> & { namespace: string }) {
-  const s = new RedisMemoryStore({ url: SHARED_REDIS_URL, ttlMs: 60_000, maxTurns: 40, operationTimeoutMs: 300, retryEveryMs: 100, ...options });
+  const s = new RedisMemoryStore({
+    url: SHARED_REDIS_URL,
+    ttlMs: 60_000,
+    maxTurns: 40,
+    operationTimeoutMs: 300,
+    retryEveryMs: 100,
+    ...options,
+  });
   stores.push(s);
   return s;
 }
 let n = 0;
 function exchange(text: string, extra: Partial<Exchange> = {}): Exchange {
-  return { id: `x${++n}-${Math.random()}`, user: { role: "user", parts: [{ text }] }, assistant: { role: "assistant", parts: [{ sid: "<|sid_start|><|sid_1|><|sid_end|>" }] }, at: Date.now(), ...extra };
+  return {
+    id: `x${++n}-${Math.random()}`,
+    user: { role: "user", parts: [{ text }] },
+    assistant: { role: "assistant", parts: [{ sid: "<|sid_start|><|sid_1|><|sid_end|>" }] },
+    at: Date.now(),
+    ...extra,
+  };
 }
-const userTexts = (turns: { role: string; parts: unknown[] }[] | undefined) => (turns ?? []).filter((t) => t.role === "user").map((t) => (t.parts[0] as { text: string }).text);
+const userTexts = (turns: { role: string; parts: unknown[] }[] | undefined) =>
+  (turns ?? []).filter((t) => t.role === "user").map((t) => (t.parts[0] as { text: string }).text);
 
 const redis = await requireRedis();
 
@@ -28,7 +42,11 @@ describe.runIf(redis)("RedisMemoryStore on a real Redis", () => {
     await store({ namespace }).append("discord:thread:1", exchange("hello", { owner: "u1", lastAnswer: { sids: ["a"], basis: [] } }));
     await store({ namespace }).append("discord:channel:1", exchange("channel"));
     const again = store({ namespace });
-    expect(await again.get("discord:thread:1")).toMatchObject({ owner: "u1", lastAnswer: { sids: ["a"] }, turns: [{ parts: [{ text: "hello" }] }, { role: "assistant" }] });
+    expect(await again.get("discord:thread:1")).toMatchObject({
+      owner: "u1",
+      lastAnswer: { sids: ["a"] },
+      turns: [{ parts: [{ text: "hello" }] }, { role: "assistant" }],
+    });
     expect(userTexts((await again.get("discord:channel:1"))?.turns)).toEqual(["channel"]);
     expect(await store({ namespace: uniqueNamespace("other") }).get("discord:thread:1")).toBeUndefined();
   });
@@ -86,7 +104,11 @@ describe.runIf(redis)("RedisMemoryStore on a real Redis", () => {
   it("claims an event id once, across processes", async () => {
     const namespace = uniqueNamespace("claims");
     const [a, b] = [store({ namespace }), store({ namespace })];
-    const results = await Promise.all([a.claim("discord:message:1", 10_000), b.claim("discord:message:1", 10_000), a.claim("discord:message:1", 10_000)]);
+    const results = await Promise.all([
+      a.claim("discord:message:1", 10_000),
+      b.claim("discord:message:1", 10_000),
+      a.claim("discord:message:1", 10_000),
+    ]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await b.claim("discord:message:2", 10_000)).toBe(true);
   });
@@ -96,7 +118,16 @@ describe.runIf(redis)("RedisMemoryStore on a real Redis", () => {
     const { createClient } = await import("@keyv/redis");
     const client = createClient({ url: SHARED_REDIS_URL });
     await client.connect();
-    const old = { turns: [{ role: "user", parts: [{ text: "old question" }] }, { role: "assistant", parts: [{ sid: "<|sid_start|><|sid_1|><|sid_end|>" }] }], feedback: [{ userId: "u1", sid: "s", value: "down", at: 5 }], updatedAt: 5, owner: "first", lastAnswer: { sids: ["s"], basis: [] } };
+    const old = {
+      turns: [
+        { role: "user", parts: [{ text: "old question" }] },
+        { role: "assistant", parts: [{ sid: "<|sid_start|><|sid_1|><|sid_end|>" }] },
+      ],
+      feedback: [{ userId: "u1", sid: "s", value: "down", at: 5 }],
+      updatedAt: 5,
+      owner: "first",
+      lastAnswer: { sids: ["s"], basis: [] },
+    };
     await client.set(`${namespace}::${namespace}:discord:thread:9`, JSON.stringify({ value: old, expires: Date.now() + 60_000 }));
     const s = store({ namespace });
     expect(await s.get("discord:thread:9")).toMatchObject({ owner: "first", lastAnswer: { sids: ["s"] }, feedback: [{ value: "down" }] });
@@ -113,7 +144,16 @@ async function writeLegacy(namespace: string, conversation: string, url = SHARED
   const { createClient } = await import("@keyv/redis");
   const client = createClient({ url });
   await client.connect();
-  const old = { turns: [{ role: "user", parts: [{ text: "old question" }] }, { role: "assistant", parts: [{ text: "old answer" }] }], feedback: [], updatedAt: 5, owner: "first", lastAnswer: { sids: ["s"], basis: [] } };
+  const old = {
+    turns: [
+      { role: "user", parts: [{ text: "old question" }] },
+      { role: "assistant", parts: [{ text: "old answer" }] },
+    ],
+    feedback: [],
+    updatedAt: 5,
+    owner: "first",
+    lastAnswer: { sids: ["s"], basis: [] },
+  };
   await client.set(`${namespace}::${namespace}:${conversation}`, JSON.stringify({ value: old, expires: Date.now() + 60_000 }));
   client.destroy();
 }
@@ -127,7 +167,11 @@ describe.runIf(redis)("RedisMemoryStore and conversations stored by sidbot 0.1",
     await s.vote({ conversation: "voted", userId: "u", sids: ["s"], value: "down", at: Date.now() });
     await s.append("appended", exchange("new question", { owner: "second" }));
     const reader = store({ namespace });
-    expect(await reader.get("voted")).toMatchObject({ owner: "first", feedback: [{ sid: "s", value: "down" }], turns: [{ parts: [{ text: "old question" }] }, {}] });
+    expect(await reader.get("voted")).toMatchObject({
+      owner: "first",
+      feedback: [{ sid: "s", value: "down" }],
+      turns: [{ parts: [{ text: "old question" }] }, {}],
+    });
     const appended = await reader.get("appended");
     expect(userTexts(appended?.turns)).toEqual(["old question", "new question"]);
     expect(appended?.owner).toBe("first");

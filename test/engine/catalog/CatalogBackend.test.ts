@@ -16,7 +16,11 @@ import { layout } from "../../support/catalogs.js";
 
 /** Rows as the Hugging Face mapping has them: no platform, no genre. */
 function titlesOnly(rows: readonly FixtureRow[]): RawRow[] {
-  return rows.map((row, i) => ({ rowNumber: i + 1, ok: true, record: { parent_asin: fixtureAsin(i), semantic_id: row.semantic_id, title: row.title } }));
+  return rows.map((row, i) => ({
+    rowNumber: i + 1,
+    ok: true,
+    record: { parent_asin: fixtureAsin(i), semantic_id: row.semantic_id, title: row.title },
+  }));
 }
 
 function backendOf(rows: readonly RawRow[]): { catalog: Catalog; titles: TitleIndex; backend: CatalogBackend } {
@@ -49,7 +53,9 @@ describe("CatalogBackend similar-to on a titles-only catalog", () => {
     const asked = withLonely.items.at(-1)!;
     // The premise: nothing shares a level or a title word with it.
     const words = new Set(bareTerms(title));
-    expect(withLonely.items.filter((i) => i !== asked && (sharedLevelCount(i, asked) > 0 || bareTerms(i.title).some((w) => words.has(w))))).toEqual([]);
+    expect(
+      withLonely.items.filter((i) => i !== asked && (sharedLevelCount(i, asked) > 0 || bareTerms(i.title).some((w) => words.has(w)))),
+    ).toEqual([]);
 
     const answer = b.answer({ kind: "similar", items: [asked] });
     expect(answer.items).toEqual([]);
@@ -94,7 +100,8 @@ describe("CatalogBackend similar-to on a titles-only catalog", () => {
       // Among answered items of one depth, a word-less one never precedes one sharing words… unless another depth sits between.
       for (let i = 1; i < items.length; i++) {
         if (depth(items[i]!) !== depth(items[i - 1]!)) continue;
-        if (wordCount(items[i - 1]!) === 0 && wordCount(items[i]!) > 0) throw new Error(`${items[i - 1]!.title} before ${items[i]!.title} for ${asked.title}`);
+        if (wordCount(items[i - 1]!) === 0 && wordCount(items[i]!) > 0)
+          throw new Error(`${items[i - 1]!.title} before ${items[i]!.title} for ${asked.title}`);
         checked++;
       }
     }
@@ -113,7 +120,12 @@ describe("CatalogBackend similar-to on a titles-only catalog", () => {
       const why = backend.answer({ kind: "chat", recommend: false, items: [item], basis: [asked] }).text;
       expect(why).toContain(item.title);
       const shared = sharedLevelCount(asked, item);
-      if (shared > 0) expect(why).toMatch(shared === 1 ? /share the first semantic-ID level, a group of \d+ games/ : /share the first \w+ semantic-ID levels, a group of \d+ games/);
+      if (shared > 0)
+        expect(why).toMatch(
+          shared === 1
+            ? /share the first semantic-ID level, a group of \d+ games/
+            : /share the first \w+ semantic-ID levels, a group of \d+ games/,
+        );
       else expect(why).not.toMatch(/semantic-ID level/);
     }
   });
@@ -155,7 +167,9 @@ describe("CatalogBackend bundle names", () => {
       const first = catalog.items[random.int(catalog.size)]!;
       const samePlatform = random.chance(0.5);
       const pool = samePlatform ? catalog.items.filter((i) => i.platform === first.platform && i !== first) : catalog.items;
-      const items = [first, ...Array.from({ length: 1 + random.int(3) }, () => pool[random.int(pool.length)]!)].filter((v, i, a) => a.indexOf(v) === i);
+      const items = [first, ...Array.from({ length: 1 + random.int(3) }, () => pool[random.int(pool.length)]!)].filter(
+        (v, i, a) => a.indexOf(v) === i,
+      );
       const text = backend.answer({ kind: "bundle", items }).text;
       expect(text).not.toContain("\n");
       const m = /^(.+ )?Collection — (one|two|three|four|five) ([^:]+): (.+)\.$/.exec(text);
@@ -167,7 +181,11 @@ describe("CatalogBackend bundle names", () => {
       // Every item is named in the description.
       for (const item of items) expect(m![4]).toContain(item.title.split(" - ")[0]!.trim());
       // The name names what they share: a word every title has, or a genre every item has.
-      const theme = m![1]!.replace(first.platform ?? "", "").replace("Collection", "").trim().toLowerCase();
+      const theme = m![1]!
+        .replace(first.platform ?? "", "")
+        .replace("Collection", "")
+        .trim()
+        .toLowerCase();
       if (theme && theme !== "mixed" && theme !== "kindred" && !/^(xbox|playstation|nintendo|sega)$/.test(theme)) {
         const genres = items.map((i) => String(i.meta.genre).toLowerCase());
         const everyTitle = items.every((i) => bareTerms(i.title).includes(theme));

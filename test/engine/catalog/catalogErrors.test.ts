@@ -43,7 +43,10 @@ describe("catalog files that cannot be used fail with one clear line", () => {
   });
 
   it("an empty JSONL or CSV file says it is empty", async () => {
-    for (const [name, kind] of [["empty.jsonl", "JSONL"], ["empty.csv", "CSV"]] as const) {
+    for (const [name, kind] of [
+      ["empty.jsonl", "JSONL"],
+      ["empty.csv", "CSV"],
+    ] as const) {
       const path = join(dir, name);
       writeFileSync(path, "");
       expect(await failure(path)).toBe(`catalog ${path} is empty (0 bytes): expected a ${kind} file`);
@@ -90,7 +93,9 @@ describe("catalog files that cannot be used fail with one clear line", () => {
     const named = join(dir, "mapping.parquet");
     mkdirSync(named);
     writeParquet(join(named, "train.parquet"));
-    expect(await failure(named)).toBe(`catalog ${named} is a directory: expected a file (.jsonl, .csv or .parquet), e.g. ${join(named, "train.parquet")}`);
+    expect(await failure(named)).toBe(
+      `catalog ${named} is a directory: expected a file (.jsonl, .csv or .parquet), e.g. ${join(named, "train.parquet")}`,
+    );
   });
 
   it("an unknown extension still says which formats are expected", async () => {

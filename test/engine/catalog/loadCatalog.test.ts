@@ -57,7 +57,10 @@ describe("loadCatalog", () => {
       ],
     });
     const { catalog, skipped } = await loadCatalog(path, layout);
-    expect(catalog.items.map((i) => [i.title, i.meta.rank])).toEqual([["Alpha", 1], ["Beta", 2]]);
+    expect(catalog.items.map((i) => [i.title, i.meta.rank])).toEqual([
+      ["Alpha", 1],
+      ["Beta", 2],
+    ]);
     expect(skipped).toMatchObject({ count: 1, examples: [{ rowNumber: 3 }] });
   });
 
@@ -70,7 +73,9 @@ describe("loadCatalog", () => {
   it("fails clearly when no row is valid", async () => {
     const path = join(dir, "none.jsonl");
     writeFileSync(path, JSON.stringify({ sid: A, name: "wrong columns" }));
-    await expect(loadCatalog(path, layout)).rejects.toThrow(/no valid rows .*line 1: no semantic_id.*expected columns semantic_id and title/);
+    await expect(loadCatalog(path, layout)).rejects.toThrow(
+      /no valid rows .*line 1: no semantic_id.*expected columns semantic_id and title/,
+    );
   });
 
   it("fails clearly on a missing file or unknown format", async () => {

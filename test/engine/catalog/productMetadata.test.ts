@@ -22,7 +22,10 @@ const meta = fixtureMetadata(rows, 17);
 
 // The mapping as Hugging Face ships it: parent_asin, semantic_id, title.
 const catalogPath = join(dir, "mapping.jsonl");
-writeFileSync(catalogPath, rows.map((r, i) => JSON.stringify({ parent_asin: fixtureAsin(i), semantic_id: r.semantic_id, title: r.title })).join("\n") + "\n");
+writeFileSync(
+  catalogPath,
+  rows.map((r, i) => JSON.stringify({ parent_asin: fixtureAsin(i), semantic_id: r.semantic_id, title: r.title })).join("\n") + "\n",
+);
 // Metadata for all but the last 100 products, with three bad lines among them.
 const metaPath = join(dir, "meta_Video_Games.jsonl");
 const metaLines = meta.slice(0, -100).map((m) => JSON.stringify(m));
@@ -81,8 +84,20 @@ describe("product metadata join", async () => {
       price: "$19.99",
       images: { large: ["javascript:alert(1)", "https://x.example/a.jpg"], thumb: [] },
     });
-    expect(p).toMatchObject({ categories: ["Video Games", "PlayStation 4", "Games"], description: ["One line."], averageRating: 4.5, ratingCount: 12, price: "19.99", image: "https://x.example/a.jpg" });
-    expect(parseProduct({ price: "None", average_rating: 9, images: [{ large: "http://x/a.jpg" }] })).toEqual({ categories: [], description: [], features: [], details: {} });
+    expect(p).toMatchObject({
+      categories: ["Video Games", "PlayStation 4", "Games"],
+      description: ["One line."],
+      averageRating: 4.5,
+      ratingCount: 12,
+      price: "19.99",
+      image: "https://x.example/a.jpg",
+    });
+    expect(parseProduct({ price: "None", average_rating: 9, images: [{ large: "http://x/a.jpg" }] })).toEqual({
+      categories: [],
+      description: [],
+      features: [],
+      details: {},
+    });
   });
 
   it("makes taste search use categories, features and descriptions (precision beats titles only)", async () => {
@@ -118,11 +133,14 @@ describe("product metadata join", async () => {
 
   it("reaches the engine's answers: items carry rating, price and picture; the catalog's notices are passed on", async () => {
     const { Engine } = await import("../../../src/engine/Engine.js");
-    const engine = await Engine.create(loadConfig({ env: { CATALOG_PATH: catalogPath, CATALOG_METADATA_PATH: metaPath, MODEL_GPU: "off" } }));
+    const engine = await Engine.create(
+      loadConfig({ env: { CATALOG_PATH: catalogPath, CATALOG_METADATA_PATH: metaPath, MODEL_GPU: "off" } }),
+    );
     const result = await engine.run({ kind: "similar", items: [engine.catalog.catalog.items[0]!] });
     const shown = result.items.filter((i) => Number(i.id) < rows.length - 100);
     expect(shown.length).toBeGreaterThan(0);
-    for (const item of shown) expect(item).toMatchObject({ rating: meta[Number(item.id)]!.average_rating, thumbnail: meta[Number(item.id)]!.images[0]!.large });
+    for (const item of shown)
+      expect(item).toMatchObject({ rating: meta[Number(item.id)]!.average_rating, thumbnail: meta[Number(item.id)]!.images[0]!.large });
     // Some item the catalog backend has a notice for ("nothing close", "only N are close"): the engine's answer carries it.
     const backend = new CatalogBackend(engine.catalog.catalog, engine.catalog.titles);
     const lonely = engine.catalog.catalog.items.find((item) => backend.answer({ kind: "similar", items: [item] }).notices.length > 0);

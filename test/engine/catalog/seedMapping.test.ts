@@ -60,7 +60,9 @@ interface GoldenCase {
 }
 
 function readGolden(name: string): { header: GoldenHeader; cases: GoldenCase[] } {
-  const [first, ...rest] = readFileSync(join(root, "test/engine/catalog/golden", name), "utf8").trim().split("\n");
+  const [first, ...rest] = readFileSync(join(root, "test/engine/catalog/golden", name), "utf8")
+    .trim()
+    .split("\n");
   return { header: JSON.parse(first!) as GoldenHeader, cases: rest.map((line) => JSON.parse(line) as GoldenCase) };
 }
 
@@ -79,13 +81,50 @@ function goldenCatalogPath({ catalog }: GoldenHeader, name: string): string {
 
 describe("parity with the model card's code (golden files)", () => {
   it.each([
-    ["seed-mapping.demo.jsonl", 309, ["card", "exact", "l3-prefix", "l2-prefix", "l1-prefix", "unknown", "five-levels", "leading-zero", "unicode-digit", "truncated", "dollar-text"]],
-    ["seed-mapping.fixture.jsonl", 400, ["exact", "l3-prefix", "l2-prefix", "l1-prefix", "five-levels", "short-prefix", "unicode-digit-last", "out-of-range", "empty-sid", "no-end", "glued", "repeat"]],
+    [
+      "seed-mapping.demo.jsonl",
+      309,
+      [
+        "card",
+        "exact",
+        "l3-prefix",
+        "l2-prefix",
+        "l1-prefix",
+        "unknown",
+        "five-levels",
+        "leading-zero",
+        "unicode-digit",
+        "truncated",
+        "dollar-text",
+      ],
+    ],
+    [
+      "seed-mapping.fixture.jsonl",
+      400,
+      [
+        "exact",
+        "l3-prefix",
+        "l2-prefix",
+        "l1-prefix",
+        "five-levels",
+        "short-prefix",
+        "unicode-digit-last",
+        "out-of-range",
+        "empty-sid",
+        "no-end",
+        "glued",
+        "repeat",
+      ],
+    ],
     ["seed-mapping.tricky.jsonl", 164, ["title-has-sid", "dollar-title", "quoted-title", "file-order", "unicode-title", "one-token"]],
   ])("%s: every case matches", async (name, count, tags) => {
     const golden = readGolden(name);
     expect(golden.cases).toHaveLength(count);
-    for (const tag of tags) expect(golden.cases.some((c) => c.tags.includes(tag)), tag).toBe(true);
+    for (const tag of tags)
+      expect(
+        golden.cases.some((c) => c.tags.includes(tag)),
+        tag,
+      ).toBe(true);
     const { catalog } = await loadCatalog(goldenCatalogPath(golden.header, name), layout);
     const wrong = golden.cases.filter((c) => replaceSids(catalog, c.text) !== c.expected);
     expect(wrong.map((c) => ({ ...c, got: replaceSids(catalog, c.text) }))).toEqual([]);
@@ -130,20 +169,23 @@ describe("the card's mapping semantics (properties)", async () => {
     }
   });
 
-  it.each([3, 2, 1])("a SID sharing exactly %i levels → the first item in file order with that prefix, (L%i match), [+N similar]", (depth) => {
-    const random = seededRandom(30 + depth);
-    let checked = 0;
-    for (let i = 0; i < 20_000 && checked < trials; i++) {
-      const base = random.pick(rows).semantic_id;
-      const sid = `${prefixOf(base, depth)}${Array.from({ length: 4 - depth }, (_, k) => token(random, depth + k)).join("")}<|sid_end|>`;
-      if (catalog.get(sid) || sharedDepth(sid) !== depth) continue;
-      const group = withPrefix(prefixOf(sid, depth));
-      const similar = group.length > 1 ? ` [+${group.length - 1} similar]` : "";
-      expect(replaceSids(catalog, sid)).toBe(`"${group[0]!.title}" (L${depth} match)${similar}`);
-      checked++;
-    }
-    expect(checked).toBe(trials);
-  });
+  it.each([3, 2, 1])(
+    "a SID sharing exactly %i levels → the first item in file order with that prefix, (L%i match), [+N similar]",
+    (depth) => {
+      const random = seededRandom(30 + depth);
+      let checked = 0;
+      for (let i = 0; i < 20_000 && checked < trials; i++) {
+        const base = random.pick(rows).semantic_id;
+        const sid = `${prefixOf(base, depth)}${Array.from({ length: 4 - depth }, (_, k) => token(random, depth + k)).join("")}<|sid_end|>`;
+        if (catalog.get(sid) || sharedDepth(sid) !== depth) continue;
+        const group = withPrefix(prefixOf(sid, depth));
+        const similar = group.length > 1 ? ` [+${group.length - 1} similar]` : "";
+        expect(replaceSids(catalog, sid)).toBe(`"${group[0]!.title}" (L${depth} match)${similar}`);
+        checked++;
+      }
+      expect(checked).toBe(trials);
+    },
+  );
 
   it("a SID sharing no first level with any item is [Unknown Item]", () => {
     const used = new Set(rows.map((r) => levelsOf(r.semantic_id)[0]));
@@ -180,7 +222,9 @@ describe("the card's mapping semantics (properties)", async () => {
       const b = randomSid(random);
       const mappedB = replaceSids(catalog, b);
       const glue = random.pick(["", " ", ", ", "\n", " $& $1 ", "<|im_end|>", "٣"]);
-      expect(replaceSids(catalog, `${glue}${a.semantic_id}${glue}${b}${glue}${a.semantic_id}${glue}`)).toBe(`${glue}"${a.title}"${glue}${mappedB}${glue}"${a.title}"${glue}`);
+      expect(replaceSids(catalog, `${glue}${a.semantic_id}${glue}${b}${glue}${a.semantic_id}${glue}`)).toBe(
+        `${glue}"${a.title}"${glue}${mappedB}${glue}"${a.title}"${glue}`,
+      );
     }
   });
 

@@ -10,7 +10,15 @@ const dir = tempDir();
 let loaded: LoadedModel;
 
 beforeAll(async () => {
-  loaded = await loadLlamaModel({ modelPath: await fixtureModel(dir), layout, gpu: false, threads: 1, contextSize: 256, sequences: 1, logger: silentLogger });
+  loaded = await loadLlamaModel({
+    modelPath: await fixtureModel(dir),
+    layout,
+    gpu: false,
+    threads: 1,
+    contextSize: 256,
+    sequences: 1,
+    logger: silentLogger,
+  });
 }, 60_000);
 afterAll(async () => {
   await loaded?.context.dispose();

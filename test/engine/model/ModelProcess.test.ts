@@ -23,7 +23,16 @@ afterAll(async () => {
 
 async function start(extra: Partial<Parameters<typeof ModelProcess.start>[0]> = {}) {
   const p = await ModelProcess.start({
-    load: { modelPath, catalogPath: BUILTIN_CATALOG, levels: 4, codesPerLevel: 256, gpu: false, threads: 1, contextSize: 1024, sequences: 2 },
+    load: {
+      modelPath,
+      catalogPath: BUILTIN_CATALOG,
+      levels: 4,
+      codesPerLevel: 256,
+      gpu: false,
+      threads: 1,
+      contextSize: 1024,
+      sequences: 2,
+    },
     catalog: catalog.catalog,
     maxRestartDelayMs: 200,
     ...extra,
@@ -50,7 +59,13 @@ describe("ModelProcess: the model in a child process", () => {
     expect(await p.countTokens(renderChatML([turn]))).toBeGreaterThan(10);
     const chunks: string[] = [];
     const bundle = buildUserTurn({ kind: "bundle", items: result.items });
-    const named = await p.generate({ segments: renderChatML([bundle.turn]), plan: bundle.plan, sampling: GREEDY, maxTokens: 20, onText: (c) => chunks.push(c) });
+    const named = await p.generate({
+      segments: renderChatML([bundle.turn]),
+      plan: bundle.plan,
+      sampling: GREEDY,
+      maxTokens: 20,
+      onText: (c) => chunks.push(c),
+    });
     expect(chunks.length).toBeGreaterThan(0);
     // The structured answer crosses the process boundary: free text and the SIDs written in it.
     expect(named.answer.length).toBeGreaterThan(0);
@@ -58,7 +73,19 @@ describe("ModelProcess: the model in a child process", () => {
   });
 
   it("reports a model that cannot load as one clear error", async () => {
-    const error = await ModelProcess.start({ load: { modelPath: `${dir}/missing.gguf`, catalogPath: BUILTIN_CATALOG, levels: 4, codesPerLevel: 256, gpu: false, threads: 1, contextSize: 512, sequences: 1 }, catalog: catalog.catalog }).catch((e: unknown) => e);
+    const error = await ModelProcess.start({
+      load: {
+        modelPath: `${dir}/missing.gguf`,
+        catalogPath: BUILTIN_CATALOG,
+        levels: 4,
+        codesPerLevel: 256,
+        gpu: false,
+        threads: 1,
+        contextSize: 512,
+        sequences: 1,
+      },
+      catalog: catalog.catalog,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelLoadError);
     expect((error as Error).message).toMatch(/missing\.gguf: file not found/);
   });
@@ -73,7 +100,9 @@ describe("ModelProcess: the model in a child process", () => {
     expect(p.available).toBe(false);
     await until(() => p.available && p.pid !== pid);
     const again = buildUserTurn({ kind: "similar", items: [halo()] });
-    expect((await p.generate({ segments: renderChatML([again.turn]), plan: again.plan, sampling: GREEDY, maxTokens: 40 })).items).toHaveLength(3);
+    expect(
+      (await p.generate({ segments: renderChatML([again.turn]), plan: again.plan, sampling: GREEDY, maxTokens: 40 })).items,
+    ).toHaveLength(3);
   });
 
   it("kills and restarts a model that does not stop after its time budget", async () => {
@@ -82,7 +111,9 @@ describe("ModelProcess: the model in a child process", () => {
     process.kill(pid, "SIGSTOP"); // a native call that never returns
     const { turn, plan } = buildUserTurn({ kind: "similar", items: [halo()] });
     const started = Date.now();
-    const error = await p.generate({ segments: renderChatML([turn]), plan, sampling: GREEDY, maxTokens: 40, signal: AbortSignal.timeout(200) }).catch((e: unknown) => e);
+    const error = await p
+      .generate({ segments: renderChatML([turn]), plan, sampling: GREEDY, maxTokens: 40, signal: AbortSignal.timeout(200) })
+      .catch((e: unknown) => e);
     expect((error as Error).name).toBe("TimeoutError");
     expect(Date.now() - started).toBeLessThan(3000);
     await until(() => p.available && p.pid !== pid);

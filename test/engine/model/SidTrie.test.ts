@@ -20,7 +20,8 @@ beforeAll(async () => {
 
 // The oracle: the catalog's items, filtered by prefix.
 const withPrefix = (codes: readonly number[]) => catalog.items.filter((item) => codes.every((code, level) => item.codes[level] === code));
-const nextCodes = (codes: readonly number[]) => [...new Set(withPrefix(codes).map((item) => item.codes[codes.length]!))].sort((a, b) => a - b);
+const nextCodes = (codes: readonly number[]) =>
+  [...new Set(withPrefix(codes).map((item) => item.codes[codes.length]!))].sort((a, b) => a - b);
 
 describe("SidCodes and the compact SID trie", () => {
   it("holds every catalog SID, findable by its codes", () => {

@@ -9,7 +9,11 @@ import { fixtureModel } from "../../support/models.js";
 import { tempDir } from "../../support/tempDir.js";
 
 const dir = tempDir();
-const failure = (path: string) => checkGgufFile(path, layout).then(() => undefined, (error: unknown) => error as Error);
+const failure = (path: string) =>
+  checkGgufFile(path, layout).then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );
 
 describe("checkGgufFile: the model file, before any weights are read", () => {
   it("accepts the semantic-ID fixture model", async () => {
@@ -22,7 +26,9 @@ describe("checkGgufFile: the model file, before any weights are read", () => {
     expect(error).toBeInstanceOf(ModelLoadError);
     expect(error?.message).toBe(`${path} has no <|sid_512|> token: is it the semantic-ID model (its card lists the added tokens)?`);
     // The backend refuses it the same way.
-    const loading = await LlamaBackend.load({ modelPath: path, catalog: await demoCatalog(), gpu: false }).catch((e: unknown) => e as Error);
+    const loading = await LlamaBackend.load({ modelPath: path, catalog: await demoCatalog(), gpu: false }).catch(
+      (e: unknown) => e as Error,
+    );
     expect(loading).toBeInstanceOf(ModelLoadError);
     expect((loading as Error).message).toBe(error?.message);
   });

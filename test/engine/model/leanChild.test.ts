@@ -20,7 +20,15 @@ let local: LlamaBackend;
 
 beforeAll(async () => {
   catalog = (await loadCatalog(writeFixtureCatalog(dir, 5000, 4), layout)).catalog;
-  const load = { modelPath: await fixtureModel(dir), levels: layout.levels, codesPerLevel: layout.codesPerLevel, gpu: false as const, threads: 1, contextSize: 1024, sequences: 1 };
+  const load = {
+    modelPath: await fixtureModel(dir),
+    levels: layout.levels,
+    codesPerLevel: layout.codesPerLevel,
+    gpu: false as const,
+    threads: 1,
+    contextSize: 1024,
+    sequences: 1,
+  };
   child = await ModelProcess.start({ load, catalog });
   local = await LlamaBackend.load({ ...load, catalog });
 }, 120_000);
@@ -50,6 +58,8 @@ describe("the model child process with the catalog's SID codes only", () => {
     expect(sidsInText).toBeGreaterThan(0);
     const { turn } = buildUserTurn({ kind: "similar", items: [catalog.items[7]!] });
     const rank = { segments: renderChatML([turn]), k: 6, exclude: [catalog.items[7]!] };
-    expect((await child.rank(rank)).map((r) => [r.item, r.probability])).toEqual((await local.rank(rank)).map((r) => [r.item, r.probability]));
+    expect((await child.rank(rank)).map((r) => [r.item, r.probability])).toEqual(
+      (await local.rank(rank)).map((r) => [r.item, r.probability]),
+    );
   });
 });

@@ -47,7 +47,12 @@ function sharedStart(a: readonly unknown[], b: readonly unknown[]): number {
 }
 
 /** Runs a conversation turn by turn (history = earlier turns), as the engine does. */
-async function converse(backend: LlamaBackend, conversationId: string, offset: number, seed: number): Promise<(GenerateResult & { shared: number })[]> {
+async function converse(
+  backend: LlamaBackend,
+  conversationId: string,
+  offset: number,
+  seed: number,
+): Promise<(GenerateResult & { shared: number })[]> {
   const history: Turn[] = [];
   const results: (GenerateResult & { shared: number })[] = [];
   let previous: number[] = [];
@@ -55,7 +60,15 @@ async function converse(backend: LlamaBackend, conversationId: string, offset: n
     const { turn, plan } = buildUserTurn(task);
     const sampling = i % 2 ? CARD_SAMPLING : GREEDY;
     const segments = renderChatML([...history, turn], { systemPrompt: SYSTEM });
-    const result = await backend.generate({ segments, plan, sampling, maxTokens: 40, exclude: task.items ?? [], seed: seed + i, conversationId });
+    const result = await backend.generate({
+      segments,
+      plan,
+      sampling,
+      maxTokens: 40,
+      exclude: task.items ?? [],
+      seed: seed + i,
+      conversationId,
+    });
     const prompt = backend.tokenize(segments);
     results.push({ ...result, shared: sharedStart(previous, prompt) });
     previous = prompt;
@@ -64,7 +77,12 @@ async function converse(backend: LlamaBackend, conversationId: string, offset: n
   return results;
 }
 
-const answerOf = (r: GenerateResult) => ({ parts: r.parts, items: r.items.map((i) => i.sid), tokens: r.tokens, promptTokens: r.promptTokens });
+const answerOf = (r: GenerateResult) => ({
+  parts: r.parts,
+  items: r.items.map((i) => i.sid),
+  tokens: r.tokens,
+  promptTokens: r.promptTokens,
+});
 
 describe("multi-turn prefix reuse", () => {
   it("answers a conversation exactly as with every prompt evaluated from scratch", async () => {
@@ -97,7 +115,13 @@ describe("multi-turn prefix reuse", () => {
       for (let step = 0; step < 4; step++) {
         for (const c of conversations) {
           const { turn, plan } = c.turns[step]!;
-          const result = await backend.generate({ segments: renderChatML([...c.history, turn], { systemPrompt: SYSTEM }), plan, sampling: GREEDY, maxTokens: 30, conversationId: c.id });
+          const result = await backend.generate({
+            segments: renderChatML([...c.history, turn], { systemPrompt: SYSTEM }),
+            plan,
+            sampling: GREEDY,
+            maxTokens: 30,
+            conversationId: c.id,
+          });
           c.results.push(result);
           c.history.push(turn, { role: "assistant", parts: result.parts });
         }
@@ -116,7 +140,13 @@ describe("multi-turn prefix reuse", () => {
 
   it("ranks with every prompt evaluated afresh (exact scores), leaving the prefix for the next follow-up", async () => {
     const first = buildUserTurn({ kind: "similar", items: [catalog.items[10]!], k: 5 });
-    const firstAnswer = await warm.generate({ segments: renderChatML([first.turn]), plan: first.plan, sampling: GREEDY, maxTokens: 30, conversationId: "r" });
+    const firstAnswer = await warm.generate({
+      segments: renderChatML([first.turn]),
+      plan: first.plan,
+      sampling: GREEDY,
+      maxTokens: 30,
+      conversationId: "r",
+    });
     const follow = buildUserTurn({ kind: "similar", items: [catalog.items[11]!], k: 5 });
     const segments = renderChatML([first.turn, { role: "assistant", parts: firstAnswer.parts }, follow.turn]);
     const ranked = await warm.rank({ segments, k: 5, conversationId: "r" });

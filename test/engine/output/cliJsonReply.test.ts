@@ -4,8 +4,15 @@ import { main } from "../../../src/cli.js";
 
 async function once(text: string, env: NodeJS.ProcessEnv = {}) {
   let out = "";
-  const code = await main(["chat", "--json", "--conversation", `json-${text}`, "--once", text], { out: (t) => (out += t), err: () => {}, readStdin: async () => "" }, env);
-  return { code, reply: JSON.parse(out) as { kind: string; backend?: unknown; timings?: { totalMs: number; backendMs: number; tokens: number } } };
+  const code = await main(
+    ["chat", "--json", "--conversation", `json-${text}`, "--once", text],
+    { out: (t) => (out += t), err: () => {}, readStdin: async () => "" },
+    env,
+  );
+  return {
+    code,
+    reply: JSON.parse(out) as { kind: string; backend?: unknown; timings?: { totalMs: number; backendMs: number; tokens: number } },
+  };
 }
 
 describe("sidbot chat --once --json", () => {
@@ -16,10 +23,17 @@ describe("sidbot chat --once --json", () => {
       expect(code, text).toBe(0);
       kinds.add(reply.kind);
       expect(reply.backend, `${text} (${reply.kind})`).toBe("catalog");
-      expect(reply.timings, `${text} (${reply.kind})`).toMatchObject({ totalMs: expect.any(Number), backendMs: expect.any(Number), tokens: expect.any(Number) });
+      expect(reply.timings, `${text} (${reply.kind})`).toMatchObject({
+        totalMs: expect.any(Number),
+        backendMs: expect.any(Number),
+        tokens: expect.any(Number),
+      });
       expect(reply.timings!.totalMs).toBeGreaterThanOrEqual(0);
     }
     // The engine did not answer at least one of them: the reply still says what would have.
-    expect([...kinds].some((k) => k !== "answer"), [...kinds].join()).toBe(true);
+    expect(
+      [...kinds].some((k) => k !== "answer"),
+      [...kinds].join(),
+    ).toBe(true);
   });
 });

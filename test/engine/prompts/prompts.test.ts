@@ -10,7 +10,10 @@ describe("prompts in the trained phrasings", async () => {
   const halo = item(64, 313, 637, 768);
   const zelda = item(201, 396, 608, 769);
   const dq = item(125, 417, 656, 768);
-  const user = (task: Task) => promptText(renderChatML([buildUserTurn(task).turn])).split("\n<|im_start|>assistant")[0]!.replace("<|im_start|>user\n", "");
+  const user = (task: Task) =>
+    promptText(renderChatML([buildUserTurn(task).turn]))
+      .split("\n<|im_start|>assistant")[0]!
+      .replace("<|im_start|>user\n", "");
 
   it.each([
     [{ kind: "next", items: [halo, zelda] } as Task, `User: ${halo.sid}, ${zelda.sid}\n<|rec|><|im_end|>`],
@@ -18,12 +21,24 @@ describe("prompts in the trained phrasings", async () => {
     [{ kind: "similar", items: [zelda], platform: "Xbox" } as Task, `Recommend Xbox games similar to ${zelda.sid}:\n<|rec|><|im_end|>`],
     [{ kind: "tastes", text: "I like scifi and action games." } as Task, "I like scifi and action games.\n<|rec|><|im_end|>"],
     [{ kind: "explain", items: [dq] } as Task, `I just finished ${dq.sid}. Suggest another <|rec|> and explain why:<|im_end|>`],
-    [{ kind: "chat", text: "How about something similar but for Xbox?" } as Task, "How about something similar but for Xbox? <|rec|><|im_end|>"],
-    [{ kind: "bundle", history: [{ role: "user", parts: [{ text: "x" }] }] } as Task, "Suggest a name and description for the bundle<|im_end|>"],
+    [
+      { kind: "chat", text: "How about something similar but for Xbox?" } as Task,
+      "How about something similar but for Xbox? <|rec|><|im_end|>",
+    ],
+    [
+      { kind: "bundle", history: [{ role: "user", parts: [{ text: "x" }] }] } as Task,
+      "Suggest a name and description for the bundle<|im_end|>",
+    ],
     // Tastes with a platform: the trained tastes shape plus the steering phrasing.
-    [{ kind: "tastes", text: "I like racing games.", platform: "Xbox" } as Task, "I like racing games. Recommend Xbox games:\n<|rec|><|im_end|>"],
+    [
+      { kind: "tastes", text: "I like racing games.", platform: "Xbox" } as Task,
+      "I like racing games. Recommend Xbox games:\n<|rec|><|im_end|>",
+    ],
     // "why that one?": the explanation shape with the item asked about in the <|rec|> slot, never the typed words.
-    [{ kind: "chat", text: "why that one?", items: [zelda], basis: [dq], recommend: false } as Task, `I just finished ${dq.sid}. Suggest another ${zelda.sid} and explain why:<|im_end|>`],
+    [
+      { kind: "chat", text: "why that one?", items: [zelda], basis: [dq], recommend: false } as Task,
+      `I just finished ${dq.sid}. Suggest another ${zelda.sid} and explain why:<|im_end|>`,
+    ],
   ])("%#: %j", (task, expected) => {
     expect(user(task)).toBe(expected);
   });
@@ -51,7 +66,16 @@ describe("prompts in the trained phrasings", async () => {
 describe("the rendering matches Qwen3's published chat template (enable_thinking=false)", () => {
   const render = (turns: Turn[], systemPrompt?: string) => promptText(renderChatML(turns, { systemPrompt }));
   const marioKart = "I'm looking for games similar to Mario Kart. ";
-  const answer: Turn = { role: "assistant", parts: [{ sid: sidOf(131, 492, 639, 768) }, { text: ", " }, { sid: sidOf(145, 480, 617, 768) }, { text: ", " }, { sid: sidOf(145, 290, 620, 768) }] };
+  const answer: Turn = {
+    role: "assistant",
+    parts: [
+      { sid: sidOf(131, 492, 639, 768) },
+      { text: ", " },
+      { sid: sidOf(145, 480, 617, 768) },
+      { text: ", " },
+      { sid: sidOf(145, 290, 620, 768) },
+    ],
+  };
 
   it("one user message, no system prompt (as in the card's chat examples)", () => {
     expect(render([{ role: "user", parts: [{ text: marioKart }, { rec: true }] }])).toBe(
@@ -103,7 +127,11 @@ describe("the rendering matches Qwen3's published chat template (enable_thinking
     const { QWEN3_CHAT_TEMPLATE } = await import("../../../src/engine/fixtures/fixtureModel.js");
     const wrapper = new JinjaTemplateChatWrapper({ template: QWEN3_CHAT_TEMPLATE, additionalRenderParameters: { enable_thinking: false } });
     const asText = (t: Turn) => t.parts.map((p) => ("sid" in p ? p.sid : "rec" in p ? "<|rec|>" : p.text)).join("");
-    const turns: Turn[] = [{ role: "user", parts: [{ text: marioKart }, { rec: true }] }, answer, { role: "user", parts: [{ text: "How about something similar but for Xbox? " }, { rec: true }] }];
+    const turns: Turn[] = [
+      { role: "user", parts: [{ text: marioKart }, { rec: true }] },
+      answer,
+      { role: "user", parts: [{ text: "How about something similar but for Xbox? " }, { rec: true }] },
+    ];
     const { contextText } = wrapper.generateContextState({
       chatHistory: [
         { type: "user", text: asText(turns[0]!) },

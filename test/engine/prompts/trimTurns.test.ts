@@ -2,8 +2,12 @@ import { describe, expect, it } from "vitest";
 import { trimTurns } from "../../../src/engine/prompts/trimTurns.js";
 import type { Turn } from "../../../src/engine/types.js";
 
-const turns: Turn[] = Array.from({ length: 10 }, (_, i) => ({ role: i % 2 === 0 ? "user" : "assistant", parts: [{ text: `t${i} ${"x".repeat(i * 10)}` }] }));
-const chars = async (list: readonly Turn[]) => list.reduce((n, t) => n + t.parts.reduce((m, p) => m + ("text" in p ? p.text.length : 0), 0), 0);
+const turns: Turn[] = Array.from({ length: 10 }, (_, i) => ({
+  role: i % 2 === 0 ? "user" : "assistant",
+  parts: [{ text: `t${i} ${"x".repeat(i * 10)}` }],
+}));
+const chars = async (list: readonly Turn[]) =>
+  list.reduce((n, t) => n + t.parts.reduce((m, p) => m + ("text" in p ? p.text.length : 0), 0), 0);
 
 describe("trimTurns", () => {
   it("keeps the newest turns within maxTurns, starting with a user turn", async () => {

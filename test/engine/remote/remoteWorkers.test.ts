@@ -40,7 +40,10 @@ afterAll(async () => {
 });
 
 function startWorker(namespace: string, env: Record<string, string> = {}, url = SHARED_REDIS_URL, preload?: string): SidbotProcess {
-  const p = startSidbot({ REDIS_URL: url, MEMORY_NAMESPACE: namespace, MODEL_PATH: modelPath, ...env }, { args: ["worker"], ...(preload ? { preload } : {}) });
+  const p = startSidbot(
+    { REDIS_URL: url, MEMORY_NAMESPACE: namespace, MODEL_PATH: modelPath, ...env },
+    { args: ["worker"], ...(preload ? { preload } : {}) },
+  );
   processes.push(p);
   return p;
 }
@@ -56,7 +59,14 @@ function remoteConfig(namespace: string, change?: (c: Config) => void): Config {
   return config;
 }
 
-async function remoteEngine(namespace: string, { url = SHARED_REDIS_URL, metrics = new Metrics({ defaultMetrics: false }), change }: { url?: string; metrics?: Metrics; change?: (c: Config) => void } = {}) {
+async function remoteEngine(
+  namespace: string,
+  {
+    url = SHARED_REDIS_URL,
+    metrics = new Metrics({ defaultMetrics: false }),
+    change,
+  }: { url?: string; metrics?: Metrics; change?: (c: Config) => void } = {},
+) {
   const config = remoteConfig(namespace, change);
   const engine = await Engine.create(config, { redisUrl: url, metrics });
   engines.push(engine);
@@ -98,7 +108,10 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
 
     const items = engine.catalog.catalog.items;
     const streamed: string[] = [];
-    const answer = await engine.run({ kind: "explain", items: [items[5]!] }, { onText: (t) => streamed.push(t), requestId: "req-explain-1" });
+    const answer = await engine.run(
+      { kind: "explain", items: [items[5]!] },
+      { onText: (t) => streamed.push(t), requestId: "req-explain-1" },
+    );
     expect(answer.backend).toBe("llama");
     expect(answer.notices).toEqual([]);
     for (const item of answer.items) expect(engine.catalog.catalog.get(item.sid)?.title).toBe(item.title);
@@ -134,12 +147,17 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     const namespace = uniqueNamespace("remote-sid-text");
     await workerReady(startWorker(namespace));
     // Hot sampling: the random fixture model then opens SIDs inside its text now and then.
-    const { engine, remote } = await remoteEngine(namespace, { change: (c) => Object.assign(c.model, { temperature: 1.2, maxTokens: 128 }) });
+    const { engine, remote } = await remoteEngine(namespace, {
+      change: (c) => Object.assign(c.model, { temperature: 1.2, maxTokens: 128 }),
+    });
     await until(() => remote.available);
     const items = engine.catalog.catalog.items;
     let inText = 0;
     for (let seed = 0; seed < 40 && inText < 2; seed++) {
-      const task: Task = seed % 2 ? { kind: "explain", items: [items[seed % items.length]!] } : { kind: "bundle", items: [items[seed % items.length]!, items[(seed * 7 + 3) % items.length]!] };
+      const task: Task =
+        seed % 2
+          ? { kind: "explain", items: [items[seed % items.length]!] }
+          : { kind: "bundle", items: [items[seed % items.length]!, items[(seed * 7 + 3) % items.length]!] };
       const streamed: string[] = [];
       const answer = await engine.run(task, { seed, onText: (t) => streamed.push(t) });
       if (answer.backend !== "llama") continue;
@@ -159,7 +177,10 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     const victimId = await workerReady(victim);
     const { engine, remote, metrics } = await remoteEngine(namespace, { change: (c) => (c.model.maxTokens = 256) });
     await until(() => remote.available);
-    const events = new QueueEvents(jobQueueName("sidbot-generate", catalogFingerprint(engine.catalog.catalog)), { connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }), prefix: queuePrefix(namespace) });
+    const events = new QueueEvents(jobQueueName("sidbot-generate", catalogFingerprint(engine.catalog.catalog)), {
+      connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }),
+      prefix: queuePrefix(namespace),
+    });
     await events.waitUntilReady();
     // Freeze the worker as soon as it holds the job (so it cannot finish), then kill it.
     const taken = new Promise<void>((resolve) => events.on("active", () => resolve()));
@@ -194,22 +215,53 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
 
     // Cancel (a reset, shutdown) while the worker streams: the caller gets its abort, the worker stops.
     const controller = new AbortController();
-    const cancelled = engine.run({ kind: "explain", items: [engine.catalog.catalog.items[4]!] }, { signal: controller.signal, onText: () => controller.abort(new Error("reset")), requestId: "req-cancel-1" });
+    const cancelled = engine.run(
+      { kind: "explain", items: [engine.catalog.catalog.items[4]!] },
+      { signal: controller.signal, onText: () => controller.abort(new Error("reset")), requestId: "req-cancel-1" },
+    );
     await expect(cancelled).rejects.toThrow("reset");
     await worker.waitForLog((l) => l.msg === "job cancelled by the bot" && l.jobId === "req-req-cancel-1");
 
     // Jobs queued by hand: one past its deadline, one built against another catalog.
     const name = jobQueueName("sidbot-generate", catalogFingerprint(engine.catalog.catalog));
-    const queue = new Queue<GenerationJob>(name, { connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }), prefix: queuePrefix(namespace) });
-    const events = new QueueEvents(name, { connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }), prefix: queuePrefix(namespace) });
+    const queue = new Queue<GenerationJob>(name, {
+      connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }),
+      prefix: queuePrefix(namespace),
+    });
+    const events = new QueueEvents(name, {
+      connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }),
+      prefix: queuePrefix(namespace),
+    });
     await events.waitUntilReady();
     const failed = new Map<string, string>();
     events.on("failed", ({ jobId, failedReason }) => failed.set(jobId, failedReason));
-    const base = { prompt: { turns: [{ role: "user" as const, parts: [{ text: "hello" }] }], systemPrompt: null, reserveTokens: 64 }, exclude: [], k: 3, budgetMs: 60_000 };
-    await queue.add("rank", { kind: "rank", ...base, deadline: Date.now() - 1000, catalog: catalogFingerprint(engine.catalog.catalog) }, { jobId: "stale-1" });
+    const base = {
+      prompt: { turns: [{ role: "user" as const, parts: [{ text: "hello" }] }], systemPrompt: null, reserveTokens: 64 },
+      exclude: [],
+      k: 3,
+      budgetMs: 60_000,
+    };
+    await queue.add(
+      "rank",
+      { kind: "rank", ...base, deadline: Date.now() - 1000, catalog: catalogFingerprint(engine.catalog.catalog) },
+      { jobId: "stale-1" },
+    );
     await queue.add("rank", { kind: "rank", ...base, deadline: Date.now() + 60_000, catalog: "0000000000000000" }, { jobId: "foreign-1" });
     // A malformed job (a sampler setting llama.cpp would choke on) is refused, not run.
-    await queue.add("generate", { ...base, kind: "generate", deadline: Date.now() + 60_000, catalog: catalogFingerprint(engine.catalog.catalog), plan: { sids: 0, text: true }, sampling: { temperature: "x", topK: -1, topP: 9 }, maxTokens: 64, stream: false } as unknown as GenerationJob, { jobId: "malformed-1" });
+    await queue.add(
+      "generate",
+      {
+        ...base,
+        kind: "generate",
+        deadline: Date.now() + 60_000,
+        catalog: catalogFingerprint(engine.catalog.catalog),
+        plan: { sids: 0, text: true },
+        sampling: { temperature: "x", topK: -1, topP: 9 },
+        maxTokens: 64,
+        stream: false,
+      } as unknown as GenerationJob,
+      { jobId: "malformed-1" },
+    );
     await until(() => failed.has("stale-1") && failed.has("foreign-1") && failed.has("malformed-1"));
     expect(failed.get("malformed-1")).toMatch(/^malformed job: sampling\.temperature/);
     expect(failed.get("stale-1")).toBe(REFUSED_STALE);
@@ -236,7 +288,9 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     const same = startWorker(namespace);
     await workerReady(same);
     await until(() => remote.available);
-    const answers = await Promise.all(engine.catalog.catalog.items.slice(0, 12).map((item) => engine.run({ kind: "similar", items: [item] })));
+    const answers = await Promise.all(
+      engine.catalog.catalog.items.slice(0, 12).map((item) => engine.run({ kind: "similar", items: [item] })),
+    );
     expect(answers.map((a) => a.backend)).toEqual(Array(12).fill("llama"));
     for (const p of [other, same]) p.child.kill("SIGTERM");
     for (const p of [other, same]) expect((await p.exited()).code).toBe(0);
@@ -249,9 +303,18 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     const { engine, remote, metrics } = await remoteEngine(namespace);
     await until(() => remote.available);
     const user = { role: "user" as const, parts: [{ text: "Name a bundle of games." }] };
-    const long = { segments: [], conversation: { turns: [user], systemPrompt: null, reserveTokens: 3500 }, plan: { sids: 0, text: true }, sampling: { temperature: 0.3, topK: 20, topP: 0.7 }, maxTokens: 3500, seed: 19 };
+    const long = {
+      segments: [],
+      conversation: { turns: [user], systemPrompt: null, reserveTokens: 3500 },
+      plan: { sids: 0, text: true },
+      sampling: { temperature: 0.3, topK: 20, topP: 0.7 },
+      maxTokens: 3500,
+      seed: 19,
+    };
     // Snowflake-like ids (BullMQ refuses integer job ids) and the same id twice at once.
-    const ids = await Promise.all(["1300000000000000000", "dup", "dup"].map((requestId) => remote.generate({ ...long, maxTokens: 16, requestId })));
+    const ids = await Promise.all(
+      ["1300000000000000000", "dup", "dup"].map((requestId) => remote.generate({ ...long, maxTokens: 16, requestId })),
+    );
     expect(ids).toHaveLength(3);
     // Aborted right after the call: rejected, nothing queued.
     const controller = new AbortController();
@@ -266,7 +329,11 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     // Slow the worker down (CPU time in short slices) so the answer outlasts the bot's next look at
     // the registry: a worker that left it on SIGTERM would be taken for dead.
     let settled = false;
-    const answer = await throttled(worker, answering.finally(() => (settled = true)), () => settled);
+    const answer = await throttled(
+      worker,
+      answering.finally(() => (settled = true)),
+      () => settled,
+    );
     expect(answer.text.length).toBeGreaterThan(0);
     expect(await fallbacks(metrics, "worker-crash")).toBe(0);
     expect((await worker.exited()).code).toBe(0);
@@ -278,18 +345,27 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
   it.each([
     ["behind", "-5000"],
     ["ahead", "5000"],
-  ])("a worker whose clock is 5 s %s is still seen alive and still runs fresh jobs (3 s budget)", async (_where, skew) => {
-    const namespace = uniqueNamespace("remote-skew");
-    const worker = startWorker(namespace, { SKEW_MS: skew }, SHARED_REDIS_URL, fileURLToPath(new URL("../../support/preload/skewClock.mjs", import.meta.url)));
-    await workerReady(worker);
-    const { engine, remote } = await remoteEngine(namespace, { change: (c) => (c.model.timeoutMs = 3000) });
-    await until(() => remote.available);
-    await new Promise((r) => setTimeout(r, 1500)); // several heartbeats later
-    expect(remote.available).toBe(true);
-    expect((await engine.run({ kind: "similar", items: [engine.catalog.catalog.items[1]!] })).backend).toBe("llama");
-    worker.child.kill("SIGTERM");
-    expect((await worker.exited()).code).toBe(0);
-  }, 60_000);
+  ])(
+    "a worker whose clock is 5 s %s is still seen alive and still runs fresh jobs (3 s budget)",
+    async (_where, skew) => {
+      const namespace = uniqueNamespace("remote-skew");
+      const worker = startWorker(
+        namespace,
+        { SKEW_MS: skew },
+        SHARED_REDIS_URL,
+        fileURLToPath(new URL("../../support/preload/skewClock.mjs", import.meta.url)),
+      );
+      await workerReady(worker);
+      const { engine, remote } = await remoteEngine(namespace, { change: (c) => (c.model.timeoutMs = 3000) });
+      await until(() => remote.available);
+      await new Promise((r) => setTimeout(r, 1500)); // several heartbeats later
+      expect(remote.available).toBe(true);
+      expect((await engine.run({ kind: "similar", items: [engine.catalog.catalog.items[1]!] })).backend).toBe("llama");
+      worker.child.kill("SIGTERM");
+      expect((await worker.exited()).code).toBe(0);
+    },
+    60_000,
+  );
 
   it("a worker started while Redis is down stops cleanly on SIGTERM", async () => {
     const worker = startWorker(uniqueNamespace("remote-noredis"), {}, `redis://127.0.0.1:${await freePort()}`);
@@ -305,7 +381,18 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     const connection = new Redis(SHARED_REDIS_URL);
     const registry = new WorkerRegistry(connection, namespace, "sidbot-generate");
     const { engine, config } = await remoteEngine(namespace, { change: (c) => (c.limits.maxQueue = 2) });
-    const info = { id: "idle-worker", host: "h", pid: 1, model: "m", sidTokens: "ok" as const, sequences: 1, contextSize: 4096, catalog: catalogFingerprint(engine.catalog.catalog), catalogItems: 19, startedAt: Date.now() };
+    const info = {
+      id: "idle-worker",
+      host: "h",
+      pid: 1,
+      model: "m",
+      sidTokens: "ok" as const,
+      sequences: 1,
+      contextSize: 4096,
+      catalog: catalogFingerprint(engine.catalog.catalog),
+      catalogItems: 19,
+      startedAt: Date.now(),
+    };
     const beat = setInterval(() => void registry.beat(info, Date.now()), 500);
     await registry.beat(info, Date.now());
     const remote = engine.modelBackend as RemoteModelBackend;
@@ -313,8 +400,19 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     const memory = new InProcessMemoryStore({ ttlMs: 60_000, maxTurns: 40 });
     const bot = new Bot({ engine, memory, config });
     // Other bots' requests wait in the shared queue (nobody takes them) …
-    const queue = new Queue<GenerationJob>(jobQueueName("sidbot-generate", info.catalog), { connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }), prefix: queuePrefix(namespace) });
-    const job = { kind: "rank" as const, prompt: { turns: [], systemPrompt: null, reserveTokens: 64 }, exclude: [], k: 3, deadline: Date.now() + 60_000, budgetMs: 60_000, catalog: info.catalog };
+    const queue = new Queue<GenerationJob>(jobQueueName("sidbot-generate", info.catalog), {
+      connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }),
+      prefix: queuePrefix(namespace),
+    });
+    const job = {
+      kind: "rank" as const,
+      prompt: { turns: [], systemPrompt: null, reserveTokens: 64 },
+      exclude: [],
+      k: 3,
+      deadline: Date.now() + 60_000,
+      budgetMs: 60_000,
+      catalog: info.catalog,
+    };
     await queue.add("rank", job, { jobId: "other-bot-1" });
     await queue.add("rank", job, { jobId: "other-bot-2" });
     // … so this bot's request is told to come back, and nothing is stored for it.
@@ -325,7 +423,9 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     await expect(engine.run({ kind: "similar", items: [engine.catalog.catalog.items[0]!] })).rejects.toBeInstanceOf(EngineBusyError);
     // A burst cannot slip past the check: of 8 requests at once with room for 2, at most 2 are queued.
     await queue.obliterate({ force: true });
-    const burst = Array.from({ length: 8 }, (_, i) => engine.run({ kind: "similar", items: [engine.catalog.catalog.items[i]!] }).catch((e: unknown) => e));
+    const burst = Array.from({ length: 8 }, (_, i) =>
+      engine.run({ kind: "similar", items: [engine.catalog.catalog.items[i]!] }).catch((e: unknown) => e),
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect(await queue.getWaitingCount()).toBeLessThanOrEqual(2);
     await queue.obliterate({ force: true });
@@ -345,30 +445,34 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     connection.disconnect();
   }, 60_000);
 
-  it.runIf(hasRedisServer())("bots and workers reconnect after a Redis restart", async () => {
-    const server = new PrivateRedis(await freePort(), tempDir("sidbot-redis-"));
-    await server.start();
-    const namespace = "sidbot-restart";
-    const worker = startWorker(namespace, {}, server.url);
-    await workerReady(worker);
-    const { engine, remote, metrics } = await remoteEngine(namespace, { url: server.url });
-    await until(() => remote.available);
-    const item = engine.catalog.catalog.items[1]!;
-    expect((await engine.run({ kind: "similar", items: [item] })).backend).toBe("llama");
+  it.runIf(hasRedisServer())(
+    "bots and workers reconnect after a Redis restart",
+    async () => {
+      const server = new PrivateRedis(await freePort(), tempDir("sidbot-redis-"));
+      await server.start();
+      const namespace = "sidbot-restart";
+      const worker = startWorker(namespace, {}, server.url);
+      await workerReady(worker);
+      const { engine, remote, metrics } = await remoteEngine(namespace, { url: server.url });
+      await until(() => remote.available);
+      const item = engine.catalog.catalog.items[1]!;
+      expect((await engine.run({ kind: "similar", items: [item] })).backend).toBe("llama");
 
-    await server.stop();
-    await until(() => !remote.available);
-    // Redis away: the catalog answers at once, and says why.
-    const during = await engine.run({ kind: "similar", items: [item] });
-    expect(during.backend).toBe("catalog");
-    expect(during.notices).toContain(WORKERS_UNREACHABLE);
-    expect(await fallbacks(metrics, "redis")).toBeGreaterThanOrEqual(1);
+      await server.stop();
+      await until(() => !remote.available);
+      // Redis away: the catalog answers at once, and says why.
+      const during = await engine.run({ kind: "similar", items: [item] });
+      expect(during.backend).toBe("catalog");
+      expect(during.notices).toContain(WORKERS_UNREACHABLE);
+      expect(await fallbacks(metrics, "redis")).toBeGreaterThanOrEqual(1);
 
-    await server.start();
-    await until(() => remote.available, 30_000);
-    await until(async () => (await engine.run({ kind: "similar", items: [item] })).backend === "llama", 30_000);
-    worker.child.kill("SIGTERM");
-    expect((await worker.exited()).code).toBe(0);
-    await server.stop();
-  }, 90_000);
+      await server.start();
+      await until(() => remote.available, 30_000);
+      await until(async () => (await engine.run({ kind: "similar", items: [item] })).backend === "llama", 30_000);
+      worker.child.kill("SIGTERM");
+      expect((await worker.exited()).code).toBe(0);
+      await server.stop();
+    },
+    90_000,
+  );
 });

@@ -15,7 +15,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 describe("title words that are Object.prototype keys", () => {
-  it("are plain terms (\"constructor\" once crashed the exact-title scan)", () => {
+  it('are plain terms ("constructor" once crashed the exact-title scan)', () => {
     expect(titleTerms("constructor toString ii")).toEqual(["constructor", "tostring", "2"]);
   });
 });
@@ -50,12 +50,15 @@ describe("abbreviations from title initials", async () => {
   it("an abbreviation of several games is asked about", async () => {
     const dir = tempDir();
     const path = join(dir, "abbr.jsonl");
-    const rows = ["Super Mario Kart - SNES", "Star Mission Knights - PC", "Halo 3 - Xbox 360"].map((title, i) => JSON.stringify({ semantic_id: sidOf(10 + i, 300 + i, 600 + i, 768), title }));
+    const rows = ["Super Mario Kart - SNES", "Star Mission Knights - PC", "Halo 3 - Xbox 360"].map((title, i) =>
+      JSON.stringify({ semantic_id: sidOf(10 + i, 300 + i, 600 + i, 768), title }),
+    );
     writeFileSync(path, rows.join("\n") + "\n");
     const small: Catalog = (await loadCatalog(path, layout)).catalog;
     const r = findGame(new TitleIndex(small), "smk", true);
     expect(r.kind).toBe("missing");
-    if (r.kind === "missing") expect(r.candidates.map((c) => c.title).sort()).toEqual(["Star Mission Knights - PC", "Super Mario Kart - SNES"]);
+    if (r.kind === "missing")
+      expect(r.candidates.map((c) => c.title).sort()).toEqual(["Star Mission Knights - PC", "Super Mario Kart - SNES"]);
   });
 });
 

@@ -25,7 +25,10 @@ describe("resolveGame", async () => {
   });
 
   it("finds a game with a typo", () => {
-    expect(resolveGame(titles, "similar to forza motorsprt 2")).toMatchObject({ kind: "found", item: { title: "Forza Motorsport 2 - Xbox 360" } });
+    expect(resolveGame(titles, "similar to forza motorsprt 2")).toMatchObject({
+      kind: "found",
+      item: { title: "Forza Motorsport 2 - Xbox 360" },
+    });
   });
 
   it("lists alternatives when several items match", () => {
@@ -42,7 +45,10 @@ describe("resolveGame", async () => {
 
   it("says when nothing matches", () => {
     expect(resolveGame(titles, "similar to Zorblax Plimf")).toMatchObject({ kind: "none", query: "Zorblax Plimf" });
-    expect(resolveGame(titles, "similar to Zorblax Quest")).toMatchObject({ kind: "uncertain", candidates: [{ title: "Dragon Quest Heroes II" }] });
+    expect(resolveGame(titles, "similar to Zorblax Quest")).toMatchObject({
+      kind: "uncertain",
+      candidates: [{ title: "Dragon Quest Heroes II" }],
+    });
     expect(resolveGame(titles, "")).toMatchObject({ kind: "none" });
     expect(resolveGame(titles, "for xbox")).toMatchObject({ kind: "none", platform: { name: "Xbox" } });
   });
@@ -52,7 +58,13 @@ describe("near misses are never substituted (issue 11: 'halo 3' → 'Kalo Drift 
   const { Catalog } = await import("../../../src/engine/catalog/Catalog.js");
   const { layout } = await import("../../support/catalogs.js");
   const { understand } = await import("../../../src/bot/understand.js");
-  const rows = ["Kalo Drift III", "Hale Runner 3", "Forza Motorsport 2 - Xbox 360", "Halo Reach - Limited Edition -Xbox 360", "Halo Reach - Legendary Edition"].map((title, i) => {
+  const rows = [
+    "Kalo Drift III",
+    "Hale Runner 3",
+    "Forza Motorsport 2 - Xbox 360",
+    "Halo Reach - Limited Edition -Xbox 360",
+    "Halo Reach - Legendary Edition",
+  ].map((title, i) => {
     const codes = [i, 0, 0, 0];
     return { sid: layout.format(codes), codes, title };
   });
@@ -68,8 +80,13 @@ describe("near misses are never substituted (issue 11: 'halo 3' → 'Kalo Drift 
   });
 
   it("a typo that keeps the first letter still finds the game; edition words are not required", () => {
-    expect(resolveGame(titles, "similar to forza motrosport 2")).toMatchObject({ kind: "found", item: { title: "Forza Motorsport 2 - Xbox 360" } });
-    expect(understand("similar to Halo Reach Game of the Year Edition", { titles, catalog }).games.map((g) => g.title)[0]).toMatch(/^Halo Reach/);
+    expect(resolveGame(titles, "similar to forza motrosport 2")).toMatchObject({
+      kind: "found",
+      item: { title: "Forza Motorsport 2 - Xbox 360" },
+    });
+    expect(understand("similar to Halo Reach Game of the Year Edition", { titles, catalog }).games.map((g) => g.title)[0]).toMatch(
+      /^Halo Reach/,
+    );
   });
 });
 
@@ -80,7 +97,8 @@ describe("gameKey: editions of one game share a key", async () => {
     ["Assassin's Creed 2 Deluxe Edition [Download]", "Assassin's Creed II"],
     ["Dragon Quest Heroes II Explorer's Edition - PlayStation 4", "Dragon Quest Heroes II"],
   ])("%s ≡ %s", (a, b) => expect(gameKey(a)).toBe(gameKey(b)));
-  it("different games differ", () => expect(gameKey("Halo 3 Limited Edition -Xbox 360")).not.toBe(gameKey("Halo Reach - Limited Edition -Xbox 360")));
+  it("different games differ", () =>
+    expect(gameKey("Halo 3 Limited Edition -Xbox 360")).not.toBe(gameKey("Halo Reach - Limited Edition -Xbox 360")));
 });
 
 describe("close typos and related near misses (second blind test)", async () => {
@@ -100,7 +118,11 @@ describe("close typos and related near misses (second blind test)", async () => 
   });
 
   it("a close typo is found with a correction; a loose one is asked about", () => {
-    expect(findGame(titles, "Tails of Vesperia", true)).toMatchObject({ kind: "found", item: { title: "Tales of Vesperia - Xbox 360" }, corrected: "Tails of Vesperia" });
+    expect(findGame(titles, "Tails of Vesperia", true)).toMatchObject({
+      kind: "found",
+      item: { title: "Tales of Vesperia - Xbox 360" },
+      corrected: "Tails of Vesperia",
+    });
     expect(findGame(titles, "crazy taxy", true)).toMatchObject({ kind: "missing", near: true });
   });
 

@@ -24,7 +24,16 @@ function answers(titles: TitleIndex, opened: OpenedCatalog) {
       out.push(titles.search(query, { limit: 5, prefix: i % 2 === 0 }).map((h) => [h.item.index, h.score, h.exact, h.coverage]));
     }
     const words = title.toLowerCase().split(/\W+/).filter(Boolean);
-    out.push(titles.initialsOf(words.map((w) => w[0]).join("").slice(0, 4)).map((r) => [r.item.index, r.words]));
+    out.push(
+      titles
+        .initialsOf(
+          words
+            .map((w) => w[0])
+            .join("")
+            .slice(0, 4),
+        )
+        .map((r) => [r.item.index, r.words]),
+    );
     out.push(words.map((w) => titles.hasTerm(w)));
   }
   out.push(titles.searchTopics("I like racing games").map((h) => h.item.index));

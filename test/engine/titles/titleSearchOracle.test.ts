@@ -8,7 +8,8 @@ import { miniSearchTitles } from "../../support/miniSearchTitles.js";
 import { tempDir } from "../../support/tempDir.js";
 
 /** Hits as comparable records; scores to 12 significant digits (the same sums, maybe added in another order). */
-const records = (hits: readonly TitleHit[]) => hits.map((h) => ({ index: h.item.index, score: Number(h.score.toPrecision(12)), exact: h.exact, coverage: h.coverage }));
+const records = (hits: readonly TitleHit[]) =>
+  hits.map((h) => ({ index: h.item.index, score: Number(h.score.toPrecision(12)), exact: h.exact, coverage: h.coverage }));
 
 // Typed the way people type: whole titles, a dropped vowel, a request around them, a platform, a prefix.
 function queriesFor(titles: readonly string[], count: number, seed: number): string[] {
@@ -30,10 +31,19 @@ describe("title search agrees with MiniSearch (the search it replaces)", async (
     it(`same hits, same order, same scores and flags on the ${name} catalog`, () => {
       const titles = new TitleIndex(catalog);
       const reference = miniSearchTitles(catalog);
-      const queries = queriesFor(catalog.items.map((i) => i.title), 150, 5);
+      const queries = queriesFor(
+        catalog.items.map((i) => i.title),
+        150,
+        5,
+      );
       for (const query of queries) {
-        for (const options of [{ limit: 5, prefix: false }, { limit: 25, prefix: true }]) {
-          expect(records(titles.search(query, options)), `${query} ${JSON.stringify(options)}`).toEqual(records(reference.search(query, options)));
+        for (const options of [
+          { limit: 5, prefix: false },
+          { limit: 25, prefix: true },
+        ]) {
+          expect(records(titles.search(query, options)), `${query} ${JSON.stringify(options)}`).toEqual(
+            records(reference.search(query, options)),
+          );
         }
       }
     });

@@ -100,7 +100,16 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     while (FakeDiscord.shardOf(guildId, count) !== shard) guildId = nextId();
     const channelId = nextId();
     this.guilds.set(guildId, { channelId });
-    this.channels.set(channelId, { id: channelId, type: 0, guild_id: guildId, name: "general", position: 0, permission_overwrites: [], parent_id: null, nsfw: false });
+    this.channels.set(channelId, {
+      id: channelId,
+      type: 0,
+      guild_id: guildId,
+      name: "general",
+      position: 0,
+      permission_overwrites: [],
+      parent_id: null,
+      nsfw: false,
+    });
     return { guildId, channelId };
   }
 
@@ -114,9 +123,11 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   }
 
   async start(): Promise<void> {
-    await this.listen((req, res) => this.handle(req, res), (socket) => this.gateway(socket));
+    await this.listen(
+      (req, res) => this.handle(req, res),
+      (socket) => this.gateway(socket),
+    );
   }
-
 
   /** Resolves once the bot has identified on the gateway. */
   ready(): Promise<void> {
@@ -175,12 +186,23 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   }
 
   /** A slash command or autocomplete interaction in the guild channel (or `channelId`). */
-  commandInteraction(name: string, options: { name: string; type: number; value: unknown; focused?: boolean }[], extra: { user?: ReturnType<FakeDiscord["user"]>; autocomplete?: boolean; channelId?: string; permissions?: string } & InteractionShape = {}) {
+  commandInteraction(
+    name: string,
+    options: { name: string; type: number; value: unknown; focused?: boolean }[],
+    extra: {
+      user?: ReturnType<FakeDiscord["user"]>;
+      autocomplete?: boolean;
+      channelId?: string;
+      permissions?: string;
+    } & InteractionShape = {},
+  ) {
     const user = extra.user ?? this.user();
     const id = nextId();
     const channelId = extra.channelId ?? this.channelId;
     // Channel options come with their resolved channel, as Discord sends them.
-    const channels = Object.fromEntries(options.filter((o) => o.type === 7).map((o) => [o.value, { id: o.value, type: 0, name: "other", permissions: "0" }]));
+    const channels = Object.fromEntries(
+      options.filter((o) => o.type === 7).map((o) => [o.value, { id: o.value, type: 0, name: "other", permissions: "0" }]),
+    );
     return {
       id,
       application_id: this.applicationId,
@@ -206,7 +228,17 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     return {
       guild_id: this.guildId,
       channel_id: channelId,
-      ...(shape.channelIdOnly ? {} : { channel: { id: channelId, type: channelType, guild_id: this.guildId, name: "general", ...(channelType === 11 ? { parent_id: this.channelId } : {}) } }),
+      ...(shape.channelIdOnly
+        ? {}
+        : {
+            channel: {
+              id: channelId,
+              type: channelType,
+              guild_id: this.guildId,
+              name: "general",
+              ...(channelType === 11 ? { parent_id: this.channelId } : {}),
+            },
+          }),
       member: this.member(user, permissions),
     };
   }
@@ -243,12 +275,23 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     });
   }
 
-  message(content: string, extra: { channelId?: string; author?: ReturnType<FakeDiscord["user"]>; mentionBot?: boolean; dm?: boolean; mentions?: ReturnType<FakeDiscord["user"]>[] } = {}) {
+  message(
+    content: string,
+    extra: {
+      channelId?: string;
+      author?: ReturnType<FakeDiscord["user"]>;
+      mentionBot?: boolean;
+      dm?: boolean;
+      mentions?: ReturnType<FakeDiscord["user"]>[];
+    } = {},
+  ) {
     const author = extra.author ?? this.user();
     const channelId = extra.channelId ?? this.channelId;
     const guildId: string = this.channels.get(channelId)?.guild_id ?? this.guildId;
     const guildChannel = [...this.guilds.values()].some((g) => g.channelId === channelId);
-    const mentions = [...(extra.mentionBot ? [this.botUser] : []), ...(extra.mentions ?? [])].map((u) => (extra.dm ? u : { ...u, member: this.member(u) }));
+    const mentions = [...(extra.mentionBot ? [this.botUser] : []), ...(extra.mentions ?? [])].map((u) =>
+      extra.dm ? u : { ...u, member: this.member(u) },
+    );
     const message = {
       id: nextId(),
       channel_id: channelId,
@@ -287,13 +330,17 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
 
   private identify(socket: WebSocket, d: { intents?: number; token?: string; shard?: [number, number] }) {
     this.identifies++;
-    const shard = Array.isArray(d.shard) && d.shard.length === 2 && d.shard[1] > 0 ? ([Number(d.shard[0]), Number(d.shard[1])] as [number, number]) : undefined;
+    const shard =
+      Array.isArray(d.shard) && d.shard.length === 2 && d.shard[1] > 0
+        ? ([Number(d.shard[0]), Number(d.shard[1])] as [number, number])
+        : undefined;
     this.identifyLog.push({ ...(shard ? { shard } : {}), at: Date.now() });
     if (shard) this.socketShards.set(socket, shard);
     socket.once("close", () => this.socketShards.delete(socket));
     const guilds = [...this.guilds].filter(([id]) => !shard || FakeDiscord.shardOf(id, shard[1]) === shard[0]);
     if (d.token && d.token !== this.token && d.token !== `Bot ${this.token}`) return socket.close(4004, "Authentication failed.");
-    if (this.options.disallowedIntents && d.intents && (d.intents & this.options.disallowedIntents) !== 0) return socket.close(4014, "Disallowed intent(s).");
+    if (this.options.disallowedIntents && d.intents && (d.intents & this.options.disallowedIntents) !== 0)
+      return socket.close(4014, "Disallowed intent(s).");
     const send = (t: string, data: unknown) => socket.send(JSON.stringify({ op: 0, t, s: ++this.sequence, d: data }));
     send("READY", {
       v: 10,
@@ -324,7 +371,19 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
       system_channel_flags: 0,
       nsfw_level: 0,
       preferred_locale: "en-US",
-      roles: [{ id: guildId, name: "@everyone", permissions: "2248473465835073", position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+      roles: [
+        {
+          id: guildId,
+          name: "@everyone",
+          permissions: "2248473465835073",
+          position: 0,
+          color: 0,
+          hoist: false,
+          managed: false,
+          mentionable: false,
+          flags: 0,
+        },
+      ],
       emojis: [],
       stickers: [],
       features: [],
@@ -352,7 +411,8 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     const contentType = req.headers["content-type"] ?? "";
     let body: any = raw;
     if (contentType.includes("json") && raw) body = JSON.parse(raw);
-    else if (contentType.includes("multipart")) body = JSON.parse(/name="payload_json"[\s\S]*?\r\n\r\n([\s\S]*?)\r\n--/.exec(raw)?.[1] ?? "{}");
+    else if (contentType.includes("multipart"))
+      body = JSON.parse(/name="payload_json"[\s\S]*?\r\n\r\n([\s\S]*?)\r\n--/.exec(raw)?.[1] ?? "{}");
     const record = { method: req.method ?? "GET", path, body, at: Date.now() };
 
     const limited = this.rateLimitOnce.find((r) => !r.done && r.method === record.method && r.path.test(path));
@@ -364,7 +424,19 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     }
     if (limited) {
       limited.done = true;
-      return this.json(res, 429, { message: "You are being rate limited.", retry_after: 0.3, global: false }, { "retry-after": "0.3", "x-ratelimit-scope": "user", "x-ratelimit-bucket": "b", "x-ratelimit-limit": "5", "x-ratelimit-remaining": "0", "x-ratelimit-reset-after": "0.3" });
+      return this.json(
+        res,
+        429,
+        { message: "You are being rate limited.", retry_after: 0.3, global: false },
+        {
+          "retry-after": "0.3",
+          "x-ratelimit-scope": "user",
+          "x-ratelimit-bucket": "b",
+          "x-ratelimit-limit": "5",
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-reset-after": "0.3",
+        },
+      );
     }
     this.record(record);
 
@@ -373,21 +445,40 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     if (botRoute && auth !== `Bot ${this.token}`) return this.json(res, 401, { message: "401: Unauthorized", code: 0 });
 
     if (record.method === "GET" && path === "/gateway/bot") {
-      return this.json(res, 200, { url: `ws://127.0.0.1:${this.port}`, shards: this.recommendedShards, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
+      return this.json(res, 200, {
+        url: `ws://127.0.0.1:${this.port}`,
+        shards: this.recommendedShards,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+      });
     }
     if (record.method === "GET" && path === "/users/@me") return this.json(res, 200, this.botUser);
     if (/^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return this.empty(res);
     if (record.method === "PUT" && /^\/applications\/\d+\/(guilds\/\d+\/)?commands$/.test(path)) {
-      return this.json(res, 200, (body as any[]).map((c) => ({ ...c, id: nextId(), application_id: this.applicationId, version: "1" })));
+      return this.json(
+        res,
+        200,
+        (body as any[]).map((c) => ({ ...c, id: nextId(), application_id: this.applicationId, version: "1" })),
+      );
     }
     let m = /^\/webhooks\/\d+\/([^/]+)\/messages\/(@original|\d+)$/.exec(path);
     if (m && (record.method === "PATCH" || record.method === "GET")) {
-      return this.json(res, 200, this.storeMessage({ id: m[2] === "@original" ? `orig-${m[1]}` : m[2], channel_id: this.channelId, ...(record.method === "PATCH" ? body : {}) }));
+      return this.json(
+        res,
+        200,
+        this.storeMessage({
+          id: m[2] === "@original" ? `orig-${m[1]}` : m[2],
+          channel_id: this.channelId,
+          ...(record.method === "PATCH" ? body : {}),
+        }),
+      );
     }
-    if (/^\/webhooks\/\d+\/[^/]+$/.test(path) && record.method === "POST") return this.json(res, 200, this.storeMessage({ id: nextId(), channel_id: this.channelId, ...body }));
+    if (/^\/webhooks\/\d+\/[^/]+$/.test(path) && record.method === "POST")
+      return this.json(res, 200, this.storeMessage({ id: nextId(), channel_id: this.channelId, ...body }));
     if ((m = /^\/channels\/(\d+)\/typing$/.exec(path))) return this.empty(res);
-    if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && record.method === "POST") return this.json(res, 200, this.storeMessage({ id: nextId(), channel_id: m[1], ...body }));
-    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && record.method === "PATCH") return this.json(res, 200, this.storeMessage({ ...this.messages.get(m[2]!), id: m[2], channel_id: m[1], ...body }));
+    if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && record.method === "POST")
+      return this.json(res, 200, this.storeMessage({ id: nextId(), channel_id: m[1], ...body }));
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && record.method === "PATCH")
+      return this.json(res, 200, this.storeMessage({ ...this.messages.get(m[2]!), id: m[2], channel_id: m[1], ...body }));
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path)) && record.method === "POST") {
       if (this.forbidThreads) return this.json(res, 403, { message: "Missing Permissions", code: 50013 });
       const thread = this.threadObject(nextId(), m[1]!, this.botUser.id, body.name);
@@ -396,7 +487,17 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
       return this.json(res, 201, thread);
     }
     if ((m = /^\/channels\/(\d+)$/.exec(path)) && record.method === "GET") {
-      if (m[1] === this.channelId) return this.json(res, 200, { id: this.channelId, type: 0, guild_id: this.guildId, name: "general", position: 0, permission_overwrites: [], parent_id: null, nsfw: false });
+      if (m[1] === this.channelId)
+        return this.json(res, 200, {
+          id: this.channelId,
+          type: 0,
+          guild_id: this.guildId,
+          name: "general",
+          position: 0,
+          permission_overwrites: [],
+          parent_id: null,
+          nsfw: false,
+        });
       const channel = this.channels.get(m[1]!);
       return channel ? this.json(res, 200, channel) : this.json(res, 404, { message: "Unknown Channel", code: 10003 });
     }
@@ -404,7 +505,21 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   }
 
   private threadObject(id: string, parentId: string, ownerId: string, name: string) {
-    return { id, type: 11, guild_id: this.channels.get(parentId)?.guild_id ?? this.guildId, parent_id: parentId, owner_id: ownerId, name, last_message_id: null, message_count: 0, member_count: 1, rate_limit_per_user: 0, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false }, total_message_sent: 0, flags: 0 };
+    return {
+      id,
+      type: 11,
+      guild_id: this.channels.get(parentId)?.guild_id ?? this.guildId,
+      parent_id: parentId,
+      owner_id: ownerId,
+      name,
+      last_message_id: null,
+      message_count: 0,
+      member_count: 1,
+      rate_limit_per_user: 0,
+      thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false },
+      total_message_sent: 0,
+      flags: 0,
+    };
   }
 
   private storeMessage(partial: any) {

@@ -45,15 +45,25 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
   async start(): Promise<void> {
     const onSocket = (socket: WebSocket) => {
       socket.on("message", (raw) => this.acks.push(JSON.parse(raw.toString())));
-      socket.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake", approximate_connection_time: 3600 }, connection_info: { app_id: "A0001" } }));
+      socket.send(
+        JSON.stringify({
+          type: "hello",
+          num_connections: 1,
+          debug_info: { host: "fake", approximate_connection_time: 3600 },
+          connection_info: { app_id: "A0001" },
+        }),
+      );
       for (const cb of this.connected.splice(0)) cb();
     };
     await this.listen((req, res) => this.handle(req, res), onSocket, "/socket");
   }
 
-
   /** Answers `method` (where `match` holds) with HTTP 200 `{ok:false, error}`, `times` times. */
-  failOn(method: string, error: string, { match = () => true, times = Infinity }: { match?: (args: Record<string, any>) => boolean; times?: number } = {}): void {
+  failOn(
+    method: string,
+    error: string,
+    { match = () => true, times = Infinity }: { match?: (args: Record<string, any>) => boolean; times?: number } = {},
+  ): void {
     this.failures.push({ method, error, match, times });
   }
 
@@ -93,8 +103,19 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
    * Sends a Socket Mode envelope to every connection, or with `toSocket` to that one only (by
    * connection order), as Slack does with several connected processes; resolves with the ack.
    */
-  async send(type: "events_api" | "slash_commands" | "interactive", payload: unknown, { envelopeId = `env-${++counter}`, retryAttempt = 0, toSocket }: { envelopeId?: string; retryAttempt?: number; toSocket?: number } = {}) {
-    const envelope = { envelope_id: envelopeId, type, payload, accepts_response_payload: type !== "events_api", retry_attempt: retryAttempt, retry_reason: retryAttempt ? "timeout" : "" };
+  async send(
+    type: "events_api" | "slash_commands" | "interactive",
+    payload: unknown,
+    { envelopeId = `env-${++counter}`, retryAttempt = 0, toSocket }: { envelopeId?: string; retryAttempt?: number; toSocket?: number } = {},
+  ) {
+    const envelope = {
+      envelope_id: envelopeId,
+      type,
+      payload,
+      accepts_response_payload: type !== "events_api",
+      retry_attempt: retryAttempt,
+      retry_reason: retryAttempt ? "timeout" : "",
+    };
     const targets = toSocket === undefined ? [...this.sockets] : [[...this.sockets][toSocket]];
     if (targets[0] === undefined) throw new Error(`no Socket Mode connection #${toSocket} (${this.sockets.size} open)`);
     for (const s of targets) s!.send(JSON.stringify(envelope));
@@ -109,19 +130,61 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
   // ---- payload builders ----
 
   eventCallback(event: Record<string, any>, eventId = `Ev${++counter}`) {
-    return { token: "t", team_id: this.teamId, api_app_id: "A0001", event: { event_ts: event.ts, ...event } as Record<string, any>, type: "event_callback", event_id: eventId, event_time: Math.floor(Date.now() / 1000), authorizations: [{ team_id: this.teamId, user_id: this.botUserId, is_bot: true, is_enterprise_install: false }], is_ext_shared_channel: false };
+    return {
+      token: "t",
+      team_id: this.teamId,
+      api_app_id: "A0001",
+      event: { event_ts: event.ts, ...event } as Record<string, any>,
+      type: "event_callback",
+      event_id: eventId,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: this.teamId, user_id: this.botUserId, is_bot: true, is_enterprise_install: false }],
+      is_ext_shared_channel: false,
+    };
   }
 
   mention(text: string, { channel = "C0001", user = "U0001", threadTs }: { channel?: string; user?: string; threadTs?: string } = {}) {
-    return this.eventCallback({ type: "app_mention", user, text: `<@${this.botUserId}> ${text}`, ts: nextTs(), channel, ...(threadTs ? { thread_ts: threadTs } : {}) });
+    return this.eventCallback({
+      type: "app_mention",
+      user,
+      text: `<@${this.botUserId}> ${text}`,
+      ts: nextTs(),
+      channel,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    });
   }
 
-  message(text: string, { channel = "C0001", user = "U0001", threadTs, im = false }: { channel?: string; user?: string; threadTs?: string; im?: boolean } = {}) {
-    return this.eventCallback({ type: "message", user, text, ts: nextTs(), channel, channel_type: im ? "im" : "channel", ...(threadTs ? { thread_ts: threadTs } : {}) });
+  message(
+    text: string,
+    { channel = "C0001", user = "U0001", threadTs, im = false }: { channel?: string; user?: string; threadTs?: string; im?: boolean } = {},
+  ) {
+    return this.eventCallback({
+      type: "message",
+      user,
+      text,
+      ts: nextTs(),
+      channel,
+      channel_type: im ? "im" : "channel",
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    });
   }
 
   slashCommand(text: string, { channel = "C0001", user = "U0001" } = {}) {
-    return { token: "t", team_id: this.teamId, team_domain: "test", channel_id: channel, channel_name: "general", user_id: user, user_name: "player", command: "/recommend", text, api_app_id: "A0001", is_enterprise_install: "false", response_url: `http://127.0.0.1:${this.port}/response/${++counter}`, trigger_id: `trig-${counter}` };
+    return {
+      token: "t",
+      team_id: this.teamId,
+      team_domain: "test",
+      channel_id: channel,
+      channel_name: "general",
+      user_id: user,
+      user_name: "player",
+      command: "/recommend",
+      text,
+      api_app_id: "A0001",
+      is_enterprise_install: "false",
+      response_url: `http://127.0.0.1:${this.port}/response/${++counter}`,
+      trigger_id: `trig-${counter}`,
+    };
   }
 
   buttonClick(actionId: string, value: string, message: { ts: string; thread_ts?: string }, { channel = "C0001", user = "U0001" } = {}) {
@@ -136,7 +199,9 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
       channel: { id: channel, name: "general" },
       message: { type: "message", user: this.botUserId, text: "x", ...message },
       response_url: `http://127.0.0.1:${this.port}/response/${counter}`,
-      actions: [{ action_id: actionId, block_id: "b", value, type: "button", action_ts: nextTs(), text: { type: "plain_text", text: "x" } }],
+      actions: [
+        { action_id: actionId, block_id: "b", value, type: "button", action_ts: nextTs(), text: { type: "plain_text", text: "x" } },
+      ],
     };
   }
 
@@ -147,7 +212,11 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
     for await (const chunk of req) raw += chunk;
     const url = new URL(req.url ?? "/", "http://x");
     const method = url.pathname.replace(/^\/api\//, "").replace(/^\//, "");
-    const args: Record<string, any> = (req.headers["content-type"] ?? "").includes("json") ? (raw ? JSON.parse(raw) : {}) : Object.fromEntries(new URLSearchParams(raw));
+    const args: Record<string, any> = (req.headers["content-type"] ?? "").includes("json")
+      ? raw
+        ? JSON.parse(raw)
+        : {}
+      : Object.fromEntries(new URLSearchParams(raw));
     for (const key of ["blocks", "attachments"]) if (typeof args[key] === "string") args[key] = JSON.parse(args[key]);
     const limited = this.rateLimitOnce.find((r) => !r.done && r.method === method);
     if (limited) {
@@ -176,7 +245,16 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
     if (auth !== `Bearer ${this.botToken}`) return this.json(res, { ok: false, error: "invalid_auth" });
     switch (method) {
       case "auth.test":
-        return this.json(res, { ok: true, url: "https://test.slack.com/", team: "Test", user: "sidbot", team_id: this.teamId, user_id: this.botUserId, bot_id: "B0001", is_enterprise_install: false });
+        return this.json(res, {
+          ok: true,
+          url: "https://test.slack.com/",
+          team: "Test",
+          user: "sidbot",
+          team_id: this.teamId,
+          user_id: this.botUserId,
+          bot_id: "B0001",
+          is_enterprise_install: false,
+        });
       case "chat.postMessage":
         return this.json(res, { ok: true, channel: args.channel, ts: nextTs(), message: { text: args.text, user: this.botUserId } });
       case "chat.update":

@@ -15,7 +15,11 @@ export class LoopbackServer<Entry> {
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
 
-  protected async listen(onRequest: (req: IncomingMessage, res: ServerResponse) => Promise<void>, onSocket: (socket: WebSocket) => void, wsPath?: string): Promise<void> {
+  protected async listen(
+    onRequest: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+    onSocket: (socket: WebSocket) => void,
+    wsPath?: string,
+  ): Promise<void> {
     this.server = createServer((req, res) => void onRequest(req, res));
     this.wss = new WebSocketServer({ server: this.server, ...(wsPath ? { path: wsPath } : {}) });
     this.wss.on("connection", (socket) => {
