@@ -21,7 +21,7 @@ const SEED_FUNCTIONS = ["parse_semantic_id", "map_semantic_id_to_titles", "extra
  * Reads {"seed_code", "catalog", "texts"} on stdin, prints a JSON list with the card's
  * extract_and_replace_semantic_ids(text, mapping_df) for each text.
  */
-const DRIVER = String.raw`
+const DRIVER = `
 import ast, json, re, sys
 from typing import List
 

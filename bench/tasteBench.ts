@@ -76,7 +76,7 @@ async function sampleBench(dir: string, print: (line: string) => void): Promise<
   const mappingPath = join(dir, "taste-mapping.jsonl");
   writeFileSync(
     mappingPath,
-    rows.map((r) => JSON.stringify({ parent_asin: r.parent_asin, semantic_id: sids.get(r.parent_asin), title: r.title })).join("\n") + "\n",
+    `${rows.map((r) => JSON.stringify({ parent_asin: r.parent_asin, semantic_id: sids.get(r.parent_asin), title: r.title })).join("\n")}\n`,
   );
 
   const titlesOnly = (await loadCatalog(mappingPath, layout)).catalog;
@@ -122,7 +122,7 @@ async function sampleBench(dir: string, print: (line: string) => void): Promise<
 async function anchorBench(dir: string, print: (line: string) => void): Promise<void> {
   const records = parseCsv(readFileSync(ANCHORS), { columns: true, bom: true }) as { semantic_id: string; title: string }[];
   const path = join(dir, "anchors.jsonl");
-  writeFileSync(path, records.map((r) => JSON.stringify({ semantic_id: r.semantic_id, title: r.title })).join("\n") + "\n");
+  writeFileSync(path, `${records.map((r) => JSON.stringify({ semantic_id: r.semantic_id, title: r.title })).join("\n")}\n`);
   const { catalog } = await loadCatalog(path, new SidLayout());
   const backend = new CatalogBackend(catalog, new TitleIndex(catalog));
   let answered = 0;

@@ -241,7 +241,12 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         const quiet = new ConsoleAdapter({
           bot: runtime.bot,
           conversation: options.conversation,
-          output: { write: (t: string) => (io.out(t), true) } as never,
+          output: {
+            write: (t: string) => {
+              io.out(t);
+              return true;
+            },
+          } as never,
         });
         const reply = await quiet.answer(options.once);
         if (!reply) throw new Error("no reply");
@@ -313,9 +318,9 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         io.out(`No titles match "${query}".\n`);
         return;
       }
-      hits.forEach((h, i) =>
-        io.out(`${String(i + 1).padStart(2)}. ${h.score.toFixed(2).padStart(7)}  ${h.item.title}\n    ${h.item.sid}\n`),
-      );
+      hits.forEach((h, i) => {
+        io.out(`${String(i + 1).padStart(2)}. ${h.score.toFixed(2).padStart(7)}  ${h.item.title}\n    ${h.item.sid}\n`);
+      });
       io.out(`\n${describeResolution(resolution).summary}\n`);
     });
 

@@ -44,7 +44,9 @@ export class ThrottledEditor {
     this.inFlight = this.inFlight
       .then(() => this.edit(text))
       .then(
-        () => void (this.shown = text),
+        () => {
+          this.shown = text;
+        },
         (error: unknown) => this.onError(error),
       );
   }

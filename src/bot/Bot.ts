@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "../config.js";
 import { EngineBusyError } from "../errors.js";
 import type { Engine } from "../engine/Engine.js";
-import type { Task } from "../engine/types.js";
+import type { EngineResult, Task } from "../engine/types.js";
 import type { Logger } from "../util/logger.js";
 import { silentLogger } from "../util/logger.js";
 import type { Metrics } from "../ops/Metrics.js";
@@ -148,7 +148,7 @@ export class Bot {
       ...(options.onText ? { onText: options.onText } : {}),
       ...(options.onPrompt ? { onPrompt: options.onPrompt } : {}),
     };
-    let answered;
+    let answered: EngineResult;
     try {
       answered = await this.engine.run(task, run);
     } catch (error) {

@@ -45,7 +45,8 @@ export class Exclusions {
       if (list) list.push(item);
       else map.set(key, [item]);
     }
-    return (this.byGameKey = map);
+    this.byGameKey = map;
+    return map;
   }
 }
 

@@ -186,7 +186,10 @@ function describedIn(about: NonNullable<Understanding["about"]>, last: readonly 
       if (own?.name === about.platform.name) score += 2;
       else if (own?.family === about.platform.family) score += 1;
     }
-    if (score > bestScore) (best = i + 1), (bestScore = score);
+    if (score > bestScore) {
+      best = i + 1;
+      bestScore = score;
+    }
   }
   return best;
 }

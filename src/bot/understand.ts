@@ -159,7 +159,7 @@ function countIn(text: string): number | undefined {
     const value = n ?? one;
     if (value === undefined || value <= 0) continue;
     const next = words.slice(i + 1, i + 4);
-    const lead = COUNT_LEAD.test(words.slice(0, i).join(" ") + " ");
+    const lead = COUNT_LEAD.test(`${words.slice(0, i).join(" ")} `);
     // "crazy taxy 2 similar games": a number right after a title-like word is part of the title, not a count.
     const prev = words[i - 1];
     if (
@@ -628,10 +628,21 @@ function stripTitleFrame(text: string): FramedTitle {
   let cue = false;
   let lastEnd = -1;
   let lastStart = -1;
-  for (const m of span.matchAll(STRONG_CUE)) if (m.index + m[0].length > lastEnd) (lastEnd = m.index + m[0].length), (lastStart = m.index);
+  for (const m of span.matchAll(STRONG_CUE)) {
+    if (m.index + m[0].length > lastEnd) {
+      lastEnd = m.index + m[0].length;
+      lastStart = m.index;
+    }
+  }
   if (lastEnd >= 0) cue = true;
-  else
-    for (const m of span.matchAll(WEAK_CUE)) if (m.index + m[0].length > lastEnd) (lastEnd = m.index + m[0].length), (lastStart = m.index);
+  else {
+    for (const m of span.matchAll(WEAK_CUE)) {
+      if (m.index + m[0].length > lastEnd) {
+        lastEnd = m.index + m[0].length;
+        lastStart = m.index;
+      }
+    }
+  }
   // "crazy taxi 2 games like it": the cue points back at the title before it.
   if (lastEnd >= 0 && lastStart > 0 && /^(?:it|that|this|that one|this one|them|those)\W*$/i.test(span.slice(lastEnd).trim()))
     span = span.slice(0, lastStart);

@@ -5,7 +5,9 @@ import { BACKEND_LABELS, matchLabel } from "../replyLabels.js";
 export function renderPlainText(reply: BotReply): string {
   const lines: string[] = [];
   if (reply.kind !== "answer" && reply.text) lines.push(reply.text);
-  reply.items.forEach((item, i) => lines.push(`${i + 1}. ${item.title}${matchLabel(item)}`));
+  reply.items.forEach((item, i) => {
+    lines.push(`${i + 1}. ${item.title}${matchLabel(item)}`);
+  });
   if (reply.kind === "answer" && reply.text) lines.push(reply.items.length ? `\n${reply.text}` : reply.text);
   for (const notice of reply.notices) lines.push(`(${notice})`);
   if (reply.backend) lines.push(`— answered by ${BACKEND_LABELS[reply.backend]}`);

@@ -15,7 +15,9 @@ export function boltLogger(logger: Logger) {
     info: (...msgs: unknown[]) => logger.debug({ source: "bolt" }, text(msgs)),
     warn: (...msgs: unknown[]) => (/^http request failed/.test(text(msgs)) ? logger.debug : logger.warn)({ source: "bolt" }, text(msgs)),
     error: (...msgs: unknown[]) => logger.error({ source: "bolt" }, text(msgs)),
-    setLevel: (l: LogLevel) => void (level = l),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
     getLevel: () => level,
     setName: () => {},
   };

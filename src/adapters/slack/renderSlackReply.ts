@@ -60,9 +60,9 @@ export function renderSlackReply(reply: BotReply): SlackMessage {
   if (reply.kind === "answer" && reply.text) {
     const parts = splitText(escapeSlack(reply.text), SLACK_LIMITS.sectionText);
     const room = SLACK_LIMITS.blocks - blocks.length - reserved;
-    parts
-      .slice(0, room)
-      .forEach((part, i) => section(i === room - 1 && parts.length > room ? truncateText(`${part} …`, SLACK_LIMITS.sectionText) : part));
+    parts.slice(0, room).forEach((part, i) => {
+      section(i === room - 1 && parts.length > room ? truncateText(`${part} …`, SLACK_LIMITS.sectionText) : part);
+    });
   }
   blocks.splice(SLACK_LIMITS.blocks - reserved);
   if (buttons) blocks.push(buttons);

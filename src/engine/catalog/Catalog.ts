@@ -70,7 +70,9 @@ export class Catalog {
     // Unique SIDs have unique keys: sort the keys natively (no comparator calls), then find each key's item.
     this.sortedKeys = this.keys.slice().sort();
     const indexOfKey = new Map<number, number>();
-    this.keys.forEach((key, index) => indexOfKey.set(key, index));
+    this.keys.forEach((key, index) => {
+      indexOfKey.set(key, index);
+    });
     this.sorted =
       indexOfKey.size === n
         ? Int32Array.from(this.sortedKeys, (key) => indexOfKey.get(key)!)

@@ -27,7 +27,7 @@ export async function checkGgufFile(path: string, layout: SidLayout): Promise<vo
   // node-llama-cpp reads an unknown version as v3, and can then hang on garbage: refuse it first.
   if (!SUPPORTED_VERSIONS.has(version)) throw fail(`unsupported GGUF version ${version} (file corrupt?)`);
   if (tensors === 0n || tensors > MAX_TENSORS || keys > MAX_KEYS) throw fail(`corrupt GGUF header (${tensors} tensors, ${keys} keys)`);
-  let info;
+  let info: Awaited<ReturnType<typeof readGgufFileInfo>>;
   try {
     info = await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false });
   } catch (error) {

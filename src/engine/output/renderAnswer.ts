@@ -11,6 +11,7 @@ import type { AnswerPart } from "../model/OutputBuilder.js";
 import { stripThinking } from "../sid/sidText.js";
 
 // C0 controls except tab and line breaks, DEL, and the private-use marks used for titles below.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: strips control characters from model output on purpose
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uE000\uE001]/g;
 
 export function renderAnswerText(catalog: Catalog, answer: readonly AnswerPart[]): string {

@@ -253,8 +253,14 @@ export class RemoteModelBackend implements ModelBackend {
       const unlisten = () => signal?.removeEventListener("abort", onAbort);
       this.pending.set(jobId, {
         onText: "onText" in request ? request.onText : undefined,
-        resolve: (result) => (unlisten(), resolve(result)),
-        reject: (error) => (unlisten(), reject(error)),
+        resolve: (result) => {
+          unlisten();
+          resolve(result);
+        },
+        reject: (error) => {
+          unlisten();
+          reject(error);
+        },
       });
     });
     try {

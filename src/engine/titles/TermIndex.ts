@@ -83,7 +83,9 @@ export class TermIndex {
 
   private constructor(readonly data: TermIndexData) {
     this.ids = new SearchableMap<number>();
-    data.terms.forEach((term, id) => this.ids.set(term, id));
+    data.terms.forEach((term, id) => {
+      this.ids.set(term, id);
+    });
     const n = data.documentCount;
     this.passScore = new Float64Array(n);
     this.passMark = new Int32Array(n);
@@ -129,7 +131,14 @@ export class TermIndex {
         lengths[f]![doc] = freq.size;
         // MiniSearch's running average, so scores match to the last bit.
         averages[f] = (averages[f]! * doc + freq.size) / (doc + 1);
-        for (const [id, n] of freq) (lists[f]![id] ??= []).push(doc, n);
+        for (const [id, n] of freq) {
+          let list = lists[f]![id];
+          if (list === undefined) {
+            list = [];
+            lists[f]![id] = list;
+          }
+          list.push(doc, n);
+        }
       }
     });
     const fields = lists.map((byTerm, f): FieldPostings => {

@@ -223,9 +223,13 @@ function buildInitials(bareTitles: readonly string[]): InitialsTable {
   }
   const keys = [...map.keys()].sort();
   const starts = new Int32Array(keys.length + 1);
-  keys.forEach((key, i) => (starts[i + 1] = starts[i]! + map.get(key)!.length));
+  keys.forEach((key, i) => {
+    starts[i + 1] = starts[i]! + map.get(key)!.length;
+  });
   const codes = new Int32Array(starts[keys.length]!);
-  keys.forEach((key, i) => codes.set(map.get(key)!, starts[i]!));
+  keys.forEach((key, i) => {
+    codes.set(map.get(key)!, starts[i]!);
+  });
   return { keys, starts, codes };
 }
 
@@ -284,7 +288,7 @@ function splitPlatformWords(text: string): { bare: string[]; platformWords: stri
   const words: string[] = [];
   for (const m of findPlatforms(text).reverse()) {
     words.push(text.slice(m.start, m.end));
-    rest = rest.slice(0, m.start) + " " + rest.slice(m.end);
+    rest = `${rest.slice(0, m.start)} ${rest.slice(m.end)}`;
   }
   return { bare: titleTerms(rest), platformWords: words.join(" ") };
 }
