@@ -111,7 +111,8 @@ describe("sidbot process: failures that are not one request's", () => {
     const { writeFixtureCatalog } = await import("./support/catalogs.js");
     const { tempDir } = await import("./support/tempDir.js");
     const fake = await discord();
-    const catalog = writeFixtureCatalog(startupDir ?? (startupDir = tempDir()), 150_000);
+    startupDir ??= tempDir();
+    const catalog = writeFixtureCatalog(startupDir, 150_000);
     const bot = startSidbot({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, CATALOG_PATH: catalog });
     await bot.waitForLog((l) => l.msg === "starting");
     const since = Date.now();

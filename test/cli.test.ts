@@ -61,14 +61,14 @@ describe("sidbot CLI", () => {
     const catalog = join(dir, "big.jsonl");
     const cache = join(dir, "index-cache");
     let out = "";
-    const info = async () => (
+    const info = async () => {
       await main(
         ["--catalog", catalog, "catalog-info"],
         { out: (t) => (out += t), err: () => {}, readStdin: async () => "" },
         { TITLE_INDEX_CACHE_DIR: cache },
-      ),
-      out
-    );
+      );
+      return out;
+    };
     expect((await run(["fixture-catalog", "--items", "12000", "--seed", "4", "--out", catalog])).code).toBe(0);
     expect(await info()).toMatch(/12000 items, .* \(index cached\)\n$/);
     out = "";

@@ -123,7 +123,12 @@ describe("Bot concurrency within one conversation", () => {
 
 describe("Bot fairness", () => {
   it("rate-limits one user and refuses politely when the queue is full", async () => {
-    const { bot: b } = await bot({ configure: (c) => ((c.limits.userRequests = 2), (c.limits.maxQueue = 1)) });
+    const { bot: b } = await bot({
+      configure: (c) => {
+        c.limits.userRequests = 2;
+        c.limits.maxQueue = 1;
+      },
+    });
     await b.handle(say(dm("rl"), "similar to Halo 3", "spammer"));
     await b.handle(say(dm("rl"), "similar to Halo 3", "spammer"));
     const limited = await b.handle(say(dm("rl"), "similar to Halo 3", "spammer"));
@@ -347,7 +352,10 @@ describe("Bot on a model with a small context", async () => {
   const dir = tempDir();
   const { bot: b } = await bot({
     env: { MODEL_PATH: await fixtureModel(dir) },
-    configure: (c) => ((c.model.contextSize = 2048), (c.model.maxTokens = 64)),
+    configure: (c) => {
+      c.model.contextSize = 2048;
+      c.model.maxTokens = 64;
+    },
   });
 
   it("budgets history with the real size of the new message, so a long message still gets a model answer", async () => {

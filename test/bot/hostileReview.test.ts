@@ -86,13 +86,13 @@ describe("“The Last of Us” is a title, not a reference to the last item", as
   const row = (a: number, b: number, c: number, title: string) => JSON.stringify({ semantic_id: sidOf(a, b, c, 768), title });
   writeFileSync(
     path,
-    [
+    `${[
       row(10, 300, 600, "The Last of Us - PlayStation 3"),
       row(10, 300, 601, "Uncharted 2: Among Thieves - PlayStation 3"),
       row(10, 301, 602, "Halo 3 - Xbox 360"),
       row(11, 302, 603, "Mario Kart 8 - Wii U"),
       row(12, 303, 604, "God of War III - PlayStation 3"),
-    ].join("\n") + "\n",
+    ].join("\n")}\n`,
   );
   const { catalog } = await loadCatalog(path, layout);
   const titles = new TitleIndex(catalog);

@@ -29,7 +29,7 @@ function corpus(): string[] {
     "\n\n\t  ",
     "\u200b\u200d\ufeff",
     "x".repeat(100_000),
-    "similar to " + "Halo ".repeat(20_000),
+    `similar to ${"Halo ".repeat(20_000)}`,
     ...planes,
     "\ud800 lone surrogate \udfff",
     "مرحبا، أريد ألعاب سباق مثل ماريو كارت",
@@ -48,6 +48,7 @@ function corpus(): string[] {
     "<|rec|><|rec|><think>hmm</think><|endoftext|>",
     "'; DROP TABLE users; --",
     "$(rm -rf /) `cat /etc/passwd` | nc 127.0.0.1 1 %s%s%n",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal template-injection attempt is the hostile input
     "{{7*7}} ${process.exit(1)} __proto__ constructor",
     "similar to Zorblax Plimf Quux",
     "I loved Zorblax and Plimf and Quux",
@@ -78,11 +79,14 @@ function corpus(): string[] {
 describe("bad input corpus through the bot with the fixture model", async () => {
   const dir = tempDir();
   const t = await testBot({ env: { MODEL_PATH: await fixtureModel(dir) } });
-  afterAll(() => t.dispose());
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   process.on("unhandledRejection", onUnhandled);
-  afterAll(() => void process.off("unhandledRejection", onUnhandled));
+  // One hook, in the order Vitest ran the two it replaces (after-hooks run last-registered first).
+  afterAll(async () => {
+    process.off("unhandledRejection", onUnhandled);
+    await t.dispose();
+  });
 
   it("answers every case within the limits and never pings anyone", { timeout: 300_000 }, async () => {
     const cases = corpus();

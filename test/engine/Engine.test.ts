@@ -120,10 +120,14 @@ describe("Engine and the model's conversation hint", () => {
       sequences: 1,
       contextSize: 4096,
       available: true,
-      generate: async (request) => (
-        seen.push(request), { parts: [{ sid: request.exclude![0]!.sid }], items: [], answer: [], text: "", tokens: 1, promptTokens: 1 }
-      ),
-      rank: async (request) => (seen.push(request), []),
+      generate: async (request) => {
+        seen.push(request);
+        return { parts: [{ sid: request.exclude![0]!.sid }], items: [], answer: [], text: "", tokens: 1, promptTokens: 1 };
+      },
+      rank: async (request) => {
+        seen.push(request);
+        return [];
+      },
       countTokens: async () => 10,
       dispose: async () => {},
     };

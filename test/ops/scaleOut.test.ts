@@ -359,9 +359,9 @@ describe.runIf(redisUp)("scale-out: two bots and two model workers on one Redis 
         const asked = state!.turns
           .filter((t) => t.role === "user")
           .map((t) => t.parts.map((p) => ("sid" in p ? (catalog.get(p.sid)?.title ?? "?") : "")).join(" "));
-        asked.forEach((text, n) =>
-          expect(text, `conversation ${c.index}, turn ${n + 1}: ${c.turns[n]!.text}`).toContain(c.turns[n]!.title),
-        );
+        asked.forEach((text, n) => {
+          expect(text, `conversation ${c.index}, turn ${n + 1}: ${c.turns[n]!.text}`).toContain(c.turns[n]!.title);
+        });
       }
     } finally {
       await memory.close();

@@ -129,7 +129,7 @@ describe("Discord buttons", () => {
     const buttons = first.edit.body.components as { components: { custom_id: string }[] }[];
     const message = {
       ...first.edit.body,
-      id: "9" + first.interaction.id.slice(1),
+      id: `9${first.interaction.id.slice(1)}`,
       channel_id: fake.channelId,
       author: fake.botUser,
       timestamp: new Date().toISOString(),

@@ -111,7 +111,9 @@ describe("Discord duplicate deliveries", () => {
   it("dispatchTo reaches one gateway connection only", async () => {
     const h = await harness({ adapters: 2 });
     const seen = [0, 0];
-    h.adapters.forEach((a, i) => a.client.on("raw", (p: { t?: string }) => void (p.t === "TYPING_START" && seen[i]!++)));
+    h.adapters.forEach((a, i) => {
+      a.client.on("raw", (p: { t?: string }) => void (p.t === "TYPING_START" && seen[i]!++));
+    });
     h.fake.dispatchTo(1, "TYPING_START", { channel_id: h.fake.channelId, user_id: "1", timestamp: 0 });
     await sleep(300);
     expect(seen[0]! + seen[1]!).toBe(1);

@@ -17,7 +17,10 @@ describe("Slack duplicate deliveries", () => {
     expect(h.fake.sockets.size).toBe(2);
     const seen: string[] = [];
     const first = h.bot.firstDelivery.bind(h.bot);
-    h.bot.firstDelivery = (id: string) => (seen.push(id), first(id));
+    h.bot.firstDelivery = (id: string) => {
+      seen.push(id);
+      return first(id);
+    };
     const event = h.fake.mention("similar to Halo 3", { channel: "C5100" });
     await h.fake.send("events_api", event);
     await h.fake.waitFor((c) => c.method === "chat.update" && c.args.channel === "C5100" && Array.isArray(c.args.blocks));

@@ -21,6 +21,7 @@ afterAll(async () => {
 
 const answered = (channel: string) =>
   h.fake.waitFor((c) => c.method === "chat.update" && c.args.channel === channel && Array.isArray(c.args.blocks));
+// biome-ignore lint/suspicious/noExplicitAny: the fake Slack records untyped request arguments as received
 const privately = (test: (args: Record<string, any>) => boolean) => h.fake.waitFor((c) => c.method.startsWith("response/") && test(c.args));
 
 /** The handler logged the failure itself (request id, stack); nothing reached Bolt or the process. */

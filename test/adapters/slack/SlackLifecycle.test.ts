@@ -57,7 +57,10 @@ async function startError(a: SlackAdapter, signal?: AbortSignal): Promise<Platfo
 function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = connect(port, "127.0.0.1");
-    probe.once("connect", () => (probe.destroy(), resolve(true)));
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
     probe.once("error", () => resolve(false));
   });
 }

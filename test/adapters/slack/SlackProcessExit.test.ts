@@ -15,7 +15,9 @@ async function run(scenario: string, ...args: string[]) {
     out += d.toString();
     if (!stoppedAt && out.includes("stopped")) stoppedAt = Date.now();
   });
-  child.stderr.on("data", (d: Buffer) => void (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
   const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
   const [code] = (await once(child, "exit")) as [number | null];
   clearTimeout(killer);

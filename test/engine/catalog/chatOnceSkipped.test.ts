@@ -39,7 +39,7 @@ describe("sidbot chat --once reports skipped catalog rows", () => {
     const { code, out, err } = await run(["--catalog", path, "chat", "--json", "--once", "similar to Halo 3"]);
     expect(code).toBe(0);
     expect(JSON.parse(out)).toMatchObject({ backend: "catalog" });
-    expect(err).toMatch(new RegExp(`^sidbot: catalog .*skips-json\\.csv: skipped 1 row \\(line 3: invalid SID.*\\)\\n$`));
+    expect(err).toMatch(/^sidbot: catalog .*skips-json\.csv: skipped 1 row \(line 3: invalid SID.*\)\n$/);
   });
 
   it("says nothing when no row was skipped", async () => {

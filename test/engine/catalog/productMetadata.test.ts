@@ -24,7 +24,7 @@ const meta = fixtureMetadata(rows, 17);
 const catalogPath = join(dir, "mapping.jsonl");
 writeFileSync(
   catalogPath,
-  rows.map((r, i) => JSON.stringify({ parent_asin: fixtureAsin(i), semantic_id: r.semantic_id, title: r.title })).join("\n") + "\n",
+  `${rows.map((r, i) => JSON.stringify({ parent_asin: fixtureAsin(i), semantic_id: r.semantic_id, title: r.title })).join("\n")}\n`,
 );
 // Metadata for all but the last 100 products, with three bad lines among them.
 const metaPath = join(dir, "meta_Video_Games.jsonl");
@@ -32,7 +32,7 @@ const metaLines = meta.slice(0, -100).map((m) => JSON.stringify(m));
 metaLines.splice(10, 0, "{not json");
 metaLines.splice(20, 0, JSON.stringify({ title: "no asin", categories: [] }));
 metaLines.splice(30, 0, JSON.stringify(meta[0]));
-writeFileSync(metaPath, metaLines.join("\n") + "\n");
+writeFileSync(metaPath, `${metaLines.join("\n")}\n`);
 
 describe("product metadata join", async () => {
   const loaded = await loadCatalog(catalogPath, layout, { metadataPath: metaPath });

@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL("../../../", import.meta.url));
 
 describe("seed mapping on the built-in catalog (the card's examples)", () => {
   it.each([
-    [sidOf(205, 407, 586, 768) + "<|im_end|>", `"Assassin's Creed 2 Deluxe Edition [Download]"<|im_end|>`],
+    [`${sidOf(205, 407, 586, 768)}<|im_end|>`, `"Assassin's Creed 2 Deluxe Edition [Download]"<|im_end|>`],
     [
       `${sidOf(64, 313, 637, 768)}, ${sidOf(219, 463, 660, 768)}, ${sidOf(64, 313, 608, 768)}`,
       `"Halo 3 Limited Edition -Xbox 360", "Battlefield: Bad Company - Playstation 3", "Halo Reach - Limited Edition -Xbox 360"`,
@@ -152,7 +152,7 @@ describe("the card's mapping semantics (properties)", async () => {
   writeFileSync(path, rows.map((r) => JSON.stringify(r)).join("\n"));
   const { catalog } = await loadCatalog(path, layout);
   const levelsOf = (sid: string) => sid.match(/<\|sid_\d+\|>/g) ?? [];
-  const prefixOf = (sid: string, depth: number) => "<|sid_start|>" + levelsOf(sid).slice(0, depth).join("");
+  const prefixOf = (sid: string, depth: number) => `<|sid_start|>${levelsOf(sid).slice(0, depth).join("")}`;
   const withPrefix = (prefix: string) => rows.filter((r) => r.semantic_id.startsWith(prefix));
   /** How many leading levels of `sid` some item shares, capped at 3 (the card's fallback depth). */
   const sharedDepth = (sid: string) => [3, 2, 1].find((d) => d <= levelsOf(sid).length && withPrefix(prefixOf(sid, d)).length > 0) ?? 0;

@@ -6,8 +6,14 @@ describe("Pool", () => {
     const pool = new Pool(["a"]);
     const first = await pool.acquire();
     const order: string[] = [];
-    const second = pool.acquire().then((r) => (order.push("second"), r));
-    const third = pool.acquire().then((r) => (order.push("third"), r));
+    const second = pool.acquire().then((r) => {
+      order.push("second");
+      return r;
+    });
+    const third = pool.acquire().then((r) => {
+      order.push("third");
+      return r;
+    });
     expect(pool.waiting).toBe(2);
     pool.release(first);
     pool.release(await second);

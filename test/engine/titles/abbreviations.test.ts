@@ -53,7 +53,7 @@ describe("abbreviations from title initials", async () => {
     const rows = ["Super Mario Kart - SNES", "Star Mission Knights - PC", "Halo 3 - Xbox 360"].map((title, i) =>
       JSON.stringify({ semantic_id: sidOf(10 + i, 300 + i, 600 + i, 768), title }),
     );
-    writeFileSync(path, rows.join("\n") + "\n");
+    writeFileSync(path, `${rows.join("\n")}\n`);
     const small: Catalog = (await loadCatalog(path, layout)).catalog;
     const r = findGame(new TitleIndex(small), "smk", true);
     expect(r.kind).toBe("missing");

@@ -10,6 +10,7 @@ import { LoopbackServer } from "./LoopbackServer.js";
 export interface RecordedRequest {
   method: string;
   path: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the fake Discord API stores and echoes untyped JSON payloads as received
   body: any;
   at: number;
 }
@@ -66,6 +67,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   /** Answer thread creation on a message with 403 Missing Permissions (a channel where the bot may not create threads). */
   forbidThreads = false;
   /** Channels `GET /channels/:id` knows besides the guild's text channel (threads the bot created are added). */
+  // biome-ignore lint/suspicious/noExplicitAny: the fake Discord API stores and echoes untyped JSON payloads as received
   readonly channels = new Map<string, any>();
   /** Thread id by the message it was started on. */
   readonly threadsByMessage = new Map<string, string>();
@@ -79,6 +81,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   private readonly socketShards = new Map<WebSocket, [number, number]>();
   private sequence = 0;
   private identified: ((socket: WebSocket) => void)[] = [];
+  // biome-ignore lint/suspicious/noExplicitAny: the fake Discord API stores and echoes untyped JSON payloads as received
   private messages = new Map<string, any>();
   /** IDENTIFY or RESUME payloads received (reconnects count). */
   identifies = 0;
@@ -243,6 +246,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     };
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: the fake Discord API stores and echoes untyped JSON payloads as received
   buttonInteraction(customId: string, message: any, user = this.user(), shape: InteractionShape = {}) {
     const id = nextId();
     return {
@@ -322,6 +326,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   private gateway(socket: WebSocket) {
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 45_000 } }));
     socket.on("message", (raw) => {
+      // biome-ignore lint/suspicious/noExplicitAny: the fake Discord API stores and echoes untyped JSON payloads as received
       const payload = JSON.parse(raw.toString()) as { op: number; d: any };
       if (payload.op === 1) socket.send(JSON.stringify({ op: 11 }));
       if (payload.op === 2 || payload.op === 6) this.identify(socket, payload.d);
@@ -409,6 +414,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     let raw = "";
     for await (const chunk of req) raw += chunk;
     const contentType = req.headers["content-type"] ?? "";
+    // biome-ignore lint/suspicious/noExplicitAny: the fake Discord API stores and echoes untyped JSON payloads as received
     let body: any = raw;
     if (contentType.includes("json") && raw) body = JSON.parse(raw);
     else if (contentType.includes("multipart"))
@@ -457,6 +463,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
       return this.json(
         res,
         200,
+        // biome-ignore lint/suspicious/noExplicitAny: the fake Discord API stores and echoes untyped JSON payloads as received
         (body as any[]).map((c) => ({ ...c, id: nextId(), application_id: this.applicationId, version: "1" })),
       );
     }
@@ -474,19 +481,23 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     }
     if (/^\/webhooks\/\d+\/[^/]+$/.test(path) && record.method === "POST")
       return this.json(res, 200, this.storeMessage({ id: nextId(), channel_id: this.channelId, ...body }));
-    if ((m = /^\/channels\/(\d+)\/typing$/.exec(path))) return this.empty(res);
-    if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && record.method === "POST")
-      return this.json(res, 200, this.storeMessage({ id: nextId(), channel_id: m[1], ...body }));
-    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && record.method === "PATCH")
+    m = /^\/channels\/(\d+)\/typing$/.exec(path);
+    if (m) return this.empty(res);
+    m = /^\/channels\/(\d+)\/messages$/.exec(path);
+    if (m && record.method === "POST") return this.json(res, 200, this.storeMessage({ id: nextId(), channel_id: m[1], ...body }));
+    m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path);
+    if (m && record.method === "PATCH")
       return this.json(res, 200, this.storeMessage({ ...this.messages.get(m[2]!), id: m[2], channel_id: m[1], ...body }));
-    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path)) && record.method === "POST") {
+    m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path);
+    if (m && record.method === "POST") {
       if (this.forbidThreads) return this.json(res, 403, { message: "Missing Permissions", code: 50013 });
       const thread = this.threadObject(nextId(), m[1]!, this.botUser.id, body.name);
       this.channels.set(thread.id, thread);
       this.threadsByMessage.set(m[2]!, thread.id);
       return this.json(res, 201, thread);
     }
-    if ((m = /^\/channels\/(\d+)$/.exec(path)) && record.method === "GET") {
+    m = /^\/channels\/(\d+)$/.exec(path);
+    if (m && record.method === "GET") {
       if (m[1] === this.channelId)
         return this.json(res, 200, {
           id: this.channelId,
@@ -522,6 +533,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     };
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: the fake Discord API stores and echoes untyped JSON payloads as received
   private storeMessage(partial: any) {
     const message = {
       type: 0,

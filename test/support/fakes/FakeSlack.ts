@@ -11,6 +11,7 @@ import { LoopbackServer } from "./LoopbackServer.js";
 
 export interface ApiCall {
   method: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the fake Slack API records untyped request arguments as received
   args: Record<string, any>;
   at: number;
 }
@@ -32,6 +33,7 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
   readonly revokedToken = "xoxb-revoked";
   /** Methods answered once with HTTP 200 `{ok:false, error:"ratelimited"}` and Retry-After. */
   readonly rateLimitOnce: { method: string; done?: boolean }[] = [];
+  // biome-ignore lint/suspicious/noExplicitAny: the fake Slack API records untyped request arguments as received
   private readonly failures: { method: string; error: string; match: (args: Record<string, any>) => boolean; times: number }[] = [];
   private readonly delays = new Map<string, number>();
   // Delayed answers still waiting: stop() drops them so the fake keeps no process alive.
@@ -62,6 +64,7 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
   failOn(
     method: string,
     error: string,
+    // biome-ignore lint/suspicious/noExplicitAny: the fake Slack API records untyped request arguments as received
     { match = () => true, times = Infinity }: { match?: (args: Record<string, any>) => boolean; times?: number } = {},
   ): void {
     this.failures.push({ method, error, match, times });
@@ -129,11 +132,13 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
 
   // ---- payload builders ----
 
+  // biome-ignore lint/suspicious/noExplicitAny: the fake Slack API records untyped request arguments as received
   eventCallback(event: Record<string, any>, eventId = `Ev${++counter}`) {
     return {
       token: "t",
       team_id: this.teamId,
       api_app_id: "A0001",
+      // biome-ignore lint/suspicious/noExplicitAny: the fake Slack API records untyped request arguments as received
       event: { event_ts: event.ts, ...event } as Record<string, any>,
       type: "event_callback",
       event_id: eventId,
@@ -212,6 +217,7 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
     for await (const chunk of req) raw += chunk;
     const url = new URL(req.url ?? "/", "http://x");
     const method = url.pathname.replace(/^\/api\//, "").replace(/^\//, "");
+    // biome-ignore lint/suspicious/noExplicitAny: the fake Slack API records untyped request arguments as received
     const args: Record<string, any> = (req.headers["content-type"] ?? "").includes("json")
       ? raw
         ? JSON.parse(raw)
