@@ -52,11 +52,17 @@ export interface Understanding {
   unresolved?: string[];
   /** A comparative asked of the last answer ("cheaper", "more relaxing"): a steer. */
   comparative?: string;
-  /** An item of the last answer described by what it is ("why that racing one?", "the Xbox one"): matched against its title, genre and platform. */
+  /**
+   * An item of the last answer described by what it is ("why that racing one?", "the Xbox one"): matched against its title, genre and
+   * platform.
+   */
   about?: { words: string[]; platform?: Platform };
   /** `ref` only points ("that one", "the forza one"): a title word or description of a last-answer item wins over it. */
   pointed?: boolean;
-  /** The message without mentions and control tokens (a typed SID reads "SIDREF"); a title in it that is in the last answer is resolved against that answer later. */
+  /**
+   * The message without mentions and control tokens (a typed SID reads "SIDREF"); a title in it that is in the last answer is resolved
+   * against that answer later.
+   */
   text: string;
 }
 
@@ -69,27 +75,36 @@ export const MAX_K = 10;
 
 // A greeting before a command ("hey, help", "ok can you reset").
 const GREETING = String.raw`(?:(?:hey|hi|hello|ok(?:ay)?|so)\W+)?`;
-const RESET =
-  /^\W*(?:\/?reset|(?:clear|wipe|restart)(?: (?:the|this|our|my))? (?:conversation|chat|history|memory|context|thread)|(?:let'?s\s+|lets\s+|can we\s+|please\s+)?(?:start (?:over|again|fresh|anew|from scratch)|begin again|fresh start|clean slate)|start over|start again|forget (?:it|everything|that|this|all that)|new conversation|clear (?:memory|history|it|the chat|everything))\b/i;
+const RESET = new RegExp(
+  String.raw`^\W*(?:\/?reset|(?:clear|wipe|restart)(?: (?:the|this|our|my))? (?:conversation|chat|history|memory` +
+    String.raw`|context|thread)|(?:let'?s\s+|lets\s+|can we\s+|please\s+)?(?:start (?:over|again|fresh|anew|from ` +
+    `scratch)|begin again|fresh start|clean slate)|start over|start again|forget (?:it|everything|that` +
+    String.raw`|this|all that)|new conversation|clear (?:memory|history|it|the chat|everything))\b`,
+  "i",
+);
 // The whole message asks what the bot can do or how to use it ("what are you able to help with", "what commands do you have").
 const HELP = new RegExp(
   String.raw`^\W*${GREETING}(?:(?:sid)?bot\W+)?(?:` +
     [
       String.raw`\/?help|\?|usage|(?:list|show)?\s*(?:(?:the|your|all)\s+)?commands(?:\s+list)?|features`,
-      String.raw`how does (?:this|it|this bot|the bot|sidbot) work`,
+      `how does (?:this|it|this bot|the bot|sidbot) work`,
       // what can/could you do / help (me) with / offer
-      String.raw`what (?:else |things |kind of things |sort of things |sorts of things |exactly )?(?:can|could|do|will) (?:you|u|this bot|sidbot) (?:do|help(?: me)?(?: out)?(?: with)?|offer|be used for)`,
-      String.raw`what (?:kind|sort|type)s? of (?:things|stuff|requests|questions) (?:can|could|do) (?:you|u) (?:do|help(?: me)?(?: with)?|handle|answer)`,
-      String.raw`what (?:can|could|should|do) i (?:ask|say to|use) (?:you|u|this bot|sidbot)(?: for)?`,
-      String.raw`what are (?:you|u) (?:able to (?:do|help(?: me)?(?: with)?)|capable of|good (?:at|for)|for)`,
-      String.raw`what(?: is|'s|s) (?:this bot|sidbot|this) for`,
-      String.raw`how (?:can|could|do|will) (?:you|u) help(?: me)?`,
-      String.raw`how (?:do|can|should|would) (?:i|we) (?:use|talk to|work with) (?:you|u|(?:this|the) (?:thing|bot|app|tool|sidbot)|this|it|sidbot)`,
-      String.raw`what (?:commands|features|options) (?:do you have|are there|can i use|do you (?:support|know|understand))`,
-      String.raw`what are (?:your|the) (?:commands|features|options)`,
-      String.raw`(?:can you |could you )?(?:show|tell|give) me (?:what you can do|how (?:to use you|this works|you work)|(?:the |your )?commands)`,
-      String.raw`what do you do|how do (?:you|u) work|what do (?:you|u) know(?: how to do)?`,
-      String.raw`(?:can|could|will|would) (?:you|u) help(?: me)?(?: out)?|help me(?: out)?|i need (?:some )?help`,
+      `what (?:else |things |kind of things |sort of things |sorts of things |exactly )?(?:can|could|do` +
+        `|will) (?:you|u|this bot|sidbot) (?:do|help(?: me)?(?: out)?(?: with)?|offer|be used for)`,
+      `what (?:kind|sort|type)s? of (?:things|stuff|requests|questions) (?:can|could|do) (?:you|u) (?:do` +
+        `|help(?: me)?(?: with)?|handle|answer)`,
+      `what (?:can|could|should|do) i (?:ask|say to|use) (?:you|u|this bot|sidbot)(?: for)?`,
+      `what are (?:you|u) (?:able to (?:do|help(?: me)?(?: with)?)|capable of|good (?:at|for)|for)`,
+      `what(?: is|'s|s) (?:this bot|sidbot|this) for`,
+      `how (?:can|could|do|will) (?:you|u) help(?: me)?`,
+      `how (?:do|can|should|would) (?:i|we) (?:use|talk to|work with) (?:you|u|(?:this|the) (?:thing|bot` +
+        `|app|tool|sidbot)|this|it|sidbot)`,
+      `what (?:commands|features|options) (?:do you have|are there|can i use|do you (?:support|know|understand))`,
+      `what are (?:your|the) (?:commands|features|options)`,
+      `(?:can you |could you )?(?:show|tell|give) me (?:what you can do|how (?:to use you|this works|you ` +
+        `work)|(?:the |your )?commands)`,
+      `what do you do|how do (?:you|u) work|what do (?:you|u) know(?: how to do)?`,
+      `(?:can|could|will|would) (?:you|u) help(?: me)?(?: out)?|help me(?: out)?|i need (?:some )?help`,
     ].join("|") +
     String.raw`)(?:\s+(?:for me|exactly|here|then|again|anyway|sidbot|bot|please|pls|properly|thing|now))*\W*$`,
   "i",
@@ -133,16 +148,19 @@ const ORDINAL_WORDS: Readonly<Record<string, number>> = {
 };
 // "top 5", "give me 5 racing games", "3 most likely": a number before a count noun or a taste (titles and platforms are cut out first).
 const COUNT_NOUNS = new Set(
-  "games game titles title options option recommendations recommendation recs rec suggestions suggestion picks pick ideas idea things thing ones more most others other different similar new good great fun".split(
-    " ",
-  ),
+  (
+    "games game titles title options option recommendations recommendation recs rec suggestions " +
+    "suggestion picks pick ideas idea things thing ones more most others other different similar new " +
+    "good great fun"
+  ).split(" "),
 );
 const COUNT_LEAD = /\b(?:top|best|give me|show me|list|recommend|suggest|find me|pick|need|want|name)\s+(?:me\s+)?(?:the\s+)?$/i;
 // Words a count may follow ("I'd appreciate 8 suggestions", "could I get 4", "maybe 6 options").
 const COUNT_PREV = new Set(
-  "about around like want need get only exactly just appreciate appreciated love prefer see have take grab fetch try say maybe perhaps possibly".split(
-    " ",
-  ),
+  (
+    "about around like want need get only exactly just appreciate appreciated love prefer see have take " +
+    "grab fetch try say maybe perhaps possibly"
+  ).split(" "),
 );
 function countIn(text: string): number | undefined {
   const words = text
@@ -178,32 +196,55 @@ function countIn(text: string): number | undefined {
   return undefined;
 }
 const REF = new RegExp(
-  String.raw`#\s?(\d)\b|\b(?:number|no\.?|item|option|pick)\s?#?(\d)\b|\b(?:the\s+)?(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final)(?:\s+(?:one|game|pick|item|title|option))?\b`,
+  String.raw`#\s?(\d)\b|\b(?:number|no\.?|item|option|pick)\s?#?(\d)\b|\b(?:the\s+)?(first|second|third|fourth` +
+    String.raw`|fifth|1st|2nd|3rd|4th|5th|last|final)(?:\s+(?:one|game|pick|item|title|option))?\b`,
   "i",
 );
 const DEMONSTRATIVE = /\b(?:that|this|it|that one|this one|those|these|them)\b/i;
 const ANSWERED = new Set("listed said suggested showed shown gave given mentioned recommended picked above".split(" "));
 // Words for the whole last answer: "those", "all of them", "all three", "the lot".
-const PLURAL =
-  /\b(?:those|these|them|they|both|the ones (?:you|u) (?:listed|said|suggested|showed|gave|mentioned|recommended|picked)|all(?:\s+(?:of\s+)?(?:them|those|these|three|two|four|five|ten|\d{1,2}))?|the (?:lot|set|list|bunch|group|whole (?:list|lot|set|bunch))|every(?:thing| one| single one) (?:you (?:said|suggested|listed|showed|gave)|there|above))\b/i;
+const PLURAL = new RegExp(
+  String.raw`\b(?:those|these|them|they|both|the ones (?:you|u) (?:listed|said|suggested|showed|gave|mentioned` +
+    String.raw`|recommended|picked)|all(?:\s+(?:of\s+)?(?:them|those|these|three|two|four|five|ten|\d{1,2}))?|the ` +
+    `(?:lot|set|list|bunch|group|whole (?:list|lot|set|bunch))|every(?:thing| one| single one) (?:you ` +
+    String.raw`(?:said|suggested|listed|showed|gave)|there|above))\b`,
+  "i",
+);
 
 const WHY = /\b(?:why|how come|explain|what makes|what made|reason|reasons|justify)\b/i;
 // A question asking why something was suggested (not "why not"), with polite filler allowed around it.
-const WHY_QUESTION =
-  /\b(?:why|how come)\b(?!\s+not\b)|\bwhat (?:made|makes) (?:you|u)\b|\b(?:reason|reasons|reasoning) (?:for|behind|why)\b|\bexplain (?:why|your|the (?:choice|pick|reason))\b/i;
+const WHY_QUESTION = new RegExp(
+  String.raw`\b(?:why|how come)\b(?!\s+not\b)|\bwhat (?:made|makes) (?:you|u)\b|\b(?:reason|reasons|reasoning) ` +
+    String.raw`(?:for|behind|why)\b|\bexplain (?:why|your|the (?:choice|pick|reason))\b`,
+  "i",
+);
 // A why question at the start, after filler or politeness ("so why the Forza one?", "could you tell me why Halo 3").
-const WHY_START =
-  /^\W*(?:(?:so|ok(?:ay)?|and|but|hmm+|well|wait|also|hey|just|curious|just curious|out of curiosity)\W+)*(?:(?:can|could|would|will) (?:you|u)\s+(?:please\s+)?|please\s+|kindly\s+)?(?:why|how come|explain|tell me why|what made (?:you|u))\b/i;
+const WHY_START = new RegExp(
+  String.raw`^\W*(?:(?:so|ok(?:ay)?|and|but|hmm+|well|wait|also|hey|just|curious|just curious|out of ` +
+    String.raw`curiosity)\W+)*(?:(?:can|could|would|will) (?:you|u)\s+(?:please\s+)?|please\s+|kindly\s+)?(?:why` +
+    String.raw`|how come|explain|tell me why|what made (?:you|u))\b`,
+  "i",
+);
 // An item of the last answer described by a word or two ("the cozy one", "that forza game").
 const DESCRIBED_ONE = /\b(?:the|that|this)\s+(?:[\w'-]+\s+){1,2}(?:one|game|pick|title)\b/i;
 // A new request that also asks for reasons ("suggest cozy games and explain why"): not about the last answer.
 const ASK_AND_EXPLAIN = /\b(?:suggest|recommend|give me|find me|show me|pick me|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell|say|why|give)/i;
-const EXPLAIN_NEW =
-  /\b(?:suggest|recommend|give me|pick|find|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell me|say|say why|give (?:me )?(?:a )?reasons?)|\bexplain why\b|\bwith (?:an? )?(?:explanation|reasons?)\b|\band why\b|\btell me why\b/i;
+const EXPLAIN_NEW = new RegExp(
+  String.raw`\b(?:suggest|recommend|give me|pick|find|name)\b[^.?!]*\b(?:and|&)\s+(?:explain|tell me|say|say why` +
+    String.raw`|give (?:me )?(?:a )?reasons?)|\bexplain why\b|\bwith (?:an? )?(?:explanation|reasons?)\b|\band ` +
+    String.raw`why\b|\btell me why\b`,
+  "i",
+);
 // Naming the last answer as a set: a naming word (name, title, blurb, …) said of the set ("these", "this group"), or "bundle".
-const GROUP_NOUN = String.raw`(?:set|group|collection|bundle|lot|bunch|list|trio|three|two|four|five|games|picks|ones|selection|pack|package|combo|line-?up|mix|batch|recommendations|recs|suggestions)`;
-const GROUP_REF = String.raw`(?:(?:this(?!\s+(?:one|game|title|item|pick)\b)|these|those|them|all(?: of)?(?: them| these| those)?)(?:\s+${GROUP_NOUN})?|the\s+${GROUP_NOUN}|(?:all|both)\s+of\s+(?:them|these|those))`;
-const NAMING = String.raw`(?:(?:catchy|cool|good|fun|short|snappy|fitting|nice|clever)\s+)*(?:names?|titles?|blurbs?|descriptions?|taglines?|labels?|monikers?|slogans?|pitch|summary|theme)`;
+const GROUP_NOUN =
+  `(?:set|group|collection|bundle|lot|bunch|list|trio|three|two|four|five|games|picks|ones|selection` +
+  `|pack|package|combo|line-?up|mix|batch|recommendations|recs|suggestions)`;
+const GROUP_REF =
+  String.raw`(?:(?:this(?!\s+(?:one|game|title|item|pick)\b)|these|those|them|all(?: of)?(?: them| these| ` +
+  String.raw`those)?)(?:\s+${GROUP_NOUN})?|the\s+${GROUP_NOUN}|(?:all|both)\s+of\s+(?:them|these|those))`;
+const NAMING =
+  String.raw`(?:(?:catchy|cool|good|fun|short|snappy|fitting|nice|clever)\s+)*(?:names?|titles?|blurbs?` +
+  `|descriptions?|taglines?|labels?|monikers?|slogans?|pitch|summary|theme)`;
 const BUNDLE = new RegExp(
   [
     String.raw`\bbundle\b|\bcollection\b`,
@@ -214,64 +255,118 @@ const BUNDLE = new RegExp(
     // "what title would you give these"
     String.raw`\b${NAMING}\s+(?:would|should|could|do|can|will)\s+(?:you|we|i)\s+(?:give|put on|use for|pick for)\s+${GROUP_REF}\b`,
     // "suggest a name", "come up with a name and description"
-    String.raw`\b(?:suggest|give|come up with|pick|invent|make up|think (?:of|up)|create|write|propose)\s+(?:me\s+)?(?:an?|some)\s+(?:(?:catchy|cool|good|fun|short|snappy|fitting|nice|clever)\s+)*(?:names?|titles?(?!\s+(?:for|on|like)\s+(?!${GROUP_REF})))(?![\w-])`,
+    String.raw`\b(?:suggest|give|come up with|pick|invent|make up|think (?:of|up)|create|write|propose)\s+` +
+      String.raw`(?:me\s+)?(?:an?|some)\s+(?:(?:catchy|cool|good|fun|short|snappy|fitting|nice|clever)\s+)*(?:names?` +
+      String.raw`|titles?(?!\s+(?:for|on|like)\s+(?!${GROUP_REF})))(?![\w-])`,
     // "name this collection", "title this selection"
-    String.raw`\b(?:name|title|label)\s+(?:this|these|those|them|it|all(?: of)? (?:them|these|those))\b|\b(?:name|title|label)\s+the\s+${GROUP_NOUN}\b`,
+    String.raw`\b(?:name|title|label)\s+(?:this|these|those|them|it|all(?: of)? (?:them|these|those))\b|\b(?:name` +
+      String.raw`|title|label)\s+the\s+${GROUP_NOUN}\b`,
     // "what would you call these three", "what should this set be called"
-    String.raw`\bcall\s+${GROUP_REF}\b|\b(?:this|these|those|they|it|the\s+${GROUP_NOUN})(?:\s+${GROUP_NOUN})?\s+(?:be|get|go)\s+(?:called|named|titled)\b`,
+    String.raw`\bcall\s+${GROUP_REF}\b|\b(?:this|these|those|they|it|the\s+${GROUP_NOUN})(?:\s+${GROUP_NOUN})?\s+` +
+      String.raw`(?:be|get|go)\s+(?:called|named|titled)\b`,
   ].join("|"),
   "i",
 );
 // A short follow-up asking the last answer to change along one axis ("anything cheaper?", "something more relaxing").
-const COMPARATIVE =
-  /\b(?:cheaper|less expensive|more affordable|newer|older|more recent|more modern|easier|harder|shorter|longer|simpler|calmer|cozier|cosier|scarier|funnier|faster|slower|smaller|bigger|(?:more|less) (?:relaxing|challenging|difficult|casual|chill|violent|scary|intense|kid[\s-]friendly|family[\s-]friendly|colou?rful|realistic|story[\s-]driven|competitive|expensive|popular|obscure))\b/i;
+const COMPARATIVE = new RegExp(
+  String.raw`\b(?:cheaper|less expensive|more affordable|newer|older|more recent|more modern|easier|harder` +
+    `|shorter|longer|simpler|calmer|cozier|cosier|scarier|funnier|faster|slower|smaller|bigger|(?:more` +
+    String.raw`|less) (?:relaxing|challenging|difficult|casual|chill|violent|scary|intense|kid[\s-]friendly` +
+    String.raw`|family[\s-]friendly|colou?rful|realistic|story[\s-]driven|competitive|expensive|popular|obscure))\b`,
+  "i",
+);
 const MORE = /\b(?:more|others?|another(?: one)?|else|additional|similar(?:\s+(?:stuff|ones|games|things|titles|picks))?)\b/i;
-const MORE_LIKE =
-  /\b(?:more|others?|games?|stuff|something|anything|ones?)\s+(?:like|similar to)\b|\bsimilar(?:\s+(?:ones|games|titles|stuff|things))?\s+to\b|\blike\b|\balong (?:the|those|these) lines\b|\bin the (?:same )?vein\b|\bsame (?:kind|sort|type|style) as\b/i;
-const STEER =
-  /^\W*(?:how about|what about|make it|make them|change (?:it )?to|same on|in|and|any|anything|for|on|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b(?:instead|but for|but on|version|versions|port)\b/i;
-const NEXT =
-  /^\W*user\b|\brecent purchases\b|\bnext item\b|\b(?:after|aftr|afta|next|then|finished|finishing|beat|beaten|completed|done with|played|playing|through with|up next|follow(?:-|\s)?up)\b/i;
-const SIMILAR =
-  /\b(?:similar|like|bought|alike|reminds?|such as|along the lines|in the vein|same vibe|vibe|feel|alternatives?|comparable|resembl\w*|related)\b/i;
-const RANKED =
-  /\b(?:rank(?:ed|ing|s)?|most (?:likely|probable)|highest (?:probability|likelihood|odds|chance)|(?:by|in order of) (?:likelihood|probability)|most likely|likeliest|likelihood|probabilit(?:y|ies)|scores?|scored|exact(?:ly)?\s+top|in order)\b/i;
+const MORE_LIKE = new RegExp(
+  String.raw`\b(?:more|others?|games?|stuff|something|anything|ones?)\s+(?:like|similar to)\b|\bsimilar(?:\s+` +
+    String.raw`(?:ones|games|titles|stuff|things))?\s+to\b|\blike\b|\balong (?:the|those|these) lines\b|\bin the ` +
+    String.raw`(?:same )?vein\b|\bsame (?:kind|sort|type|style) as\b`,
+  "i",
+);
+const STEER = new RegExp(
+  String.raw`^\W*(?:how about|what about|make it|make them|change (?:it )?to|same on|in|and|any|anything|for|on` +
+    String.raw`|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b` +
+    String.raw`(?:instead|but for|but on|version|versions|port)\b`,
+  "i",
+);
+const NEXT = new RegExp(
+  String.raw`^\W*user\b|\brecent purchases\b|\bnext item\b|\b(?:after|aftr|afta|next|then|finished|finishing|beat` +
+    String.raw`|beaten|completed|done with|played|playing|through with|up next|follow(?:-|\s)?up)\b`,
+  "i",
+);
+const SIMILAR = new RegExp(
+  String.raw`\b(?:similar|like|bought|alike|reminds?|such as|along the lines|in the vein|same vibe|vibe|feel` +
+    String.raw`|alternatives?|comparable|resembl\w*|related)\b`,
+  "i",
+);
+const RANKED = new RegExp(
+  String.raw`\b(?:rank(?:ed|ing|s)?|most (?:likely|probable)|highest (?:probability|likelihood|odds|chance)|(?:by` +
+    `|in order of) (?:likelihood|probability)|most likely|likeliest|likelihood|probabilit(?:y|ies)` +
+    String.raw`|scores?|scored|exact(?:ly)?\s+top|in order)\b`,
+  "i",
+);
 // Genre, mood and theme words: a piece made of these is a taste, never a title.
 const TASTE_WORDS = new Set(
   (
-    "action adventure rpg rpgs jrpg jrpgs arpg shooter shooters fps tps racing racer racers kart karting driving cars car sports sport football soccer basketball baseball golf tennis hockey " +
-    "puzzle puzzles platformer platformers platforming strategy rts tactics tactical simulation sim sims simulator horror scary survival stealth fighting fighter fighters brawler brawlers " +
-    "sandbox mmo mmorpg multiplayer coop co-op couch party family kids casual cozy cosy relaxing chill calm cute wholesome farming farm animal animals pets pet dog dogs cat cats " +
-    "scifi sci-fi space fantasy medieval magic dragons dragon anime manga story narrative rhythm music dance arcade retro classic indie roguelike roguelikes metroidvania " +
-    "military war historical western zombie zombies post-apocalyptic apocalyptic apocalypse cyberpunk mystery detective crafting building management " +
+    "action adventure rpg rpgs jrpg jrpgs arpg shooter shooters fps tps racing racer racers kart karting " +
+    "driving cars car sports sport football soccer basketball baseball golf tennis hockey " +
+    "puzzle puzzles platformer platformers platforming strategy rts tactics tactical simulation sim sims " +
+    "simulator horror scary survival stealth fighting fighter fighters brawler brawlers " +
+    "sandbox mmo mmorpg multiplayer coop co-op couch party family kids casual cozy cosy relaxing chill " +
+    "calm cute wholesome farming farm animal animals pets pet dog dogs cat cats " +
+    "scifi sci-fi space fantasy medieval magic dragons dragon anime manga story narrative rhythm music " +
+    "dance arcade retro classic indie roguelike roguelikes metroidvania " +
+    "military war historical western zombie zombies post-apocalyptic apocalyptic apocalypse cyberpunk " +
+    "mystery detective crafting building management " +
     "educational trivia fishing hunting flight flying combat competitive funny violent peaceful " +
-    "pixel 2d 3d vr exploration stealthy street realistic colorful beautiful atmospheric emotional creepy spooky lego superhero superheroes ninja pirates pirate " +
+    "pixel 2d 3d vr exploration stealthy street realistic colorful beautiful atmospheric emotional " +
+    "creepy spooky lego superhero superheroes ninja pirates pirate " +
     "robots robot mech mechs monsters monster pokemon collecting battle battles"
   ).split(" "),
 );
 // Tastes of several words whose parts mean little alone ("open world", "beat em up").
-const TASTE_PHRASES =
-  /\b(?:open[\s-]world|beat[\s-]?(?:em|'em)[\s-]up|turn[\s-]based|point[\s-](?:and|&|n)[\s-]click|visual novels?|split[\s-]screen|city[\s-]builders?|hack[\s-](?:and|&|n)[\s-]slash|post[\s-]apocalyptic|life[\s-]sim(?:ulation)?s?|card games?|board games?|science fiction|sci[\s-]fi|co[\s-]op|battle royale|first[\s-]person|third[\s-]person|role[\s-]playing|free[\s-]to[\s-]play|story[\s-]rich|(?:family|kid|kids|child|children)[\s-]friendly|all[\s-]ages)\b/i;
+const TASTE_PHRASES = new RegExp(
+  String.raw`\b(?:open[\s-]world|beat[\s-]?(?:em|'em)[\s-]up|turn[\s-]based|point[\s-](?:and|&|n)[\s-]click` +
+    String.raw`|visual novels?|split[\s-]screen|city[\s-]builders?|hack[\s-](?:and|&|n)[\s-]slash` +
+    String.raw`|post[\s-]apocalyptic|life[\s-]sim(?:ulation)?s?|card games?|board games?|science fiction|sci[\s-]fi` +
+    String.raw`|co[\s-]op|battle royale|first[\s-]person|third[\s-]person|role[\s-]playing|free[\s-]to[\s-]play` +
+    String.raw`|story[\s-]rich|(?:family|kid|kids|child|children)[\s-]friendly|all[\s-]ages)\b`,
+  "i",
+);
 // Words with no meaning of their own in a request.
 const STOP = new Set(
   (
-    "i im i'm me my mine we us our you your yours them they both a an the and or but of to for in on at with by from about as is are was were be been being am do does did doing have has had " +
-    "it its it's this that these those there here what whats what's which who whom whose when where how why can could would should will shall may might must " +
-    "please pls plz thanks thank thx ty just really very so too also some any anything something someone all more most much many few other others another such only own same " +
-    "than then now ok okay yeah yes no not nope hey hi hello yo sup hiya howdy good great nice cool awesome best better top ever new old fun favorite favourite " +
-    "game games gaming gamer title titles thing things stuff one ones recommend recommendation recommendations recs rec suggest suggestion suggestions " +
-    "give show find tell let lets let's want wanna need looking look like likes liked love loved enjoy enjoyed into fan fans mood play playing played know think get got " +
+    "i im i'm me my mine we us our you your yours them they both a an the and or but of to for in on at " +
+    "with by from about as is are was were be been being am do does did doing have has had " +
+    "it its it's this that these those there here what whats what's which who whom whose when where how " +
+    "why can could would should will shall may might must " +
+    "please pls plz thanks thank thx ty just really very so too also some any anything something someone " +
+    "all more most much many few other others another such only own same " +
+    "than then now ok okay yeah yes no not nope hey hi hello yo sup hiya howdy good great nice cool " +
+    "awesome best better top ever new old fun favorite favourite " +
+    "game games gaming gamer title titles thing things stuff one ones recommend recommendation " +
+    "recommendations recs rec suggest suggestion suggestions " +
+    "give show find tell let lets let's want wanna need looking look like likes liked love loved enjoy " +
+    "enjoyed into fan fans mood play playing played know think get got " +
     "through right currently still lot bit while exactly around approximately roughly maybe " +
-    "today tonight weekend bored kind sort type types genre genres style vibe vibes similar first second third fourth fifth 1st 2nd 3rd 4th 5th last final number # " +
+    "today tonight weekend bored kind sort type types genre genres style vibe vibes similar first second " +
+    "third fourth fifth 1st 2nd 3rd 4th 5th last final number # " +
     // Politeness and filler around a request ("I fancy a stealth game", "any ideas?", "I'd appreciate 8 suggestions").
-    "fancy fancying appreciate appreciated i'd id i'll i've ive idea ideas option options pick picks perhaps possibly wondering wonder hoping hope seeking search searching prefer preferably ideally " +
+    "fancy fancying appreciate appreciated i'd id i'll i've ive idea ideas option options pick picks " +
+    "perhaps possibly wondering wonder hoping hope seeking search searching prefer preferably ideally " +
     "kindly thankyou sth smth anybody everyone somebody owns owned gets getting buy buying gift gifts present presents " +
     "he she him her his hers their wants wanted wanting go going whole entire curious mind minds else plays day days all-day " +
-    "holiday holidays vacation trip summer winter christmas xmas birthday night evening evenings afternoon morning switch switching everything nothing help see he's she's they're we're you're that's"
+    "holiday holidays vacation trip summer winter christmas xmas birthday night evening evenings " +
+    "afternoon morning switch switching everything nothing help see he's she's they're we're you're " +
+    "that's"
   ).split(" "),
 );
-const SMALLTALK =
-  /^\W*(?:(?:hey |hi |hello |good )?(?:sid)?bot|nah|yep|yup|hmm+|wow|omg|lmao|rofl|meh|idk|sure|gg|brb|kk?|ugh|oops|sorry|np|hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening|night)|gm|thanks?(?: you)?|thx|ty|cheers|cool|nice|great|awesome|ok(?:ay)?|lol|haha|bye|goodbye|see ya|who are you|how are you)\b/i;
+const SMALLTALK = new RegExp(
+  String.raw`^\W*(?:(?:hey |hi |hello |good )?(?:sid)?bot|nah|yep|yup|hmm+|wow|omg|lmao|rofl|meh|idk|sure|gg|brb` +
+    `|kk?|ugh|oops|sorry|np|hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon` +
+    `|evening|night)|gm|thanks?(?: you)?|thx|ty|cheers|cool|nice|great|awesome|ok(?:ay)?|lol|haha|bye` +
+    String.raw`|goodbye|see ya|who are you|how are you)\b`,
+  "i",
+);
 
 /** Understands one typed message. */
 export function understand(raw: string, { titles, catalog }: UnderstandContext): Understanding {
@@ -363,7 +458,8 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
 
   // An explicit item ("the name of the second one") is about that item, not the set.
   if (BUNDLE.test(rest) && !REF.test(rest)) return { ...base, act: "bundle" };
-  // A why question is about the last answer, never a taste search: "why that racing one?", "can you explain why the third one was suggested".
+  // A why question is about the last answer, never a taste search: "why that racing one?", "can you explain why the third one was
+  // suggested".
   const whyQuestion = WHY_QUESTION.test(rest) && !ASK_AND_EXPLAIN.test(rest);
   if ((WHY.test(rest) && !tastes) || whyQuestion) {
     const about = describedItem(rest, tastes, platform);
@@ -411,9 +507,14 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   if (
     !tastes &&
     !platform &&
-    /^\W*(?:(?:(?:give|show|get|find|got)(?: me)?\s+)?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple(?: of)?|some) (?:more|others|other ones|different ones)|more|others?|another|any ?more|some more|show me more|give me more|got (?:any )?more|anything else|what else|something else|different ones|different games|other ones|not (?:those|these|them|that)|none of (?:those|these|them))\b/i.test(
-      rest,
-    )
+    new RegExp(
+      String.raw`^\W*(?:(?:(?:give|show|get|find|got)(?: me)?\s+)?(?:\d{1,2}|one|two|three|four|five|six|seven|eight` +
+        `|nine|ten|a few|a couple(?: of)?|some) (?:more|others|other ones|different ones)|more|others?` +
+        `|another|any ?more|some more|show me more|give me more|got (?:any )?more|anything else|what else` +
+        `|something else|different ones|different games|other ones|not (?:those|these|them|that)|none of ` +
+        String.raw`(?:those|these|them))\b`,
+      "i",
+    ).test(rest)
   )
     return { ...base, act: "more" };
   // "could I get 4 recommendations", "maybe 6 options": a count and request words only.
@@ -446,8 +547,11 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
 }
 
 // Politeness around a command: "please", "kindly", "can you", "would you mind".
-const POLITE =
-  /\b(?:pretty\s+)?(?:please|pls|plz|pleeease|kindly|thanks|thank you|thx|if you (?:can|could|don'?t mind)|(?:would|do) you mind)\b[\s,!.]*/gi;
+const POLITE = new RegExp(
+  String.raw`\b(?:pretty\s+)?(?:please|pls|plz|pleeease|kindly|thanks|thank you|thx|if you (?:can|could|don'?t ` +
+    String.raw`mind)|(?:would|do) you mind)\b[\s,!.]*`,
+  "gi",
+);
 const POLITE_ASK = new RegExp(String.raw`^\W*${GREETING}(?:can|could|would|will) (?:you|u)\s+`, "i");
 function withoutPoliteness(text: string): string {
   return text
@@ -460,11 +564,21 @@ function withoutPoliteness(text: string): string {
 }
 
 // A phrase that points at an item of the last answer ("that last one", "the second one", "this one", "it").
-const POINTS_BACK =
-  /^\W*(?:(?:ok(?:ay)?|yo|so|well|oh|hey|wow|man|dude|honestly|ngl|lol|omg|and|but)\W+)*(?:(?:that|this|the)\s+(?:(?:last|first|second|third|fourth|fifth|final|1st|2nd|3rd|4th|5th|top)\s+)?(?:one|game|pick)|(?:that|this|it|the\s+(?:last|first|second|third|fourth|fifth|final))\b)/i;
+const POINTS_BACK = new RegExp(
+  String.raw`^\W*(?:(?:ok(?:ay)?|yo|so|well|oh|hey|wow|man|dude|honestly|ngl|lol|omg|and|but)\W+)*(?:(?:that|this` +
+    String.raw`|the)\s+(?:(?:last|first|second|third|fourth|fifth|final|1st|2nd|3rd|4th|5th|top)\s+)?(?:one|game` +
+    String.raw`|pick)|(?:that|this|it|the\s+(?:last|first|second|third|fourth|fifth|final))\b)`,
+  "i",
+);
 // A name said to be loved or played ("loves Fortnite", "into minecraft", "fan of Stardew Valley") and a name's fans ("big Minecraft fans").
-const LOVED_NAME =
-  /\b(?:loves?|loved|likes|liked|enjoys|enjoyed|adores?|adored|(?:play|plays|played|playing)(?:\s+a\s+(?:lot|ton)\s+of)?|obsessed with|addicted to|hooked on|into|fans? of|crazy about|mad about)\s+(?:(?:the|a)\s+)?([a-z0-9][\w'’:.&-]*(?:\s+[a-z0-9][\w'’:.&-]*){0,4}?)(?=\s*(?:[,.;!?]|$|\s+(?:and|but|so|what|which|any|anything|can|could|should|is|are|too|a lot|lately|now|nowadays|these days|right now|all day|every day|nonstop|constantly)\b))/gi;
+const LOVED_NAME = new RegExp(
+  String.raw`\b(?:loves?|loved|likes|liked|enjoys|enjoyed|adores?|adored|(?:play|plays|played|playing)(?:\s+a\s+` +
+    String.raw`(?:lot|ton)\s+of)?|obsessed with|addicted to|hooked on|into|fans? of|crazy about|mad about)\s+(?:` +
+    String.raw`(?:the|a)\s+)?([a-z0-9][\w'’:.&-]*(?:\s+[a-z0-9][\w'’:.&-]*){0,4}?)(?=\s*(?:[,.;!?]|$|\s+(?:and|but` +
+    `|so|what|which|any|anything|can|could|should|is|are|too|a lot|lately|now|nowadays|these days|right ` +
+    String.raw`now|all day|every day|nonstop|constantly)\b))`,
+  "gi",
+);
 const NAME_FANS = /\b([A-Z][\w'’:&-]*(?:\s+(?:[A-Z][\w'’:&-]*|\d+))*)\s+(?:fans?|players?|addicts?|lovers?|enthusiasts?|nuts)\b/g;
 /** A game-like name in chat that the catalog lacks (only called when no catalog game was found). */
 function namedUnknown(text: string): string | undefined {
@@ -614,13 +728,42 @@ interface FramedTitle {
   cue: boolean;
 }
 
-const STRONG_CUE =
-  /\b(?:sim[il]{1,3}[aeo]r (?:games? )?to|(?:games?|something|anything|stuff|titles?|ones?|more|others?|recommendations?|recs|suggestions?|picks|ideas|options|\d+) (?:just )?(?:like|liek|lik|likr)|my favou?rites? (?:are|is|include|were)|favou?rites?:|^\W*like|such as|reminds? (?:me )?of|alternatives? to|based on|along the (?:same )?lines (?:of|as)|in the (?:same )?(?:vein|style|spirit|mold|mould) (?:of|as)|(?:same|similar) (?:kind|sort|type|style|genre) (?:of (?:games? )?)?as|(?:customers?|people|users?|players?|those|folks|fans) who (?:bought|played|liked|loved|enjoyed|purchased|own(?:ed)?)|who (?:bought|played|liked)|(?<!\balso\s)(?<!\btoo\s)(?:bought|purchased)|(?:just |recently |finally )?(?:finished|finishing|beat(?!\s+'?em\b)|beaten|completed|played|playing|loved|liked|enjoyed|adored|done with|through with)|(?:after|aftr|afta)(?: playing| finishing| beating)?|fans? of|if i (?:liked|loved|enjoyed)|compared to|than)\s+/gi;
+const STRONG_CUE = new RegExp(
+  String.raw`\b(?:sim[il]{1,3}[aeo]r (?:games? )?to|(?:games?|something|anything|stuff|titles?|ones?|more|others?` +
+    String.raw`|recommendations?|recs|suggestions?|picks|ideas|options|\d+) (?:just )?(?:like|liek|lik|likr)|my ` +
+    String.raw`favou?rites? (?:are|is|include|were)|favou?rites?:|^\W*like|such as|reminds? (?:me )?of` +
+    `|alternatives? to|based on|along the (?:same )?lines (?:of|as)|in the (?:same )?(?:vein|style|spirit` +
+    `|mold|mould) (?:of|as)|(?:same|similar) (?:kind|sort|type|style|genre) (?:of (?:games? )?)?as|` +
+    `(?:customers?|people|users?|players?|those|folks|fans) who (?:bought|played|liked|loved|enjoyed` +
+    String.raw`|purchased|own(?:ed)?)|who (?:bought|played|liked)|(?<!\balso\s)(?<!\btoo\s)(?:bought|purchased)|` +
+    String.raw`(?:just |recently |finally )?(?:finished|finishing|beat(?!\s+'?em\b)|beaten|completed|played|playing` +
+    `|loved|liked|enjoyed|adored|done with|through with)|(?:after|aftr|afta)(?: playing| finishing| ` +
+    String.raw`beating)?|fans? of|if i (?:liked|loved|enjoyed)|compared to|than)\s+`,
+  "gi",
+);
 const WEAK_CUE = /\b(?:i (?:really )?(?:like|love|enjoy|dig)|i'm into|im into|into|love|enjoy)\s+/gi;
-const TRAILING_FRAME =
-  /(?:\s+|^)(?:(?:also|too)(?: bought| buy| liked| played)?|what(?:'s| is)? next|whats next|what now|what(?:'s| is)? good|what else|next|now|then|again|recently|lately|last (?:week|night|month)|so far|(?:what|which)(?: games?)? (?:should|could|would|can|do) (?:i|you)\b.*|(?:can|could|would|will) you\b.*|any (?:ideas|suggestions|recommendations|recs)|(?:suggest|recommend|give me|pick|find|show me)\b.*|and explain.*|and (?:tell|say)\b.*|games?|titles?|alternatives?|equivalents?|clones?|similar(?: (?:games?|titles?|ones|stuff|picks))?|(?:games? |ones? |stuff |something |anything )?like (?:it|that|this|those|them)|please|pls|thanks|a lot|so much|too|much|really|yet|though|ones?|stuff|for me|anything|something|in the series|what|buy|get|yesterday|today|tonight|last (?:week|night|month|year)|this (?:week|weekend|morning|year)|lately|recently|twice|once|already|finally|completely|again|ranked(?: by \w+)?|in order|by (?:likelihood|probability|score)|with (?:scores|probabilities)|includes?|might(?: also)? (?:buy|like|enjoy)|would(?: also)? (?:buy|like|enjoy)|vibes?|energy)$/i;
-const LEADING_FRAME =
-  /^(?:(?:so|well|hey|hi|ok(?:ay)?|also|and|but|then|now|both|either|neither)\s+|(?:the|a|an)\s+(?:game\s+|one\s+)?|(?:games?|titles?)\s+|(?:i|we)\s+(?:just|recently|finally)?\s*|(?:what|which)(?: games?)? (?:would|should|could|can|do) (?:you|i) (?:recommend|suggest|play|get|try)(?: to me)?\s*|(?:what|which) (?:games?|else)\s+|(?:recommend|suggest|give|show|find)(?: me)?(?: (?:some|a|an|a few|something|anything|games?|titles?))*\s+|playing\s+|play\s+)/i;
+const TRAILING_FRAME = new RegExp(
+  String.raw`(?:\s+|^)(?:(?:also|too)(?: bought| buy| liked| played)?|what(?:'s| is)? next|whats next|what now` +
+    `|what(?:'s| is)? good|what else|next|now|then|again|recently|lately|last (?:week|night|month)|so far` +
+    String.raw`|(?:what|which)(?: games?)? (?:should|could|would|can|do) (?:i|you)\b.*|(?:can|could|would|will) ` +
+    String.raw`you\b.*|any (?:ideas|suggestions|recommendations|recs)|(?:suggest|recommend|give me|pick|find|show ` +
+    String.raw`me)\b.*|and explain.*|and (?:tell|say)\b.*|games?|titles?|alternatives?|equivalents?|clones?|similar` +
+    `(?: (?:games?|titles?|ones|stuff|picks))?|(?:games? |ones? |stuff |something |anything )?like (?:it` +
+    `|that|this|those|them)|please|pls|thanks|a lot|so much|too|much|really|yet|though|ones?|stuff|for me` +
+    `|anything|something|in the series|what|buy|get|yesterday|today|tonight|last (?:week|night|month` +
+    `|year)|this (?:week|weekend|morning|year)|lately|recently|twice|once|already|finally|completely` +
+    String.raw`|again|ranked(?: by \w+)?|in order|by (?:likelihood|probability|score)|with (?:scores|probabilities)` +
+    `|includes?|might(?: also)? (?:buy|like|enjoy)|would(?: also)? (?:buy|like|enjoy)|vibes?|energy)$`,
+  "i",
+);
+const LEADING_FRAME = new RegExp(
+  String.raw`^(?:(?:so|well|hey|hi|ok(?:ay)?|also|and|but|then|now|both|either|neither)\s+|(?:the|a|an)\s+` +
+    String.raw`(?:game\s+|one\s+)?|(?:games?|titles?)\s+|(?:i|we)\s+(?:just|recently|finally)?\s*|(?:what|which)` +
+    `(?: games?)? (?:would|should|could|can|do) (?:you|i) (?:recommend|suggest|play|get|try)(?: to ` +
+    String.raw`me)?\s*|(?:what|which) (?:games?|else)\s+|(?:recommend|suggest|give|show|find)(?: me)?(?: (?:some|a` +
+    String.raw`|an|a few|something|anything|games?|titles?))*\s+|playing\s+|play\s+)`,
+  "i",
+);
 
 /** Cuts the request words around a title ("what would you recommend after Tales of Vesperia?" → "Tales of Vesperia"). */
 function stripTitleFrame(text: string): FramedTitle {
@@ -735,17 +878,22 @@ function splitClauses(text: string): string[] {
 // People a game is for and where it is played: who and where, never what they like.
 const FILLER = new Set(
   (
-    "kid kids son sons daughter daughters wife husband partner spouse friend friends family girlfriend boyfriend gf bf brother brothers sister sisters sibling siblings " +
-    "dad dads mom moms mum mums mother father mommy daddy parents parent niece nieces nephew nephews cousin cousins aunt auntie uncle grandmother grandma granny nan nana grandfather grandpa granddad " +
-    "grandparents grandson grandsons granddaughter granddaughters grandkids grandchildren child children toddler toddlers baby babies teen teens teenager teenagers boy boys girl girls " +
-    "boss colleague colleagues coworker coworkers co-worker co-workers roommate roommates buddy buddies mate mates classmates students pupils team office workplace work " +
+    "kid kids son sons daughter daughters wife husband partner spouse friend friends family girlfriend " +
+    "boyfriend gf bf brother brothers sister sisters sibling siblings " +
+    "dad dads mom moms mum mums mother father mommy daddy parents parent niece nieces nephew nephews " +
+    "cousin cousins aunt auntie uncle grandmother grandma granny nan nana grandfather grandpa granddad " +
+    "grandparents grandson grandsons granddaughter granddaughters grandkids grandchildren child children " +
+    "toddler toddlers baby babies teen teens teenager teenagers boy boys girl girls " +
+    "boss colleague colleagues coworker coworkers co-worker co-workers roommate roommates buddy buddies " +
+    "mate mates classmates students pupils team office workplace work " +
     "year years yr yrs old olds aged age ages yo"
   ).split(" "),
 );
 // Someone's people ("for my kids", "my niece is 6", "a 7 year old"): not a taste even when the word could be one.
 const PEOPLE_AND_AGES = new RegExp(
   [
-    String.raw`\b(?:my|our|his|her|their|your)\s+(?:(?:little|young|younger|older|big|baby|\d{1,2}[\s-]*(?:years?|yrs?|y\/?o)[\s-]*olds?|\d{1,2})\s+)*(?:kids?|child(?:ren)?|family|friends?|boys?|girls?)\b`,
+    String.raw`\b(?:my|our|his|her|their|your)\s+(?:(?:little|young|younger|older|big|baby|\d{1,2}[\s-]*(?:years?` +
+      String.raw`|yrs?|y\/?o)[\s-]*olds?|\d{1,2})\s+)*(?:kids?|child(?:ren)?|family|friends?|boys?|girls?)\b`,
     String.raw`\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[\s-]*(?:years?|yrs?|y\/?o)(?:[\s-]*olds?)?\b`,
     String.raw`\b(?:is|are|turns?|turning|aged?|ages)\s+\d{1,2}(?:\s*(?:and|or|-|to|&)\s*\d{1,2})?\b`,
   ].join("|"),
@@ -753,7 +901,10 @@ const PEOPLE_AND_AGES = new RegExp(
 );
 const isTaste = (term: string) => TASTE_WORDS.has(term) || STOP.has(term);
 
-/** What a described item is ("the racing one", "the cozy one", "the Xbox one"): its taste words and platform; undefined when nothing describes it. */
+/**
+ * What a described item is ("the racing one", "the cozy one", "the Xbox one"): its taste words and platform; undefined when nothing
+ * describes it.
+ */
 function describedItem(text: string, tastes: string | undefined, platform: Platform | undefined): Understanding["about"] {
   const words = [
     ...new Set([
@@ -803,8 +954,12 @@ function isPlatformWord(text: string, word: string): boolean {
 }
 
 // A taste said not to be wanted ("no shooters", "I hate racing games") is left out, up to the end of its clause part.
-const NEGATED =
-  /\b(?:no|not|never|hate|hates|dislike|dislikes|don'?t (?:like|want|enjoy)|do not (?:like|want|enjoy)|can'?t stand|without|except|anything but|nothing)\b[^,;.!?]*?(?=,|;|\.|!|\?|\bbut\b|\band\s+(?:i\s+)?(?:like|love|want)\b|$)/gi;
+const NEGATED = new RegExp(
+  String.raw`\b(?:no|not|never|hate|hates|dislike|dislikes|don'?t (?:like|want|enjoy)|do not (?:like|want|enjoy)` +
+    String.raw`|can'?t stand|without|except|anything but|nothing)\b[^,;.!?]*?(?=,|;|\.|!|\?|\bbut\b|\band\s+` +
+    String.raw`(?:i\s+)?(?:like|love|want)\b|$)`,
+  "gi",
+);
 
 /**
  * The taste words of a request, as typed and in order ("recommend me cozy farming games for the
