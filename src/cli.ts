@@ -184,7 +184,8 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
       if (!secrets.discordToken || !secrets.discordApplicationId) {
         throw new ConfigError(
           "DISCORD_TOKEN",
-          "register-commands needs DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your app → General Information → Application ID)",
+          "register-commands needs DISCORD_TOKEN and DISCORD_APPLICATION_ID (Developer Portal → your app → " +
+            "General Information → Application ID)",
         );
       }
       const { registerCommands } = await import("./adapters/discord/commands.js");
@@ -195,7 +196,8 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         apiUrl: secrets.discordApiUrl,
       });
       io.out(
-        `registered ${count} commands ${options.guild ? `in server ${options.guild}` : "globally (they can take up to an hour to appear)"}\n`,
+        `registered ${count} commands ` +
+          `${options.guild ? `in server ${options.guild}` : "globally (they can take up to an hour to appear)"}\n`,
       );
     });
 
@@ -233,9 +235,12 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
           // Every JSON reply says which backend answers and what it took, also when the bot replied
           // without the engine (a clarifying question, help, busy): then the backend that would have answered.
           const totalMs = performance.now() - started;
-          io.out(
-            `${JSON.stringify({ ...reply, backend: reply.backend ?? runtime.engine.backend, timings: reply.timings ?? { totalMs, backendMs: 0, tokens: 0 } })}\n`,
-          );
+          const json = {
+            ...reply,
+            backend: reply.backend ?? runtime.engine.backend,
+            timings: reply.timings ?? { totalMs, backendMs: 0, tokens: 0 },
+          };
+          io.out(`${JSON.stringify(json)}\n`);
           return;
         }
         const quiet = new ConsoleAdapter({
@@ -389,7 +394,8 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
             ? " (index cached)"
             : "";
       io.out(
-        `${opened.source}: ${opened.catalog.size} items, loaded in ${opened.loadMs.toFixed(0)} ms, indexed in ${opened.indexMs.toFixed(0)} ms${origin}\n`,
+        `${opened.source}: ${opened.catalog.size} items, loaded in ${opened.loadMs.toFixed(0)} ms, indexed ` +
+          `in ${opened.indexMs.toFixed(0)} ms${origin}\n`,
       );
       const skipped = describeSkipped(opened.skipped);
       if (skipped) io.out(`${skipped}\n`);
@@ -414,7 +420,9 @@ function describeResolution(resolution: ReturnType<typeof resolveGame>) {
         kind: resolution.kind,
         candidates: resolution.candidates.map((c) => c.title),
         platform: resolution.platform?.name,
-        summary: `Not sure which game "${resolution.query}" means${platform}; closest: ${resolution.candidates.map((c) => c.title).join(" | ")}`,
+        summary:
+          `Not sure which game "${resolution.query}" means${platform}; closest: ` +
+          `${resolution.candidates.map((c) => c.title).join(" | ")}`,
       };
     case "none":
       return { kind: resolution.kind, platform: resolution.platform?.name, summary: `No game found for "${resolution.query}"${platform}` };

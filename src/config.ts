@@ -64,7 +64,10 @@ export const ConfigSchema = z
       .prefault({}),
     engine: z
       .object({
-        /** "embedded": this process runs the model (model.path); "remote": `sidbot worker` processes do, through a BullMQ queue on REDIS_URL. Env ENGINE_MODE. */
+        /**
+         * "embedded": this process runs the model (model.path); "remote": `sidbot worker` processes do, through a BullMQ queue on
+         * REDIS_URL. Env ENGINE_MODE.
+         */
         mode: z.enum(["embedded", "remote"]).default("embedded"),
         /** BullMQ queue name shared by bots and model workers. Env ENGINE_QUEUE. */
         queue: z

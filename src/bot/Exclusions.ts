@@ -19,7 +19,10 @@ export class Exclusions {
     return sids.map((sid) => this.engine.catalog.catalog.get(sid)).filter((i): i is CatalogItem => i !== undefined);
   }
 
-  /** A task's `avoid`: down-voted games and, on a follow-up, what the conversation already saw, plus every other edition of those and of `named`. */
+  /**
+   * A task's `avoid`: down-voted games and, on a follow-up, what the conversation already saw, plus every other edition of those and of
+   * `named`.
+   */
   avoidFor(named: readonly CatalogItem[], state: ConversationState, followUp: boolean): CatalogItem[] {
     const disliked = this.items(downVoted(state));
     const seen = followUp ? this.items(seenInConversation(state)) : [];

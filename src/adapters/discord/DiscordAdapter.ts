@@ -327,7 +327,9 @@ function explainStartError(error: unknown): Error {
   if (code === DiscordjsErrorCodes.DisallowedIntents || /disallowed intent/i.test(message)) {
     return new PlatformStartError(
       "discord",
-      "Discord refused the Message Content intent: enable it in the Developer Portal (Bot → Privileged Gateway Intents → Message Content Intent), or set discord.messageContentIntent to false (the bot then only sees mentions and DMs).",
+      "Discord refused the Message Content intent: enable it in the Developer Portal (Bot → Privileged " +
+        "Gateway Intents → Message Content Intent), or set discord.messageContentIntent to false (the bot " +
+        "then only sees mentions and DMs).",
       { cause: error },
     );
   }

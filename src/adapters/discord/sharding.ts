@@ -94,7 +94,9 @@ export async function runShardManager(options: ShardManagerOptions): Promise<num
   if (!secrets.redisUrl) {
     throw new ConfigError(
       "REDIS_URL",
-      `config: discord.shards is ${JSON.stringify(settings.discord.shards)}: sharding runs one process per shard, which share conversations, de-duplication and rate limits only through Redis — set REDIS_URL (or set discord.shards to 1)`,
+      `config: discord.shards is ${JSON.stringify(settings.discord.shards)}: sharding runs one process per ` +
+        `shard, which share conversations, de-duplication and rate limits only through Redis — set REDIS_URL ` +
+        `(or set discord.shards to 1)`,
     );
   }
   const lifecycle = new ProcessLifecycle({ logger: log, stopBudgetMs: options.shardStopBudgetMs + 5000 });
@@ -142,8 +144,10 @@ export async function runShardManager(options: ShardManagerOptions): Promise<num
     const stopped = new Promise<void>((resolve) => lifecycle.stopping.addEventListener("abort", () => resolve(), { once: true }));
     let startError: unknown;
     for (let id = 0; id < count && !lifecycle.stopping.aborted; id++) {
-      if (id > 0 && settings.discord.shardSpawnDelayMs > 0)
-        await delay(settings.discord.shardSpawnDelayMs, undefined, { signal: lifecycle.stopping }).catch(() => {}); // stopping ends the wait
+      if (id > 0 && settings.discord.shardSpawnDelayMs > 0) {
+        // stopping ends the wait
+        await delay(settings.discord.shardSpawnDelayMs, undefined, { signal: lifecycle.stopping }).catch(() => {});
+      }
       if (lifecycle.stopping.aborted) break;
       const shard = manager.createShard(id);
       try {

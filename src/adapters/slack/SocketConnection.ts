@@ -61,7 +61,10 @@ export class SocketConnection {
     this.client.on("connecting", () => void (this.stopping.signal.aborted && setImmediate(() => forceClose(this.client))));
   }
 
-  /** Connects at start-up: a few tries while Slack is unreachable; a rejected SLACK_APP_TOKEN fails at once. `signal` abandons it, call in flight included. */
+  /**
+   * Connects at start-up: a few tries while Slack is unreachable; a rejected SLACK_APP_TOKEN fails at once. `signal` abandons it, call in
+   * flight included.
+   */
   async connect(attempts: number, firstDelayMs: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener("abort", () => this.stopping.abort(signal.reason), { once: true });
     try {

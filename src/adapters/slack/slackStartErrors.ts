@@ -27,7 +27,8 @@ const WHERE_TO_GET: Readonly<Record<TokenVariable, string>> = {
   SLACK_BOT_TOKEN:
     "copy the Bot User OAuth Token (xoxb-…) again from your Slack app's OAuth & Permissions page (reinstall the app if it was revoked)",
   SLACK_APP_TOKEN:
-    "create an App-Level Token with the connections:write scope under your Slack app's Basic Information → App-Level Tokens (it starts with xapp-)",
+    "create an App-Level Token with the connections:write scope under your Slack app's Basic Information " +
+    "→ App-Level Tokens (it starts with xapp-)",
 };
 
 /** The `error` code of a Slack `{ok:false}` answer, if that is what `error` is. */
@@ -59,7 +60,9 @@ export function toStartError(error: unknown, variable: TokenVariable, apiUrl: st
   let message: string;
   if (code && REJECTED.has(code)) message = `Slack rejected ${variable} (${code}): ${WHERE_TO_GET[variable]}`;
   else if (isTransient(error))
-    message = `cannot reach the Slack API at ${host} (${reason(error)}) after ${attempts} ${attempts === 1 ? "try" : "tries"}: check the network, a proxy or SLACK_API_URL`;
+    message =
+      `cannot reach the Slack API at ${host} (${reason(error)}) after ${attempts} ` +
+      `${attempts === 1 ? "try" : "tries"}: check the network, a proxy or SLACK_API_URL`;
   else if ((error as { code?: string }).code === webApi.ErrorCode.HTTPError)
     message = `the Slack API at ${host} answered HTTP ${(error as { statusCode?: number }).statusCode}: check SLACK_API_URL`;
   else message = `Slack refused to start with ${variable} (${code ?? reason(error)})`;

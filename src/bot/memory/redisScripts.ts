@@ -26,7 +26,8 @@ if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[2]) then return 0 end
 for i = 9, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 redis.call('HSET', KEYS[1], 'updatedAt', ARGV[3])
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
-redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'conversation', ARGV[4], 'user', ARGV[5], 'value', ARGV[6], 'sids', ARGV[7], 'at', ARGV[3])
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*',
+  'conversation', ARGV[4], 'user', ARGV[5], 'value', ARGV[6], 'sids', ARGV[7], 'at', ARGV[3])
 return 1`;
 
 /**

@@ -140,7 +140,8 @@ export class CatalogBackend {
     const notices: string[] = [];
     if (likes.every((l) => l.shared === 0)) {
       notices.push(
-        `No game${where} shares a semantic-ID group with ${asked}; these only share its series, title words or tags, so they are a loose match.`,
+        `No game${where} shares a semantic-ID group with ${asked}; these only share its series, title words ` +
+          `or tags, so they are a loose match.`,
       );
     } else if (likes.every((l) => l.shared <= 1 && !l.franchise && l.words.length === 0)) {
       notices.push(`These share only the broadest semantic-ID group with ${asked}, so they are a loose match.`);
@@ -188,7 +189,8 @@ export class CatalogBackend {
     const where = platform ? ` on ${platform.name}` : "";
     if (found === 0) {
       notices.push(
-        `Nothing in the catalog${where} matches those words${this.describedShare() === 0 ? " (it only has titles, no genres or descriptions)" : ""}.`,
+        `Nothing in the catalog${where} matches those ` +
+          `words${this.describedShare() === 0 ? " (it only has titles, no genres or descriptions)" : ""}.`,
       );
     } else {
       const described = items.slice(0, found).some((i) => tagsOf(i).length > 0 || productOf(i) !== undefined);
@@ -198,7 +200,8 @@ export class CatalogBackend {
       if (items.length < k) notices.push(`Only ${items.length} game${items.length === 1 ? " matches" : "s match"} those words${where}.`);
       if (items.length > found)
         notices.push(
-          `${items.length - found} of these ${items.length === 1 ? "is" : "are"} close semantic-ID relatives of the matches rather than matches themselves.`,
+          `${items.length - found} of these ${items.length === 1 ? "is" : "are"} close semantic-ID relatives ` +
+            `of the matches rather than matches themselves.`,
         );
     }
     return { items, text: "", notices };
@@ -235,7 +238,8 @@ export class CatalogBackend {
         ? `it is on ${item.platform}`
         : "it matched the words you asked for";
     const kin = relatives.length
-      ? `; the catalog groups it with ${listTitles(relatives.map((r) => shortTitle(r.title)))} (${group} games share its first two semantic-ID levels)`
+      ? `; the catalog groups it with ${listTitles(relatives.map((r) => shortTitle(r.title)))} (${group} ` +
+        `games share its first two semantic-ID levels)`
       : "";
     return `${item.title}: ${what}${kin}.`;
   }
@@ -289,15 +293,17 @@ const NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "sev
 
 // Words that say nothing about a game: edition labels, store words, fillers.
 const EDITION_WORDS = new Set(
-  "limited legendary collectors collector deluxe ultimate complete standard special edition goty year greatest hits platinum players choice download online code digital bundle pack version physical".split(
-    " ",
-  ),
+  (
+    "limited legendary collectors collector deluxe ultimate complete standard special edition goty year " +
+    "greatest hits platinum players choice download online code digital bundle pack version physical"
+  ).split(" "),
 );
 // Fillers, and words too common in game titles to link two games by themselves.
 const FILLER_WORDS = new Set(
-  "the a an of and or for in on to with game games vs new super world hd remastered remaster collection series set kit official one two three".split(
-    " ",
-  ),
+  (
+    "the a an of and or for in on to with game games vs new super world hd remastered remaster " +
+    "collection series set kit official one two three"
+  ).split(" "),
 );
 
 /** Title words that can link two games (no platform, edition or filler words, no bare numbers). */

@@ -97,7 +97,10 @@ export function buildCatalog(source: string, rows: readonly RawRow[], layout: Si
 export function describeSkipped(skipped: LoadCatalogResult["skipped"], what = "row"): string | undefined {
   if (skipped.count === 0) return undefined;
   const examples = skipped.examples.map((e) => `${skipped.unit} ${e.rowNumber}: ${e.reason}`).join("; ");
-  return `skipped ${skipped.count} ${what}${skipped.count === 1 ? "" : "s"} (${examples}${skipped.count > skipped.examples.length ? "; …" : ""})`;
+  return (
+    `skipped ${skipped.count} ${what}${skipped.count === 1 ? "" : "s"} ` +
+    `(${examples}${skipped.count > skipped.examples.length ? "; …" : ""})`
+  );
 }
 
 /** One line on the metadata join, e.g. "metadata: 950 of 1000 items joined from meta.jsonl; skipped 2 metadata lines (line 3: …)". */

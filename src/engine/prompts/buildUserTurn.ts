@@ -45,13 +45,14 @@ export function buildUserTurn(task: Task): { turn: Turn; plan: AnswerPlan } {
       }
       rec();
       return { turn: { role: "user", parts }, plan: { sids: k, text: false } };
-    case "tastes":
+    case "tastes": {
       // Tastes in the trained "I like … games." shape; a platform adds the steering phrasing.
-      text(
-        `${(task.text ?? "").trim()}${task.platform ? `${/[.!?]$/.test((task.text ?? "").trim()) ? "" : "."} Recommend ${task.platform} games:` : ""}\n`.trimStart(),
-      );
+      const tastes = (task.text ?? "").trim();
+      const steering = task.platform ? `${/[.!?]$/.test(tastes) ? "" : "."} Recommend ${task.platform} games:` : "";
+      text(`${tastes}${steering}\n`.trimStart());
       rec();
       return { turn: { role: "user", parts }, plan: { sids: k, text: false } };
+    }
     case "explain":
       text("I just finished ");
       sids(items.slice(0, 1));

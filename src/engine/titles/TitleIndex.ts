@@ -249,9 +249,11 @@ function lowerBound(keys: readonly string[], key: string): number {
 }
 
 const TOPIC_STOP_WORDS = new Set(
-  "i im me my we you a an the and or but of to for in on with like likes liked love loved want some something similar games game play playing recommend suggest please really very more any that this those these about into its it is are be good great fun looking".split(
-    " ",
-  ),
+  (
+    "i im me my we you a an the and or but of to for in on with like likes liked love loved want some " +
+    "something similar games game play playing recommend suggest please really very more any that this " +
+    "those these about into its it is are be good great fun looking"
+  ).split(" "),
 );
 const MAX_METADATA_CHARS = 400;
 /** Product text (categories, features, description) indexed per item: enough for the gist, bounded for 66k items. */

@@ -56,10 +56,8 @@ export interface PlatformMention {
 const ALIASES = PLATFORMS.flatMap((platform) => platform.aliases.map((alias) => ({ alias, platform }))).sort(
   (a, b) => b.alias.length - a.alias.length,
 );
-const ALIAS_PATTERN = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])(?:${ALIASES.map(({ alias }) => escapeRegExp(alias).replace(/ /g, String.raw`[\s\-_]*`)).join("|")})(?![\p{L}\p{N}])`,
-  "giu",
-);
+const ALIAS_ALTERNATIVES = ALIASES.map(({ alias }) => escapeRegExp(alias).replace(/ /g, String.raw`[\s\-_]*`)).join("|");
+const ALIAS_PATTERN = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${ALIAS_ALTERNATIVES})(?![\p{L}\p{N}])`, "giu");
 const BY_ALIAS = new Map(ALIASES.map(({ alias, platform }) => [alias.replace(/[\s\-_]/g, ""), platform]));
 
 /**
@@ -68,10 +66,17 @@ const BY_ALIAS = new Map(ALIASES.map(({ alias, platform }) => [alias.replace(/[\
  * title's "- Switch", a list with another platform ("ps4 or switch"), or the word alone.
  */
 const ORDINARY_WORDS = new Set(["switch", "steam", "computer", "windows", "mobile", "genesis", "saturn"]);
-const CONTEXT_BEFORE =
-  /(?:\b(?:for|on|in|onto|about|via|through|with|into|make it|only|just|any|got any|have any|play(?:ing)? it on|nintendo|own|owns|owned|have|has|had|got|bought|use|using)\s+(?:only\s+|just\s+)?(?:the\s+|my\s+|a\s+|an\s+|your\s+|our\s+|one\s+)?|[-–—(\[|/:]\s*)$/i;
-const CONTEXT_AFTER =
-  /^\s*(?:games?|version|versions|ports?|editions?|titles?|exclusives?|library|owners?|players?|gamers?|lite|oled|key|code|store|deck|console|only)\b/i;
+const CONTEXT_BEFORE = new RegExp(
+  String.raw`(?:\b(?:for|on|in|onto|about|via|through|with|into|make it|only|just|any|got any|have any|play` +
+    String.raw`(?:ing)? it on|nintendo|own|owns|owned|have|has|had|got|bought|use|using)\s+(?:only\s+|just\s+)?` +
+    String.raw`(?:the\s+|my\s+|a\s+|an\s+|your\s+|our\s+|one\s+)?|[-–—(\[|/:]\s*)$`,
+  "i",
+);
+const CONTEXT_AFTER = new RegExp(
+  String.raw`^\s*(?:games?|version|versions|ports?|editions?|titles?|exclusives?|library|owners?|players?|gamers?` +
+    String.raw`|lite|oled|key|code|store|deck|console|only)\b`,
+  "i",
+);
 const LISTED = /^\s*(?:,|\/|&|\band\b|\bor\b)?\s*(?:(?:or\s+)?maybe\s+|perhaps\s+|even\s+)?$/i;
 
 /** Every platform named in `text`, in order of appearance. */

@@ -12,8 +12,12 @@ export type GameResolution =
   | { kind: "none"; query: string; platform?: Platform };
 
 // Words that introduce a game in a request; the title follows them.
-const CUE =
-  /\b(?:similar (?:games? )?to|(?:games?|something|anything|stuff|titles?|ones?|more) like|^like|such as|reminds? me of|fans? of|alternatives? to|based on|i (?:loved|liked|enjoyed|played|finished|beat)|loved|liked|enjoyed|finished)\s+/gi;
+const CUE = new RegExp(
+  String.raw`\b(?:similar (?:games? )?to|(?:games?|something|anything|stuff|titles?|ones?|more) like|^like|such ` +
+    `as|reminds? me of|fans? of|alternatives? to|based on|i (?:loved|liked|enjoyed|played|finished|beat)` +
+    String.raw`|loved|liked|enjoyed|finished)\s+`,
+  "gi",
+);
 // Where the title ends: a "but" or punctuation that ends a clause (a trailing platform is cut after).
 const TITLE_END = /\s+but\b|[,;!?]|\.(?:\s|$)/i;
 const FILLER_TAIL = /(?:(?:^|\s+)(?:for|on|in|with|games?|please|one|ones|something|the|a|an|and|or))+$/i;
@@ -65,9 +69,11 @@ function isConfident(hit: TitleHit, query: string): boolean {
 
 // Edition and packaging words: "Explorer's Edition", "[Download]", "Legendary Edition" name the same game.
 export const EDITION_WORDS = new Set(
-  "edition editions explorers explorer limited legendary deluxe ultimate collectors collector special goty game games year of the complete definitive download digital code standard premium gold platinum greatest hits remastered hd launch day one version".split(
-    " ",
-  ),
+  (
+    "edition editions explorers explorer limited legendary deluxe ultimate collectors collector special " +
+    "goty game games year of the complete definitive download digital code standard premium gold " +
+    "platinum greatest hits remastered hd launch day one version"
+  ).split(" "),
 );
 const FILLER_TERMS = new Set("the a an game games please one series franchise".split(" "));
 
