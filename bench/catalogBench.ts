@@ -64,7 +64,8 @@ export async function catalogBench(dir: string, print: (line: string) => void): 
     return count;
   }, 500);
   print(
-    `  prefix lookup (seed fallback): ${fmt(prefix)}/s (${fmt(1e6 / prefix, 2)} µs each); linear scan baseline ${fmt(scan)}/s → ×${fmt(prefix / scan, 0)}`,
+    `  prefix lookup (seed fallback): ${fmt(prefix)}/s (${fmt(1e6 / prefix, 2)} µs each); linear scan ` +
+      `baseline ${fmt(scan)}/s → ×${fmt(prefix / scan, 0)}`,
   );
 
   const neighbours = opsPerSecond((i) => catalog.neighbours(catalog.items[(i * 7919) % catalog.size]!.codes, 10), 300);
@@ -82,7 +83,9 @@ export async function catalogBench(dir: string, print: (line: string) => void): 
   print(`  title index build: ${fmt(buildMs)} ms; MiniSearch baseline ${fmt(baselineMs)} ms → ×${fmt(baselineMs / buildMs, 1)} faster`);
   const indexMb = indexHeap + typedArrayMb(titles);
   print(
-    `  title index memory: ${fmt(indexMb)} MB (heap ${fmt(indexHeap)} + typed arrays ${fmt(typedArrayMb(titles))}, after gc); MiniSearch baseline ${fmt(baselineHeap)} MB → ×${fmt(baselineHeap / indexMb, 1)} smaller`,
+    `  title index memory: ${fmt(indexMb)} MB (heap ${fmt(indexHeap)} + typed arrays ` +
+      `${fmt(typedArrayMb(titles))}, after gc); MiniSearch baseline ${fmt(baselineHeap)} MB → ` +
+      `×${fmt(baselineHeap / indexMb, 1)} smaller`,
   );
 
   await cacheFigures(dir, path, print);
@@ -110,7 +113,8 @@ function searchFigures(name: string, queries: readonly string[], titles: Search,
       if (resolveGame(index, q).kind === "found") found++;
     });
     print(
-      `  ${name} title resolve (${label}): p50 ${fmt(percentile(times, 50), 2)} ms, p99 ${fmt(percentile(times, 99), 2)} ms (${queries.length} queries, ${found / ROUNDS} confident)`,
+      `  ${name} title resolve (${label}): p50 ${fmt(percentile(times, 50), 2)} ms, p99 ` +
+        `${fmt(percentile(times, 99), 2)} ms (${queries.length} queries, ${found / ROUNDS} confident)`,
     );
   }
   // Autocomplete sees the title as it is typed: every prefix of 2+ characters.
@@ -121,7 +125,8 @@ function searchFigures(name: string, queries: readonly string[], titles: Search,
   ] as const) {
     const times = perQueryMedians(partial, (q) => index.search(q, { limit: AUTOCOMPLETE_CHOICES, prefix: true }));
     print(
-      `  ${name} autocomplete, ${AUTOCOMPLETE_CHOICES} choices (${label}): p50 ${fmt(percentile(times, 50), 2)} ms, p99 ${fmt(percentile(times, 99), 2)} ms`,
+      `  ${name} autocomplete, ${AUTOCOMPLETE_CHOICES} choices (${label}): p50 ` +
+        `${fmt(percentile(times, 50), 2)} ms, p99 ${fmt(percentile(times, 99), 2)} ms`,
     );
   }
 }
@@ -157,10 +162,13 @@ async function cacheFigures(dir: string, path: string, print: (line: string) => 
   const [first, ...cached] = runs;
   const ready = median(cached.map((r) => r.loadMs + r.indexMs));
   print(
-    `  title index from cache: ${fmt(median(cached.map((r) => r.indexMs)))} ms (${cached.map((r) => r.from).join(", ")}); built and written: ${fmt(first!.indexMs)} ms → ×${fmt(first!.indexMs / median(cached.map((r) => r.indexMs)), 0)}`,
+    `  title index from cache: ${fmt(median(cached.map((r) => r.indexMs)))} ms ` +
+      `(${cached.map((r) => r.from).join(", ")}); built and written: ${fmt(first!.indexMs)} ms → ` +
+      `×${fmt(first!.indexMs / median(cached.map((r) => r.indexMs)), 0)}`,
   );
   print(
-    `  start-up, catalog load + title index ready: ${fmt(ready)} ms with the cache, ${fmt(first!.loadMs + first!.indexMs)} ms without (target < 500 ms)`,
+    `  start-up, catalog load + title index ready: ${fmt(ready)} ms with the cache, ` +
+      `${fmt(first!.loadMs + first!.indexMs)} ms without (target < 500 ms)`,
   );
 }
 

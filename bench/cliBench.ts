@@ -71,7 +71,11 @@ function ratio(ms: number, baselineMs: number): string {
 /** One figure against its baseline: wall time (the target) and CPU time. */
 function compare(name: string, t: Timing, base: Timing, baseName: string): string {
   const verdict = t.wallMs / base.wallMs <= TARGET_RATIO ? "meets" : "misses";
-  return `    ${name.padEnd(13)} ${fmt(t.wallMs, 0).padStart(6)} ms wall ${ratio(t.wallMs, base.wallMs)} (${verdict} ≤ ${TARGET_RATIO}×), ${fmt(t.cpuMs, 0).padStart(5)} ms CPU ${ratio(t.cpuMs, base.cpuMs)}  vs ${baseName}`;
+  return (
+    `    ${name.padEnd(13)} ${fmt(t.wallMs, 0).padStart(6)} ms wall ${ratio(t.wallMs, base.wallMs)} ` +
+    `(${verdict} ≤ ${TARGET_RATIO}×), ${fmt(t.cpuMs, 0).padStart(5)} ms CPU ` +
+    `${ratio(t.cpuMs, base.cpuMs)}  vs ${baseName}`
+  );
 }
 
 export async function cliBench(dir: string, catalogPath: string, print: (line: string) => void, runs = 7): Promise<void> {
@@ -99,7 +103,8 @@ export async function cliBench(dir: string, catalogPath: string, print: (line: s
     const node = t.get("node -e 0")!;
     const load = t.get("load only")!;
     print(
-      `  ${label}: baselines node -e 0 ${fmt(node.wallMs, 0)} ms wall, ${fmt(node.cpuMs, 0)} ms CPU; node + loadCatalog ${fmt(load.wallMs, 0)} ms wall, ${fmt(load.cpuMs, 0)} ms CPU`,
+      `  ${label}: baselines node -e 0 ${fmt(node.wallMs, 0)} ms wall, ${fmt(node.cpuMs, 0)} ms CPU; node ` +
+        `+ loadCatalog ${fmt(load.wallMs, 0)} ms wall, ${fmt(load.cpuMs, 0)} ms CPU`,
     );
     if (builtin) print(compare("--help", t.get("--help")!, node, "node -e 0"));
     for (const name of ["map", "catalog-info", "find"]) print(compare(name, t.get(name)!, load, "load only"));

@@ -27,10 +27,12 @@ export async function corpusBench(print: (line: string) => void): Promise<void> 
   print(`request understanding — labelled corpus, ${score.total} utterances, demo catalog (${(ms / score.total).toFixed(2)} ms each)`);
   for (const c of score.categories)
     print(
-      `  ${c.category.padEnd(10)} ${String(c.correct).padStart(3)}/${String(c.total).padEnd(3)} ${((100 * c.correct) / c.total).toFixed(1)} %`,
+      `  ${c.category.padEnd(10)} ${String(c.correct).padStart(3)}/${String(c.total).padEnd(3)} ` +
+        `${((100 * c.correct) / c.total).toFixed(1)} %`,
     );
   print(
-    `  ${"overall".padEnd(10)} ${String(score.correct).padStart(3)}/${String(score.total).padEnd(3)} ${((100 * score.correct) / score.total).toFixed(1)} %`,
+    `  ${"overall".padEnd(10)} ${String(score.correct).padStart(3)}/${String(score.total).padEnd(3)} ` +
+      `${((100 * score.correct) / score.total).toFixed(1)} %`,
   );
   for (const c of score.categories) for (const f of c.failures) print(`  ✗ [${c.category}] ${JSON.stringify(f.text)}: ${f.why.join("; ")}`);
 }

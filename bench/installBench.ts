@@ -41,11 +41,15 @@ export async function installBench(print: (line: string) => void): Promise<void>
     let started = performance.now();
     npm("ci", "--omit=optional");
     const leanMb = sizeMb(join(dir, "node_modules"));
-    const lean = `bot-only (npm ci --omit=optional): ${fmt(leanMb, 0)} MB in ${fmt((performance.now() - started) / 1000)} s, answers from the ${chat()}`;
+    const lean =
+      `bot-only (npm ci --omit=optional): ${fmt(leanMb, 0)} MB in ` +
+      `${fmt((performance.now() - started) / 1000)} s, answers from the ${chat()}`;
     print(`  ${lean} — target < ${LEAN_TARGET_MB} MB: ${leanMb < LEAN_TARGET_MB ? "met" : "NOT met"}`);
 
     // A CPU-only host adds the one llama.cpp build for its platform.
-    const binary = `@node-llama-cpp/${process.platform === "darwin" ? "mac" : process.platform === "win32" ? "win" : process.platform}-${process.arch}${process.platform === "darwin" && process.arch === "arm64" ? "-metal" : ""}`;
+    const binaryPlatform = process.platform === "darwin" ? "mac" : process.platform === "win32" ? "win" : process.platform;
+    const binaryGpu = process.platform === "darwin" && process.arch === "arm64" ? "-metal" : "";
+    const binary = `@node-llama-cpp/${binaryPlatform}-${process.arch}${binaryGpu}`;
     started = performance.now();
     npm("install", "--no-save", "--omit=optional", `${binary}@3.21.1`);
     const cpuMb = sizeMb(join(dir, "node_modules"));

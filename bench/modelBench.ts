@@ -65,7 +65,8 @@ export async function modelBench(dir: string, catalogPath: string, print: (line:
       theirs.push(await rawGenerate(backend.tokenize(segments), result.tokens));
     }
     print(
-      `  recommend (K=3, ${tokens} tokens): median ${fmt(median(ours), 2)} ms vs raw generation ${fmt(median(theirs), 2)} ms → ×${fmt(median(ours) / median(theirs), 2)}`,
+      `  recommend (K=3, ${tokens} tokens): median ${fmt(median(ours), 2)} ms vs raw generation ` +
+        `${fmt(median(theirs), 2)} ms → ×${fmt(median(ours) / median(theirs), 2)}`,
     );
 
     // Per token inside SIDs (catalog-constrained) vs free generation.
@@ -82,7 +83,8 @@ export async function modelBench(dir: string, catalogPath: string, print: (line:
       free.push(((await rawGenerate(prompt, result.tokens)) - promptOnly) / result.tokens);
     }
     print(
-      `  per token, ${catalog.size} SIDs: constrained ${fmt(median(constrained) * 1000, 0)} µs vs unconstrained ${fmt(median(free) * 1000, 0)} µs → ×${fmt(median(constrained) / median(free), 2)}`,
+      `  per token, ${catalog.size} SIDs: constrained ${fmt(median(constrained) * 1000, 0)} µs vs ` +
+        `unconstrained ${fmt(median(free) * 1000, 0)} µs → ×${fmt(median(constrained) / median(free), 2)}`,
     );
 
     // 8 requests at once (8 sequences, batched by llama.cpp) vs one after another.
@@ -148,7 +150,9 @@ async function prefixReuseBench(
       }
     }
     print(
-      `  follow-up turn (${promptTokens}-token prompt, ${reusedTokens} kept in the sequence): median ${fmt(median(reused), 2)} ms vs cold re-evaluation ${fmt(median(fresh), 2)} ms → ×${fmt(median(reused) / median(fresh), 2)}`,
+      `  follow-up turn (${promptTokens}-token prompt, ${reusedTokens} kept in the sequence): median ` +
+        `${fmt(median(reused), 2)} ms vs cold re-evaluation ${fmt(median(fresh), 2)} ms → ` +
+        `×${fmt(median(reused) / median(fresh), 2)}`,
     );
   } finally {
     await warm.dispose();
@@ -197,7 +201,9 @@ async function realVocabularyBench(
       free.push((performance.now() - rawStart) / result.tokens);
     }
     print(
-      `  with the real 152k vocabulary (fixture padded to Qwen3 ids): constrained ${fmt(median(constrained) * 1000, 0)} µs/token vs unconstrained ${fmt(median(free) * 1000, 0)} µs/token → ×${fmt(median(constrained) / median(free), 2)}`,
+      `  with the real 152k vocabulary (fixture padded to Qwen3 ids): constrained ` +
+        `${fmt(median(constrained) * 1000, 0)} µs/token vs unconstrained ${fmt(median(free) * 1000, 0)} ` +
+        `µs/token → ×${fmt(median(constrained) / median(free), 2)}`,
     );
   } finally {
     await raw.dispose();
@@ -229,11 +235,12 @@ async function childMemoryBench(
   await child.dispose();
   // The old child: its own catalog, then the backend (built from this same dist/).
   const module = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
+  const layoutJson = JSON.stringify({ levels: load.levels, codesPerLevel: load.codesPerLevel });
   const oldChild = `
     const { loadCatalog } = await import(${module("../src/engine/catalog/loadCatalog.js")});
     const { SidLayout } = await import(${module("../src/engine/sid/SidLayout.js")});
     const { LlamaBackend } = await import(${module("../src/engine/model/LlamaBackend.js")});
-    const { catalog } = await loadCatalog(${JSON.stringify(catalogPath)}, new SidLayout(${JSON.stringify({ levels: load.levels, codesPerLevel: load.codesPerLevel })}));
+    const { catalog } = await loadCatalog(${JSON.stringify(catalogPath)}, new SidLayout(${layoutJson}));
     const backend = await LlamaBackend.load({ ...${JSON.stringify(load)}, catalog });
     console.log(process.memoryUsage().rss);
     await backend.dispose();`;
@@ -243,7 +250,9 @@ async function childMemoryBench(
   const { stdout } = await run(process.execPath, [script]);
   const old = Number(stdout.trim().split("\n").at(-1)) / 1024 / 1024;
   print(
-    `  model child RSS after load (${catalog.size} items): ${fmt(lean)} MB (SID codes from the parent) vs ${fmt(old)} MB with its own catalog → ×${fmt(lean / old, 2)}; bot ${fmt(rssMb())} MB (this bench process, catalog loaded)`,
+    `  model child RSS after load (${catalog.size} items): ${fmt(lean)} MB (SID codes from the parent) ` +
+      `vs ${fmt(old)} MB with its own catalog → ×${fmt(lean / old, 2)}; bot ${fmt(rssMb())} MB (this bench ` +
+      `process, catalog loaded)`,
   );
 }
 

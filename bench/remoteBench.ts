@@ -65,7 +65,9 @@ export async function remoteBench(dir: string, print: (line: string) => void): P
     }
     const overhead = median(viaQueue) - median(inProcess);
     print(
-      `  one request: via worker median ${fmt(median(viaQueue), 1)} ms vs model in the bot's process (child process) ${fmt(median(inProcess), 1)} ms → ×${fmt(median(viaQueue) / median(inProcess), 2)} (+${fmt(overhead, 1)} ms)`,
+      `  one request: via worker median ${fmt(median(viaQueue), 1)} ms vs model in the bot's process ` +
+        `(child process) ${fmt(median(inProcess), 1)} ms → ×${fmt(median(viaQueue) / median(inProcess), 2)} ` +
+        `(+${fmt(overhead, 1)} ms)`,
     );
   } finally {
     for (const engine of engines) await engine.dispose();

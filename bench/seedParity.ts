@@ -96,7 +96,8 @@ function option(name: string): string | undefined {
 const seedCode = option("--seed-code");
 if (!seedCode || !existsSync(seedCode)) {
   console.error(
-    `${seedCode ? `no such file: ${seedCode}. ` : ""}Pass the model card's mapping code: npm run parity -- --seed-code FILE.py (a Python file defining ${SEED_FUNCTIONS.join(", ")}, copied from the card).`,
+    `${seedCode ? `no such file: ${seedCode}. ` : ""}Pass the model card's mapping code: npm run parity ` +
+      `-- --seed-code FILE.py (a Python file defining ${SEED_FUNCTIONS.join(", ")}, copied from the card).`,
   );
   process.exit(2);
 }

@@ -95,7 +95,9 @@ async function sampleBench(dir: string, print: (line: string) => void): Promise<
     .sort();
 
   print(
-    `taste quality: ${rows.length} real products (${SAMPLE}), ${joinedLoad.metadata?.joined ?? 0} joined; ${labels.length} queries "I like {genre} games" (genres with ≥ ${MIN_LABELLED} labelled products)`,
+    `taste quality: ${rows.length} real products (${SAMPLE}), ${joinedLoad.metadata?.joined ?? 0} ` +
+      `joined; ${labels.length} queries "I like {genre} games" (genres with ≥ ${MIN_LABELLED} labelled ` +
+      `products)`,
   );
   for (const [name, backend] of Object.entries(backends)) {
     const at = { 3: 0, 10: 0 };
@@ -114,7 +116,9 @@ async function sampleBench(dir: string, print: (line: string) => void): Promise<
     }
     const n = labels.length;
     print(
-      `  ${name.padEnd(16)} precision@3 ${fmt(at[3] / n, 3)}, precision@10 ${fmt(at[10] / n, 3)} (unlabelled = miss); among labelled answers @3 ${fmt(judged[3] / n, 3)}, @10 ${fmt(judged[10] / n, 3)}; no answer for ${empty}/${n}`,
+      `  ${name.padEnd(16)} precision@3 ${fmt(at[3] / n, 3)}, precision@10 ${fmt(at[10] / n, 3)} ` +
+        `(unlabelled = miss); among labelled answers @3 ${fmt(judged[3] / n, 3)}, @10 ` +
+        `${fmt(judged[10] / n, 3)}; no answer for ${empty}/${n}`,
     );
   }
 }
@@ -140,6 +144,8 @@ async function anchorBench(dir: string, print: (line: string) => void): Promise<
     }
   }
   print(
-    `similar-to on ${catalog.size} real anchors (titles only): ${answered} items answered, ${sharing} share a SID level, ${unrelated} share neither a level nor a title word; "nothing close" for ${nothing}`,
+    `similar-to on ${catalog.size} real anchors (titles only): ${answered} items answered, ${sharing} ` +
+      `share a SID level, ${unrelated} share neither a level nor a title word; "nothing close" for ` +
+      `${nothing}`,
   );
 }
