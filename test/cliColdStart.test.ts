@@ -67,12 +67,15 @@ describe("what each sidbot command imports", () => {
     expect(imported).not.toContain("@keyv/redis");
   });
 
-  it("controls: a Discord and Slack bot loads discord.js and Bolt; LOG_FORMAT=pretty loads pino-pretty; HEALTH_PORT loads prom-client", async () => {
-    const bot = await importsOfBotUntil("@slack/bolt", { DISCORD_TOKEN: "x", SLACK_BOT_TOKEN: "xoxb-x", SLACK_APP_TOKEN: "xapp-x" });
-    expect(bot).toEqual(expect.arrayContaining(["discord.js", "@slack/bolt"]));
-    expect(await importsOfCommand(["chat", "--once", "hi"], { LOG_FORMAT: "pretty" })).toContain("pino-pretty");
-    expect(await importsOfCommand(["chat", "--once", "hi"], { HEALTH_PORT: "0" })).toContain("prom-client");
-  });
+  it(
+    "controls: a Discord and Slack bot loads discord.js and Bolt; LOG_FORMAT=pretty loads pino-pretty; " + "HEALTH_PORT loads prom-client",
+    async () => {
+      const bot = await importsOfBotUntil("@slack/bolt", { DISCORD_TOKEN: "x", SLACK_BOT_TOKEN: "xoxb-x", SLACK_APP_TOKEN: "xapp-x" });
+      expect(bot).toEqual(expect.arrayContaining(["discord.js", "@slack/bolt"]));
+      expect(await importsOfCommand(["chat", "--once", "hi"], { LOG_FORMAT: "pretty" })).toContain("pino-pretty");
+      expect(await importsOfCommand(["chat", "--once", "hi"], { HEALTH_PORT: "0" })).toContain("prom-client");
+    },
+  );
 
   it.runIf(redis)("control: chat with REDIS_URL loads the Redis client", async () => {
     const imported = await importsOfCommand(["chat", "--once", "hi"], {

@@ -24,7 +24,8 @@ describe("renderDiscordReply", () => {
   it("lists games in an embed with match quality, backend, buttons", () => {
     const [main] = renderDiscordReply(answer("Because."));
     expect(main!.embeds![0]!.description).toBe(
-      "1. **Game 1 \\*bold\\* <@U1> @everyone**\n2. **Game 2 \\*bold\\* <@U1> @everyone** (closest match, L2, +4 similar)\n3. **Game 3 \\*bold\\* <@U1> @everyone**\n\nBecause.",
+      "1. **Game 1 \\*bold\\* <@U1> @everyone**\n2. **Game 2 \\*bold\\* <@U1> @everyone** (closest match, " +
+        "L2, +4 similar)\n3. **Game 3 \\*bold\\* <@U1> @everyone**\n\nBecause.",
     );
     expect(main!.embeds![0]!.footer!.text).toMatch(/^answered by the catalog \(no model\) — try: more like #1$/);
     expect(main!.components![0]!.components.map((c) => (c as { custom_id: string }).custom_id)).toEqual([

@@ -371,10 +371,19 @@ describe.runIf(redisUp)("scale-out: two bots and two model workers on one Redis 
     for (const p of [...bots, survivor]) p.child.kill("SIGTERM");
     for (const p of [...bots, survivor]) expect((await p.exited()).code).toBe(0);
 
+    const fallbackCounts = {
+      "worker-crash": fallbacks("worker-crash"),
+      "no-worker": fallbacks("no-worker"),
+      timeout: fallbacks("timeout"),
+    };
     console.info(
-      `scale-out: ${requested()} requests in ${CONVERSATIONS} conversations, ${fromModel} from the model, ${fromCatalog} from the catalog (${catalogAfterKill} after the kill); ` +
-        `victim caught with ${caught.length} job(s) after ${killedAfterAnswers} answers (${attempts} freeze attempt(s)); fallbacks ${JSON.stringify({ "worker-crash": fallbacks("worker-crash"), "no-worker": fallbacks("no-worker"), timeout: fallbacks("timeout") })}; ` +
-        `survivor jobs done ${survivorDone}; start-up ${readyAt - started} ms, conversations ${doneAt - readyAt} ms, total ${Date.now() - started} ms`,
+      `scale-out: ${requested()} requests in ${CONVERSATIONS} conversations, ${fromModel} from the model, ` +
+        `${fromCatalog} from the catalog (${catalogAfterKill} after the kill); ` +
+        `victim caught with ${caught.length} job(s) after ${killedAfterAnswers} answers (${attempts} freeze ` +
+        `attempt(s)); fallbacks ` +
+        `${JSON.stringify(fallbackCounts)}; ` +
+        `survivor jobs done ${survivorDone}; start-up ${readyAt - started} ms, conversations ` +
+        `${doneAt - readyAt} ms, total ${Date.now() - started} ms`,
     );
   });
 });

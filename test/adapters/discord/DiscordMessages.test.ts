@@ -30,7 +30,9 @@ describe("Discord thread names", () => {
   it("neutralise @everyone, @here and mention syntax, and stay within 100 characters", async () => {
     const h = await harness();
     const friend = h.fake.user(undefined, "Robin");
-    const text = `@everyone @here games like <@${friend.id}> plays, for <@&123456789012345678> in <#234567890123456789>, not <@!345678901234567890> ${"and more ".repeat(20)}`;
+    const text =
+      `@everyone @here games like <@${friend.id}> plays, for <@&123456789012345678> in ` +
+      `<#234567890123456789>, not <@!345678901234567890> ${"and more ".repeat(20)}`;
     const mention = h.fake.message(text, { mentionBot: true, mentions: [friend] });
     h.fake.dispatch("MESSAGE_CREATE", mention);
     const start = await h.fake.waitFor((r) => r.method === "POST" && r.path.endsWith(`/messages/${mention.id}/threads`));

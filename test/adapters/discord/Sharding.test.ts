@@ -87,7 +87,8 @@ async function askInChannel(fake: FakeDiscord, channelId: string, text: string) 
 const sortShards = (shards: ([number, number] | undefined)[]) => [...shards].sort((a, b) => (a?.[0] ?? -1) - (b?.[0] ?? -1));
 
 describe.runIf(redis)("Discord sharding (the built CLI as shard manager, real discord.js, fake Discord)", () => {
-  it("DISCORD_SHARDS=2: one process per shard, each answers its guilds once; a killed shard is respawned; SIGTERM stops all with 0", async () => {
+  it("DISCORD_SHARDS=2: one process per shard, each answers its guilds once; a killed shard is respawned; " +
+    "SIGTERM stops all with 0", async () => {
     const fake = await startFake();
     const guild0 = fake.addGuild(0, 2);
     const guild1 = fake.addGuild(1, 2);
@@ -146,7 +147,8 @@ describe.runIf(redis)("Discord sharding (the built CLI as shard manager, real di
     expect(shardPids(manager, 1)).toHaveLength(2);
   }, 90_000);
 
-  it("DISCORD_SHARDS=auto takes Discord's recommended count; Slack runs in shard 0 only; shards stop when their manager is killed", async () => {
+  it("DISCORD_SHARDS=auto takes Discord's recommended count; Slack runs in shard 0 only; shards stop when " +
+    "their manager is killed", async () => {
     const fake = await startFake();
     fake.recommendedShards = 2;
     const slack = new FakeSlack();
@@ -182,7 +184,8 @@ describe.runIf(redis)("Discord sharding (the built CLI as shard manager, real di
     expect(manager.logs().filter((l) => l.msg === "the shard manager is gone; stopping")).toHaveLength(2);
   }, 90_000);
 
-  it("a shard that cannot connect at start (wrong token) stops the others: its error, one line from the manager, exit 1, not retried", async () => {
+  it("a shard that cannot connect at start (wrong token) stops the others: its error, one line from the " +
+    "manager, exit 1, not retried", async () => {
     const fake = await startFake();
     const manager = startSharded(fake, { DISCORD_SHARDS: "2", DISCORD_TOKEN: "wrong-token" });
     const exit = await manager.exited();

@@ -25,7 +25,8 @@ const answers = (channel: string) =>
 const thinking = (channel: string) => slack.calls.filter((c) => c.method === "chat.postMessage" && c.args.channel === channel);
 
 describe.runIf(redis)("Slack Socket Mode with two sidbot processes on one Redis (the built CLI)", () => {
-  it("one connection each; an envelope sent to one socket is answered by that process once; a redelivery to the other socket is not answered again", async () => {
+  it("one connection each; an envelope sent to one socket is answered by that process once; a redelivery " +
+    "to the other socket is not answered again", async () => {
     const env = {
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_APP_TOKEN: slack.appToken,

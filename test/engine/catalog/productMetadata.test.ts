@@ -51,7 +51,9 @@ describe("product metadata join", async () => {
       ],
     });
     expect(describeMetadata(loaded.metadata, catalog.size)).toBe(
-      `metadata: ${rows.length - 100} of ${rows.length} items joined from ${metaPath}; skipped 3 metadata lines (line 11: line is not valid JSON; line 21: no parent_asin; line 31: repeated parent_asin ${fixtureAsin(0)})`,
+      `metadata: ${rows.length - 100} of ${rows.length} items joined from ${metaPath}; skipped 3 metadata ` +
+        `lines (line 11: line is not valid JSON; line 21: no parent_asin; line 31: repeated parent_asin ` +
+        `${fixtureAsin(0)})`,
     );
     // The mapping's title stays; products without metadata have none.
     for (const [i, item] of catalog.items.entries()) {

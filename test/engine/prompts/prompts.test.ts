@@ -102,7 +102,9 @@ describe("the rendering matches Qwen3's published chat template (enable_thinking
     expect(render(turns, "Be brief.")).toBe(
       "<|im_start|>system\nBe brief.<|im_end|>\n" +
         "<|im_start|>user\nI'm looking for games similar to Mario Kart. <|rec|><|im_end|>\n" +
-        "<|im_start|>assistant\n<|sid_start|><|sid_131|><|sid_492|><|sid_639|><|sid_768|><|sid_end|>, <|sid_start|><|sid_145|><|sid_480|><|sid_617|><|sid_768|><|sid_end|>, <|sid_start|><|sid_145|><|sid_290|><|sid_620|><|sid_768|><|sid_end|><|im_end|>\n" +
+        "<|im_start|>assistant\n<|sid_start|><|sid_131|><|sid_492|><|sid_639|><|sid_768|><|sid_end|>, " +
+        "<|sid_start|><|sid_145|><|sid_480|><|sid_617|><|sid_768|><|sid_end|>, " +
+        "<|sid_start|><|sid_145|><|sid_290|><|sid_620|><|sid_768|><|sid_end|><|im_end|>\n" +
         "<|im_start|>user\nHow about something similar but for Xbox? <|rec|><|im_end|>\n" +
         "<|im_start|>assistant\n<think>\n\n</think>\n\n",
     );

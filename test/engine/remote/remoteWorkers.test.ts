@@ -171,7 +171,8 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     expect(inText).toBeGreaterThan(0);
   });
 
-  it("a worker killed mid-generation: the request is answered once, from the catalog, labelled worker-crash; the job never runs again", async () => {
+  it("a worker killed mid-generation: the request is answered once, from the catalog, labelled " +
+    "worker-crash; the job never runs again", async () => {
     const namespace = uniqueNamespace("remote-kill");
     const victim = startWorker(namespace);
     const victimId = await workerReady(victim);
@@ -296,7 +297,8 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     for (const p of [other, same]) expect((await p.exited()).code).toBe(0);
   }, 60_000);
 
-  it("a worker stopped with SIGTERM finishes the answer it is writing; a request aborted at once is never queued; odd and repeated request ids work", async () => {
+  it("a worker stopped with SIGTERM finishes the answer it is writing; a request aborted at once is never " +
+    "queued; odd and repeated request ids work", async () => {
     const namespace = uniqueNamespace("remote-drain");
     const worker = startWorker(namespace);
     await workerReady(worker);

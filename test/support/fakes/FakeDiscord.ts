@@ -266,7 +266,10 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     };
   }
 
-  /** A message of the bot's with "more like #1" and 👍 buttons, as a component interaction carries it; `extra` overrides fields (e.g. `thread: null`). */
+  /**
+   * A message of the bot's with "more like #1" and 👍 buttons, as a component interaction carries it; `extra` overrides fields (e.g.
+   * `thread: null`).
+   */
   botMessage(channelId = this.channelId, extra: Record<string, unknown> = {}) {
     return this.storeMessage({
       id: nextId(),
