@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { BUILTIN_CATALOG } from "../src/config.js";
-import { CPU_MARK } from "./cpuAtExit.js";
+import { CPU_MARK } from "./cpuMark.js";
 import { fmt, median } from "./stats.js";
 
 const TARGET_RATIO = 1.5;
