@@ -31,6 +31,10 @@ export function titleTerms(text: string): string[] {
   const normalized = normalizeTitle(text);
   if (normalized === "") return [];
   const terms = normalized.split(" ").map((term) => (Object.hasOwn(ROMAN, term) ? ROMAN[term]! : term));
-  for (const m of text.matchAll(/(\p{L}+)-(\p{L}+)/gu)) terms.push(normalizeTitle(m[1]! + m[2]!));
+  for (const m of text.matchAll(/(\p{L}+)-(\p{L}+)/gu)) {
+    // Letters that normalise to combining marks ("ﾞ-ﾞ") leave nothing, or more than one word, to join.
+    const joined = normalizeTitle(m[1]! + m[2]!);
+    if (joined !== "" && !joined.includes(" ")) terms.push(joined);
+  }
   return terms;
 }
