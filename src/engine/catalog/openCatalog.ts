@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { BUILTIN_CATALOG, type Config } from "../../config.js";
 import { SidLayout } from "../sid/SidLayout.js";
 import { TitleIndex } from "../titles/TitleIndex.js";
@@ -14,11 +15,8 @@ import { loadCatalog, type LoadCatalogResult, type MetadataJoin } from "./loadCa
 /** Smaller catalogs index faster than a cache file is hashed and read: they are never cached. */
 export const INDEX_CACHE_MIN_ITEMS = 10_000;
 
-/** Where the title index comes from: the catalog's files and the cache directory (undefined = no cache). */
-export interface TitleIndexCacheSource {
-  dir: string;
-  files: readonly (string | null)[];
-}
+/** The cache file for the loaded catalog's content, or why there is none. */
+export type TitleIndexCacheSource = { dir: string; key: string } | { miss: string };
 
 /** How the title index was made: "built" (and, with a cache, whether it was written) or read from "cache". */
 export type IndexOrigin = { from: "built"; cached?: "written" | "not written" } | { from: "cache" };
@@ -60,13 +58,11 @@ export class OpenedCatalog {
   }
 
   private viaCache(cache: TitleIndexCacheSource): TitleIndex {
-    let key: string;
-    try {
-      key = titleIndexCacheKey(cache.files, this.catalog.layout);
-    } catch (error) {
-      this.indexCacheNote = `cannot hash the catalog: ${(error as Error).message}`;
+    if ("miss" in cache) {
+      this.indexCacheNote = cache.miss;
       return this.build();
     }
+    const { key } = cache;
     const file = titleIndexCacheFile(cache.dir, key);
     const read = readTitleIndexCache(file, key, this.catalog.size);
     if ("snapshot" in read) {
@@ -85,8 +81,44 @@ export class OpenedCatalog {
 export async function openCatalog(config: Pick<Config, "catalog"> & Partial<Pick<Config, "titles">>): Promise<OpenedCatalog> {
   const layout = new SidLayout({ levels: config.catalog.levels, codesPerLevel: config.catalog.codesPerLevel });
   const source = config.catalog.path ?? BUILTIN_CATALOG;
-  const { catalog, skipped, loadMs, metadata } = await loadCatalog(source, layout, { metadataPath: config.catalog.metadataPath });
+  const files = [source, config.catalog.metadataPath];
   const dir = config.titles?.indexCacheDir;
-  const cache = dir === false ? undefined : { dir: dir ?? defaultCacheDir(), files: [source, config.catalog.metadataPath] };
+  // The key hashes the files before they load; a file that changes meanwhile gets no cache entry,
+  // which would otherwise file an index of the old content under the new content's key.
+  const stamps = dir === false ? "" : fileStamps(files);
+  const key = dir === false ? undefined : cacheKey(files, layout);
+  const { catalog, skipped, loadMs, metadata } = await loadCatalog(source, layout, { metadataPath: config.catalog.metadataPath });
+  let cache: TitleIndexCacheSource | undefined;
+  if (dir !== false && key !== undefined) {
+    cache =
+      "miss" in key
+        ? key
+        : fileStamps(files) === stamps
+          ? { dir: dir ?? defaultCacheDir(), key: key.key }
+          : { miss: "the catalog changed while it loaded" };
+  }
   return new OpenedCatalog(catalog, source, config.catalog.path === null, skipped, loadMs, metadata, cache);
+}
+
+function cacheKey(files: readonly (string | null)[], layout: SidLayout): { key: string } | { miss: string } {
+  try {
+    return { key: titleIndexCacheKey(files, layout) };
+  } catch (error) {
+    return { miss: `cannot hash the catalog: ${(error as Error).message}` };
+  }
+}
+
+/** Size, modification time and inode of each file: any edit or replacement changes them. */
+function fileStamps(files: readonly (string | null)[]): string {
+  return files
+    .map((file) => {
+      if (!file) return "-";
+      try {
+        const { size, mtimeMs, ino } = statSync(file);
+        return `${size}:${mtimeMs}:${ino}`;
+      } catch {
+        return "?";
+      }
+    })
+    .join(" ");
 }

@@ -26,8 +26,9 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 export function titleIndexCacheKey(
   files: readonly (string | null | undefined)[],
   layout: { levels: number; codesPerLevel: number },
+  code: string = titleCodeFingerprint(),
 ): string {
-  const hash = createHash("sha256").update(`titles v${INDEX_FORMAT_VERSION} ${layout.levels}x${layout.codesPerLevel}\n`);
+  const hash = createHash("sha256").update(`titles v${INDEX_FORMAT_VERSION} ${code} ${layout.levels}x${layout.codesPerLevel}\n`);
   for (const file of files) {
     if (!file) {
       hash.update("-\n");
@@ -37,6 +38,24 @@ export function titleIndexCacheKey(
     hash.update(`${bytes.length}\n`).update(bytes);
   }
   return hash.digest("hex").slice(0, 32);
+}
+
+/** Modules whose code decides what the index holds (tokens, platform words, scores). */
+const TITLE_CODE = ["TitleIndex", "TermIndex", "normalizeTitle", "platforms", "exactTitles", "titleIndexCache"];
+let codeFingerprint: string | undefined;
+
+/**
+ * A hash of the title code as it runs, so an edited tokenizer or platform list never reads an index
+ * built by other code, whether or not INDEX_FORMAT_VERSION was bumped.
+ */
+export function titleCodeFingerprint(): string {
+  if (codeFingerprint === undefined) {
+    const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+    const hash = createHash("sha256");
+    for (const name of TITLE_CODE) hash.update(readFileSync(new URL(`./${name}${extension}`, import.meta.url)));
+    codeFingerprint = hash.digest("hex").slice(0, 16);
+  }
+  return codeFingerprint;
 }
 
 export function titleIndexCacheFile(dir: string, key: string): string {
