@@ -106,7 +106,10 @@ export async function runUntilStopped(
         lifecycle.stop(1);
       }),
     );
-    const aborted = new Promise((resolve) => stopped.addEventListener("abort", resolve, { once: true }));
+    // A stop may already have come (a signal while the adapters' modules loaded): no event follows then.
+    const aborted = stopped.aborted
+      ? Promise.resolve()
+      : new Promise((resolve) => stopped.addEventListener("abort", resolve, { once: true }));
     await Promise.race([Promise.all(started), aborted]);
     if (adapters.some((a) => a.name !== "console") && !stopped.aborted) await aborted;
     lifecycle.stop(0);

@@ -199,3 +199,27 @@ describe.runIf(redis)("SIGTERM during a generation", () => {
     expect(state).toBeUndefined();
   });
 });
+
+describe("a stop that lands before the adapters start (review finding: the lazy-import gap)", () => {
+  it("runUntilStopped with an already stopping lifecycle stops in order at once, also with a console whose input never ends", async () => {
+    const { EventEmitter } = await import("node:events");
+    const { PassThrough } = await import("node:stream");
+    const { ConsoleAdapter } = await import("../src/adapters/console/ConsoleAdapter.js");
+    const { createRuntime, runUntilStopped } = await import("../src/app.js");
+    const { ProcessLifecycle } = await import("../src/ops/ProcessLifecycle.js");
+    const { loadConfig } = await import("../src/config.js");
+    const { silentLogger } = await import("../src/util/logger.js");
+    const runtime = await createRuntime(loadConfig({ env: {} }), {}, silentLogger);
+    const proc = Object.assign(new EventEmitter(), { exit: () => undefined }) as unknown as NodeJS.Process;
+    const lifecycle = new ProcessLifecycle({ logger: silentLogger, stopBudgetMs: 30_000, proc });
+    proc.emit("SIGTERM", "SIGTERM");
+    expect(lifecycle.stopping.aborted).toBe(true);
+    const input = new PassThrough(); // stays open, like a terminal nobody types into
+    const adapter = new ConsoleAdapter({ bot: runtime.bot, input, output: new PassThrough() });
+    const outcome = await Promise.race([
+      runUntilStopped([adapter], runtime, silentLogger, lifecycle),
+      new Promise((resolve) => setTimeout(resolve, 10_000, "still running")),
+    ]);
+    expect(outcome).toBe(0);
+  });
+});

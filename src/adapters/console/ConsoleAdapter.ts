@@ -55,6 +55,7 @@ export class ConsoleAdapter implements Adapter {
   }
 
   async start(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return; // stopped before it started: no abort event will come
     const rl = createInterface({ input: this.input, output: this.output, terminal: (this.output as NodeJS.WriteStream).isTTY === true });
     const stop = () => rl.close();
     signal?.addEventListener("abort", stop, { once: true });
