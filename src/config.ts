@@ -37,7 +37,7 @@ export const ConfigSchema = z
          * $XDG_CACHE_HOME/sidbot (else ~/.cache/sidbot); false = never cached. Env TITLE_INDEX_CACHE_DIR ("off" = false).
          */
         indexCacheDir: z
-          .union([z.string().min(1), z.literal(false)])
+          .union([z.string().trim().min(1, "expected a folder path or false"), z.literal(false)])
           .nullable()
           .default(null),
       })

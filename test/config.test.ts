@@ -64,6 +64,12 @@ describe("config", () => {
   });
 
   it("names the environment variable when it is the culprit", () => {
+    // A blank cache folder would create a folder named with spaces (review finding).
+    expect(() => loadConfig({ env: { TITLE_INDEX_CACHE_DIR: "   " } })).toThrow(
+      /^config: titles\.indexCacheDir \(env TITLE_INDEX_CACHE_DIR\): /,
+    );
+    expect(loadConfig({ env: { TITLE_INDEX_CACHE_DIR: " /tmp/x " } }).titles.indexCacheDir).toBe("/tmp/x");
+    expect(loadConfig({ env: { TITLE_INDEX_CACHE_DIR: "OFF" } }).titles.indexCacheDir).toBe(false);
     expect(() => loadConfig({ env: { MODEL_THREADS: "many" } })).toThrow(/^config: model\.threads \(env MODEL_THREADS\): .*, got "many"$/);
     expect(() => loadConfig({ env: { MODEL_GPU: "tpu" } })).toThrow(
       /^config: model\.gpu \(env MODEL_GPU\): .*expected one of .*"off", got "tpu"$/,
