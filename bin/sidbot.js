@@ -10,6 +10,11 @@ if (!existsSync(fileURLToPath(new URL("cli.js", dist)))) {
 }
 // Before the CLI's imports: a SIGTERM/SIGINT while the process is still starting becomes an
 // orderly stop (exit 0) once the command's lifecycle is installed, instead of exit 143.
+// Output piped into a reader that quits early (`sidbot find … | head`): stop quietly, as Unix tools do.
+process.stdout.on("error", (error) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? 0);
+});
 const { holdStartupSignals } = await import(new URL("ops/ProcessLifecycle.js", dist).href);
 holdStartupSignals();
 const { main } = await import(new URL("cli.js", dist).href);

@@ -138,3 +138,22 @@ describe("sidbot chat --once", async () => {
     expect(JSON.parse(out)).toMatchObject({ kind: "clarify" });
   });
 });
+
+describe("sidbot as a process", () => {
+  it("output piped into a reader that quits early ends quietly (no EPIPE crash)", async () => {
+    const { spawn } = await import("node:child_process");
+    const { fileURLToPath } = await import("node:url");
+    const bin = fileURLToPath(new URL("../bin/sidbot.js", import.meta.url));
+    const child = spawn(process.execPath, [bin, "map", "-"], { stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    // Like `| head -1`: read the first chunk, then close the pipe while sidbot still writes.
+    child.stdout.once("data", () => child.stdout.destroy());
+    child.stdin.end(`first line\n${"abc ".repeat(500_000)}`);
+    const [code] = (await new Promise((resolve) => child.once("exit", (...args) => resolve(args)))) as [number | null];
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
+  });
+});
