@@ -152,7 +152,8 @@ describe("sidbot as a process", () => {
     // Like `| head -1`: read the first chunk, then close the pipe while sidbot still writes.
     child.stdout.once("data", () => child.stdout.destroy());
     child.stdin.end(`first line\n${"abc ".repeat(500_000)}`);
-    const [code] = (await new Promise((resolve) => child.once("exit", (...args) => resolve(args)))) as [number | null];
+    const { once } = await import("node:events");
+    const [code] = (await once(child, "exit")) as [number | null];
     expect(stderr).not.toMatch(/EPIPE|Unhandled/);
     expect(code).toBe(0);
   });
