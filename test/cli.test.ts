@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -152,7 +153,6 @@ describe("sidbot as a process", () => {
     // Like `| head -1`: read the first chunk, then close the pipe while sidbot still writes.
     child.stdout.once("data", () => child.stdout.destroy());
     child.stdin.end(`first line\n${"abc ".repeat(500_000)}`);
-    const { once } = await import("node:events");
     const [code] = (await once(child, "exit")) as [number | null];
     expect(stderr).not.toMatch(/EPIPE|Unhandled/);
     expect(code).toBe(0);
