@@ -5,11 +5,14 @@
  * nothing). And a SIGTERM while the process is still starting is an orderly stop, exit 0.
  */
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { sidOf } from "./support/catalogs.js";
 import { requireRedis, SHARED_REDIS_URL, uniqueNamespace } from "./support/redis.js";
 import { startSidbot, type SidbotProcess } from "./support/sidbotProcess.js";
+import { tempDir } from "./support/tempDir.js";
 
 const TRACE = fileURLToPath(new URL("./support/preload/traceImports.mjs", import.meta.url));
 const BIN = fileURLToPath(new URL("../bin/sidbot.js", import.meta.url));
@@ -60,6 +63,14 @@ describe("what each sidbot command imports", () => {
     const imported = await importsOfCommand(args);
     expect(imported).toContain("commander");
     expect(imported.filter((m) => HEAVY.includes(m))).toEqual([]);
+  });
+
+  it("a JSONL catalog loads no CSV or Parquet reader; a CSV catalog loads the CSV reader (the control)", async () => {
+    const jsonl = await importsOfCommand(["map", "x"]);
+    expect(jsonl.filter((m) => ["csv-parse", "hyparquet", "hyparquet-compressors"].includes(m))).toEqual([]);
+    const csv = join(tempDir(), "catalog.csv");
+    writeFileSync(csv, `semantic_id,title\n"${sidOf(64, 313, 637, 768)}",Halo 3\n`);
+    expect(await importsOfCommand(["map", "x"], { CATALOG_PATH: csv })).toContain("csv-parse");
   });
 
   it("map ignores REDIS_URL: no Redis client", async () => {

@@ -1,9 +1,6 @@
 /** Reads the raw rows of a catalog file: JSONL, CSV or Parquet, chosen by extension. */
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
-import { parse as parseCsv } from "csv-parse/sync";
-import { asyncBufferFromFile, parquetReadObjects } from "hyparquet";
-import { compressors } from "hyparquet-compressors";
 import { CatalogError } from "../../errors.js";
 
 export const CATALOG_FORMATS = ["jsonl", "csv", "parquet"] as const;
@@ -43,7 +40,7 @@ export async function readCatalogRows(path: string): Promise<RawRow[]> {
       case "jsonl":
         return parseJsonl((await readFile(path, "utf8")).replace(/^\uFEFF/, ""));
       case "csv":
-        return parseCsvRows(await readFile(path));
+        return await parseCsvRows(await readFile(path));
       case "parquet":
         return await readParquetRows(path, info.size);
       default:
@@ -90,7 +87,9 @@ function parseJsonl(text: string): RawRow[] {
   return rows;
 }
 
-function parseCsvRows(bytes: Buffer): RawRow[] {
+// The CSV and Parquet readers load with their format: most catalogs are JSONL, and every CLI call pays for imports.
+async function parseCsvRows(bytes: Buffer): Promise<RawRow[]> {
+  const { parse: parseCsv } = await import("csv-parse/sync");
   // Parsed without `columns` so the header is a record too: every record then has a byte range
   // (from the previous record's end to `info.bytes`), and its line is counted from the bytes
   // (csv-parse's `info.lines` gives a record's last line, and counts CRLF inside quotes twice).
@@ -165,6 +164,10 @@ async function readParquetRows(path: string, size: number): Promise<RawRow[]> {
   }
   let records: Record<string, unknown>[];
   try {
+    const [{ asyncBufferFromFile, parquetReadObjects }, { compressors }] = await Promise.all([
+      import("hyparquet"),
+      import("hyparquet-compressors"),
+    ]);
     const file = await asyncBufferFromFile(path);
     records = (await parquetReadObjects({ file, compressors })) as Record<string, unknown>[];
   } catch (error) {
