@@ -1,15 +1,13 @@
-import { setTimeout as delay } from "node:timers/promises";
+import pTimeout from "p-timeout";
 
 /**
  * Waits for `work` at most `ms`: true once it fulfils, false if the time ran out first (the work
- * goes on; a later rejection is handled here). Rejects if `work` rejects in time. The timer never
- * outlives the wait, so it keeps no process alive.
+ * goes on; a later rejection is handled). Rejects if `work` rejects in time. The timer is cleared
+ * when the wait ends, so it keeps no process alive. `ms` ≤ 0 waits 1 ms (p-timeout wants a positive time).
  */
 export async function finishesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([work.then(() => true), delay(ms, false, { signal: timer.signal })]);
-  } finally {
-    timer.abort();
-  }
+  return pTimeout(
+    work.then(() => true),
+    { milliseconds: Math.max(1, ms), fallback: () => false },
+  );
 }

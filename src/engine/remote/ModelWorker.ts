@@ -11,6 +11,7 @@ import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Metrics } from "../../ops/Metrics.js";
 import type { Logger } from "../../util/logger.js";
+import { finishesWithin } from "../../util/finishesWithin.js";
 import type { SidCodes } from "../model/SidCodes.js";
 import type { LlamaBackend } from "../model/LlamaBackend.js";
 import { ModelPromptError } from "../model/modelErrors.js";
@@ -143,10 +144,13 @@ export class ModelWorker {
     const closing = this.worker.close();
     const timer = setTimeout(() => this.worker.cancelAllJobs("the worker is shutting down"), graceMs);
     // Closing waits for Redis: when it is away, stop anyway once the jobs had their grace.
-    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, graceMs + 1000).unref())]);
+    await finishesWithin(closing, graceMs + 1000);
     clearTimeout(timer);
     clearInterval(this.heartbeat);
-    await Promise.race([this.registry.leave(this.info.id).catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    await finishesWithin(
+      this.registry.leave(this.info.id).catch(() => {}),
+      1000,
+    );
     this.subscriber.disconnect();
     this.connection.disconnect();
   }

@@ -8,13 +8,13 @@
  * This process never loads node-llama-cpp.
  */
 import { randomUUID } from "node:crypto";
-import { setTimeout as delay } from "node:timers/promises";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import { EngineBusyError, ModelUnavailableError } from "../../errors.js";
 import type { Metrics } from "../../ops/Metrics.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
+import { finishesWithin } from "../../util/finishesWithin.js";
 import type { Catalog } from "../catalog/Catalog.js";
 import { catalogFingerprint } from "../catalog/catalogFingerprint.js";
 import { ModelPromptError, RemoteModelError } from "../model/modelErrors.js";
@@ -119,7 +119,7 @@ export class RemoteModelBackend implements ModelBackend {
     );
     // Redis away at start-up: start anyway (the catalog answers); the refresh loop finds workers later.
     const ready = Promise.all([queue.waitUntilReady(), events.waitUntilReady()]).catch(() => {});
-    await Promise.race([ready, delay(CONNECT_WAIT_MS, undefined, { ref: false })]);
+    await finishesWithin(ready, CONNECT_WAIT_MS);
     await backend.refresh();
     backend.refreshTimer = setInterval(() => void backend.refresh(), HEARTBEAT_MS);
     backend.refreshTimer.unref();
@@ -208,7 +208,7 @@ export class RemoteModelBackend implements ModelBackend {
       void this.cancel(jobId);
     }
     // Closing waits for Redis; when Redis is away, give up after a moment and drop the sockets.
-    await Promise.race([Promise.allSettled([this.events.close(), this.queue.close()]), delay(CLOSE_WAIT_MS, undefined, { ref: false })]);
+    await finishesWithin(Promise.allSettled([this.events.close(), this.queue.close()]), CLOSE_WAIT_MS);
     this.producer.disconnect();
     this.eventsConnection.disconnect();
   }

@@ -220,8 +220,17 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
       { kind: "explain", items: [engine.catalog.catalog.items[4]!] },
       { signal: controller.signal, onText: () => controller.abort(new Error("reset")), requestId: "req-cancel-1" },
     );
+    // The worker runs in slices, so on a busy machine it cannot finish all 256 tokens before the cancel reaches it.
+    let cancelSeen = false;
+    const cancelLog = worker.waitForLog((l) => l.msg === "job cancelled by the bot" && l.jobId === "req-req-cancel-1", 60_000);
+    await throttled(
+      worker,
+      cancelLog.then(() => {
+        cancelSeen = true;
+      }),
+      () => cancelSeen,
+    );
     await expect(cancelled).rejects.toThrow("reset");
-    await worker.waitForLog((l) => l.msg === "job cancelled by the bot" && l.jobId === "req-req-cancel-1");
 
     // Jobs queued by hand: one past its deadline, one built against another catalog.
     const name = jobQueueName("sidbot-generate", catalogFingerprint(engine.catalog.catalog));
