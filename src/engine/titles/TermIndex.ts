@@ -30,6 +30,8 @@ export interface TermIndexData {
 export interface TermSearch {
   /** Field numbers searched, in order. */
   fields: readonly number[];
+  /** Multiplies the scores of field number `f` by `fieldBoosts[f]` (MiniSearch's `boost`); 1 when absent. */
+  fieldBoosts?: readonly number[];
   combineWith: "AND" | "OR";
   /** Whether query term `i` also matches longer words. */
   prefix: (term: string, i: number, all: readonly string[]) => boolean;
@@ -272,6 +274,7 @@ export class TermIndex {
       const weight = expansion.weights[e]!;
       for (const f of options.fields) {
         const field = this.data.fields[f]!;
+        const fieldBoost = options.fieldBoosts?.[f] ?? 1;
         const start = field.starts[id]!;
         const end = field.starts[id + 1]!;
         const matching = end - start;
@@ -292,7 +295,8 @@ export class TermIndex {
           if (!boost) continue;
           const tf = freqs[p]!;
           const raw = idf * (d + (tf * (k + 1)) / (tf + lengthNorm[doc]!));
-          const score = weight * boost * raw;
+          // MiniSearch's order of factors: term weight, field boost, document boost, BM25+.
+          const score = weight * fieldBoost * boost * raw;
           if (this.passMark[doc] !== passId) {
             this.passMark[doc] = passId;
             this.passScore[doc] = score;
