@@ -25,10 +25,8 @@ export const TOPIC_STOP_WORDS = new Set(
 
 /** Indexes every item's bare title (by item index) and metadata text. */
 export function buildTopicIndex(catalog: Catalog, bareTitles: readonly string[]): TermIndex {
-  return TermIndex.build(
-    catalog.items.map((item) => [titleTerms(bareTitles[item.index]!), titleTerms(metadataText(item))]),
-    2,
-  );
+  // One item tokenised at a time: product text is millions of words at 66k items.
+  return TermIndex.buildFrom(catalog.size, 2, (doc) => [titleTerms(bareTitles[doc]!), titleTerms(metadataText(catalog.items[doc]!))]);
 }
 
 /** The best `limit` items for the topic words `query` (already joined with spaces), best first. */
