@@ -2,7 +2,8 @@
  * Catalog figures on a 66,097-item synthetic catalog: load time, exact and prefix lookups per
  * second (against the seed's linear scan as baseline), title index build, cache and memory, title
  * resolve and autocomplete p50/p99 — each against the MiniSearch title search it replaced, measured
- * in the same run on the same queries. Real titles from ../shared/data when present.
+ * in the same run on the same queries; taste (topic) search build, memory and p50/p99 against the
+ * MiniSearch topic search, with genres and with product metadata. Real titles from ../shared/data when present.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { loadCatalog } from "../src/engine/catalog/loadCatalog.js";
 import { openCatalog } from "../src/engine/catalog/openCatalog.js";
 import { matchSid } from "../src/engine/catalog/seedMapping.js";
 import { fixtureCatalogRows } from "../src/engine/fixtures/fixtureCatalog.js";
+import { fixtureAsin, fixtureMetadata } from "../src/engine/fixtures/fixtureMetadata.js";
 import { SidLayout } from "../src/engine/sid/SidLayout.js";
 import { sidLevelTokens } from "../src/engine/sid/sidText.js";
 import { platformOf } from "../src/engine/titles/platforms.js";
@@ -20,6 +22,7 @@ import { TitleIndex } from "../src/engine/titles/TitleIndex.js";
 import { resolveGame } from "../src/engine/titles/resolveGame.js";
 import { seededRandom } from "../src/util/random.js";
 import { miniSearchTitles } from "../test/support/miniSearchTitles.js";
+import { topicFigures } from "./topicBench.js";
 import { fmt, median, opsPerSecond, percentile, rssMb } from "./stats.js";
 
 export const BENCH_ITEMS = 66_097;
@@ -96,6 +99,8 @@ export async function catalogBench(dir: string, print: (line: string) => void): 
     return i % 2 === 0 ? `something similar to ${typo.toLowerCase()} but for xbox` : typo;
   });
   searchFigures("synthetic", queries, titles, baseline, print);
+  topicFigures("synthetic", catalog, titles, print);
+  await productTopicFigures(dir, layout, print);
   realTitleFigures(print);
 
   print(`  RSS: ${fmt(rssMb())} MB (catalog + index + MiniSearch baseline added ~${fmt(rssMb() - rssBefore)} MB)`);
@@ -170,6 +175,23 @@ async function cacheFigures(dir: string, path: string, print: (line: string) => 
     `  start-up, catalog load + title index ready: ${fmt(ready)} ms with the cache, ` +
       `${fmt(first!.loadMs + first!.indexMs)} ms without (target < 500 ms)`,
   );
+}
+
+/** Taste search on the same catalog joined with product metadata (categories, features, descriptions: the large topic index). */
+async function productTopicFigures(dir: string, layout: SidLayout, print: (line: string) => void): Promise<void> {
+  const rows = [...fixtureCatalogRows({ items: BENCH_ITEMS, seed: 7, layout })];
+  const catalogPath = join(dir, "bench-mapping.jsonl");
+  const lines = rows.map((r, i) => JSON.stringify({ parent_asin: fixtureAsin(i), semantic_id: r.semantic_id, title: r.title }));
+  writeFileSync(catalogPath, `${lines.join("\n")}\n`);
+  const metaPath = join(dir, "bench-meta.jsonl");
+  writeFileSync(
+    metaPath,
+    `${fixtureMetadata(rows, 7)
+      .map((m) => JSON.stringify(m))
+      .join("\n")}\n`,
+  );
+  const { catalog } = await loadCatalog(catalogPath, layout, { metadataPath: metaPath });
+  topicFigures("product metadata", catalog, new TitleIndex(catalog), print);
 }
 
 /** The same figures on real titles (research data read in place; skipped when absent). */

@@ -8,6 +8,7 @@
  */
 import { LRUCache } from "lru-cache";
 import SearchableMap from "minisearch/SearchableMap";
+import { buildTermIndexData } from "./termIndexBuilder.js";
 
 /** One field's postings: term `t`'s documents (ascending) and frequencies sit at `starts[t]…starts[t + 1]`. */
 export interface FieldPostings {
@@ -30,6 +31,8 @@ export interface TermIndexData {
 export interface TermSearch {
   /** Field numbers searched, in order. */
   fields: readonly number[];
+  /** Multiplies the scores of field number `f` by `fieldBoosts[f]` (MiniSearch's `boost`); 1 when absent. */
+  fieldBoosts?: readonly number[];
   combineWith: "AND" | "OR";
   /** Whether query term `i` also matches longer words. */
   prefix: (term: string, i: number, all: readonly string[]) => boolean;
@@ -111,51 +114,12 @@ export class TermIndex {
 
   /** Indexes `documents[doc][field]`, each a list of terms as tokenised (repeats count). */
   static build(documents: readonly (readonly (readonly string[])[])[], fieldCount: number): TermIndex {
-    const idOf = new Map<string, number>();
-    const terms: string[] = [];
-    // Per field, per term: [doc, freq, doc, freq, …] in document order.
-    const lists: number[][][] = Array.from({ length: fieldCount }, () => []);
-    const lengths = Array.from({ length: fieldCount }, () => new Uint16Array(documents.length));
-    const averages = new Array<number>(fieldCount).fill(0);
-    documents.forEach((fields, doc) => {
-      for (let f = 0; f < fieldCount; f++) {
-        const freq = new Map<number, number>();
-        for (const term of fields[f] ?? []) {
-          let id = idOf.get(term);
-          if (id === undefined) {
-            id = terms.push(term) - 1;
-            idOf.set(term, id);
-          }
-          freq.set(id, (freq.get(id) ?? 0) + 1);
-        }
-        lengths[f]![doc] = freq.size;
-        // MiniSearch's running average, so scores match to the last bit.
-        averages[f] = (averages[f]! * doc + freq.size) / (doc + 1);
-        for (const [id, n] of freq) {
-          let list = lists[f]![id];
-          if (list === undefined) {
-            list = [];
-            lists[f]![id] = list;
-          }
-          list.push(doc, n);
-        }
-      }
-    });
-    const fields = lists.map((byTerm, f): FieldPostings => {
-      const starts = new Int32Array(terms.length + 1);
-      for (let t = 0; t < terms.length; t++) starts[t + 1] = starts[t]! + (byTerm[t]?.length ?? 0) / 2;
-      const docs = new Int32Array(starts[terms.length]!);
-      const freqs = new Uint16Array(docs.length);
-      for (let t = 0; t < terms.length; t++) {
-        const list = byTerm[t] ?? [];
-        for (let i = 0; i < list.length; i += 2) {
-          docs[starts[t]! + i / 2] = list[i]!;
-          freqs[starts[t]! + i / 2] = list[i + 1]!;
-        }
-      }
-      return { starts, docs, freqs, lengths: lengths[f]!, averageLength: averages[f]! };
-    });
-    return new TermIndex({ terms, fields, documentCount: documents.length });
+    return new TermIndex(buildTermIndexData(documents.length, fieldCount, (doc) => documents[doc]!));
+  }
+
+  /** Indexes `documentCount` documents whose fields' terms `termsOf` gives one document at a time. */
+  static buildFrom(documentCount: number, fieldCount: number, termsOf: (doc: number) => readonly (readonly string[])[]): TermIndex {
+    return new TermIndex(buildTermIndexData(documentCount, fieldCount, termsOf));
   }
 
   /** Whether `term` is a word of `field` in some document. */
@@ -272,6 +236,7 @@ export class TermIndex {
       const weight = expansion.weights[e]!;
       for (const f of options.fields) {
         const field = this.data.fields[f]!;
+        const fieldBoost = options.fieldBoosts?.[f] ?? 1;
         const start = field.starts[id]!;
         const end = field.starts[id + 1]!;
         const matching = end - start;
@@ -292,7 +257,8 @@ export class TermIndex {
           if (!boost) continue;
           const tf = freqs[p]!;
           const raw = idf * (d + (tf * (k + 1)) / (tf + lengthNorm[doc]!));
-          const score = weight * boost * raw;
+          // MiniSearch's order of factors: term weight, field boost, document boost, BM25+.
+          const score = weight * fieldBoost * boost * raw;
           if (this.passMark[doc] !== passId) {
             this.passMark[doc] = passId;
             this.passScore[doc] = score;

@@ -1,9 +1,8 @@
-import MiniSearch from "minisearch";
 import type { Catalog, CatalogItem } from "../catalog/Catalog.js";
 import { findPlatforms, platformByName, type Platform, type PlatformFamily } from "./platforms.js";
 import { titleTerms } from "./normalizeTitle.js";
 import { TermIndex, type TermIndexData } from "./TermIndex.js";
-import { JOIN_COLUMN, productOf, specificCategories } from "../catalog/productMetadata.js";
+import { buildTopicIndex, searchTopicIndex, TOPIC_STOP_WORDS } from "./topicIndex.js";
 
 export interface TitleHit {
   item: CatalogItem;
@@ -49,7 +48,7 @@ const PLATFORM = 1;
 /**
  * Full-text index over catalog titles: fuzzy and prefix matching, exact-title boost, platform
  * words in the query used as a preference rather than as required terms. Title search runs on a
- * compact term index scored as MiniSearch scores; topic search (titles and metadata) on MiniSearch,
+ * compact term index scored as MiniSearch scores; topic search (titles and metadata) on another,
  * built on first use.
  */
 export class TitleIndex {
@@ -58,7 +57,7 @@ export class TitleIndex {
   private readonly bareTitles: string[];
   private readonly families: (PlatformFamily | undefined)[];
   private readonly initials: InitialsTable;
-  private topics_?: MiniSearch<{ id: number; name: string; tags: string }>;
+  private topics_?: TermIndex;
 
   constructor(
     private readonly catalog: Catalog,
@@ -159,36 +158,19 @@ export class TitleIndex {
     const terms = bareTerms(text).filter((t) => !TOPIC_STOP_WORDS.has(t));
     if (terms.length === 0) return [];
     const query = terms.join(" ");
-    const results = this.topics().search(query, {
-      fields: ["name", "tags"],
-      boost: { name: 2 },
-      combineWith: "OR",
-      prefix: (term: string) => term.length >= 4,
-      fuzzy: (term: string) => (term.length >= 5 ? 0.2 : false),
-      boostDocument: (id: number) => this.boost(id, query, platform),
-    });
+    const results = searchTopicIndex(this.topics(), query, limit, (id) => this.boost(id, query, platform));
     const unique = new Set(terms).size;
-    return results.slice(0, limit).map((r) => ({
-      item: this.catalog.items[r.id as number]!,
+    return results.map((r) => ({
+      item: this.catalog.items[r.doc]!,
       score: r.score,
       exact: false,
-      coverage: Math.min(1, new Set(r.queryTerms).size / unique),
+      coverage: Math.min(1, r.matched / unique),
     }));
   }
 
   /** The title and metadata index, built on first use: title search and `find` never need it. */
-  private topics(): MiniSearch<{ id: number; name: string; tags: string }> {
-    if (!this.topics_) {
-      this.topics_ = new MiniSearch({
-        fields: ["name", "tags"],
-        tokenize: (text) => titleTerms(text),
-        processTerm: (term) => term,
-        searchOptions: { tokenize: (text) => titleTerms(text), processTerm: (term) => term, fields: ["name"] },
-      });
-      this.topics_.addAll(
-        this.catalog.items.map((item) => ({ id: item.index, name: this.bareTitles[item.index]!, tags: metadataText(item) })),
-      );
-    }
+  private topics(): TermIndex {
+    this.topics_ ??= buildTopicIndex(this.catalog, this.bareTitles);
     return this.topics_;
   }
 
@@ -246,38 +228,6 @@ function lowerBound(keys: readonly string[], key: string): number {
     else hi = mid;
   }
   return lo;
-}
-
-const TOPIC_STOP_WORDS = new Set(
-  (
-    "i im me my we you a an the and or but of to for in on with like likes liked love loved want some " +
-    "something similar games game play playing recommend suggest please really very more any that this " +
-    "those these about into its it is are be good great fun looking"
-  ).split(" "),
-);
-const MAX_METADATA_CHARS = 400;
-/** Product text (categories, features, description) indexed per item: enough for the gist, bounded for 66k items. */
-const MAX_PRODUCT_CHARS = 1500;
-
-/**
- * The item's string metadata (genre, description…) as searchable text, capped in length; a
- * joined product (`catalog.metadataPath`) gives its categories, features and description, most
- * specific first. Ids and URLs (`parent_asin`, images) are not words.
- */
-function metadataText(item: CatalogItem): string {
-  const product = productOf(item);
-  if (product)
-    return [specificCategories(item).join(" "), product.features.join(" "), product.description.join(" ")]
-      .join(" ")
-      .slice(0, MAX_PRODUCT_CHARS);
-  let text = "";
-  for (const [key, value] of Object.entries(item.meta)) {
-    if (key === "platform" || key === JOIN_COLUMN) continue;
-    if (typeof value === "string") text += ` ${value}`;
-    else if (Array.isArray(value)) text += ` ${value.filter((v) => typeof v === "string").join(" ")}`;
-    if (text.length >= MAX_METADATA_CHARS) break;
-  }
-  return text.slice(0, MAX_METADATA_CHARS);
 }
 
 /** Title terms with platform words removed ("Halo 3 - Xbox 360" → halo 3). */
