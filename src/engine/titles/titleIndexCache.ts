@@ -41,7 +41,7 @@ export function titleIndexCacheKey(
 }
 
 /** Modules whose code decides what the index holds (tokens, platform words, scores). */
-const TITLE_CODE = ["TitleIndex", "TermIndex", "normalizeTitle", "platforms", "exactTitles", "titleIndexCache"];
+const TITLE_CODE = ["TitleIndex", "TermIndex", "termIndexBuilder", "normalizeTitle", "platforms", "exactTitles", "titleIndexCache"];
 let codeFingerprint: string | undefined;
 
 /**

@@ -220,6 +220,7 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
       { kind: "explain", items: [engine.catalog.catalog.items[4]!] },
       { signal: controller.signal, onText: () => controller.abort(new Error("reset")), requestId: "req-cancel-1" },
     );
+    const rejected = expect(cancelled).rejects.toThrow("reset"); // handled from now on, while the worker runs
     // The worker runs in slices, so on a busy machine it cannot finish all 256 tokens before the cancel reaches it.
     let cancelSeen = false;
     const cancelLog = worker.waitForLog((l) => l.msg === "job cancelled by the bot" && l.jobId === "req-req-cancel-1", 60_000);
@@ -230,7 +231,7 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
       }),
       () => cancelSeen,
     );
-    await expect(cancelled).rejects.toThrow("reset");
+    await rejected;
 
     // Jobs queued by hand: one past its deadline, one built against another catalog.
     const name = jobQueueName("sidbot-generate", catalogFingerprint(engine.catalog.catalog));
