@@ -330,6 +330,23 @@ describe("Bot honours what people tell it", () => {
     expect(kinds).toEqual(["answer", "answer", "answer", "answer", "answer"]);
   });
 
+  it("tells the engine which conversation a request belongs to (the model keeps that conversation's prompt)", async () => {
+    const { bot: b, engine } = await bot();
+    const original = engine.run.bind(engine);
+    const seen: (string | undefined)[] = [];
+    engine.run = async (task, options) => {
+      seen.push(options?.conversationId);
+      return original(task, options);
+    };
+    await b.handle(say(dm("kv-a"), "similar to Halo 3", "a"));
+    await b.handle(say(dm("kv-b"), "similar to Halo 3", "b"));
+    await b.handle(say(dm("kv-a"), "more like #1", "a"));
+    expect(seen).toHaveLength(3);
+    expect(seen[0]).toBeDefined();
+    expect(seen[2]).toBe(seen[0]);
+    expect(seen[1]).not.toBe(seen[0]);
+  });
+
   it("answers busy instead of running a request that could not start by its deadline", async () => {
     const { bot: b, engine } = await bot();
     const original = engine.run.bind(engine);
