@@ -15,8 +15,12 @@ import { loadCatalog, type LoadCatalogResult, type MetadataJoin } from "./loadCa
 /** Smaller catalogs index faster than a cache file is hashed and read: they are never cached. */
 export const INDEX_CACHE_MIN_ITEMS = 10_000;
 
-/** The cache file for the loaded catalog's content, or why there is none. */
-export type TitleIndexCacheSource = { dir: string; key: string } | { miss: string };
+/** Where the index of the loaded files is cached, and the files' stamps when they were loaded. */
+export interface TitleIndexCacheSource {
+  dir: string;
+  files: readonly (string | null)[];
+  stamps: string;
+}
 
 /** How the title index was made: "built" (and, with a cache, whether it was written) or read from "cache". */
 export type IndexOrigin = { from: "built"; cached?: "written" | "not written" } | { from: "cache" };
@@ -58,11 +62,19 @@ export class OpenedCatalog {
   }
 
   private viaCache(cache: TitleIndexCacheSource): TitleIndex {
-    if ("miss" in cache) {
-      this.indexCacheNote = cache.miss;
+    // Hashed only when the index is wanted (never for `map`); the stamps, taken again after the
+    // hash, prove the hashed bytes are the ones loaded, so an index is never filed under other content.
+    let key: string;
+    try {
+      key = titleIndexCacheKey(cache.files, this.catalog.layout);
+    } catch (error) {
+      this.indexCacheNote = `cannot hash the catalog: ${(error as Error).message}`;
       return this.build();
     }
-    const { key } = cache;
+    if (fileStamps(cache.files) !== cache.stamps) {
+      this.indexCacheNote = "the catalog changed since it loaded";
+      return this.build();
+    }
     const file = titleIndexCacheFile(cache.dir, key);
     const read = readTitleIndexCache(file, key, this.catalog.size);
     if ("snapshot" in read) {
@@ -83,29 +95,10 @@ export async function openCatalog(config: Pick<Config, "catalog"> & Partial<Pick
   const source = config.catalog.path ?? BUILTIN_CATALOG;
   const files = [source, config.catalog.metadataPath];
   const dir = config.titles?.indexCacheDir;
-  // The key hashes the files before they load; a file that changes meanwhile gets no cache entry,
-  // which would otherwise file an index of the old content under the new content's key.
-  const stamps = dir === false ? "" : fileStamps(files);
-  const key = dir === false ? undefined : cacheKey(files, layout);
+  const stamps = dir === false ? "" : fileStamps(files); // before loading: a later change shows
   const { catalog, skipped, loadMs, metadata } = await loadCatalog(source, layout, { metadataPath: config.catalog.metadataPath });
-  let cache: TitleIndexCacheSource | undefined;
-  if (dir !== false && key !== undefined) {
-    cache =
-      "miss" in key
-        ? key
-        : fileStamps(files) === stamps
-          ? { dir: dir ?? defaultCacheDir(), key: key.key }
-          : { miss: "the catalog changed while it loaded" };
-  }
+  const cache = dir === false ? undefined : { dir: dir ?? defaultCacheDir(), files, stamps };
   return new OpenedCatalog(catalog, source, config.catalog.path === null, skipped, loadMs, metadata, cache);
-}
-
-function cacheKey(files: readonly (string | null)[], layout: SidLayout): { key: string } | { miss: string } {
-  try {
-    return { key: titleIndexCacheKey(files, layout) };
-  } catch (error) {
-    return { miss: `cannot hash the catalog: ${(error as Error).message}` };
-  }
 }
 
 /** Size, modification time and inode of each file: any edit or replacement changes them. */
