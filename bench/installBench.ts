@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cpuBinaryPackage } from "../src/engine/model/llamaBinaryPackage.js";
 import { fmt } from "./stats.js";
 
 const LEAN_TARGET_MB = 300;
@@ -47,9 +48,7 @@ export async function installBench(print: (line: string) => void): Promise<void>
     print(`  ${lean} — target < ${LEAN_TARGET_MB} MB: ${leanMb < LEAN_TARGET_MB ? "met" : "NOT met"}`);
 
     // A CPU-only host adds the one llama.cpp build for its platform.
-    const binaryPlatform = process.platform === "darwin" ? "mac" : process.platform === "win32" ? "win" : process.platform;
-    const binaryGpu = process.platform === "darwin" && process.arch === "arm64" ? "-metal" : "";
-    const binary = `@node-llama-cpp/${binaryPlatform}-${process.arch}${binaryGpu}`;
+    const binary = cpuBinaryPackage();
     started = performance.now();
     npm("install", "--no-save", "--omit=optional", `${binary}@3.21.1`);
     const cpuMb = sizeMb(join(dir, "node_modules"));

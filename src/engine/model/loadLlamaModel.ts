@@ -8,6 +8,7 @@ import { ModelLoadError } from "../../errors.js";
 import type { Logger } from "../../util/logger.js";
 import type { SidLayout } from "../sid/SidLayout.js";
 import { checkGgufFile } from "./checkGgufFile.js";
+import { cpuBinaryPackage } from "./llamaBinaryPackage.js";
 import type { GpuSetting } from "./ModelBackend.js";
 import { ModelTokens } from "./ModelTokens.js";
 
@@ -80,10 +81,4 @@ function describeLoadError(error: unknown): string {
   if (/ENOENT|no such file|does not exist/i.test(message)) return "file not found";
   if (/magic|gguf|invalid|failed to load/i.test(message)) return `not a valid GGUF model (${message})`;
   return message;
-}
-
-/** The CPU build of llama.cpp for this machine, as node-llama-cpp names its optional packages. */
-function cpuBinaryPackage(): string {
-  const os = process.platform === "darwin" ? "mac" : process.platform === "win32" ? "win" : process.platform;
-  return `@node-llama-cpp/${os}-${process.arch}${os === "mac" && process.arch === "arm64" ? "-metal" : ""}`;
 }
