@@ -20,6 +20,8 @@ import type { Logger } from "../../util/logger.js";
 import { answerInSlack, type AnswerTarget, type SlackOutgoing } from "./answerInSlack.js";
 import { Inflight } from "../Inflight.js";
 import { logFailure } from "./logFailure.js";
+import { SlackAssistant } from "./SlackAssistant.js";
+import { UnavailableFeatures } from "./UnavailableFeatures.js";
 import { unescapeSlack } from "./unescapeSlack.js";
 
 export interface SlackRequestsOptions {
@@ -43,13 +45,28 @@ export class SlackRequests {
   private readonly bot: Bot;
   private readonly logger: Logger;
   private readonly inflight = new Inflight();
+  /** Slack features (streaming, assistant calls) each workspace refused: not tried again. */
+  private readonly features: UnavailableFeatures;
 
   constructor(private readonly options: SlackRequestsOptions) {
     this.bot = options.bot;
     this.logger = options.logger;
+    this.features = new UnavailableFeatures(options.logger);
   }
 
   register(app: App): void {
+    // Assistant threads (the AI-app surface): their messages are handled there, not by app.message below.
+    app.assistant(
+      new SlackAssistant({
+        bot: this.bot,
+        logger: this.logger,
+        features: this.features,
+        streamEditIntervalMs: this.options.streamEditIntervalMs,
+        firstDelivery: (eventId) => this.firstDelivery(eventId),
+        step: (requestId, failure, run) => this.step(requestId, failure, run),
+        track: (request) => this.track(request),
+      }).create(),
+    );
     app.command("/recommend", (args) => this.track(this.command(args)));
     app.event("app_mention", (args) => this.track(this.mention(args)));
     app.message((args) => this.track(this.message(args as SlackEventMiddlewareArgs<"message"> & AllMiddlewareArgs)));
@@ -92,7 +109,7 @@ export class SlackRequests {
           input: { text: text || "help" },
           requestId,
         },
-        { client, where: { channel: event.channel, thread_ts: thread } },
+        { client, where: { channel: event.channel, thread_ts: thread }, stream: this.streamFor(body.team_id ?? "", event.user) },
       );
     });
   }
@@ -115,7 +132,11 @@ export class SlackRequests {
       const text = unescapeSlack(stripMention(m.text ?? "", context.botUserId)).trim();
       await this.answer(
         { conversation, userId: m.user!, input: { text: text || "help" }, requestId },
-        { client, where: { channel: m.channel, ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}) } },
+        {
+          client,
+          where: { channel: m.channel, ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}) },
+          stream: this.streamFor(team, m.user),
+        },
       );
     });
   }
@@ -157,7 +178,16 @@ export class SlackRequests {
     request: { conversation: ConversationKey; userId: string; input: BotInput; requestId: string },
     target: AnswerTarget,
   ): Promise<void> {
-    return answerInSlack(request, target, { bot: this.bot, logger: this.logger, streamEditIntervalMs: this.options.streamEditIntervalMs });
+    return answerInSlack(request, target, {
+      bot: this.bot,
+      logger: this.logger,
+      streamEditIntervalMs: this.options.streamEditIntervalMs,
+    }).then(() => {});
+  }
+
+  /** Streaming settings for an answer in a thread, for the person who asked. */
+  private streamFor(team: string, userId: string | undefined): AnswerTarget["stream"] {
+    return userId ? { team, userId, features: this.features } : undefined;
   }
 
   /** Whether this event is new to every sidbot process; when that cannot be told, answer (twice beats never). */

@@ -4,6 +4,10 @@
  * or the message cannot be updated, the same answer goes to the person privately through the
  * request's response URL (events have none: the answer is posted anew) — the request itself
  * never runs a second time.
+ *
+ * In threads, text the engine streams goes out with Slack's chat streaming instead (see
+ * StreamedAnswer): the "Thinking…" placeholder, if any, is removed once the streamed message
+ * appears. Where the workspace refuses streaming, the team falls back to the path above for good.
  */
 import type { webApi } from "@slack/bolt";
 import type { Bot } from "../../bot/Bot.js";
@@ -14,6 +18,8 @@ import { truncateText } from "../splitText.js";
 import { userMessageFor } from "../userMessages.js";
 import { logFailure } from "./logFailure.js";
 import { escapeSlack, renderSlackReply, SLACK_LIMITS } from "./renderSlackReply.js";
+import { StreamedAnswer, type StreamOutcome } from "./StreamedAnswer.js";
+import type { UnavailableFeatures } from "./UnavailableFeatures.js";
 import { withSlackRetry } from "./withSlackRetry.js";
 
 export interface SlackOutgoing {
@@ -26,6 +32,19 @@ export interface AnswerTarget {
   where: { channel: string; thread_ts?: string };
   /** Reaches the person privately (slash commands, buttons); events have none. */
   respond?: ((message: SlackOutgoing) => Promise<unknown>) | undefined;
+  /** Stream text in this thread when the workspace allows it. */
+  stream?: StreamSettings | undefined;
+}
+
+export interface StreamSettings {
+  team: string;
+  /** The person who asked: the stream's recipient. */
+  userId: string;
+  features: UnavailableFeatures;
+  /** No "Thinking…" placeholder: something else shows progress (an assistant thread's status). */
+  quiet?: boolean;
+  /** Replaces the placeholder's "#n in line" update when `quiet`. */
+  onQueued?: (position: number) => void;
 }
 
 export interface AnswerSettings {
@@ -34,29 +53,53 @@ export interface AnswerSettings {
   streamEditIntervalMs: number;
 }
 
-export async function answerInSlack(request: BotRequest, target: AnswerTarget, settings: AnswerSettings): Promise<void> {
+/** Answers the request; resolves with the bot's reply (undefined when the request failed). */
+export async function answerInSlack(request: BotRequest, target: AnswerTarget, settings: AnswerSettings): Promise<BotReply | undefined> {
   const { bot, logger } = settings;
-  const { client, where, respond } = target;
+  const { client, where, respond, stream } = target;
   const requestId = request.requestId;
-  const ts = await postThinking(target, logger, requestId);
+  let ts: string | undefined;
+  let placeholderGone: Promise<void> | undefined;
+  const streamed =
+    stream && where.thread_ts && !stream.features.isOff("streaming", stream.team)
+      ? new StreamedAnswer({
+          client,
+          channel: where.channel,
+          threadTs: where.thread_ts,
+          recipientUserId: stream.userId,
+          recipientTeamId: stream.team,
+          intervalMs: settings.streamEditIntervalMs,
+          logger,
+          requestId,
+          // The "Thinking…" placeholder is superseded by the streamed message.
+          onStarted: () => {
+            if (ts) placeholderGone = removePlaceholder(client, where.channel, ts, logger, requestId);
+          },
+        })
+      : undefined;
+  ts = stream?.quiet && streamed ? undefined : await postThinking(target, logger, requestId);
   const update = (message: SlackOutgoing) =>
     withSlackRetry(() => client.chat.update({ channel: where.channel, ts: ts!, ...message } as never)).then(() => {});
-  const editor = ts
-    ? new ThrottledEditor(
-        settings.streamEditIntervalMs,
-        (text) => update({ text: truncateText(escapeSlack(text), SLACK_LIMITS.sectionText) }),
-        (e) => logger.warn({ err: e, requestId }, "stream update failed"),
-      )
-    : undefined;
+  const editor =
+    ts && !streamed
+      ? new ThrottledEditor(
+          settings.streamEditIntervalMs,
+          (text) => update({ text: truncateText(escapeSlack(text), SLACK_LIMITS.sectionText) }),
+          (e) => logger.warn({ err: e, requestId }, "stream update failed"),
+        )
+      : undefined;
+  const onText = streamed ? (chunk: string) => streamed.push(chunk) : editor ? (chunk: string) => editor.push(chunk) : undefined;
+  const onQueued =
+    stream?.quiet && stream.onQueued
+      ? stream.onQueued
+      : ts
+        ? (position: number) => void update({ text: `You're #${position} in line — I'll answer shortly.` }).catch(() => {})
+        : undefined;
 
   let message: SlackOutgoing;
+  let reply: BotReply | undefined;
   try {
-    const reply: BotReply = await bot.handle(request, {
-      ...(editor ? { onText: (chunk: string) => editor.push(chunk) } : {}),
-      ...(ts
-        ? { onQueued: (position: number) => void update({ text: `You're #${position} in line — I'll answer shortly.` }).catch(() => {}) }
-        : {}),
-    });
+    reply = await bot.handle(request, { ...(onText ? { onText } : {}), ...(onQueued ? { onQueued } : {}) });
     message = renderSlackReply(reply);
   } catch (error) {
     logFailure(logger, error, requestId, "request failed");
@@ -64,10 +107,21 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
   }
   await editor?.finish();
 
+  if (streamed) {
+    // The streamed text is the explanation: under it go the blocks without it.
+    const final = reply?.kind === "answer" ? renderSlackReply({ ...reply, text: "" }) : withBlocks(message);
+    const outcome = await streamed.finish(final, message);
+    noteStreamFailure(outcome, stream!, logger, requestId);
+    if (outcome.kind !== "not_started") {
+      await placeholderGone;
+      return reply;
+    }
+  }
+
   if (ts) {
     try {
       await update(message);
-      return;
+      return reply;
     } catch (error) {
       logFailure(
         logger,
@@ -80,6 +134,26 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
   // No channel message to update, or it failed (deleted, too old): privately if possible, else a new message.
   if (respond) await respond(message);
   else await withSlackRetry(() => client.chat.postMessage({ ...where, ...message } as never));
+  return reply;
+}
+
+/** A refused stream turns streaming off for the team (one line, once); other failures get a line each. */
+function noteStreamFailure(outcome: StreamOutcome, stream: StreamSettings, logger: Logger, requestId: string | undefined): void {
+  const error = outcome.kind === "streamed" ? undefined : outcome.error;
+  if (error === undefined || stream.features.refused("streaming", stream.team, error)) return;
+  logger.warn({ err: error, requestId }, "streaming the answer failed; delivered it without streaming");
+}
+
+function withBlocks(message: SlackOutgoing): SlackOutgoing {
+  return message.blocks ? message : { ...message, blocks: [{ type: "section", text: { type: "mrkdwn", text: message.text } }] };
+}
+
+async function removePlaceholder(client: webApi.WebClient, channel: string, ts: string, logger: Logger, requestId: string | undefined) {
+  try {
+    await withSlackRetry(() => client.chat.delete({ channel, ts }));
+  } catch (error) {
+    logger.warn({ err: error, requestId }, "could not remove the Thinking… message");
+  }
 }
 
 /** The "Thinking…" message's ts, or undefined when the person can still be answered privately. */

@@ -39,6 +39,15 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
   // Delayed answers still waiting: stop() drops them so the fake keeps no process alive.
   private readonly pending = new Set<NodeJS.Timeout>();
   private connected: (() => void)[] = [];
+  // ---- assistant & streaming ----
+  /** Assistant thread state by `channel:thread_ts`: status shown now (Slack clears it when the app replies), title, prompts. */
+  readonly assistantThreads = new Map<string, { status: string; title?: string; prompts?: { title: string; message: string }[] }>();
+  /** Streamed messages by ts: text so far, blocks given at stop, and whether the stream is still open. */
+  // biome-ignore lint/suspicious/noExplicitAny: blocks are recorded as received
+  readonly streams = new Map<string, { channel: string; thread_ts: string; text: string; streaming: boolean; blocks?: any[] }>();
+  /** Messages the bot deleted (chat.delete). */
+  readonly deleted: { channel: string; ts: string }[] = [];
+  // ---- end assistant & streaming ----
 
   get apiUrl(): string {
     return `http://127.0.0.1:${this.port}/api/`;
@@ -210,6 +219,121 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
     };
   }
 
+  // ---- assistant & streaming ----
+  // Shapes from Slack's event reference (assistant_thread_started, assistant_thread_context_changed, message.im).
+
+  /** The person opened the assistant container: a new thread in their DM with the app. */
+  assistantThreadStarted({ channel = "D0AI01", user = "U0001", contextChannel = "C0001" } = {}) {
+    return this.assistantThreadEvent("assistant_thread_started", { channel, user, threadTs: nextTs(), contextChannel });
+  }
+
+  /** The person moved to another channel while the assistant thread was open. */
+  assistantContextChanged(threadTs: string, { channel = "D0AI01", user = "U0001", contextChannel = "C0002" } = {}) {
+    return this.assistantThreadEvent("assistant_thread_context_changed", { channel, user, threadTs, contextChannel });
+  }
+
+  /** A message the person typed in an assistant thread (a DM thread: `channel_type` im, with `thread_ts`). */
+  assistantMessage(text: string, threadTs: string, { channel = "D0AI01", user = "U0001" } = {}) {
+    return this.eventCallback({
+      type: "message",
+      user,
+      text,
+      ts: nextTs(),
+      team: this.teamId,
+      channel,
+      channel_type: "im",
+      thread_ts: threadTs,
+      parent_user_id: this.botUserId,
+    });
+  }
+
+  private assistantThreadEvent(
+    type: "assistant_thread_started" | "assistant_thread_context_changed",
+    { channel, user, threadTs, contextChannel }: { channel: string; user: string; threadTs: string; contextChannel: string },
+  ) {
+    const payload = this.eventCallback({
+      type,
+      assistant_thread: {
+        user_id: user,
+        context: { channel_id: contextChannel, team_id: this.teamId, enterprise_id: null },
+        channel_id: channel,
+        thread_ts: threadTs,
+      },
+      ts: nextTs(),
+    });
+    // These events carry `event_ts` but no `ts`.
+    delete payload.event.ts;
+    return payload;
+  }
+
+  /** What the person sees of an assistant thread now. */
+  assistantThread(channel: string, threadTs: string) {
+    return this.assistantThreads.get(`${channel}:${threadTs}`);
+  }
+
+  /** A reply in a thread clears that thread's assistant status (as Slack does). */
+  private replied(channel: string, threadTs: unknown) {
+    const thread = typeof threadTs === "string" ? this.assistantThreads.get(`${channel}:${threadTs}`) : undefined;
+    if (thread) thread.status = "";
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: the fake Slack API records untyped request arguments as received
+  private assistantApi(method: string, args: Record<string, any>): { ok: boolean; [key: string]: unknown } | undefined {
+    const thread = () => {
+      const key = `${args.channel_id}:${args.thread_ts}`;
+      const state = this.assistantThreads.get(key) ?? { status: "" };
+      this.assistantThreads.set(key, state);
+      return state;
+    };
+    switch (method) {
+      case "assistant.threads.setStatus":
+        if (!args.channel_id || !args.thread_ts || typeof args.status !== "string") return { ok: false, error: "invalid_arguments" };
+        if (Array.isArray(args.loading_messages) && args.loading_messages.length > 10) return { ok: false, error: "invalid_arguments" };
+        thread().status = args.status;
+        return { ok: true };
+      case "assistant.threads.setTitle":
+        if (!args.channel_id || !args.thread_ts || !args.title) return { ok: false, error: "invalid_arguments" };
+        thread().title = args.title;
+        return { ok: true };
+      case "assistant.threads.setSuggestedPrompts":
+        if (!args.channel_id || !Array.isArray(args.prompts) || args.prompts.length > 4) return { ok: false, error: "invalid_arguments" };
+        thread().prompts = args.prompts;
+        return { ok: true };
+      case "chat.startStream": {
+        if (!args.channel || !args.thread_ts) return { ok: false, error: "invalid_arguments" };
+        // Outside DMs Slack needs to know whom the stream is for.
+        if (!String(args.channel).startsWith("D") && (!args.recipient_user_id || !args.recipient_team_id))
+          return { ok: false, error: "invalid_arguments" };
+        const ts = nextTs();
+        this.streams.set(ts, { channel: args.channel, thread_ts: args.thread_ts, text: streamedText(args), streaming: true });
+        this.replied(args.channel, args.thread_ts);
+        return { ok: true, channel: args.channel, ts };
+      }
+      case "chat.appendStream":
+      case "chat.stopStream": {
+        const stream = this.streams.get(args.ts);
+        if (!stream || stream.channel !== args.channel) return { ok: false, error: "message_not_found" };
+        if (!stream.streaming) return { ok: false, error: "message_not_in_streaming_state" };
+        const text = streamedText(args);
+        if (method === "chat.appendStream" && !text) return { ok: false, error: "invalid_arguments" };
+        stream.text += text;
+        if (method === "chat.stopStream") {
+          stream.streaming = false;
+          if (args.blocks) stream.blocks = args.blocks;
+        }
+        return { ok: true, channel: args.channel, ts: args.ts };
+      }
+      case "chat.delete":
+        // Streaming replaces the bot's "Thinking…" placeholder.
+        if (!args.channel || !args.ts) return { ok: false, error: "invalid_arguments" };
+        this.deleted.push({ channel: args.channel, ts: args.ts });
+        return { ok: true, channel: args.channel, ts: args.ts };
+      default:
+        return undefined;
+    }
+  }
+  // ---- end assistant & streaming ----
+
   // ---- Web API ----
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
@@ -223,7 +347,8 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
         ? JSON.parse(raw)
         : {}
       : Object.fromEntries(new URLSearchParams(raw));
-    for (const key of ["blocks", "attachments"]) if (typeof args[key] === "string") args[key] = JSON.parse(args[key]);
+    for (const key of ["blocks", "attachments", "chunks", "prompts", "loading_messages"])
+      if (typeof args[key] === "string") args[key] = JSON.parse(args[key]);
     const limited = this.rateLimitOnce.find((r) => !r.done && r.method === method);
     if (limited) {
       limited.done = true;
@@ -249,6 +374,9 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
       return this.json(res, { ok: true, url: `ws://127.0.0.1:${this.port}/socket` });
     }
     if (auth !== `Bearer ${this.botToken}`) return this.json(res, { ok: false, error: "invalid_auth" });
+    const assistant = this.assistantApi(method, args); // ---- assistant & streaming ----
+    if (assistant) return this.json(res, assistant);
+    if (method === "chat.postMessage") this.replied(args.channel, args.thread_ts); // ---- assistant & streaming ----
     switch (method) {
       case "auth.test":
         return this.json(res, {
@@ -276,4 +404,15 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
     res.writeHead(200, { "content-type": "application/json", ...headers });
     res.end(JSON.stringify(body));
   }
+}
+
+// ---- assistant & streaming ----
+/** The markdown a streaming call carries, as `markdown_text` or markdown_text chunks. */
+// biome-ignore lint/suspicious/noExplicitAny: the fake Slack API records untyped request arguments as received
+function streamedText(args: Record<string, any>): string {
+  const chunks = Array.isArray(args.chunks) ? args.chunks : [];
+  return (
+    (args.markdown_text ?? "") +
+    chunks.map((c: { type?: string; text?: string }) => (c.type === "markdown_text" ? (c.text ?? "") : "")).join("")
+  );
 }
