@@ -17,7 +17,7 @@ export interface SuggestedPrompt {
 /** Slack shows at most four prompts. */
 export const MAX_PROMPTS = 4;
 const TITLE_CHARS = 40;
-// Platform words a catalog title may carry ("… - Xbox 360"); the first the catalog has is offered.
+// Platform words a catalog title may carry ("… - Xbox 360").
 const PLATFORM_WORDS = ["Switch", "PlayStation", "Xbox", "Nintendo", "PC"] as const;
 
 /** The prompts offered when a thread starts. */
@@ -26,11 +26,15 @@ export function startPrompts(bot: Pick<Bot, "suggestGames">): SuggestedPrompt[] 
   const game = bot.suggestGames("", 1)[0];
   if (game) prompts.push({ title: truncateText(`Games like ${game.title}`, TITLE_CHARS), message: `similar to ${game.title}` });
   prompts.push({ title: "Tell me what you like", message: "I like sci-fi and action games" });
-  const platform = PLATFORM_WORDS.find((word) => bot.suggestGames(word, 1).length > 0);
-  if (game && platform)
+  // The platform most titles name, and one of its games: "similar, for that platform" then has neighbours to find.
+  const platform = PLATFORM_WORDS.map((word) => ({ word, games: bot.suggestGames(word, 25) }))
+    .filter((p) => p.games.length > 0)
+    .sort((a, b) => b.games.length - a.games.length)
+    .map((p) => ({ word: p.word, game: p.games[0] }))[0];
+  if (platform?.game)
     prompts.push({
-      title: truncateText(`${platform} picks like ${game.title}`, TITLE_CHARS),
-      message: `Recommend ${platform} games similar to ${game.title}`,
+      title: truncateText(`${platform.word} games like ${platform.game.title}`, TITLE_CHARS),
+      message: `Recommend ${platform.word} games similar to ${platform.game.title}`,
     });
   return prompts.slice(0, MAX_PROMPTS);
 }
