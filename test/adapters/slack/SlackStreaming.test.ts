@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { assistantHarness, EXPLANATION } from "./assistantHarness.js";
+import { assistantHarness, EXPLANATION, EXPLANATION_CHUNKS } from "./assistantHarness.js";
 
 let h: Awaited<ReturnType<typeof assistantHarness>> | undefined;
 afterEach(async () => {
@@ -105,10 +105,13 @@ describe("Streaming that breaks mid-answer still delivers the answer exactly onc
     h = await assistantHarness({ redis: false });
     h.fake.failOn("chat.appendStream", "message_not_in_streaming_state");
     h.fake.failOn("chat.update", "cant_update_message");
-    await askInNewThread(h, "D0F040", "similar to Mario Kart");
+    const thread = await askInNewThread(h, "D0F040", "similar to Mario Kart");
     await new Promise((r) => setTimeout(r, 200));
+    // The stream had started (its first text shown) before it broke.
+    expect([...h.fake.streams.values()].filter((s) => s.channel === "D0F040").map((s) => s.text)).toEqual([EXPLANATION_CHUNKS[0]]);
     const answers = h.finalAnswers("D0F040").filter((c) => c.method !== "chat.update");
     expect(answers.map((c) => c.method)).toEqual(["chat.postMessage"]);
+    expect(answers[0]!.args.thread_ts).toBe(thread);
     expect(JSON.stringify(answers[0]!.args.blocks)).toContain(EXPLANATION);
   });
 });
