@@ -44,6 +44,19 @@ describe("Slack features a workspace refuses: the answer still arrives, with one
     expect(errorLines(h)).toEqual([]);
   });
 
+  it("chat.startStream answered with HTTP 403: streaming off for the team after one log line, both answered", async () => {
+    h = await assistantHarness({ redis: false });
+    h.fake.httpRefusals.set("chat.startStream", 403);
+    await askInNewThread(h, "D0F005", "similar to Mario Kart");
+    await askInNewThread(h, "D0F006", "similar to Halo 3");
+    for (const channel of ["D0F005", "D0F006"]) expect(h.finalAnswers(channel), channel).toHaveLength(1);
+    // The Web API client retries an HTTP error a couple of times within the first request; the second does not try.
+    expect(h.callsIn("D0F005").filter((c) => c.method === "chat.startStream").length).toBeGreaterThan(0);
+    expect(h.callsIn("D0F006").filter((c) => c.method === "chat.startStream")).toEqual([]);
+    expect(linesAbout(h, "streaming")).toHaveLength(1);
+    expect(errorLines(h)).toEqual([]);
+  });
+
   it("without streaming, assistant threads get the whole answer: posted at once, then today's Thinking… updated", async () => {
     h = await assistantHarness({ redis: false });
     h.fake.failOn("chat.startStream", "missing_scope");
@@ -113,6 +126,22 @@ describe("Streaming that breaks mid-answer still delivers the answer exactly onc
     expect(answers.map((c) => c.method)).toEqual(["chat.postMessage"]);
     expect(answers[0]!.args.thread_ts).toBe(thread);
     expect(JSON.stringify(answers[0]!.args.blocks)).toContain(EXPLANATION);
+  });
+});
+
+describe("Streaming against a slow Slack", () => {
+  it("every piece arrives once and in order, and the answer ends the stream once", async () => {
+    h = await assistantHarness({ redis: false });
+    h.fake.delay("chat.startStream", 150);
+    h.fake.delay("chat.appendStream", 150);
+    await askInNewThread(h, "D0F060", "similar to Mario Kart");
+    const [answer] = h.finalAnswers("D0F060");
+    expect(answer!.method).toBe("chat.stopStream");
+    // Text that piled up while a call was in flight goes in the next one: nothing lost, nothing twice.
+    expect(h.fake.streams.get(answer!.args.ts)?.text).toBe(EXPLANATION);
+    const calls = h.callsIn("D0F060").map((c) => c.method);
+    expect(calls.filter((m) => m === "chat.startStream")).toHaveLength(1);
+    expect(calls.lastIndexOf("chat.appendStream")).toBeLessThan(calls.indexOf("chat.stopStream"));
   });
 });
 

@@ -45,6 +45,8 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
   /** Streamed messages by ts: text so far, blocks given at stop, and whether the stream is still open. */
   // biome-ignore lint/suspicious/noExplicitAny: blocks are recorded as received
   readonly streams = new Map<string, { channel: string; thread_ts: string; text: string; streaming: boolean; blocks?: any[] }>();
+  /** Methods answered with a bare HTTP status (e.g. 403 from a proxy or an old workspace), every time. */
+  readonly httpRefusals = new Map<string, number>();
   /** Messages the bot deleted (chat.delete). */
   readonly deleted: { channel: string; ts: string }[] = [];
   // ---- end assistant & streaming ----
@@ -374,6 +376,8 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
       return this.json(res, { ok: true, url: `ws://127.0.0.1:${this.port}/socket` });
     }
     if (auth !== `Bearer ${this.botToken}`) return this.json(res, { ok: false, error: "invalid_auth" });
+    const refusedWith = this.httpRefusals.get(method); // ---- assistant & streaming ----
+    if (refusedWith) return void res.writeHead(refusedWith).end();
     const assistant = this.assistantApi(method, args); // ---- assistant & streaming ----
     if (assistant) return this.json(res, assistant);
     if (method === "chat.postMessage") this.replied(args.channel, args.thread_ts); // ---- assistant & streaming ----
