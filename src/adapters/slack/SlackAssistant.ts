@@ -5,7 +5,7 @@
  * request as the thread's title and the answer streamed. A workspace that refuses any of these
  * calls (no assistant:write, no streaming) gets the plain answer, with one log line per feature.
  */
-import { Assistant, type AllMiddlewareArgs, type AssistantConfig } from "@slack/bolt";
+import { Assistant, type AllMiddlewareArgs, type AssistantThreadStartedMiddleware, type AssistantUserMessageMiddleware } from "@slack/bolt";
 import type { Bot } from "../../bot/Bot.js";
 import type { ConversationKey } from "../../bot/types.js";
 import type { Logger } from "../../util/logger.js";
@@ -34,8 +34,8 @@ const STATUS = "is looking for games…";
 const LOADING_MESSAGES = ["Reading your request…", "Looking through the catalog…", "Comparing similar games…", "Picking the best matches…"];
 const TITLE_CHARS = 80;
 
-type ThreadArgs = Parameters<Extract<AssistantConfig["threadStarted"], (...args: never[]) => unknown>>[0];
-type MessageArgs = Parameters<Extract<AssistantConfig["userMessage"], (...args: never[]) => unknown>>[0];
+type ThreadArgs = Parameters<AssistantThreadStartedMiddleware>[0];
+type MessageArgs = Parameters<AssistantUserMessageMiddleware>[0];
 
 type MessageEvent = { subtype?: string; bot_id?: string; user?: string; text?: string; channel: string; thread_ts?: string };
 

@@ -129,6 +129,24 @@ describe("Streaming that breaks mid-answer still delivers the answer exactly onc
   });
 });
 
+describe("The assistant thread's status", () => {
+  it("is cleared by sidbot when no answer could be posted (Slack clears it only on a reply)", async () => {
+    h = await assistantHarness({ redis: false });
+    h.fake.failOn("chat.startStream", "unknown_method");
+    // Every answer post fails; the greeting (no blocks) still goes out.
+    h.fake.failOn("chat.postMessage", "channel_not_found", { match: (args) => Array.isArray(args.blocks) });
+    const started = h.fake.assistantThreadStarted({ channel: "D0F070" });
+    const thread = started.event.assistant_thread.thread_ts as string;
+    await h.fake.send("events_api", started);
+    await h.fake.send("events_api", h.fake.assistantMessage("similar to Mario Kart", thread, { channel: "D0F070" }));
+    await expect.poll(() => h!.callsIn("D0F070").filter((c) => c.method === "assistant.threads.setStatus").length).toBe(2);
+    const [set, cleared] = h.callsIn("D0F070").filter((c) => c.method === "assistant.threads.setStatus");
+    expect(set!.args.status).not.toBe("");
+    expect(cleared!.args).toMatchObject({ thread_ts: thread, status: "" });
+    expect(h.fake.assistantThread("D0F070", thread)?.status).toBe("");
+  });
+});
+
 describe("Streaming against a slow Slack", () => {
   it("every piece arrives once and in order, and the answer ends the stream once", async () => {
     h = await assistantHarness({ redis: false });
