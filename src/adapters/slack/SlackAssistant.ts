@@ -28,6 +28,7 @@ export interface SlackAssistantOptions {
   track: (request: Promise<void>) => Promise<void>;
 }
 
+/** The first message of every assistant thread. */
 export const GREETING = "Hi! I find video games you'll like. Name a game you love, tell me what you're into, or pick a suggestion below.";
 const STATUS = "is looking for games…";
 // Slack rotates these under the status (at most 10).
