@@ -20,6 +20,7 @@ import type { Logger } from "../../util/logger.js";
 import { answerInSlack, type AnswerTarget, type SlackOutgoing } from "./answerInSlack.js";
 import { Inflight } from "../Inflight.js";
 import { logFailure } from "./logFailure.js";
+import { isFeedbackAction, readVote } from "./slackFeedback.js";
 import { unescapeSlack } from "./unescapeSlack.js";
 
 export interface SlackRequestsOptions {
@@ -134,17 +135,20 @@ export class SlackRequests {
       : channel.startsWith("D")
         ? { platform: "slack", scope: "dm", id: `${team}:${body.user.id}` }
         : { platform: "slack", scope: "channel", id: `${team}:${channel}` };
-    if (button.action_id === "sidbot_fb_up" || button.action_id === "sidbot_fb_down") {
-      const value = button.action_id === "sidbot_fb_up" ? "up" : "down";
+    // 👍/👎: Slack's feedback buttons, or the plain buttons on answers posted before them.
+    const vote = readVote(button);
+    if (vote) {
       // Thank first: storing can wait on Redis and must not hold up what the person sees.
       await this.step(requestId, "could not thank for the vote", () =>
-        privately(respond)({ text: value === "up" ? "Thanks — glad that helped! 👍" : "Thanks — I'll remember that wasn't a hit. 👎" }),
+        privately(respond)({
+          text: vote.value === "up" ? "Thanks — glad that helped! 👍" : "Thanks — I'll remember that wasn't a hit. 👎",
+        }),
       );
-      await this.step(requestId, "could not store the vote", () =>
-        this.bot.feedback(conversation, body.user.id, button.value!.split(","), value),
-      );
+      await this.step(requestId, "could not store the vote", () => this.bot.feedback(conversation, body.user.id, vote.itemIds, vote.value));
       return;
     }
+    // A vote whose value sidbot did not write (forged, truncated) is not a "More like" request.
+    if (isFeedbackAction(button.action_id)) return;
     await this.step(requestId, "could not answer the button", () =>
       this.answer(
         { conversation, userId: body.user.id, input: { moreLike: button.value! }, requestId },
