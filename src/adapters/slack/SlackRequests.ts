@@ -1,6 +1,6 @@
 /**
  * What sidbot does with each Slack request: `/recommend`, mentions (answered in their thread),
- * follow-ups in the bot's threads, DMs, and buttons. Every handler contains its own failures —
+ * follow-ups in the bot's threads, DMs, buttons, and the App Home tab (SlackHome). Every handler contains its own failures —
  * each step logged with the request id and stack, the person told where possible — so nothing
  * reaches Bolt's error handler or the process. Text arrives with Slack's markup and is unescaped
  * before the bot sees it; events Slack delivers twice are answered once, across processes.
@@ -21,6 +21,7 @@ import { answerInSlack, type AnswerTarget, type SlackOutgoing } from "./answerIn
 import { Inflight } from "../Inflight.js";
 import { logFailure } from "./logFailure.js";
 import { isFeedbackAction, readVote } from "./slackFeedback.js";
+import { SlackHome } from "./SlackHome.js";
 import { unescapeSlack } from "./unescapeSlack.js";
 
 export interface SlackRequestsOptions {
@@ -55,6 +56,8 @@ export class SlackRequests {
     app.event("app_mention", (args) => this.track(this.mention(args)));
     app.message((args) => this.track(this.message(args as SlackEventMiddlewareArgs<"message"> & AllMiddlewareArgs)));
     app.action(/^sidbot_/, (args) => this.track(this.action(args as SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs)));
+    const home = new SlackHome({ bot: this.bot, logger: this.logger });
+    app.event("app_home_opened", (args) => this.track(home.opened(args)));
   }
 
   /** Waits up to `timeoutMs` for the requests still running (their answers are on the way). */
