@@ -20,7 +20,7 @@ import type { Logger } from "../../util/logger.js";
 import { answerInSlack, type AnswerTarget, type SlackOutgoing } from "./answerInSlack.js";
 import { Inflight } from "../Inflight.js";
 import { logFailure } from "./logFailure.js";
-import { isFeedbackAction, readVote } from "./slackFeedback.js";
+import { FeedbackFallback, isFeedbackAction, readVote } from "./slackFeedback.js";
 import { SlackHome } from "./SlackHome.js";
 import { unescapeSlack } from "./unescapeSlack.js";
 
@@ -45,10 +45,12 @@ export class SlackRequests {
   private readonly bot: Bot;
   private readonly logger: Logger;
   private readonly inflight = new Inflight();
+  private readonly feedback: FeedbackFallback;
 
   constructor(private readonly options: SlackRequestsOptions) {
     this.bot = options.bot;
     this.logger = options.logger;
+    this.feedback = new FeedbackFallback(options.logger);
   }
 
   register(app: App): void {
@@ -164,7 +166,12 @@ export class SlackRequests {
     request: { conversation: ConversationKey; userId: string; input: BotInput; requestId: string },
     target: AnswerTarget,
   ): Promise<void> {
-    return answerInSlack(request, target, { bot: this.bot, logger: this.logger, streamEditIntervalMs: this.options.streamEditIntervalMs });
+    return answerInSlack(request, target, {
+      bot: this.bot,
+      logger: this.logger,
+      streamEditIntervalMs: this.options.streamEditIntervalMs,
+      feedback: this.feedback,
+    });
   }
 
   /** Whether this event is new to every sidbot process; when that cannot be told, answer (twice beats never). */

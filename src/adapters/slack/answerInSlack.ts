@@ -14,6 +14,7 @@ import { truncateText } from "../splitText.js";
 import { userMessageFor } from "../userMessages.js";
 import { logFailure } from "./logFailure.js";
 import { escapeSlack, renderSlackReply, SLACK_LIMITS } from "./renderSlackReply.js";
+import type { FeedbackFallback } from "./slackFeedback.js";
 import { withSlackRetry } from "./withSlackRetry.js";
 
 export interface SlackOutgoing {
@@ -32,6 +33,8 @@ export interface AnswerSettings {
   bot: Bot;
   logger: Logger;
   streamEditIntervalMs: number;
+  /** Falls back to plain 👍/👎 buttons where Slack refuses the feedback buttons. */
+  feedback?: FeedbackFallback;
 }
 
 export async function answerInSlack(request: BotRequest, target: AnswerTarget, settings: AnswerSettings): Promise<void> {
@@ -63,10 +66,12 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
     message = { text: userMessageFor(error) };
   }
   await editor?.finish();
+  const deliver = <T>(send: (m: SlackOutgoing) => Promise<T>) =>
+    settings.feedback ? settings.feedback.send(message, send) : send(message);
 
   if (ts) {
     try {
-      await update(message);
+      await deliver(update);
       return;
     } catch (error) {
       logFailure(
@@ -78,8 +83,8 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
     }
   }
   // No channel message to update, or it failed (deleted, too old): privately if possible, else a new message.
-  if (respond) await respond(message);
-  else await withSlackRetry(() => client.chat.postMessage({ ...where, ...message } as never));
+  if (respond) await deliver(respond);
+  else await deliver((m) => withSlackRetry(() => client.chat.postMessage({ ...where, ...m } as never)));
 }
 
 /** The "Thinking…" message's ts, or undefined when the person can still be answered privately. */

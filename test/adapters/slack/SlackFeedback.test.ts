@@ -4,6 +4,7 @@
  * before keep working; a click with a value sidbot did not write is acknowledged and ignored.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { ApiCall } from "../../support/fakes/FakeSlack.js";
 import { slackHarness } from "./slackHarness.js";
 
 let h: Awaited<ReturnType<typeof slackHarness>>;
@@ -93,5 +94,61 @@ describe("Slack feedback buttons", () => {
     // Not mistaken for "More like" either.
     expect(h.calls.handle.length).toBe(before.handle);
     expect(h.log.entries.filter((e) => e.level === "error").length).toBe(before.errors);
+  });
+});
+
+describe("a Slack that refuses the feedback buttons", () => {
+  let old: Awaited<ReturnType<typeof slackHarness>>;
+  beforeAll(async () => {
+    old = await slackHarness();
+    await old.socketAdapter();
+  });
+  afterAll(async () => {
+    await old?.dispose();
+  });
+
+  it("gets the plain 👍/👎 buttons instead — the answer arrives, one line is logged, later answers skip the refused try", async () => {
+    // As Slack answers a message whose blocks it does not accept.
+    old.fake.failOn("chat.update", "invalid_blocks", { match: (a) => JSON.stringify(a.blocks ?? []).includes("context_actions") });
+    const blocksOf = (c: ApiCall) => c.args.blocks as Block[];
+    const answeredIn = (channel: string) =>
+      old.fake.waitFor(
+        (c) =>
+          c.method === "chat.update" &&
+          c.args.channel === channel &&
+          Array.isArray(c.args.blocks) &&
+          !JSON.stringify(c.args.blocks).includes("context_actions"),
+      );
+
+    await old.fake.send("slash_commands", old.fake.slashCommand("similar to Halo 3", { channel: "C5500" }));
+    const first = await answeredIn("C5500");
+    const actionIds = blocksOf(first)
+      .filter((b) => b.type === "actions")
+      .flatMap((b) => (b.elements as { action_id: string }[]).map((e) => e.action_id));
+    expect(actionIds).toEqual(expect.arrayContaining(["sidbot_more_1", "sidbot_fb_up", "sidbot_fb_down"]));
+    const up = blocksOf(first)
+      .flatMap((b) => (b.elements ?? []) as { action_id: string; value: string }[])
+      .find((e) => e.action_id === "sidbot_fb_up")!;
+    expect(up.value).toMatch(/^\d+(,\d+)*$/);
+
+    await old.fake.send("slash_commands", old.fake.slashCommand("similar to Mario Kart", { channel: "C5600" }));
+    await answeredIn("C5600");
+    const refused = old.fake.calls.filter(
+      (c) => c.method === "chat.update" && JSON.stringify(c.args.blocks ?? []).includes("context_actions"),
+    );
+    expect(refused).toHaveLength(1);
+    const lines = old.log.entries.filter((e) => e.level === "warn" || e.level === "error");
+    expect(lines.map((e) => e.message)).toEqual(["Slack refused the feedback buttons: answers carry plain 👍/👎 buttons from now on"]);
+
+    // Those plain buttons still count.
+    await old.fake.send("interactive", old.fake.buttonClick("sidbot_fb_up", up.value, { ts: String(first.args.ts) }, { channel: "C5500" }));
+    await old.fake.waitFor((c) => c.method.startsWith("response/") && String(c.args.text).includes("👍"));
+    for (let i = 0; i < 100 && old.calls.feedback.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(old.calls.feedback.at(-1)).toEqual([
+      { platform: "slack", scope: "channel", id: `${old.fake.teamId}:C5500` },
+      "U0001",
+      up.value.split(","),
+      "up",
+    ]);
   });
 });
