@@ -17,6 +17,7 @@ import { followUps } from "./followUps.js";
 import { intentOf } from "./intentOf.js";
 import { emptyState, type MemoryStore, type Vote } from "./memory/MemoryStore.js";
 import { MESSAGES } from "./messages.js";
+import { personId, personOf, type PersonKey } from "./personKey.js";
 import { planRequest, reply, SMALLTALK_FOLLOW_UPS } from "./planRequest.js";
 import { BUSY_RETRY_SECONDS, RequestGate } from "./RequestGate.js";
 import { resetConversation } from "./resetConversation.js";
@@ -179,6 +180,11 @@ export class Bot {
         ? { lastAnswer: { sids: result.items.map((i) => i.sid), basis: (task.items ?? []).map((i) => i.sid) } }
         : {}),
     });
+    if (result.items.length > 0)
+      await this.memory.addRecent(
+        personId(personOf(request)),
+        result.items.map((i) => i.sid),
+      );
     if (result.items.length === 0 && !result.text) notices.push(MESSAGES.noResults);
     return {
       kind: "answer",
@@ -196,6 +202,16 @@ export class Bot {
     const sids = itemIds.map((id) => this.engine.itemById(id)?.sid).filter((sid): sid is string => sid !== undefined);
     if (sids.length === 0) return;
     await this.memory.vote({ conversation: conversationId(conversation), userId, sids, value, at: Date.now() });
+  }
+
+  /**
+   * Games recently recommended to a person (any conversation), newest first, at most 10.
+   * `available: false` when memory cannot be read right now (Redis away): say so rather than show nothing.
+   */
+  async recentFor(person: PersonKey): Promise<{ available: boolean; games: { id: string; title: string }[] }> {
+    const sids = await this.memory.recentFor(personId(person));
+    if (!sids) return { available: false, games: [] };
+    return { available: true, games: this.exclusions.items(sids).map((item) => ({ id: String(item.index), title: item.title })) };
   }
 
   /**

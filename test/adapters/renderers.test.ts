@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LIMITS, parseButton, renderDiscordReply } from "../../src/adapters/discord/renderDiscordReply.js";
 import { escapeSlack, renderSlackReply, SLACK_LIMITS } from "../../src/adapters/slack/renderSlackReply.js";
+import { readVote } from "../../src/adapters/slack/slackFeedback.js";
 import type { BotReply } from "../../src/bot/types.js";
 
 const item = (i: number) => ({
@@ -73,8 +74,60 @@ describe("renderSlackReply", () => {
     for (const b of blocks as { type: string; text?: { text: string } }[])
       if (b.type === "section") expect(b.text!.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
     expect(blocks.at(-1)).toMatchObject({ type: "context" });
-    expect(blocks.at(-2)).toMatchObject({ type: "actions" });
-    expect(JSON.stringify(blocks.at(-3))).toMatch(/…/);
+    expect(blocks.at(-2)).toMatchObject({ type: "context_actions" });
+    expect(blocks.at(-3)).toMatchObject({ type: "actions" });
+    expect(JSON.stringify(blocks.at(-4))).toMatch(/…/);
+  });
+
+  // Shapes and limits from Slack's Block Kit reference: context_actions holds at most 5 elements;
+  // feedback_buttons has a positive and a negative button, each with plain_text text (≤ 75
+  // characters) and a value (≤ 2000) that comes back alone in the click payload.
+  type FeedbackButton = { text: { type: string; text: string }; value: string; accessibility_label?: string };
+  type FeedbackElement = { type: string; action_id: string; positive_button: FeedbackButton; negative_button: FeedbackButton };
+  const feedbackOf = (blocks: Record<string, unknown>[]) =>
+    blocks.filter((b) => b.type === "context_actions") as { elements: FeedbackElement[] }[];
+
+  it("puts 👍/👎 in Slack's feedback buttons; More like #n stays in the actions block", () => {
+    const { blocks } = renderSlackReply(answer("Why."));
+    const actions = blocks.find((b) => b.type === "actions") as { elements: { type: string; action_id: string }[] };
+    expect(actions.elements.map((e) => [e.type, e.action_id])).toEqual([
+      ["button", "sidbot_more_1"],
+      ["button", "sidbot_more_2"],
+      ["button", "sidbot_more_3"],
+    ]);
+    const [feedback, ...others] = feedbackOf(blocks);
+    expect(others).toEqual([]);
+    expect(feedback!.elements.length).toBeLessThanOrEqual(5);
+    const [element] = feedback!.elements;
+    expect(element).toMatchObject({ type: "feedback_buttons", positive_button: { text: { type: "plain_text" } } });
+    expect(element!.negative_button.text.type).toBe("plain_text");
+    for (const button of [element!.positive_button, element!.negative_button]) {
+      expect(button.text.text.length).toBeLessThanOrEqual(75);
+      expect((button.accessibility_label ?? "").length).toBeLessThanOrEqual(75);
+    }
+    // What a click sends back (action_id + the pressed button's value) names the vote and the answer's items.
+    const click = (button: FeedbackButton) => readVote({ action_id: element!.action_id, value: button.value });
+    expect(click(element!.positive_button)).toEqual({ value: "up", itemIds: ["1", "2", "3"] });
+    expect(click(element!.negative_button)).toEqual({ value: "down", itemIds: ["1", "2", "3"] });
+  });
+
+  it("keeps a feedback value within 2000 characters however many items; no feedback on clarifications", () => {
+    const many = answer("Why.", 10);
+    many.items = many.items.map((item, i) => ({ ...item, id: String(10 ** 12 + i).repeat(20) }));
+    const [element] = feedbackOf(renderSlackReply(many).blocks)[0]!.elements;
+    expect(element!.positive_button.value.length).toBeLessThanOrEqual(2000);
+    expect(element!.negative_button.value.length).toBeLessThanOrEqual(2000);
+    expect(readVote({ action_id: element!.action_id, value: element!.positive_button.value })!.itemIds[0]).toBe(many.items[0]!.id);
+
+    const clarify: BotReply = { ...answer("Which one?"), kind: "clarify" };
+    expect(feedbackOf(renderSlackReply(clarify).blocks)).toEqual([]);
+  });
+
+  it("still reads the 👍/👎 buttons of answers posted before the feedback buttons", () => {
+    expect(readVote({ action_id: "sidbot_fb_up", value: "4,5" })).toEqual({ value: "up", itemIds: ["4", "5"] });
+    expect(readVote({ action_id: "sidbot_fb_down", value: "4" })).toEqual({ value: "down", itemIds: ["4"] });
+    expect(readVote({ action_id: "sidbot_more_1", value: "4" })).toBeUndefined();
+    expect(readVote({ action_id: "sidbot_feedback", value: "up:" })).toBeUndefined();
   });
 });
 

@@ -10,7 +10,7 @@ import type { Bot } from "../../bot/Bot.js";
 import type { ConversationKey } from "../../bot/types.js";
 import type { Logger } from "../../util/logger.js";
 import { truncateText } from "../splitText.js";
-import { answerInSlack } from "./answerInSlack.js";
+import { answerInSlack, type AnswerSettings } from "./answerInSlack.js";
 import { followUpPrompts, startPrompts, type SuggestedPrompt } from "./suggestedPrompts.js";
 import type { SlackFeature, UnavailableFeatures } from "./UnavailableFeatures.js";
 import { unescapeSlack } from "./unescapeSlack.js";
@@ -19,7 +19,8 @@ export interface SlackAssistantOptions {
   bot: Bot;
   logger: Logger;
   features: UnavailableFeatures;
-  streamEditIntervalMs: number;
+  /** How answers are delivered (the same as everywhere else in Slack). */
+  answerSettings: AnswerSettings;
   /** Whether this event is new (not a redelivery). */
   firstDelivery: (eventId: string) => Promise<boolean>;
   /** Runs one step of a handler, logging its failure. */
@@ -69,7 +70,7 @@ export class SlackAssistant {
 
   private async userMessage(args: MessageArgs): Promise<void> {
     const { message, body, client, context, setStatus, setTitle, setSuggestedPrompts } = args as MessageArgs & AllMiddlewareArgs;
-    const { bot, step, firstDelivery, logger, features } = this.options;
+    const { bot, step, firstDelivery, features } = this.options;
     const m = message as MessageEvent;
     const { team_id: team = "", event_id: requestId } = body as { team_id?: string; event_id: string };
     if (m.subtype || m.bot_id || !m.user || m.user === context.botUserId || !m.thread_ts) return;
@@ -101,7 +102,7 @@ export class SlackAssistant {
                 void this.optional("status", team, requestId, () => setStatus({ status: `is waiting its turn (#${position} in line)…` })),
             },
           },
-          { bot, logger, streamEditIntervalMs: this.options.streamEditIntervalMs },
+          this.options.answerSettings,
         );
         answered = true;
         const next: SuggestedPrompt[] = reply ? followUpPrompts(reply) : [];

@@ -1,6 +1,6 @@
 /**
  * What sidbot does with each Slack request: `/recommend`, mentions (answered in their thread),
- * follow-ups in the bot's threads, DMs, and buttons. Every handler contains its own failures —
+ * follow-ups in the bot's threads, DMs, buttons, and the App Home tab (SlackHome). Every handler contains its own failures —
  * each step logged with the request id and stack, the person told where possible — so nothing
  * reaches Bolt's error handler or the process. Text arrives with Slack's markup and is unescaped
  * before the bot sees it; events Slack delivers twice are answered once, across processes.
@@ -17,10 +17,12 @@ import type {
 import type { Bot } from "../../bot/Bot.js";
 import type { BotInput, ConversationKey } from "../../bot/types.js";
 import type { Logger } from "../../util/logger.js";
-import { answerInSlack, type AnswerTarget, type SlackOutgoing } from "./answerInSlack.js";
+import { answerInSlack, type AnswerSettings, type AnswerTarget, type SlackOutgoing } from "./answerInSlack.js";
 import { Inflight } from "../Inflight.js";
 import { logFailure } from "./logFailure.js";
 import { SlackAssistant } from "./SlackAssistant.js";
+import { FeedbackFallback, isFeedbackAction, readVote } from "./slackFeedback.js";
+import { SlackHome } from "./SlackHome.js";
 import { UnavailableFeatures } from "./UnavailableFeatures.js";
 import { unescapeSlack } from "./unescapeSlack.js";
 
@@ -47,11 +49,18 @@ export class SlackRequests {
   private readonly inflight = new Inflight();
   /** Slack features (streaming, assistant calls) each workspace refused: not tried again. */
   private readonly features: UnavailableFeatures;
+  private readonly answerSettings: AnswerSettings;
 
-  constructor(private readonly options: SlackRequestsOptions) {
+  constructor(options: SlackRequestsOptions) {
     this.bot = options.bot;
     this.logger = options.logger;
     this.features = new UnavailableFeatures(options.logger);
+    this.answerSettings = {
+      bot: this.bot,
+      logger: this.logger,
+      streamEditIntervalMs: options.streamEditIntervalMs,
+      feedback: new FeedbackFallback(options.logger),
+    };
   }
 
   register(app: App): void {
@@ -61,7 +70,7 @@ export class SlackRequests {
         bot: this.bot,
         logger: this.logger,
         features: this.features,
-        streamEditIntervalMs: this.options.streamEditIntervalMs,
+        answerSettings: this.answerSettings,
         firstDelivery: (eventId) => this.firstDelivery(eventId),
         step: (requestId, failure, run) => this.step(requestId, failure, run),
         track: (request) => this.track(request),
@@ -71,6 +80,8 @@ export class SlackRequests {
     app.event("app_mention", (args) => this.track(this.mention(args)));
     app.message((args) => this.track(this.message(args as SlackEventMiddlewareArgs<"message"> & AllMiddlewareArgs)));
     app.action(/^sidbot_/, (args) => this.track(this.action(args as SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs)));
+    const home = new SlackHome({ bot: this.bot, logger: this.logger });
+    app.event("app_home_opened", (args) => this.track(home.opened(args)));
   }
 
   /** Waits up to `timeoutMs` for the requests still running (their answers are on the way). */
@@ -155,17 +166,20 @@ export class SlackRequests {
       : channel.startsWith("D")
         ? { platform: "slack", scope: "dm", id: `${team}:${body.user.id}` }
         : { platform: "slack", scope: "channel", id: `${team}:${channel}` };
-    if (button.action_id === "sidbot_fb_up" || button.action_id === "sidbot_fb_down") {
-      const value = button.action_id === "sidbot_fb_up" ? "up" : "down";
+    // 👍/👎: Slack's feedback buttons, or the plain buttons on answers posted before them.
+    const vote = readVote(button);
+    if (vote) {
       // Thank first: storing can wait on Redis and must not hold up what the person sees.
       await this.step(requestId, "could not thank for the vote", () =>
-        privately(respond)({ text: value === "up" ? "Thanks — glad that helped! 👍" : "Thanks — I'll remember that wasn't a hit. 👎" }),
+        privately(respond)({
+          text: vote.value === "up" ? "Thanks — glad that helped! 👍" : "Thanks — I'll remember that wasn't a hit. 👎",
+        }),
       );
-      await this.step(requestId, "could not store the vote", () =>
-        this.bot.feedback(conversation, body.user.id, button.value!.split(","), value),
-      );
+      await this.step(requestId, "could not store the vote", () => this.bot.feedback(conversation, body.user.id, vote.itemIds, vote.value));
       return;
     }
+    // A vote whose value sidbot did not write (forged, truncated) is not a "More like" request.
+    if (isFeedbackAction(button.action_id)) return;
     await this.step(requestId, "could not answer the button", () =>
       this.answer(
         { conversation, userId: body.user.id, input: { moreLike: button.value! }, requestId },
@@ -178,11 +192,7 @@ export class SlackRequests {
     request: { conversation: ConversationKey; userId: string; input: BotInput; requestId: string },
     target: AnswerTarget,
   ): Promise<void> {
-    return answerInSlack(request, target, {
-      bot: this.bot,
-      logger: this.logger,
-      streamEditIntervalMs: this.options.streamEditIntervalMs,
-    }).then(() => {});
+    return answerInSlack(request, target, this.answerSettings).then(() => {});
   }
 
   /** Streaming settings for an answer in a thread, for the person who asked. */

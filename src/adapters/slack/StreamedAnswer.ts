@@ -33,6 +33,9 @@ export interface StreamedMessage {
   blocks?: Record<string, unknown>[];
 }
 
+/** Sends the whole answer with `send` (possibly reshaped first, e.g. plain feedback buttons). */
+export type Deliver = (send: (whole: StreamedMessage) => Promise<unknown>) => Promise<unknown>;
+
 /** How `finish()` went: streamed, delivered another way after a failure, or nothing was streamed (the caller answers as usual). */
 export type StreamOutcome = { kind: "streamed" } | { kind: "recovered"; error: unknown } | { kind: "not_started"; error?: unknown };
 
@@ -77,7 +80,7 @@ export class StreamedAnswer {
    * after the message appeared, `whole` (the complete answer, text included) replaces it, or is
    * posted anew when even that fails.
    */
-  async finish(final: StreamedMessage, whole: StreamedMessage): Promise<StreamOutcome> {
+  async finish(final: StreamedMessage, whole: StreamedMessage, deliver: Deliver = (send) => send(whole)): Promise<StreamOutcome> {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.chain;
@@ -92,7 +95,7 @@ export class StreamedAnswer {
         this.failure = { error };
       }
     }
-    await this.deliverWhole(ts, whole);
+    await this.deliverWhole(ts, deliver);
     return { kind: "recovered", error: this.failure.error };
   }
 
@@ -118,13 +121,13 @@ export class StreamedAnswer {
     return escapeSlack(this.text.slice(this.sent));
   }
 
-  private async deliverWhole(ts: string, whole: StreamedMessage): Promise<void> {
+  private async deliverWhole(ts: string, deliver: Deliver): Promise<void> {
     const { client, channel, threadTs, logger, requestId } = this.options;
     try {
-      await withSlackRetry(() => client.chat.update({ channel, ts, ...whole } as never));
+      await deliver((whole) => withSlackRetry(() => client.chat.update({ channel, ts, ...whole } as never)));
     } catch (error) {
       logger.warn({ err: error, requestId }, "could not replace the broken stream; posting the answer anew");
-      await withSlackRetry(() => client.chat.postMessage({ channel, thread_ts: threadTs, ...whole } as never));
+      await deliver((whole) => withSlackRetry(() => client.chat.postMessage({ channel, thread_ts: threadTs, ...whole } as never)));
     }
   }
 }

@@ -18,6 +18,7 @@ import { truncateText } from "../splitText.js";
 import { userMessageFor } from "../userMessages.js";
 import { logFailure } from "./logFailure.js";
 import { escapeSlack, renderSlackReply, SLACK_LIMITS } from "./renderSlackReply.js";
+import type { FeedbackFallback } from "./slackFeedback.js";
 import { StreamedAnswer, type StreamOutcome } from "./StreamedAnswer.js";
 import type { UnavailableFeatures } from "./UnavailableFeatures.js";
 import { withSlackRetry } from "./withSlackRetry.js";
@@ -51,6 +52,8 @@ export interface AnswerSettings {
   bot: Bot;
   logger: Logger;
   streamEditIntervalMs: number;
+  /** Falls back to plain 👍/👎 buttons where Slack refuses the feedback buttons. */
+  feedback?: FeedbackFallback;
 }
 
 /** Answers the request; resolves with the bot's reply (undefined when the request failed). */
@@ -106,11 +109,13 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
     message = { text: userMessageFor(error) };
   }
   await editor?.finish();
+  const deliver = <T>(send: (m: SlackOutgoing) => Promise<T>) =>
+    settings.feedback ? settings.feedback.send(message, send) : send(message);
 
   if (streamed) {
     // The streamed text is the explanation: under it go the blocks without it.
     const final = reply?.kind === "answer" ? renderSlackReply({ ...reply, text: "" }) : withBlocks(message);
-    const outcome = await streamed.finish(final, message);
+    const outcome = await streamed.finish(settings.feedback?.prepare(final) ?? final, message, deliver);
     noteStreamFailure(outcome, stream!, logger, requestId);
     if (outcome.kind !== "not_started") {
       await placeholderGone;
@@ -120,7 +125,7 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
 
   if (ts) {
     try {
-      await update(message);
+      await deliver(update);
       return reply;
     } catch (error) {
       logFailure(
@@ -132,8 +137,8 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
     }
   }
   // No channel message to update, or it failed (deleted, too old): privately if possible, else a new message.
-  if (respond) await respond(message);
-  else await withSlackRetry(() => client.chat.postMessage({ ...where, ...message } as never));
+  if (respond) await deliver(respond);
+  else await deliver((m) => withSlackRetry(() => client.chat.postMessage({ ...where, ...m } as never)));
   return reply;
 }
 

@@ -1,13 +1,14 @@
 /**
  * A bot reply in Block Kit: one section per game (match quality where not exact), the
- * explanation in sections of at most 3000 characters, a context line with the backend and
- * notices, and buttons ("More like #n", 👍/👎). At most 50 blocks; text beyond that is cut with
- * an ellipsis. Slack mrkdwn is escaped so titles cannot mention or link anyone.
+ * explanation in sections of at most 3000 characters, "More like #n" buttons, 👍/👎 as Slack's
+ * feedback buttons, and a context line with the backend and notices. At most 50 blocks; text
+ * beyond that is cut with an ellipsis. Slack mrkdwn is escaped so titles cannot mention or link anyone.
  */
 import type { BotReply } from "../../bot/types.js";
 import { formatProductDetails } from "../../engine/catalog/productMetadata.js";
 import { BACKEND_LABELS, matchLabel } from "../replyLabels.js";
 import { splitText, truncateText } from "../splitText.js";
+import { feedbackBlock } from "./slackFeedback.js";
 
 export const SLACK_LIMITS = {
   blocks: 50,
@@ -48,6 +49,7 @@ export function renderSlackReply(reply: BotReply): SlackMessage {
     blocks.push({ type: "section", text: { type: "mrkdwn", text }, ...(accessory ? { accessory } : {}) });
   });
   const buttons = actions(reply);
+  const feedback = feedbackFor(reply);
   const context = [
     reply.backend ? `answered by ${BACKEND_LABELS[reply.backend]}` : "",
     ...reply.notices.map(escapeSlack),
@@ -56,7 +58,7 @@ export function renderSlackReply(reply: BotReply): SlackMessage {
     .filter(Boolean)
     .join("  •  ");
   // Room left for the explanation after the list, the buttons and the context line.
-  const reserved = (buttons ? 1 : 0) + (context ? 1 : 0);
+  const reserved = (buttons ? 1 : 0) + (feedback ? 1 : 0) + (context ? 1 : 0);
   if (reply.kind === "answer" && reply.text) {
     const parts = splitText(escapeSlack(reply.text), SLACK_LIMITS.sectionText);
     const room = SLACK_LIMITS.blocks - blocks.length - reserved;
@@ -66,6 +68,7 @@ export function renderSlackReply(reply: BotReply): SlackMessage {
   }
   blocks.splice(SLACK_LIMITS.blocks - reserved);
   if (buttons) blocks.push(buttons);
+  if (feedback) blocks.push(feedback);
   if (context) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncateText(context, SLACK_LIMITS.contextText) }] });
   return { text: fallbackText(reply), blocks };
 }
@@ -82,15 +85,13 @@ function actions(reply: BotReply): SlackBlock | undefined {
       text: truncateText(reply.kind === "answer" ? `More like #${i + 1}` : `Similar to ${item.title}`, SLACK_LIMITS.buttonText),
     },
   }));
-  const ids = items.map((i) => i.id).join(",");
-  const feedback =
-    reply.kind === "answer"
-      ? [
-          { type: "button", action_id: "sidbot_fb_up", value: ids, text: { type: "plain_text", text: "👍" } },
-          { type: "button", action_id: "sidbot_fb_down", value: ids, text: { type: "plain_text", text: "👎" } },
-        ]
-      : [];
-  return { type: "actions", elements: [...more, ...feedback] };
+  return { type: "actions", elements: more };
+}
+
+/** 👍/👎 on an answer's items (not on clarifications, whose buttons are choices). */
+function feedbackFor(reply: BotReply): SlackBlock | undefined {
+  const ids = reply.items.map((i) => i.id).filter((id) => id !== "");
+  return reply.kind === "answer" && ids.length > 0 ? feedbackBlock(ids) : undefined;
 }
 
 /** Plain text for notifications and clients without blocks. */

@@ -5,7 +5,7 @@
  */
 import Keyv from "keyv";
 import { KeyedLock } from "../../util/KeyedLock.js";
-import { applyExchange, applyVote } from "./applyChanges.js";
+import { applyExchange, applyRecent, applyVote } from "./applyChanges.js";
 import { emptyState, type ConversationState, type Exchange, type FeedbackRecord, type MemoryStore } from "./MemoryStore.js";
 
 export interface InProcessMemoryStoreOptions {
@@ -22,6 +22,7 @@ export class InProcessMemoryStore implements MemoryStore {
   readonly degraded = false;
   private readonly states = new Keyv<ConversationState>();
   private readonly claims = new Keyv<true>();
+  private readonly recents = new Keyv<string[]>();
   private readonly lock = new KeyedLock();
   private readonly feedback: FeedbackRecord[] = [];
 
@@ -55,6 +56,16 @@ export class InProcessMemoryStore implements MemoryStore {
 
   async feedbackSince(sinceMs: number): Promise<FeedbackRecord[]> {
     return this.feedback.filter((f) => f.at >= sinceMs);
+  }
+
+  async addRecent(person: string, sids: readonly string[]): Promise<void> {
+    await this.lock.run(`recent:${person}`, async () => {
+      await this.recents.set(person, applyRecent((await this.recents.get(person)) ?? [], sids), this.options.ttlMs);
+    });
+  }
+
+  async recentFor(person: string): Promise<string[]> {
+    return (await this.recents.get(person)) ?? [];
   }
 
   async close(): Promise<void> {}

@@ -37,6 +37,9 @@ export interface FeedbackRecord {
   at: number;
 }
 
+/** Games kept in a person's recent recommendations (newest first, each once). */
+export const RECENT_ITEMS_KEPT = 10;
+
 export function emptyState(): ConversationState {
   return { turns: [], feedback: [], updatedAt: Date.now() };
 }
@@ -57,6 +60,13 @@ export interface MemoryStore {
   claim(id: string, ttlMs: number): Promise<boolean>;
   /** Votes cast at or after `sinceMs`, oldest first. */
   feedbackSince(sinceMs: number): Promise<FeedbackRecord[]>;
+  /**
+   * Puts an answer's `sids` (best first) at the front of `person`'s recent recommendations: each
+   * SID once, the newest {@link RECENT_ITEMS_KEPT} kept, forgotten after the conversation TTL.
+   */
+  addRecent(person: string, sids: readonly string[]): Promise<void>;
+  /** `person`'s recent recommendations, newest first; undefined when they cannot be read now (store unreachable). */
+  recentFor(person: string): Promise<string[] | undefined>;
   /** True while the backing store cannot be reached (memory is then kept in-process). */
   readonly degraded: boolean;
   /** Writes what is still pending (bounded wait) and disconnects. */

@@ -6,6 +6,7 @@
  * - `sidbot:conv:{conversation}:meta`  — hash: owner, lastAnswer (JSON), updatedAt
  * - `sidbot:conv:{conversation}:votes` — hash: `{user}\n{sid}` → {value, at}
  * - `sidbot:feedback` — stream of every vote (for `sidbot feedback export`)
+ * - `sidbot:recent:{person}` — list of a person's recently recommended SIDs, newest first, trimmed
  * - `sidbot:seen:{event}`, `sidbot:op:{id}` — delivery claims and applied-write markers (TTL)
  *
  * Every change is a Lua script that appends (RPUSH + LTRIM, HSETNX owner), so two processes
@@ -24,8 +25,16 @@ import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
 import { finishesWithin } from "../../util/finishesWithin.js";
 import { applyExchange, applyVote } from "./applyChanges.js";
-import { APPEND_SCRIPT, MIGRATE_SCRIPT, VOTE_SCRIPT } from "./redisScripts.js";
-import { emptyState, type ConversationState, type Exchange, type FeedbackRecord, type MemoryStore, type Vote } from "./MemoryStore.js";
+import { APPEND_SCRIPT, MIGRATE_SCRIPT, RECENT_SCRIPT, VOTE_SCRIPT } from "./redisScripts.js";
+import {
+  emptyState,
+  RECENT_ITEMS_KEPT,
+  type ConversationState,
+  type Exchange,
+  type FeedbackRecord,
+  type MemoryStore,
+  type Vote,
+} from "./MemoryStore.js";
 
 export interface RedisMemoryStoreOptions {
   /** redis://… URL. */
@@ -47,7 +56,8 @@ export interface RedisMemoryStoreOptions {
 type Change =
   | { kind: "append"; conversation: string; exchange: Exchange }
   | { kind: "vote"; record: FeedbackRecord }
-  | { kind: "delete"; conversation: string };
+  | { kind: "delete"; conversation: string }
+  | { kind: "recent"; person: string; sids: string[] };
 
 // Conversations whose last state is kept in-process for outages.
 const RECENT_LIMIT = 1000;
@@ -170,6 +180,24 @@ export class RedisMemoryStore implements MemoryStore {
     }
   }
 
+  async addRecent(person: string, sids: readonly string[]): Promise<void> {
+    await this.enqueue({ kind: "recent", person, sids: [...sids] });
+  }
+
+  /** Undefined while Redis is away (or this person's newest picks still wait to be written): a partial list would mislead. */
+  async recentFor(person: string): Promise<string[] | undefined> {
+    await this.flush();
+    if (this.pending.some((c) => c.kind === "recent" && c.person === person)) return undefined;
+    try {
+      const sids = await this.call(() => this.client.lRange(this.recentKey(person), 0, RECENT_ITEMS_KEPT - 1));
+      this.recovered();
+      return sids;
+    } catch (error) {
+      this.failed(error);
+      return undefined;
+    }
+  }
+
   async feedbackSince(sinceMs: number): Promise<FeedbackRecord[]> {
     const out: FeedbackRecord[] = [];
     let start = `${Math.max(0, Math.floor(sinceMs))}-0`;
@@ -274,6 +302,10 @@ export class RedisMemoryStore implements MemoryStore {
     this.migrated.add(conversation);
   }
 
+  private recentKey(person: string): string {
+    return `${this.prefix}recent:${person}`;
+  }
+
   private legacyKey(conversation: string): string {
     return `${this.namespace}::${this.namespace}:${conversation}`;
   }
@@ -283,7 +315,8 @@ export class RedisMemoryStore implements MemoryStore {
   }
 
   private async write(change: Change): Promise<void> {
-    await this.migrateLegacy(conversationOf(change));
+    // A person's recent list has no 0.1 predecessor to convert.
+    if (change.kind !== "recent") await this.migrateLegacy(conversationOf(change));
     switch (change.kind) {
       case "append": {
         const { conversation, exchange: e } = change;
@@ -325,6 +358,13 @@ export class RedisMemoryStore implements MemoryStore {
             String(FEEDBACK_STREAM_MAX),
             ...votes,
           ],
+        });
+        return;
+      }
+      case "recent": {
+        await this.client.eval(RECENT_SCRIPT, {
+          keys: [this.recentKey(change.person)],
+          arguments: [String(RECENT_ITEMS_KEPT), String(this.ttlMs), ...change.sids],
         });
         return;
       }
@@ -432,6 +472,8 @@ function isConnectionProblem(error: unknown): boolean {
   return !/ErrorReply$|^SimpleError$|^BlobError$/.test(name);
 }
 
+/** What a change is about, for logs and pending checks (a person's recent list is not a conversation). */
 function conversationOf(change: Change): string {
+  if (change.kind === "recent") return `recent:${change.person}`;
   return change.kind === "vote" ? change.record.conversation : change.conversation;
 }

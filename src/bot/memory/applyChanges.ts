@@ -1,5 +1,5 @@
 /** The memory deltas applied to an in-process state (no Redis, or the local view during an outage). */
-import type { ConversationState, Exchange, FeedbackRecord } from "./MemoryStore.js";
+import { RECENT_ITEMS_KEPT, type ConversationState, type Exchange, type FeedbackRecord } from "./MemoryStore.js";
 
 /** Most votes kept per conversation. */
 export const MAX_VOTES = 200;
@@ -17,4 +17,10 @@ export function applyExchange(state: ConversationState, exchange: Exchange, maxT
 export function applyVote(state: ConversationState, { userId, sids, value, at }: FeedbackRecord): ConversationState {
   const kept = state.feedback.filter((f) => !(f.userId === userId && sids.includes(f.sid)));
   return { ...state, feedback: [...kept, ...sids.map((sid) => ({ userId, sid, value, at }))].slice(-MAX_VOTES), updatedAt: at };
+}
+
+/** `sids` (first occurrence wins) before the older entries they do not repeat, newest {@link RECENT_ITEMS_KEPT} only. */
+export function applyRecent(list: readonly string[], sids: readonly string[]): string[] {
+  const front = [...new Set(sids)];
+  return [...front, ...list.filter((sid) => !front.includes(sid))].slice(0, RECENT_ITEMS_KEPT);
 }

@@ -48,3 +48,17 @@ for i = 8 + n, #ARGV, 2 do redis.call('HSETNX', KEYS[4], ARGV[i], ARGV[i + 1]) e
 redis.call('DEL', KEYS[1])
 for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 return 1`;
+
+/**
+ * Puts SIDs at the front of a person's recent list. KEYS: the list. ARGV: entries to keep, TTL ms,
+ * then the SIDs best first. Pushed last-to-first so the best ends up first; LREM first keeps each
+ * SID once. Replaying it (after an outage) gives the same list, so it needs no write id.
+ */
+export const RECENT_SCRIPT = `
+for i = #ARGV, 3, -1 do
+  redis.call('LREM', KEYS[1], 0, ARGV[i])
+  redis.call('LPUSH', KEYS[1], ARGV[i])
+end
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`;

@@ -106,10 +106,17 @@ describe("SlackAdapter in Socket Mode against a fake Slack", () => {
     const second = await answered("C0600", [first]);
     expect(second.args.blocks[0].text.text).toMatch(/^\*1\. /);
 
-    const up = actions.elements!.find((e) => e.action_id === "sidbot_fb_up")!;
+    const feedback = (first.args.blocks as { type: string; elements?: Record<string, unknown>[] }[]).find(
+      (b) => b.type === "context_actions",
+    )!;
     await fake.send(
       "interactive",
-      fake.buttonClick("sidbot_fb_up", up.value, { ts: first.args.ts, thread_ts: mention.event.ts as string }, { channel: "C0600" }),
+      fake.feedbackClick(
+        feedback.elements![0]!,
+        "positive",
+        { ts: first.args.ts, thread_ts: mention.event.ts as string },
+        { channel: "C0600" },
+      ),
     );
     const thanks = await fake.waitFor((c) => c.method.startsWith("response/") && /Thanks/.test(JSON.stringify(c.args)));
     expect(thanks.args.response_type).toBe("ephemeral");

@@ -13,7 +13,7 @@ afterAll(async () => {
   await h?.dispose();
 });
 
-type Block = { type: string; text?: { text: string }; elements?: { action_id?: string; value?: string }[] };
+type Block = { type: string; text?: { text: string }; elements?: { type?: string; action_id?: string; value?: string }[] };
 
 describe.runIf(redis)("Slack assistant thread, through Bolt's Assistant against a fake Slack", () => {
   it("greets a new thread and suggests prompts that name a game of the loaded catalog", async () => {
@@ -78,12 +78,13 @@ describe.runIf(redis)("Slack assistant thread, through Bolt's Assistant against 
     expect(blocks.find((b) => b.type === "section")?.text?.text).toMatch(/^\*1\. /);
     // The explanation was streamed: it is not repeated in the blocks.
     expect(JSON.stringify(blocks)).not.toContain("split-screen");
-    const up = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === "sidbot_fb_up")!;
-    expect(up.value).toBeTruthy();
+    // 👍/👎 ride along as Slack's feedback buttons in a context_actions block.
+    const feedback = blocks.find((b) => b.type === "context_actions")?.elements?.find((e) => e.type === "feedback_buttons");
+    expect(feedback).toBeDefined();
 
     await h.fake.send(
       "interactive",
-      h.fake.buttonClick("sidbot_fb_up", up.value!, { ts: stop.args.ts, thread_ts: thread }, { channel: "D0A200" }),
+      h.fake.feedbackClick(feedback as Record<string, unknown>, "positive", { ts: stop.args.ts, thread_ts: thread }, { channel: "D0A200" }),
     );
     const key = conversationId({ platform: "slack", scope: "thread", id: `${h.fake.teamId}:D0A200:${thread}` });
     await expect.poll(async () => (await h.memory.get(key))?.feedback.map((f) => f.value), { timeout: 5000 }).toContain("up");

@@ -336,6 +336,96 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
   }
   // ---- end assistant & streaming ----
 
+  // ---- app home & feedback ----
+
+  /** Home tabs published with views.publish, by user id (the newest view each). */
+  // biome-ignore lint/suspicious/noExplicitAny: the fake Slack API records untyped request arguments as received
+  readonly homeViews = new Map<string, Record<string, any>>();
+
+  /**
+   * The `app_home_opened` event Slack sends when someone opens the app's Home (`tab: "home"`) or
+   * Messages tab; `view` is the Home tab's current view, present once one was published.
+   */
+  appHomeOpened(user = "U0001", { tab = "home", eventId }: { tab?: "home" | "messages"; eventId?: string } = {}) {
+    const view = this.homeViews.get(user);
+    return this.eventCallback(
+      {
+        type: "app_home_opened",
+        user,
+        channel: "D0HOME01",
+        tab,
+        event_ts: nextTs(),
+        ...(tab === "home" && view ? { view } : {}),
+      },
+      eventId,
+    );
+  }
+
+  /**
+   * The block_actions payload of a click on one button of a `feedback_buttons` element (as
+   * rendered in a message's `context_actions` block): the action carries the element's
+   * action_id and the pressed button's value and text.
+   */
+  feedbackClick(
+    // biome-ignore lint/suspicious/noExplicitAny: the element as the bot rendered it
+    element: Record<string, any>,
+    pressed: "positive" | "negative",
+    message: { ts: string; thread_ts?: string },
+    { channel = "C0001", user = "U0001" } = {},
+  ) {
+    const button = element[`${pressed}_button`] as { value: string; text: { type: "plain_text"; text: string } };
+    return {
+      type: "block_actions",
+      user: { id: user, username: "player", name: "player", team_id: this.teamId },
+      api_app_id: "A0001",
+      token: "t",
+      container: { type: "message", message_ts: message.ts, channel_id: channel, is_ephemeral: false },
+      trigger_id: `trig-${++counter}`,
+      team: { id: this.teamId, domain: "test" },
+      enterprise: null,
+      is_enterprise_install: false,
+      channel: { id: channel, name: "general" },
+      message: { type: "message", user: this.botUserId, text: "x", ...message },
+      state: { values: {} },
+      response_url: `http://127.0.0.1:${this.port}/response/${counter}`,
+      actions: [
+        {
+          type: "feedback_buttons",
+          block_id: "fb",
+          action_id: element.action_id,
+          value: button.value,
+          text: button.text,
+          action_ts: nextTs(),
+        },
+      ],
+    };
+  }
+
+  /** views.publish: a `home` view for `user_id` (Slack takes `view` as JSON text), at most 100 blocks. */
+  // biome-ignore lint/suspicious/noExplicitAny: the fake Slack API records untyped request arguments as received
+  private publishView(args: Record<string, any>) {
+    // biome-ignore lint/suspicious/noExplicitAny: the view as received
+    const view: Record<string, any> | undefined = typeof args.view === "string" ? JSON.parse(args.view) : args.view;
+    if (!args.user_id || !view)
+      return { ok: false, error: "invalid_arguments", response_metadata: { messages: ["missing user_id or view"] } };
+    if (view.type !== "home" || !Array.isArray(view.blocks) || view.blocks.length > 100)
+      return {
+        ok: false,
+        error: "invalid_arguments",
+        response_metadata: { messages: ["a home view needs type home and at most 100 blocks"] },
+      };
+    const published = {
+      ...view,
+      id: "VHOME0001",
+      team_id: this.teamId,
+      hash: `${Date.now()}.${++counter}`,
+      app_id: "A0001",
+      bot_id: "B0001",
+    };
+    this.homeViews.set(String(args.user_id), published);
+    return { ok: true, view: published };
+  }
+
   // ---- Web API ----
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
@@ -399,6 +489,8 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
         return this.json(res, { ok: true, channel: args.channel, ts: args.ts, text: args.text });
       case "chat.postEphemeral":
         return this.json(res, { ok: true, message_ts: nextTs() });
+      case "views.publish":
+        return this.json(res, this.publishView(args));
       default:
         return this.json(res, { ok: false, error: "unknown_method" });
     }
