@@ -188,16 +188,19 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
             "General Information → Application ID)",
         );
       }
+      const { userInstall } = (await config()).discord;
       const { registerCommands } = await import("./adapters/discord/commands.js");
       const count = await registerCommands({
         token: secrets.discordToken,
         applicationId: secrets.discordApplicationId,
         guildId: options.guild,
         apiUrl: secrets.discordApiUrl,
+        userInstall,
       });
       io.out(
         `registered ${count} commands ` +
-          `${options.guild ? `in server ${options.guild}` : "globally (they can take up to an hour to appear)"}\n`,
+          `${options.guild ? `in server ${options.guild}` : "globally (they can take up to an hour to appear)"}` +
+          `${userInstall ? "; people can also add sidbot to their own account" : "; server installs only (discord.userInstall is false)"}\n`,
       );
     });
 
