@@ -197,11 +197,11 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         apiUrl: secrets.discordApiUrl,
         userInstall,
       });
-      io.out(
-        `registered ${count} commands ` +
-          `${options.guild ? `in server ${options.guild}` : "globally (they can take up to an hour to appear)"}` +
-          `${userInstall ? "; people can also add sidbot to their own account" : "; server installs only (discord.userInstall is false)"}\n`,
-      );
+      const where = options.guild ? `in server ${options.guild}` : "globally (they can take up to an hour to appear)";
+      const installs = userInstall
+        ? "people can also add sidbot to their own account"
+        : "server installs only (discord.userInstall is false)";
+      io.out(`registered ${count} commands ${where}; ${installs}\n`);
     });
 
   program
