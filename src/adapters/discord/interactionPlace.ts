@@ -1,0 +1,35 @@
+/**
+ * Which conversation an interaction belongs to, and whether the bot can act there, from the
+ * interaction's `context` and `authorizing_integration_owners` (Discord's user-install fields):
+ * - a private channel (a group DM, or a DM between people) → that channel's conversation, never
+ *   the person's DM with the bot; the bot is not in it, so it answers through the interaction only;
+ * - a server where only the person's own install authorised the command (no guild install owner)
+ *   → the bot is not a member: the channel's conversation, with no channel look-up (it would be
+ *   refused with 403 after eating into the three seconds), no thread, no channel posts;
+ * - anything else (a server that installed the bot, the bot's DM, or a payload without `context`)
+ *   → as before (discordScope.ts).
+ */
+import { ApplicationIntegrationType, InteractionContextType, type Client, type Interaction } from "discord.js";
+import type { Logger } from "../../util/logger.js";
+import { placeOf, type Place } from "./discordScope.js";
+
+export function placeOfInteraction(client: Client, interaction: Interaction, log: Logger): Promise<Place> {
+  const { guildId, channelId, context } = interaction;
+  const userId = interaction.user.id;
+  const away = (id: string): Promise<Place> =>
+    Promise.resolve({
+      conversation: { platform: "discord", scope: "channel", id },
+      channelIds: [],
+      dm: false,
+      channel: undefined,
+      reach: "interaction",
+      userInstalled: true,
+    });
+  // Discord always names the channel; without it, a key of its own rather than the person's DM with the bot.
+  if (context === InteractionContextType.PrivateChannel) return away(channelId ?? `private-of-${userId}`);
+  const guildInstalled = interaction.authorizingIntegrationOwners[ApplicationIntegrationType.GuildInstall] !== undefined;
+  // The payload's channel type is not kept by discord.js for a guild it does not know: threads count as channels there.
+  if (context === InteractionContextType.Guild && guildId && !guildInstalled && !client.guilds.cache.has(guildId))
+    return away(channelId ?? guildId);
+  return placeOf(client, { guildId, channelId, userId, channel: interaction.channel }, log);
+}
