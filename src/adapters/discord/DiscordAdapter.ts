@@ -27,7 +27,6 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
-  type Message,
   type MessageContextMenuCommandInteraction,
 } from "discord.js";
 import type { Bot } from "../../bot/Bot.js";
@@ -356,10 +355,20 @@ function isButtonRow(component: { type: ComponentType }): component is APIAction
   return row.type === ComponentType.ActionRow && (row.components ?? []).every((c) => c.type === ComponentType.Button);
 }
 
-/** What a message says, for "Find similar games": its text and its embeds' titles and descriptions (a shared answer, a link card). */
-function messageText(message: Message): string {
-  const parts = [message.content, ...message.embeds.flatMap((embed) => [embed.title ?? "", embed.description ?? ""])];
+/**
+ * What a message says, for "Find similar games": its text and its embeds' titles and descriptions (a shared answer, a link card).
+ * discord.js gives a Message where it knows the channel and the raw API message elsewhere (a server without the bot); both have
+ * these fields. A target missing from the payload reads as no text (the person is asked for a message naming a game).
+ */
+function messageText(message: MessageLike | null | undefined): string {
+  const embeds = message?.embeds ?? [];
+  const parts = [message?.content ?? "", ...embeds.flatMap((embed) => [embed.title ?? "", embed.description ?? ""])];
   return parts.filter((part) => part.trim() !== "").join("\n");
+}
+
+interface MessageLike {
+  content?: string | null;
+  embeds?: readonly { title?: string | null; description?: string | null }[];
 }
 
 function commandInput(interaction: ChatInputCommandInteraction): BotInput | undefined {

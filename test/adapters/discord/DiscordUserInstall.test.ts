@@ -172,6 +172,26 @@ describe.skipIf(!hasRedis)("Find similar games (message menu)", () => {
   });
 });
 
+describe.skipIf(!hasRedis)("Find similar games on hostile input", () => {
+  it("delivered twice: answered once", async () => {
+    const menu = h.fake.messageCommandInteraction("Find similar games", h.fake.message("loved Halo 3"));
+    h.fake.dispatch("INTERACTION_CREATE", menu, 2);
+    await answerOf(menu);
+    const after = await h.fake.waitFor((r) => r.method === "PATCH" && r.path.includes(menu.token));
+    expect(after).toBeDefined();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(callbacks(h.fake, menu)).toHaveLength(1);
+  });
+
+  it("a target message missing from resolved.messages: the friendly private answer, not an error", async () => {
+    const menu = h.fake.messageCommandInteraction("Find similar games", h.fake.message("Halo 3"));
+    const malformed = { ...menu, data: { ...menu.data, resolved: { messages: {} } } };
+    h.fake.dispatch("INTERACTION_CREATE", malformed);
+    const reply = await h.fake.waitFor((r) => r.method === "PATCH" && r.path.endsWith(`/${menu.token}/messages/@original`));
+    expect(reply.body.content).toMatch(/couldn't spot a game/);
+  });
+});
+
 describe.skipIf(!hasRedis)("Autocomplete values are item ids", () => {
   it("a title over 100 characters round-trips: /similar with the picked value is about that very game", async () => {
     const user = h.fake.user();
