@@ -84,6 +84,24 @@ describe.skipIf(!hasRedis)("Discord user installs", () => {
     expect(await h.bot.knows(dmConversation(user.id))).toBe(false);
   });
 
+  it("a payload without context or authorizing_integration_owners (an older server) is answered as before", async () => {
+    const user = h.fake.user();
+    const {
+      context: _context,
+      authorizing_integration_owners: _owners,
+      ...legacy
+    } = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }], { user });
+    h.fake.dispatch("INTERACTION_CREATE", legacy);
+    const answer = await answerOf(legacy);
+    expect(callbacks(h.fake, legacy)[0]?.body.type).toBe(5);
+    expect((callbacks(h.fake, legacy)[0]?.body.data?.flags ?? 0) & 64).toBe(0);
+    expect(listed(answer.body)).toContain("Halo Reach");
+    const dm = h.fake.commandInteraction("bundle", [], { user, dm: true });
+    const { authorizing_integration_owners: _dmOwners, ...nullOwners } = dm;
+    h.fake.dispatch("INTERACTION_CREATE", { ...nullOwners, authorizing_integration_owners: null });
+    await h.fake.waitFor((r) => r.method === "PATCH" && r.path.endsWith(`/${dm.token}/messages/@original`));
+  });
+
   it("a command in a server without the bot: no channel look-up, no thread, no channel post; answered privately", async () => {
     const foreign = h.fake.foreignGuild();
     const user = h.fake.user();
