@@ -20,9 +20,6 @@ import {
   MessageFlags,
   Partials,
   PermissionFlagsBits,
-  ComponentType,
-  type APIActionRowComponent,
-  type APIButtonComponent,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -41,6 +38,7 @@ import { truncateText } from "../splitText.js";
 import { userMessageFor } from "../userMessages.js";
 import { askBot } from "./askBot.js";
 import { pickedItemId, pickValue } from "./autocompletePick.js";
+import { messageText } from "./messageText.js";
 import { FIND_SIMILAR_MENU } from "./commands.js";
 import { DiscordMessages } from "./DiscordMessages.js";
 import { isAllowed, type Place } from "./discordScope.js";
@@ -49,7 +47,8 @@ import { guardPacketHandling, normaliseDispatch } from "./gatewayGuard.js";
 import { placeOfInteraction } from "./interactionPlace.js";
 import { DISCORD_TOKEN_TIMING, InteractionReply, type AnswerableInteraction, type TokenTiming } from "./InteractionReply.js";
 import { loggableError } from "./loggableError.js";
-import { NO_MENTIONS, parseButton, renderDiscordReply, withoutShareButton, type ButtonAction } from "./renderDiscordReply.js";
+import { NO_MENTIONS, parseButton, renderDiscordReply, type ButtonAction } from "./renderDiscordReply.js";
+import { shareAnswer } from "./shareAnswer.js";
 import { shardOfProcess } from "./sharding.js";
 
 export interface DiscordAdapterOptions {
@@ -267,7 +266,7 @@ export class DiscordAdapter implements Adapter {
     const action = parseButton(interaction.customId);
     const log = parentLog.child({ button: action.kind });
     if (action.kind === "feedback") return this.feedback(interaction, action, log);
-    if (action.kind === "share") return this.share(interaction, log);
+    if (action.kind === "share") return shareAnswer(interaction, log);
     if (action.kind === "unknown") {
       await interaction.reply({ content: DISCORD_TEXTS.oldButton, flags: MessageFlags.Ephemeral });
       return;
@@ -284,26 +283,6 @@ export class DiscordAdapter implements Adapter {
     } catch (error) {
       log.error({ err: loggableError(error) }, "button failed");
       await reply.fail(userMessageFor(error));
-    }
-  }
-
-  /**
-   * "Share": posts the private answer the button sits on for everyone, as the response to this
-   * interaction, which also works where the bot is not a member. The copy keeps its other buttons.
-   */
-  private async share(interaction: ButtonInteraction, log: Logger): Promise<void> {
-    const { message } = interaction;
-    try {
-      const rows = message.components.map((row) => row.toJSON()).filter(isButtonRow);
-      await interaction.reply({
-        ...(message.content ? { content: message.content } : {}),
-        embeds: message.embeds.map((embed) => embed.toJSON()),
-        components: withoutShareButton(rows),
-        allowedMentions: NO_MENTIONS,
-      });
-    } catch (error) {
-      log.error({ err: loggableError(error) }, "could not share the answer");
-      await interaction.reply({ content: DISCORD_TEXTS.shareFailed, flags: MessageFlags.Ephemeral }).catch(() => {});
     }
   }
 
@@ -347,28 +326,6 @@ export class DiscordAdapter implements Adapter {
   private placeOf(interaction: AnswerableInteraction, log: Logger): Promise<Place> {
     return placeOfInteraction(this.client, interaction, log);
   }
-}
-
-/** A row of buttons (what sidbot's answers carry), as opposed to other top-level message components. */
-function isButtonRow(component: { type: ComponentType }): component is APIActionRowComponent<APIButtonComponent> {
-  const row = component as { type: ComponentType; components?: { type: ComponentType }[] };
-  return row.type === ComponentType.ActionRow && (row.components ?? []).every((c) => c.type === ComponentType.Button);
-}
-
-/**
- * What a message says, for "Find similar games": its text and its embeds' titles and descriptions (a shared answer, a link card).
- * discord.js gives a Message where it knows the channel and the raw API message elsewhere (a server without the bot); both have
- * these fields. A target missing from the payload reads as no text (the person is asked for a message naming a game).
- */
-function messageText(message: MessageLike | null | undefined): string {
-  const embeds = message?.embeds ?? [];
-  const parts = [message?.content ?? "", ...embeds.flatMap((embed) => [embed.title ?? "", embed.description ?? ""])];
-  return parts.filter((part) => part.trim() !== "").join("\n");
-}
-
-interface MessageLike {
-  content?: string | null;
-  embeds?: readonly { title?: string | null; description?: string | null }[];
 }
 
 function commandInput(interaction: ChatInputCommandInteraction): BotInput | undefined {
