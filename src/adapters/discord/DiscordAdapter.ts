@@ -45,6 +45,7 @@ import { isAllowed, type Place } from "./discordScope.js";
 import { DISCORD_TEXTS } from "./discordTexts.js";
 import { guardPacketHandling, normaliseDispatch } from "./gatewayGuard.js";
 import { placeOfInteraction } from "./interactionPlace.js";
+import { PayloadChannelTypes } from "./PayloadChannelTypes.js";
 import { DISCORD_TOKEN_TIMING, InteractionReply, type AnswerableInteraction, type TokenTiming } from "./InteractionReply.js";
 import { loggableError } from "./loggableError.js";
 import { NO_MENTIONS, parseButton, renderDiscordReply, type ButtonAction } from "./renderDiscordReply.js";
@@ -79,6 +80,7 @@ export class DiscordAdapter implements Adapter {
   private readonly timing: TokenTiming;
   private readonly messages: DiscordMessages;
   private readonly inflight = new Inflight();
+  private readonly payloadChannels = new PayloadChannelTypes();
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.bot = options.bot;
@@ -112,6 +114,7 @@ export class DiscordAdapter implements Adapter {
     // discord.js emits `raw` with the packet object it is about to handle: fix it before it throws.
     this.client.on(Events.Raw, (packet: { t?: string | null; d?: unknown }) => {
       try {
+        this.payloadChannels.remember(packet);
         const fixed = normaliseDispatch(packet);
         if (fixed.length > 0) this.logger.debug({ event: packet.t, fixed }, "normalised a malformed gateway event");
       } catch (error) {
@@ -188,12 +191,17 @@ export class DiscordAdapter implements Adapter {
 
   private async interaction(interaction: Interaction, receivedAt: number): Promise<void> {
     const log = this.logger.child({ requestId: interaction.id });
-    if (!(await this.firstDelivery(`discord:interaction:${interaction.id}`, log))) return;
-    if (interaction.isAutocomplete()) await this.autocomplete(interaction, log);
-    else if (interaction.isChatInputCommand()) await this.command(interaction, log.child({ command: interaction.commandName }), receivedAt);
-    else if (interaction.isMessageContextMenuCommand())
-      await this.messageMenu(interaction, log.child({ command: "message-menu" }), receivedAt);
-    else if (interaction.isButton()) await this.button(interaction, receivedAt, log);
+    try {
+      if (!(await this.firstDelivery(`discord:interaction:${interaction.id}`, log))) return;
+      if (interaction.isAutocomplete()) await this.autocomplete(interaction, log);
+      else if (interaction.isChatInputCommand())
+        await this.command(interaction, log.child({ command: interaction.commandName }), receivedAt);
+      else if (interaction.isMessageContextMenuCommand())
+        await this.messageMenu(interaction, log.child({ command: "message-menu" }), receivedAt);
+      else if (interaction.isButton()) await this.button(interaction, receivedAt, log);
+    } finally {
+      this.payloadChannels.forget(interaction.id);
+    }
   }
 
   private async command(interaction: ChatInputCommandInteraction, log: Logger, receivedAt: number): Promise<void> {
@@ -324,7 +332,7 @@ export class DiscordAdapter implements Adapter {
   }
 
   private placeOf(interaction: AnswerableInteraction, log: Logger): Promise<Place> {
-    return placeOfInteraction(this.client, interaction, log);
+    return placeOfInteraction(this.client, interaction, log, this.payloadChannels.typeOf(interaction.id));
   }
 }
 

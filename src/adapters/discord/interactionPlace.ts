@@ -4,21 +4,28 @@
  * - a private channel (a group DM, or a DM between people) → that channel's conversation, never
  *   the person's DM with the bot; the bot is not in it, so it answers through the interaction only;
  * - a server where only the person's own install authorised the command (no guild install owner)
- *   → the bot is not a member: the channel's conversation, with no channel look-up (it would be
- *   refused with 403 after eating into the three seconds), no thread, no channel posts;
+ *   → the bot is not a member: the thread's or channel's conversation (by the channel type the
+ *   payload named), with no channel look-up (it would be refused with 403 after eating into the
+ *   three seconds), no thread, no channel posts;
  * - anything else (a server that installed the bot, the bot's DM, or a payload without `context`)
  *   → as before (discordScope.ts).
  */
-import { ApplicationIntegrationType, InteractionContextType, type Client, type Interaction } from "discord.js";
+import { ApplicationIntegrationType, ChannelType, Constants, InteractionContextType, type Client, type Interaction } from "discord.js";
 import type { Logger } from "../../util/logger.js";
 import { placeOf, type Place } from "./discordScope.js";
 
-export function placeOfInteraction(client: Client, interaction: Interaction, log: Logger): Promise<Place> {
+/** `payloadChannelType`: the channel type the interaction's payload named (PayloadChannelTypes), for guilds discord.js does not know. */
+export function placeOfInteraction(
+  client: Client,
+  interaction: Interaction,
+  log: Logger,
+  payloadChannelType?: ChannelType,
+): Promise<Place> {
   const { guildId, channelId, context } = interaction;
   const userId = interaction.user.id;
-  const away = (id: string): Promise<Place> =>
+  const away = (id: string, scope: "channel" | "thread" = "channel"): Promise<Place> =>
     Promise.resolve({
-      conversation: { platform: "discord", scope: "channel", id },
+      conversation: { platform: "discord", scope, id },
       channelIds: [],
       dm: false,
       channel: undefined,
@@ -28,8 +35,9 @@ export function placeOfInteraction(client: Client, interaction: Interaction, log
   // Discord always names the channel; without it, a key of its own rather than the person's DM with the bot.
   if (context === InteractionContextType.PrivateChannel) return away(channelId ?? `private-of-${userId}`);
   const guildInstalled = interaction.authorizingIntegrationOwners[ApplicationIntegrationType.GuildInstall] !== undefined;
-  // The payload's channel type is not kept by discord.js for a guild it does not know: threads count as channels there.
-  if (context === InteractionContextType.Guild && guildId && !guildInstalled && !client.guilds.cache.has(guildId))
-    return away(channelId ?? guildId);
+  if (context === InteractionContextType.Guild && guildId && !guildInstalled && !client.guilds.cache.has(guildId)) {
+    const thread = Constants.ThreadChannelTypes.some((type) => type === payloadChannelType);
+    return away(channelId ?? guildId, thread && channelId ? "thread" : "channel");
+  }
   return placeOf(client, { guildId, channelId, userId, channel: interaction.channel }, log);
 }

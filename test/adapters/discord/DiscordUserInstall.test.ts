@@ -120,6 +120,19 @@ describe.skipIf(!hasRedis)("Discord user installs", () => {
     expect(channelRequests(foreign.channelId)).toEqual([]);
     expect(await basisOf(channelConversation(foreign.channelId))).toEqual([HALO_3.semantic_id]);
 
+    // A thread there (type 11 in the payload) is its own conversation, as threads are elsewhere.
+    const threadId = nextId();
+    const inThread = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Forza Motorsport 2" }], {
+      user,
+      guildId: foreign.guildId,
+      channelId: threadId,
+      channelType: 11,
+      userInstall: true,
+    });
+    h.fake.dispatch("INTERACTION_CREATE", inThread);
+    await answerOf(inThread);
+    expect(await basisOf({ platform: "discord", scope: "thread", id: threadId })).toEqual([FORZA_2.semantic_id]);
+
     // The same person's install used in a server that installed the bot: public, as before.
     const home = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }], { user, userInstall: true });
     h.fake.dispatch("INTERACTION_CREATE", home);
