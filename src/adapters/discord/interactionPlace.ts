@@ -10,7 +10,7 @@
  * - anything else (a server that installed the bot, the bot's DM, or a payload without `context`)
  *   → as before (discordScope.ts).
  */
-import { ApplicationIntegrationType, ChannelType, Constants, InteractionContextType, type Client, type Interaction } from "discord.js";
+import { ApplicationIntegrationType, Constants, InteractionContextType, type ChannelType, type Client, type Interaction } from "discord.js";
 import type { Logger } from "../../util/logger.js";
 import { placeOf, type Place } from "./discordScope.js";
 
