@@ -209,9 +209,9 @@ export class DiscordAdapter implements Adapter {
     try {
       const place = await this.placeOf(interaction, log);
       if (!(await this.allowedAt(place, interaction))) return;
-      // Where the bot is not a member only the person sees the answer, unless they share it.
-      const ephemeral = place.reach === "interaction";
-      if (ephemeral) reply.late = "dm";
+      // Through someone's own install only they see the answer, unless they share it.
+      const ephemeral = place.userInstalled;
+      if (place.reach === "interaction") reply.late = "dm";
       // Acknowledge first: Discord gives three seconds.
       await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
       const input = commandInput(interaction);
@@ -284,8 +284,8 @@ export class DiscordAdapter implements Adapter {
       const place = await this.placeOf(interaction, log);
       if (!(await this.allowedAt(place, interaction))) return;
       // "More like" on a private answer stays private.
-      const ephemeral = place.reach === "interaction" || interaction.message.flags.has(MessageFlags.Ephemeral);
-      if (ephemeral) reply.late = "dm";
+      const ephemeral = place.userInstalled || interaction.message.flags.has(MessageFlags.Ephemeral);
+      if (ephemeral || place.reach === "interaction") reply.late = "dm";
       await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
       await this.answer(interaction, reply, place, { moreLike: action.itemId }, false, log, ephemeral);
     } catch (error) {

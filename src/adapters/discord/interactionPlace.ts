@@ -3,10 +3,10 @@
  * interaction's `context` and `authorizing_integration_owners` (Discord's user-install fields):
  * - a private channel (a group DM, or a DM between people) → that channel's conversation, never
  *   the person's DM with the bot; the bot is not in it, so it answers through the interaction only;
- * - a server where only the person's own install authorised the command (no guild install owner)
- *   → the bot is not a member: the thread's or channel's conversation (by the channel type the
- *   payload named), with no channel look-up (it would be refused with 403 after eating into the
- *   three seconds), no thread, no channel posts;
+ * - a server the bot is not a member of — the person's own install used there, or a server that
+ *   added only the app's commands — → the thread's or channel's conversation (by the channel type
+ *   the payload named), with no channel look-up (it would be refused with 403 after eating into
+ *   the three seconds), no thread, no channel posts; the allow-list governs only the latter;
  * - anything else (a server that installed the bot, the bot's DM, or a payload without `context`)
  *   → as before (discordScope.ts).
  */
@@ -23,21 +23,23 @@ export function placeOfInteraction(
 ): Promise<Place> {
   const { guildId, channelId, context } = interaction;
   const userId = interaction.user.id;
-  const away = (id: string, scope: "channel" | "thread" = "channel"): Promise<Place> =>
-    Promise.resolve({
-      conversation: { platform: "discord", scope, id },
+  const away = (place: Pick<Place, "conversation" | "channelIds" | "userInstalled">): Promise<Place> =>
+    Promise.resolve({ ...place, dm: false, channel: undefined, reach: "interaction" });
+  // Discord always names the channel; without it, a key of its own rather than the person's DM with the bot.
+  if (context === InteractionContextType.PrivateChannel)
+    return away({
+      conversation: { platform: "discord", scope: "channel", id: channelId ?? `private-of-${userId}` },
       channelIds: [],
-      dm: false,
-      channel: undefined,
-      reach: "interaction",
       userInstalled: true,
     });
-  // Discord always names the channel; without it, a key of its own rather than the person's DM with the bot.
-  if (context === InteractionContextType.PrivateChannel) return away(channelId ?? `private-of-${userId}`);
-  const guildInstalled = interaction.authorizingIntegrationOwners[ApplicationIntegrationType.GuildInstall] !== undefined;
-  if (context === InteractionContextType.Guild && guildId && !guildInstalled && !client.guilds.cache.has(guildId)) {
-    const thread = Constants.ThreadChannelTypes.some((type) => type === payloadChannelType);
-    return away(channelId ?? guildId, thread && channelId ? "thread" : "channel");
+  // The gateway lists every guild the bot is in (unavailable ones too): one it does not list, it is not a member of.
+  if (guildId && !client.guilds.cache.has(guildId)) {
+    const thread = channelId !== null && Constants.ThreadChannelTypes.some((type) => type === payloadChannelType);
+    const conversation = { platform: "discord", scope: thread ? "thread" : "channel", id: channelId ?? guildId } as const;
+    // A payload without `context` predates user installs: the server installed the app (commands only, without the bot).
+    const guildInstalled =
+      context === null || interaction.authorizingIntegrationOwners[ApplicationIntegrationType.GuildInstall] !== undefined;
+    return away({ conversation, channelIds: guildInstalled && channelId ? [channelId] : [], userInstalled: !guildInstalled });
   }
   return placeOf(client, { guildId, channelId, userId, channel: interaction.channel }, log);
 }

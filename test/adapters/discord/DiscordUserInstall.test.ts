@@ -102,6 +102,22 @@ describe.skipIf(!hasRedis)("Discord user installs", () => {
     await h.fake.waitFor((r) => r.method === "PATCH" && r.path.endsWith(`/${dm.token}/messages/@original`));
   });
 
+  it("a server that added only the app's commands (no bot): public answer through the interaction, no channel look-up", async () => {
+    const appOnly = h.fake.foreignGuild();
+    const interaction = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }], {
+      guildId: appOnly.guildId,
+      channelId: appOnly.channelId,
+      guildInstall: true,
+    });
+    expect(interaction.authorizing_integration_owners).toEqual({ "0": appOnly.guildId });
+    h.fake.dispatch("INTERACTION_CREATE", interaction);
+    const answer = await answerOf(interaction);
+    expect((callbacks(h.fake, interaction)[0]?.body.data?.flags ?? 0) & 64).toBe(0);
+    expect(buttonIds(answer.body)).not.toContain("sidbot:share");
+    expect(channelRequests(appOnly.channelId)).toEqual([]);
+    expect(await basisOf(channelConversation(appOnly.channelId))).toEqual([HALO_3.semantic_id]);
+  });
+
   it("a command in a server without the bot: no channel look-up, no thread, no channel post; answered privately", async () => {
     const foreign = h.fake.foreignGuild();
     const user = h.fake.user();

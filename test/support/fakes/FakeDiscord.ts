@@ -57,6 +57,8 @@ export interface InteractionShape {
   userInstall?: boolean;
   /** The guild it came from (default the fake's own guild); one from {@link FakeDiscord.foreignGuild} has no bot in it. */
   guildId?: string;
+  /** The guild installed the app: by default where the bot is a member; true with a foreign guild = commands only, without the bot. */
+  guildInstall?: boolean;
 }
 
 /** Discord's interaction context types (discord-api-types `InteractionContextType`). */
@@ -289,7 +291,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   private installation(user: { id: string }, shape: InteractionShape) {
     const context = this.contextOf(shape);
     const guildId = shape.guildId ?? this.guildId;
-    const guildInstalled = context === "guild" ? this.guilds.has(guildId) : context === "botDm";
+    const guildInstalled = context === "guild" ? (shape.guildInstall ?? this.guilds.has(guildId)) : context === "botDm";
     const owners: Record<string, string> = {};
     if (guildInstalled && !(shape.userInstall && context !== "guild")) owners["0"] = context === "guild" ? guildId : "0";
     if (shape.userInstall || context === "privateChannel") owners["1"] = user.id;
