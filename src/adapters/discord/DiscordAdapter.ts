@@ -2,8 +2,8 @@
  * Discord: slash commands (/recommend, /similar with title autocomplete, /bundle, /reset), the
  * "Find similar games" message menu, mentions that open a thread where the conversation continues
  * without mentions, DMs, buttons. Commands also work through people's own installs of the app
- * (interactionPlace.ts): where the bot is not a member, answers go through the interaction only
- * and are ephemeral, with a "Share" button that posts them for everyone.
+ * (interactionPlace.ts): there answers are ephemeral, with a "Share" button that posts them for
+ * everyone; wherever the bot is not a member they go through the interaction only.
  * Every interaction is acknowledged at once and then answered (or given a friendly error), so
  * none is left "thinking…". Every handler contains its own failures: nothing escapes a listener,
  * and malformed gateway events are normalised or dropped (gatewayGuard.ts), never fatal.
