@@ -19,7 +19,7 @@ import {
 import type { Logger } from "../../util/logger.js";
 import { truncateText } from "../splitText.js";
 import { loggableError } from "./loggableError.js";
-import { LIMITS, NO_MENTIONS, toEdit, type DiscordMessage } from "./renderDiscordReply.js";
+import { LIMITS, NO_MENTIONS, toEdit, withoutShareButton, type DiscordMessage } from "./renderDiscordReply.js";
 import { PlatformError } from "../../errors.js";
 
 export interface TokenTiming {
@@ -89,7 +89,9 @@ export class InteractionReply {
     }
   }
 
-  private async toChannel(m: DiscordMessage): Promise<void> {
+  private async toChannel(answer: DiscordMessage): Promise<void> {
+    // In the person's own DM there is no one to share with.
+    const m = this.late === "dm" && answer.components ? { ...answer, components: withoutShareButton(answer.components) } : answer;
     const channel = await this.channel();
     if (!channel) throw new PlatformError("discord", "the interaction token is too old to edit and its channel cannot be reached");
     if (this.inChannel) {
@@ -97,7 +99,10 @@ export class InteractionReply {
       return;
     }
     this.inChannel = true;
-    this.log.warn({ ageMs: Date.now() - this.interaction.createdTimestamp }, "interaction token too old to edit; answering in the channel");
+    this.log.warn(
+      { ageMs: Date.now() - this.interaction.createdTimestamp },
+      `interaction token too old to edit; answering in the ${this.late}`,
+    );
     // The deferred reply stays as it is; the person is mentioned so they find the answer.
     const userId = this.interaction.user.id;
     await channel.send({

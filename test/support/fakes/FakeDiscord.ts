@@ -93,6 +93,8 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   readonly guilds = new Map<string, { channelId: string }>();
   /** Channels of guilds the bot is not in (a user install used there): REST answers 403 Missing Access for them. */
   readonly foreignChannels = new Set<string>();
+  /** The DM channel with each person the bot opened one with (Create DM), by user id. */
+  readonly dmChannels = new Map<string, string>();
   /** The command list of the last PUT of the app's commands (global or per guild), by route. */
   readonly registeredCommands = new Map<string, unknown[]>();
   /** The channel each interaction token answers in, and whether its response was ephemeral (flags 64). */
@@ -543,6 +545,14 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
       });
     }
     if (record.method === "GET" && path === "/users/@me") return this.json(res, 200, this.botUser);
+    // Create DM (docs: POST /users/@me/channels with recipient_id → a DM channel object); one channel per person.
+    if (record.method === "POST" && path === "/users/@me/channels") {
+      const recipient = String(body?.recipient_id ?? "");
+      if (!/^\d+$/.test(recipient)) return this.json(res, 400, { message: "Invalid Form Body", code: 50035 });
+      const id = this.dmChannels.get(recipient) ?? nextId();
+      this.dmChannels.set(recipient, id);
+      return this.json(res, 200, { id, type: 1, last_message_id: null, recipients: [this.user(recipient)] });
+    }
     let m = /^\/interactions\/\d+\/([^/]+)\/callback$/.exec(path);
     if (m) {
       // Types 4 (message) and 5 (deferred): flag 64 makes the response, and the edits of it, visible only to the person.
