@@ -188,17 +188,20 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
             "General Information → Application ID)",
         );
       }
+      const { userInstall } = (await config()).discord;
       const { registerCommands } = await import("./adapters/discord/commands.js");
       const count = await registerCommands({
         token: secrets.discordToken,
         applicationId: secrets.discordApplicationId,
         guildId: options.guild,
         apiUrl: secrets.discordApiUrl,
+        userInstall,
       });
-      io.out(
-        `registered ${count} commands ` +
-          `${options.guild ? `in server ${options.guild}` : "globally (they can take up to an hour to appear)"}\n`,
-      );
+      const where = options.guild ? `in server ${options.guild}` : "globally (they can take up to an hour to appear)";
+      const installs = userInstall
+        ? "people can also add sidbot to their own account"
+        : "server installs only (discord.userInstall is false)";
+      io.out(`registered ${count} commands ${where}; ${installs}\n`);
     });
 
   program

@@ -99,6 +99,12 @@ export const ConfigSchema = z
         /** Shortest time between edits of a streaming message. */
         streamEditIntervalMs: positiveInt.min(250).default(1000),
         /**
+         * People may add sidbot to their own account and use it in any server, group DM or DM (the allow-list governs
+         * only servers that installed the bot). false = only server installs (and the bot's own DMs); run
+         * `register-commands` again after changing it.
+         */
+        userInstall: z.boolean().default(true),
+        /**
          * Gateway shards: 1 = one process, no sharding; N or "auto" (Discord's recommended count) =
          * `sidbot` runs a shard manager that starts one bot process per shard (needs REDIS_URL). Env DISCORD_SHARDS.
          */

@@ -87,7 +87,8 @@ export class Bot {
   }
 
   private count<T extends BotReply | undefined>(request: BotRequest, outcome: string, value?: T): T {
-    const kind = "command" in request.input ? request.input.command : "moreLike" in request.input ? "more" : "text";
+    const input = request.input;
+    const kind = "command" in input ? input.command : "moreLike" in input ? "more" : "gamesIn" in input ? "games-in" : "text";
     this.metrics?.requests.inc({ platform: request.conversation.platform, kind, outcome });
     return value as T;
   }

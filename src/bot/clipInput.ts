@@ -9,6 +9,7 @@ export function clipInput(raw: BotRequest["input"], maxChars: number, notices: s
     return text.slice(0, maxChars);
   };
   if ("text" in raw) return { text: clip(raw.text) };
+  if ("gamesIn" in raw) return { gamesIn: clip(raw.gamesIn) };
   if (!("command" in raw)) return raw;
   if (raw.command === "recommend") return { ...raw, query: clip(raw.query) };
   if (raw.command === "similar") return { ...raw, game: clip(raw.game) };

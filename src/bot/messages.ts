@@ -19,6 +19,8 @@ export const MESSAGES = {
   corrected: (query: string, title: string) => `I read “${query}” as “${title}”.`,
   notInCatalog: (query: string) =>
     `I couldn't find “${query}” in the catalog, so I can't recommend from it. Try another title, or tell me what you like about it.`,
+  noGamesNamed:
+    "I couldn't spot a game from my catalog in that message. Try it on a message that names a game, or use `/similar` with a title.",
   noResults: "I couldn't find anything that fits. Try naming a game you like, e.g. `similar to Halo 3`.",
   restarting: "I'm restarting right now — please ask again in a minute.",
   resetOffline: "My memory is offline right now, so I can't reset conversations — please try again in a minute.",

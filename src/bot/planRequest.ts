@@ -70,6 +70,9 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
       return { kind: "reply", reply: reply("help", smalltalkText(u.text), { followUps: SMALLTALK_FOLLOW_UPS }) };
     case "notfound": {
       const missing = u.missing ?? { query: u.text, candidates: [] };
+      // Text that names no game at all (gamesNamedIn): ask for one.
+      if (missing.query === "" && missing.candidates.length === 0)
+        return { kind: "reply", reply: reply("clarify", MESSAGES.noGamesNamed, { followUps: SMALLTALK_FOLLOW_UPS }) };
       if (missing.candidates.length > 0) {
         return {
           kind: "reply",

@@ -20,12 +20,15 @@ export type CommandName = (typeof COMMANDS)[number];
 
 export type BotInput =
   | { command: "recommend"; query: string }
-  | { command: "similar"; game: string }
+  /** `itemId`: the game picked by id (autocomplete); `game` is then only its display text and is never searched. */
+  | { command: "similar"; game: string; itemId?: string }
   | { command: "bundle" }
   | { command: "reset"; target?: ConversationKey }
   | { text: string }
   /** "More like this" on an item of an earlier reply (its `id`). */
-  | { moreLike: string };
+  | { moreLike: string }
+  /** Recommendations from every game a piece of text names (someone's message); none named → a question back. */
+  | { gamesIn: string };
 
 export interface BotRequest {
   conversation: ConversationKey;

@@ -35,7 +35,7 @@ export interface Understanding {
   games: CatalogItem[];
   /** Titles typed with a small typo ("haol 3") and the catalog title used for each: said in a notice. */
   corrected?: { query: string; title: string }[];
-  /** A title the request names that the catalog lacks, with near misses to offer. */
+  /** A title the request names that the catalog lacks, with near misses to offer; query "" = the text names no game (gamesNamedIn). */
   missing?: { query: string; candidates: CatalogItem[] };
   platform?: Platform;
   /** Taste words as typed ("cozy farming", "scifi and action"). */

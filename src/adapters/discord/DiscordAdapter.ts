@@ -1,6 +1,9 @@
 /**
- * Discord: slash commands (/recommend, /similar with title autocomplete, /bundle, /reset),
- * mentions that open a thread where the conversation continues without mentions, DMs, buttons.
+ * Discord: slash commands (/recommend, /similar with title autocomplete, /bundle, /reset), the
+ * "Find similar games" message menu, mentions that open a thread where the conversation continues
+ * without mentions, DMs, buttons. Commands also work through people's own installs of the app
+ * (interactionPlace.ts): there answers are ephemeral, with a "Share" button that posts them for
+ * everyone; wherever the bot is not a member they go through the interaction only.
  * Every interaction is acknowledged at once and then answered (or given a friendly error), so
  * none is left "thinking…". Every handler contains its own failures: nothing escapes a listener,
  * and malformed gateway events are normalised or dropped (gatewayGuard.ts), never fatal.
@@ -8,8 +11,8 @@
  * processes); the conversation comes from the payload (discordScope.ts), never from the cache.
  */
 import {
-  ChannelType,
   Client,
+  Constants,
   DiscordjsErrorCodes,
   DiscordAPIError,
   Events,
@@ -21,6 +24,7 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
+  type MessageContextMenuCommandInteraction,
 } from "discord.js";
 import type { Bot } from "../../bot/Bot.js";
 import type { BotInput } from "../../bot/types.js";
@@ -33,13 +37,19 @@ import { Inflight } from "../Inflight.js";
 import { truncateText } from "../splitText.js";
 import { userMessageFor } from "../userMessages.js";
 import { askBot } from "./askBot.js";
+import { pickedItemId, pickValue } from "./autocompletePick.js";
+import { messageText } from "./messageText.js";
+import { FIND_SIMILAR_MENU } from "./commands.js";
 import { DiscordMessages } from "./DiscordMessages.js";
-import { isAllowed, placeOf, type Place } from "./discordScope.js";
+import { isAllowed, type Place } from "./discordScope.js";
 import { DISCORD_TEXTS } from "./discordTexts.js";
 import { guardPacketHandling, normaliseDispatch } from "./gatewayGuard.js";
+import { placeOfInteraction } from "./interactionPlace.js";
+import { PayloadChannelTypes } from "./PayloadChannelTypes.js";
 import { DISCORD_TOKEN_TIMING, InteractionReply, type AnswerableInteraction, type TokenTiming } from "./InteractionReply.js";
 import { loggableError } from "./loggableError.js";
 import { NO_MENTIONS, parseButton, renderDiscordReply, type ButtonAction } from "./renderDiscordReply.js";
+import { shareAnswer } from "./shareAnswer.js";
 import { shardOfProcess } from "./sharding.js";
 
 export interface DiscordAdapterOptions {
@@ -70,6 +80,7 @@ export class DiscordAdapter implements Adapter {
   private readonly timing: TokenTiming;
   private readonly messages: DiscordMessages;
   private readonly inflight = new Inflight();
+  private readonly payloadChannels = new PayloadChannelTypes();
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.bot = options.bot;
@@ -103,6 +114,7 @@ export class DiscordAdapter implements Adapter {
     // discord.js emits `raw` with the packet object it is about to handle: fix it before it throws.
     this.client.on(Events.Raw, (packet: { t?: string | null; d?: unknown }) => {
       try {
+        this.payloadChannels.remember(packet);
         const fixed = normaliseDispatch(packet);
         if (fixed.length > 0) this.logger.debug({ event: packet.t, fixed }, "normalised a malformed gateway event");
       } catch (error) {
@@ -179,22 +191,29 @@ export class DiscordAdapter implements Adapter {
 
   private async interaction(interaction: Interaction, receivedAt: number): Promise<void> {
     const log = this.logger.child({ requestId: interaction.id });
-    if (!(await this.firstDelivery(`discord:interaction:${interaction.id}`, log))) return;
-    if (interaction.isAutocomplete()) await this.autocomplete(interaction, log);
-    else if (interaction.isChatInputCommand()) await this.command(interaction, log.child({ command: interaction.commandName }), receivedAt);
-    else if (interaction.isButton()) await this.button(interaction, receivedAt, log);
+    try {
+      if (!(await this.firstDelivery(`discord:interaction:${interaction.id}`, log))) return;
+      if (interaction.isAutocomplete()) await this.autocomplete(interaction, log);
+      else if (interaction.isChatInputCommand())
+        await this.command(interaction, log.child({ command: interaction.commandName }), receivedAt);
+      else if (interaction.isMessageContextMenuCommand())
+        await this.messageMenu(interaction, log.child({ command: "message-menu" }), receivedAt);
+      else if (interaction.isButton()) await this.button(interaction, receivedAt, log);
+    } finally {
+      this.payloadChannels.forget(interaction.id);
+    }
   }
 
   private async command(interaction: ChatInputCommandInteraction, log: Logger, receivedAt: number): Promise<void> {
     const reply = new InteractionReply(interaction, this.timing, log, receivedAt);
     try {
       const place = await this.placeOf(interaction, log);
-      if (!isAllowed(place, this.settings.allowedChannels)) {
-        await interaction.reply({ content: DISCORD_TEXTS.notHere, flags: MessageFlags.Ephemeral });
-        return;
-      }
+      if (!(await this.allowedAt(place, interaction))) return;
+      // Through someone's own install only they see the answer, unless they share it.
+      const ephemeral = place.userInstalled;
+      if (place.reach === "interaction") reply.late = "dm";
       // Acknowledge first: Discord gives three seconds.
-      await interaction.deferReply();
+      await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
       const input = commandInput(interaction);
       if (!input) {
         await reply.deliver([{ content: DISCORD_TEXTS.unknownCommand, allowedMentions: NO_MENTIONS }]);
@@ -203,19 +222,47 @@ export class DiscordAdapter implements Adapter {
       const isAdmin =
         this.settings.adminUserIds.includes(interaction.user.id) ||
         interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true;
-      await this.answer(interaction, reply, place, input, isAdmin, log);
+      await this.answer(interaction, reply, place, input, isAdmin, log, ephemeral);
     } catch (error) {
       log.error({ err: loggableError(error) }, "slash command failed");
       await reply.fail(userMessageFor(error));
     }
   }
 
+  /** "Find similar games" on a message: the games it names, answered privately with a "Share" button. */
+  private async messageMenu(interaction: MessageContextMenuCommandInteraction, log: Logger, receivedAt: number): Promise<void> {
+    // A private answer that arrives too late goes to the person's DM, never into the channel.
+    const reply = new InteractionReply(interaction, this.timing, log, receivedAt, "dm");
+    try {
+      if (interaction.commandName !== FIND_SIMILAR_MENU) {
+        await interaction.reply({ content: DISCORD_TEXTS.unknownCommand, flags: MessageFlags.Ephemeral });
+        return;
+      }
+      const place = await this.placeOf(interaction, log);
+      if (!(await this.allowedAt(place, interaction))) return;
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      await this.answer(interaction, reply, place, { gamesIn: messageText(interaction.targetMessage) }, false, log, true);
+    } catch (error) {
+      log.error({ err: loggableError(error) }, "message menu failed");
+      await reply.fail(userMessageFor(error));
+    }
+  }
+
+  /** Whether sidbot answers here; if not, says so privately (the allow-list, or user installs switched off). */
+  private async allowedAt(place: Place, interaction: AnswerableInteraction): Promise<boolean> {
+    if (isAllowed(place, this.settings.allowedChannels, this.settings.userInstall)) return true;
+    const content = place.userInstalled ? DISCORD_TEXTS.notHereUserInstall : DISCORD_TEXTS.notHere;
+    await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+    return false;
+  }
+
   private async autocomplete(interaction: AutocompleteInteraction, log: Logger): Promise<void> {
     try {
       const focused = interaction.options.getFocused();
+      // The value is the item's id: a title can be longer than the 100 characters a value may have.
       const choices = this.bot
         .suggestGames(focused.slice(0, 200), AUTOCOMPLETE_CHOICES)
-        .map((g) => ({ name: truncateText(g.title, 100), value: truncateText(g.title, 100) }));
+        .map((g) => ({ name: truncateText(g.title, 100), value: pickValue(g.id) }));
       await interaction.respond(choices);
     } catch (error) {
       log.warn({ err: loggableError(error) }, "autocomplete failed");
@@ -227,6 +274,7 @@ export class DiscordAdapter implements Adapter {
     const action = parseButton(interaction.customId);
     const log = parentLog.child({ button: action.kind });
     if (action.kind === "feedback") return this.feedback(interaction, action, log);
+    if (action.kind === "share") return shareAnswer(interaction, log);
     if (action.kind === "unknown") {
       await interaction.reply({ content: DISCORD_TEXTS.oldButton, flags: MessageFlags.Ephemeral });
       return;
@@ -234,12 +282,12 @@ export class DiscordAdapter implements Adapter {
     const reply = new InteractionReply(interaction, this.timing, log, receivedAt);
     try {
       const place = await this.placeOf(interaction, log);
-      if (!isAllowed(place, this.settings.allowedChannels)) {
-        await interaction.reply({ content: DISCORD_TEXTS.notHere, flags: MessageFlags.Ephemeral });
-        return;
-      }
-      await interaction.deferReply();
-      await this.answer(interaction, reply, place, { moreLike: action.itemId }, false, log);
+      if (!(await this.allowedAt(place, interaction))) return;
+      // "More like" on a private answer stays private.
+      const ephemeral = place.userInstalled || interaction.message.flags.has(MessageFlags.Ephemeral);
+      if (ephemeral || place.reach === "interaction") reply.late = "dm";
+      await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+      await this.answer(interaction, reply, place, { moreLike: action.itemId }, false, log, ephemeral);
     } catch (error) {
       log.error({ err: loggableError(error) }, "button failed");
       await reply.fail(userMessageFor(error));
@@ -267,6 +315,7 @@ export class DiscordAdapter implements Adapter {
     input: BotInput,
     isAdmin: boolean,
     log: Logger,
+    share = false,
   ): Promise<void> {
     const answer = await askBot(
       this.bot,
@@ -279,15 +328,11 @@ export class DiscordAdapter implements Adapter {
       this.settings.streamEditIntervalMs,
       log,
     );
-    await reply.deliver(renderDiscordReply(answer));
+    await reply.deliver(renderDiscordReply(answer, { share }));
   }
 
   private placeOf(interaction: AnswerableInteraction, log: Logger): Promise<Place> {
-    return placeOf(
-      this.client,
-      { guildId: interaction.guildId, channelId: interaction.channelId, userId: interaction.user.id, channel: interaction.channel },
-      log,
-    );
+    return placeOfInteraction(this.client, interaction, log, this.payloadChannels.typeOf(interaction.id));
   }
 }
 
@@ -295,17 +340,19 @@ function commandInput(interaction: ChatInputCommandInteraction): BotInput | unde
   switch (interaction.commandName) {
     case "recommend":
       return { command: "recommend", query: interaction.options.getString("query", true) };
-    case "similar":
-      return { command: "similar", game: interaction.options.getString("game", true) };
+    case "similar": {
+      // A choice picked from autocomplete carries the item's id; typed text is searched as a title.
+      const game = interaction.options.getString("game", true);
+      const itemId = pickedItemId(game);
+      return itemId === undefined ? { command: "similar", game } : { command: "similar", game, itemId };
+    }
     case "bundle":
       return { command: "bundle" };
     case "reset": {
       const channel = interaction.options.getChannel("channel");
       if (!channel || channel.id === interaction.channelId) return { command: "reset" };
-      const thread =
-        channel.type === ChannelType.PublicThread ||
-        channel.type === ChannelType.PrivateThread ||
-        channel.type === ChannelType.AnnouncementThread;
+      // A channel of a guild discord.js does not know arrives as plain API data, without the type guards.
+      const thread = "isThread" in channel ? channel.isThread() : Constants.ThreadChannelTypes.some((type) => type === channel.type);
       return { command: "reset", target: { platform: "discord", scope: thread ? "thread" : "channel", id: channel.id } };
     }
     default:

@@ -5,13 +5,21 @@
  * - `startBy` tells the bot when a still-queued request must give up with "busy" instead (token
  *   lifetime − margin − the longest a generation takes);
  * - edits happen only while the token is comfortably fresh; an answer that arrives later goes to
- *   the channel as a normal message that mentions the person, and progress edits are skipped.
+ *   the channel as a normal message that mentions the person, and progress edits are skipped;
+ *   an answer only the person should see, or one where the bot cannot post (`late: "dm"`), goes
+ *   to the person's DM with the bot instead.
  */
-import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type SendableChannels } from "discord.js";
+import {
+  MessageFlags,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type MessageContextMenuCommandInteraction,
+  type SendableChannels,
+} from "discord.js";
 import type { Logger } from "../../util/logger.js";
 import { truncateText } from "../splitText.js";
 import { loggableError } from "./loggableError.js";
-import { LIMITS, NO_MENTIONS, toEdit, type DiscordMessage } from "./renderDiscordReply.js";
+import { LIMITS, NO_MENTIONS, toEdit, withoutShareButton, type DiscordMessage } from "./renderDiscordReply.js";
 import { PlatformError } from "../../errors.js";
 
 export interface TokenTiming {
@@ -25,7 +33,10 @@ export interface TokenTiming {
 
 export const DISCORD_TOKEN_TIMING: TokenTiming = { lifetimeMs: 15 * 60_000, marginMs: 60_000, generationBudgetMs: 60_000 };
 
-export type AnswerableInteraction = ChatInputCommandInteraction | ButtonInteraction;
+export type AnswerableInteraction = ChatInputCommandInteraction | ButtonInteraction | MessageContextMenuCommandInteraction;
+
+/** Where an answer goes once the token is too old: the interaction's channel, or the person's DM with the bot. */
+export type LateAnswer = "channel" | "dm";
 
 export class InteractionReply {
   /** Epoch ms until which the token may be used. */
@@ -39,6 +50,8 @@ export class InteractionReply {
     timing: TokenTiming,
     private readonly log: Logger,
     receivedAt = Date.now(),
+    /** Where the answer goes once the token is too old. */
+    public late: LateAnswer = "channel",
   ) {
     // The earlier of Discord's creation time (from the snowflake) and our receipt: a skewed clock errs on the safe side.
     const created = Math.min(interaction.createdTimestamp, receivedAt);
@@ -76,7 +89,9 @@ export class InteractionReply {
     }
   }
 
-  private async toChannel(m: DiscordMessage): Promise<void> {
+  private async toChannel(answer: DiscordMessage): Promise<void> {
+    // In the person's own DM there is no one to share with.
+    const m = this.late === "dm" && answer.components ? { ...answer, components: withoutShareButton(answer.components) } : answer;
     const channel = await this.channel();
     if (!channel) throw new PlatformError("discord", "the interaction token is too old to edit and its channel cannot be reached");
     if (this.inChannel) {
@@ -84,7 +99,10 @@ export class InteractionReply {
       return;
     }
     this.inChannel = true;
-    this.log.warn({ ageMs: Date.now() - this.interaction.createdTimestamp }, "interaction token too old to edit; answering in the channel");
+    this.log.warn(
+      { ageMs: Date.now() - this.interaction.createdTimestamp },
+      `interaction token too old to edit; answering in the ${this.late}`,
+    );
     // The deferred reply stays as it is; the person is mentioned so they find the answer.
     const userId = this.interaction.user.id;
     await channel.send({
@@ -96,6 +114,7 @@ export class InteractionReply {
 
   private async channel(): Promise<SendableChannels | undefined> {
     const { interaction } = this;
+    if (this.late === "dm") return interaction.user.createDM();
     const channel =
       interaction.channel ??
       (interaction.channelId ? await interaction.client.channels.fetch(interaction.channelId).catch(() => null) : null);

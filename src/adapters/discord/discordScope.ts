@@ -30,6 +30,13 @@ export interface Place {
   dm: boolean;
   /** The channel, when known (cached or fetched). */
   channel: Channel | undefined;
+  /**
+   * Where answers can go: "channel" = the bot may post, fetch and open threads there; "interaction" = only through the
+   * interaction's own responses (a server without the bot, a group DM), so nothing else is tried.
+   */
+  reach: "channel" | "interaction";
+  /** Reached through someone's own install outside the servers that installed the bot (`discord.userInstall` governs it). */
+  userInstalled: boolean;
 }
 
 /** A REST look-up must not eat the three seconds an interaction has to be acknowledged. */
@@ -38,11 +45,19 @@ const FETCH_TIMEOUT_MS = 1500;
 export async function placeOf(client: Client, where: Where, log: Logger): Promise<Place> {
   const { guildId, channelId, userId } = where;
   const known = where.channel ?? (channelId ? client.channels.cache.get(channelId) : undefined) ?? undefined;
-  if (!guildId) return { conversation: { platform: "discord", scope: "dm", id: userId }, channelIds: [], dm: true, channel: known };
+  const inChannel = { reach: "channel", userInstalled: false } as const;
+  if (!guildId)
+    return { conversation: { platform: "discord", scope: "dm", id: userId }, channelIds: [], dm: true, channel: known, ...inChannel };
   if (!channelId) {
     // Discord always sends a channel id with guild events; without one, keep the guild's own conversation rather than a DM.
     log.warn({ guildId }, "guild event without a channel id");
-    return { conversation: { platform: "discord", scope: "channel", id: guildId }, channelIds: [], dm: false, channel: undefined };
+    return {
+      conversation: { platform: "discord", scope: "channel", id: guildId },
+      channelIds: [],
+      dm: false,
+      channel: undefined,
+      ...inChannel,
+    };
   }
   // A thread seen only as a partial (no parent) cannot be checked against the allow-list: fetch it.
   const complete = known && !(known.isThread() && !known.parentId) ? known : await fetchChannel(client, channelId, log);
@@ -53,13 +68,24 @@ export async function placeOf(client: Client, where: Where, log: Logger): Promis
       channelIds: channel.parentId ? [channelId, channel.parentId] : [channelId],
       dm: false,
       channel,
+      ...inChannel,
     };
   }
-  return { conversation: { platform: "discord", scope: "channel", id: channelId }, channelIds: [channelId], dm: false, channel };
+  return {
+    conversation: { platform: "discord", scope: "channel", id: channelId },
+    channelIds: [channelId],
+    dm: false,
+    channel,
+    ...inChannel,
+  };
 }
 
-/** Whether sidbot answers at this place: DMs always; guild channels per the allow-list (threads by their parent). */
-export function isAllowed(place: Place, allowedChannels: readonly string[]): boolean {
+/**
+ * Whether sidbot answers at this place: its own DMs always; places reached through someone's own install when `userInstall`;
+ * the servers that installed it per the allow-list (threads by their parent).
+ */
+export function isAllowed(place: Place, allowedChannels: readonly string[], userInstall = true): boolean {
+  if (place.userInstalled) return userInstall;
   if (allowedChannels.length === 0 || place.dm) return true;
   return place.channelIds.some((id) => allowedChannels.includes(id));
 }

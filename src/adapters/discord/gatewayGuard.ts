@@ -10,7 +10,9 @@
  *    object just before handlePacket: known-bad nulls are removed (Discord omits these fields
  *    instead), so the event is still handled and the person still gets an answer. An interaction
  *    with only `channel_id` gets a bare `channel: { id }`: discord.js reads the channel id from
- *    the `channel` object alone, and would otherwise report `channelId === null`.
+ *    the `channel` object alone, and would otherwise report `channelId === null`. An interaction
+ *    without `authorizing_integration_owners` (servers that predate user installs) gets an empty
+ *    map: discord.js indexes into it unguarded.
  * 2. `guardPacketHandling` wraps the (private) handlePacket: anything else that throws is logged
  *    and that one event is dropped, instead of taking the process down.
  */
@@ -51,6 +53,10 @@ export function normaliseDispatch(packet: Packet): string[] {
       if ((d.channel === undefined || d.channel === null) && typeof d.channel_id === "string") {
         d.channel = { id: d.channel_id };
         fixed.push("d.channel");
+      }
+      if (!record(d.authorizing_integration_owners)) {
+        d.authorizing_integration_owners = {};
+        fixed.push("d.authorizing_integration_owners");
       }
       const message = record(d.message);
       if (message) fixMessage(message, "d.message", fixed);

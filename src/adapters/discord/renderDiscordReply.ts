@@ -33,7 +33,15 @@ export interface DiscordMessage {
 /** Never ping anyone, whatever the text says. */
 export const NO_MENTIONS = { parse: [] as never[], repliedUser: false };
 
-export function renderDiscordReply(reply: BotReply): DiscordMessage[] {
+export interface RenderOptions {
+  /** Add a "Share" button that posts the answer for everyone (on answers only the person sees). @defaultValue false */
+  share?: boolean;
+}
+
+/** The custom id of the "Share" button. */
+export const SHARE_BUTTON_ID = "sidbot:share";
+
+export function renderDiscordReply(reply: BotReply, { share = false }: RenderOptions = {}): DiscordMessage[] {
   const notices = reply.notices.map((n) => `*${escapeMarkdown(n)}*`).join("\n");
   if (reply.items.length === 0) {
     const text = [reply.text, notices].filter(Boolean).join("\n\n") || "…";
@@ -70,7 +78,7 @@ export function renderDiscordReply(reply: BotReply): DiscordMessage[] {
   };
   const main: DiscordMessage = {
     embeds: [embed],
-    components: buttons(reply),
+    components: share ? withShareButton(buttons(reply)) : buttons(reply),
     allowedMentions: NO_MENTIONS,
     ...(notices ? { content: truncateText(notices, LIMITS.content) } : {}),
   };
@@ -106,6 +114,26 @@ function buttons(reply: BotReply): APIActionRowComponent<APIButtonComponent>[] {
   return rows;
 }
 
+/** The "Share" button, in the last row with room (Discord: at most 5 buttons a row, 5 rows). */
+function withShareButton(rows: APIActionRowComponent<APIButtonComponent>[]): APIActionRowComponent<APIButtonComponent>[] {
+  const shareButton: APIButtonComponent = {
+    type: ComponentType.Button,
+    style: ButtonStyle.Primary,
+    custom_id: SHARE_BUTTON_ID,
+    label: "Share",
+  };
+  const last = rows.at(-1);
+  if (last && last.components.length < 5) return [...rows.slice(0, -1), { ...last, components: [...last.components, shareButton] }];
+  return [...rows, { type: ComponentType.ActionRow, components: [shareButton] }];
+}
+
+/** A shared copy of an answer: the same buttons, without "Share". */
+export function withoutShareButton(rows: APIActionRowComponent<APIButtonComponent>[]): APIActionRowComponent<APIButtonComponent>[] {
+  return rows
+    .map((row) => ({ ...row, components: row.components.filter((b) => !("custom_id" in b) || b.custom_id !== SHARE_BUTTON_ID) }))
+    .filter((row) => row.components.length > 0);
+}
+
 /** Item ids joined for a custom id, as many as fit in Discord's 100 characters. */
 function feedbackIds(ids: string[]): string {
   let out = "";
@@ -121,9 +149,11 @@ function feedbackIds(ids: string[]): string {
 export type ButtonAction =
   | { kind: "more"; itemId: string }
   | { kind: "feedback"; value: "up" | "down"; itemIds: string[] }
+  | { kind: "share" }
   | { kind: "unknown" };
 
 export function parseButton(customId: string): ButtonAction {
+  if (customId === SHARE_BUTTON_ID) return { kind: "share" };
   const more = /^sidbot:more:(\d+)$/.exec(customId);
   if (more) return { kind: "more", itemId: more[1]! };
   const fb = /^sidbot:fb:(up|down):([\d,]+)$/.exec(customId);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { registerCommands, SLASH_COMMANDS } from "../../../src/adapters/discord/commands.js";
+import { registerCommands } from "../../../src/adapters/discord/commands.js";
 import { DiscordAdapter } from "../../../src/adapters/discord/DiscordAdapter.js";
 import { PlatformStartError } from "../../../src/errors.js";
 import { testBot } from "../../support/bots.js";
@@ -50,19 +50,38 @@ describe("Discord start-up problems get one clear message", () => {
 });
 
 describe("register-commands", () => {
-  it("registers the slash commands in a guild and globally", async () => {
+  it("registers the slash commands and the message menu in a guild and globally, installable to servers and accounts", async () => {
     const { fake } = await setup();
     expect(
       await registerCommands({ token: fake.token, applicationId: fake.applicationId, guildId: fake.guildId, apiUrl: fake.apiUrl }),
-    ).toBe(4);
+    ).toBe(5);
     const guild = await fake.waitFor(
       (r) => r.method === "PUT" && r.path === `/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`,
     );
-    expect(guild.body.map((c: { name: string }) => c.name)).toEqual(["recommend", "similar", "bundle", "reset"]);
+    expect(guild.body.map((c: { name: string }) => c.name)).toEqual(["recommend", "similar", "bundle", "reset", "Find similar games"]);
     expect(guild.body[1].options[0]).toMatchObject({ name: "game", autocomplete: true, required: true });
+    // Discord's numbers: type 3 = MESSAGE; integration types 0 guild / 1 user install; contexts 0 guild, 1 bot DM, 2 private channel.
+    expect(guild.body[4]).toMatchObject({ type: 3, name: "Find similar games" });
+    for (const command of guild.body) {
+      expect(command.integration_types).toEqual([0, 1]);
+      expect(command.contexts).toEqual([0, 1, 2]);
+    }
     await registerCommands({ token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl });
-    await fake.waitFor((r) => r.method === "PUT" && r.path === `/applications/${fake.applicationId}/commands`);
-    expect(SLASH_COMMANDS).toHaveLength(4);
+    const global = await fake.waitFor((r) => r.method === "PUT" && r.path === `/applications/${fake.applicationId}/commands`);
+    expect(global.body).toEqual(guild.body);
+    expect(fake.registeredCommands.get(`/applications/${fake.applicationId}/commands`)).toHaveLength(5);
+  });
+
+  it("with user installs off: server installs only, in servers and the bot's DMs", async () => {
+    const { fake } = await setup();
+    expect(await registerCommands({ token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, userInstall: false })).toBe(
+      5,
+    );
+    const put = await fake.waitFor((r) => r.method === "PUT" && r.path === `/applications/${fake.applicationId}/commands`);
+    for (const command of put.body) {
+      expect(command.integration_types).toEqual([0]);
+      expect(command.contexts).toEqual([0, 1]);
+    }
   });
 });
 

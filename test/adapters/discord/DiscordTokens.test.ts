@@ -67,4 +67,45 @@ describe("Discord interaction token lifetime", () => {
       h.engine.run = run;
     }
   });
+
+  it("a late private answer goes to the person's DM with the bot: a server without the bot, and the message menu", async () => {
+    const run = h.engine.run.bind(h.engine);
+    h.engine.run = async (...args: Parameters<typeof run>) => {
+      await sleep(LIFETIME_MS + 500);
+      return run(...args);
+    };
+    try {
+      const user = h.fake.user();
+      const foreign = h.fake.foreignGuild();
+      const away = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }], {
+        user,
+        guildId: foreign.guildId,
+        channelId: foreign.channelId,
+        userInstall: true,
+      });
+      const sent = Date.now();
+      const dmPosts = () =>
+        h.fake.requests.filter((r) => r.method === "POST" && r.path === `/channels/${h.fake.dmChannels.get(user.id)}/messages`);
+      // One at a time: the harness runs one request at once and lets none wait past its token.
+      h.fake.dispatch("INTERACTION_CREATE", away);
+      const opened = await h.fake.waitFor((r) => r.method === "POST" && r.path === "/users/@me/channels");
+      expect(opened.body).toEqual({ recipient_id: user.id });
+      for (let i = 0; i < 50 && dmPosts().length < 1; i++) await sleep(100);
+      // Made now: its token's life starts when it is created.
+      const menu = h.fake.messageCommandInteraction("Find similar games", h.fake.message("Forza Motorsport 2 rules"), { user });
+      h.fake.dispatch("INTERACTION_CREATE", menu);
+      for (let i = 0; i < 50 && dmPosts().length < 2; i++) await sleep(100);
+      const answers = dmPosts().map((r) => r.body);
+      expect(answers).toHaveLength(2);
+      expect(answers[0].embeds[0].description).toContain("Halo Reach");
+      expect(answers[1].embeds[0].description).toMatch(/^1\. /);
+      // Private answers stay the person's: no "Share" in their own DM.
+      expect(JSON.stringify(answers)).not.toContain("sidbot:share");
+      // Nothing went to either channel: the bot cannot post in one, and the other answer was private.
+      expect(h.fake.requests.filter((r) => r.path.startsWith(`/channels/${foreign.channelId}`))).toEqual([]);
+      expect(h.fake.requests.filter((r) => r.path === `/channels/${h.fake.channelId}/messages` && r.at >= sent)).toEqual([]);
+    } finally {
+      h.engine.run = run;
+    }
+  });
 });

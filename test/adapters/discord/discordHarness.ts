@@ -7,7 +7,7 @@ import { DiscordAdapter, type DiscordAdapterOptions } from "../../../src/adapter
 import type { Config } from "../../../src/config.js";
 import type { Logger } from "../../../src/util/logger.js";
 import { recordingLogger as recordingLoggerOf, type LogEntry } from "../../support/recordingLogger.js";
-import { testBot } from "../../support/bots.js";
+import { testBot, type TestBotOptions } from "../../support/bots.js";
 import { FakeDiscord, type FakeDiscordOptions, type RecordedRequest } from "../../support/fakes/FakeDiscord.js";
 
 export type LogLine = LogEntry;
@@ -40,12 +40,14 @@ export interface HarnessOptions {
   adapter?: Partial<Omit<DiscordAdapterOptions, "bot" | "token" | "apiUrl" | "settings" | "logger">>;
   /** Several adapters on one bot: processes sharing one Redis, each with its own gateway session. */
   adapters?: number;
+  /** How the bot is made (e.g. Redis memory, another catalog). */
+  bot?: TestBotOptions;
 }
 
 export async function discordHarness(options: HarnessOptions = {}) {
   const fake = new FakeDiscord(options.fake);
   await fake.start();
-  const t = await testBot();
+  const t = await testBot(options.bot);
   const { logger, lines } = recordingLogger();
   const settings = {
     ...t.config.discord,
@@ -69,6 +71,7 @@ export async function discordHarness(options: HarnessOptions = {}) {
     fake,
     bot: t.bot,
     engine: t.engine,
+    memory: t.memory,
     adapter: adapters[0]!,
     adapters,
     lines,

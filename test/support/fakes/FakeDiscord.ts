@@ -46,9 +46,23 @@ export interface InteractionShape {
   channelIdOnly?: boolean;
   /** Channel type in the `channel` object (0 text, 11 public thread). */
   channelType?: number;
-  /** No guild: a DM interaction (`user` instead of `member`). */
+  /** No guild: a DM interaction with the bot (`user` instead of `member`); the same as `context: "botDm"`. */
   dm?: boolean;
+  /**
+   * Where it was used (Discord's interaction `context`): 0 guild, 1 the bot's DM, 2 a private channel (a group DM or a DM between
+   * people, reachable only through a user install). Default: guild, or the bot's DM with `dm`.
+   */
+  context?: "guild" | "botDm" | "privateChannel";
+  /** Run through the person's own install of the app: `authorizing_integration_owners` carries `"1": user id`. */
+  userInstall?: boolean;
+  /** The guild it came from (default the fake's own guild); one from {@link FakeDiscord.foreignGuild} has no bot in it. */
+  guildId?: string;
+  /** The guild installed the app: by default where the bot is a member; true with a foreign guild = commands only, without the bot. */
+  guildInstall?: boolean;
 }
+
+/** Discord's interaction context types (discord-api-types `InteractionContextType`). */
+const CONTEXT_TYPES = { guild: 0, botDm: 1, privateChannel: 2 } as const;
 
 export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   /** Requests the bot made, oldest first. */
@@ -77,6 +91,14 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   readonly identifyLog: { shard?: [number, number]; at: number }[] = [];
   /** Guilds the bot is in, each with one text channel (the first is `guildId` / `channelId`). */
   readonly guilds = new Map<string, { channelId: string }>();
+  /** Channels of guilds the bot is not in (a user install used there): REST answers 403 Missing Access for them. */
+  readonly foreignChannels = new Set<string>();
+  /** The DM channel with each person the bot opened one with (Create DM), by user id. */
+  readonly dmChannels = new Map<string, string>();
+  /** The command list of the last PUT of the app's commands (global or per guild), by route. */
+  readonly registeredCommands = new Map<string, unknown[]>();
+  /** The channel each interaction token answers in, and whether its response was ephemeral (flags 64). */
+  private readonly interactionChannels = new Map<string, { channelId: string; ephemeral: boolean; originalId?: string }>();
   /** The shard each gateway connection identified with (unsharded connections are absent). */
   private readonly socketShards = new Map<WebSocket, [number, number]>();
   private sequence = 0;
@@ -113,6 +135,17 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
       parent_id: null,
       nsfw: false,
     });
+    return { guildId, channelId };
+  }
+
+  /**
+   * A guild the bot is not in, with one text channel: someone who installed sidbot to their account uses it there. Discord sends
+   * its interactions; the bot's REST calls for its channels get 403 Missing Access (code 50001).
+   */
+  foreignGuild(): { guildId: string; channelId: string } {
+    const guildId = nextId();
+    const channelId = nextId();
+    this.foreignChannels.add(channelId);
     return { guildId, channelId };
   }
 
@@ -206,6 +239,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     const channels = Object.fromEntries(
       options.filter((o) => o.type === 7).map((o) => [o.value, { id: o.value, type: 0, name: "other", permissions: "0" }]),
     );
+    this.interactionChannels.set(`itoken-${id}`, { channelId, ephemeral: false });
     return {
       id,
       application_id: this.applicationId,
@@ -216,20 +250,70 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
       version: 1,
       app_permissions: "2248473465835073",
       locale: "en-US",
-      guild_locale: "en-US",
+      ...(this.contextOf(extra) === "guild" ? { guild_locale: "en-US" } : {}),
       entitlements: [],
-      authorizing_integration_owners: extra.dm ? { "1": user.id } : { "0": this.guildId },
-      context: extra.dm ? 1 : 0,
+      ...this.installation(user, extra),
     };
   }
 
-  /** Where an interaction happened: guild + channel (object or only its id) + member, or a DM with `user`. */
+  /**
+   * A message context-menu command (Apps → `name` on a message): an application command of type 3 whose target message arrives in
+   * `data.resolved.messages` (with its content: Discord exempts it from the Message Content intent).
+   */
+  messageCommandInteraction(
+    name: string,
+    // biome-ignore lint/suspicious/noExplicitAny: the fake Discord API stores and echoes untyped JSON payloads as received
+    target: any,
+    extra: { user?: ReturnType<FakeDiscord["user"]> } & InteractionShape = {},
+  ) {
+    const user = extra.user ?? this.user();
+    const id = nextId();
+    const channelId: string = target.channel_id;
+    this.interactionChannels.set(`itoken-${id}`, { channelId, ephemeral: false });
+    return {
+      id,
+      application_id: this.applicationId,
+      type: 2,
+      data: { id: nextId(), name, type: 3, target_id: target.id, resolved: { messages: { [target.id]: target } } },
+      ...this.where(channelId, extra.channelType ?? 0, user, extra),
+      token: `itoken-${id}`,
+      version: 1,
+      app_permissions: "2248473465835073",
+      locale: "en-US",
+      entitlements: [],
+      ...this.installation(user, extra),
+    };
+  }
+
+  private contextOf(shape: InteractionShape): keyof typeof CONTEXT_TYPES {
+    return shape.context ?? (shape.dm ? "botDm" : "guild");
+  }
+
+  /** `context` and `authorizing_integration_owners` as Discord documents them ("0": guild id, or "0" in the bot's DM; "1": user id). */
+  private installation(user: { id: string }, shape: InteractionShape) {
+    const context = this.contextOf(shape);
+    const guildId = shape.guildId ?? this.guildId;
+    const guildInstalled = context === "guild" ? (shape.guildInstall ?? this.guilds.has(guildId)) : context === "botDm";
+    const owners: Record<string, string> = {};
+    if (guildInstalled && !(shape.userInstall && context !== "guild")) owners["0"] = context === "guild" ? guildId : "0";
+    if (shape.userInstall || context === "privateChannel") owners["1"] = user.id;
+    return { authorizing_integration_owners: owners, context: CONTEXT_TYPES[context] };
+  }
+
+  /** Where an interaction happened: guild + channel (object or only its id) + member, or a DM / group DM with `user`. */
   private where(channelId: string, channelType: number, user: ReturnType<FakeDiscord["user"]>, shape: InteractionShape, permissions = "0") {
-    if (shape.dm) {
+    const context = this.contextOf(shape);
+    if (context === "botDm") {
       return { channel_id: channelId, ...(shape.channelIdOnly ? {} : { channel: { id: channelId, type: 1, recipients: [user] } }), user };
     }
+    if (context === "privateChannel") {
+      // A group DM the bot is not part of (type 3), with the people in it.
+      const channel = { id: channelId, type: 3, name: null, owner_id: user.id, recipients: [user, this.user()] };
+      return { channel_id: channelId, ...(shape.channelIdOnly ? {} : { channel }), user };
+    }
+    const guildId = shape.guildId ?? this.guildId;
     return {
-      guild_id: this.guildId,
+      guild_id: guildId,
       channel_id: channelId,
       ...(shape.channelIdOnly
         ? {}
@@ -237,7 +321,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
             channel: {
               id: channelId,
               type: channelType,
-              guild_id: this.guildId,
+              guild_id: guildId,
               name: "general",
               ...(channelType === 11 ? { parent_id: this.channelId } : {}),
             },
@@ -249,6 +333,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   // biome-ignore lint/suspicious/noExplicitAny: the fake Discord API stores and echoes untyped JSON payloads as received
   buttonInteraction(customId: string, message: any, user = this.user(), shape: InteractionShape = {}) {
     const id = nextId();
+    this.interactionChannels.set(`itoken-${id}`, { channelId: message.channel_id, ephemeral: false });
     return {
       id,
       application_id: this.applicationId,
@@ -261,8 +346,7 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
       app_permissions: "2248473465835073",
       locale: "en-US",
       entitlements: [],
-      authorizing_integration_owners: shape.dm ? { "1": user.id } : { "0": this.guildId },
-      context: shape.dm ? 1 : 0,
+      ...this.installation(user, shape),
     };
   }
 
@@ -461,29 +545,58 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
       });
     }
     if (record.method === "GET" && path === "/users/@me") return this.json(res, 200, this.botUser);
-    if (/^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return this.empty(res);
-    if (record.method === "PUT" && /^\/applications\/\d+\/(guilds\/\d+\/)?commands$/.test(path)) {
+    // Create DM (docs: POST /users/@me/channels with recipient_id → a DM channel object); one channel per person.
+    if (record.method === "POST" && path === "/users/@me/channels") {
+      const recipient = String(body?.recipient_id ?? "");
+      if (!/^\d+$/.test(recipient)) return this.json(res, 400, { message: "Invalid Form Body", code: 50035 });
+      const id = this.dmChannels.get(recipient) ?? nextId();
+      this.dmChannels.set(recipient, id);
+      return this.json(res, 200, { id, type: 1, last_message_id: null, recipients: [this.user(recipient)] });
+    }
+    let m = /^\/interactions\/\d+\/([^/]+)\/callback$/.exec(path);
+    if (m) {
+      // Types 4 (message) and 5 (deferred): flag 64 makes the response, and the edits of it, visible only to the person.
+      const answer = this.interactionChannels.get(m[1]!);
+      if (answer && (body?.type === 4 || body?.type === 5)) answer.ephemeral = (Number(body.data?.flags ?? 0) & 64) !== 0;
+      return this.empty(res);
+    }
+    m = /^\/applications\/\d+\/(guilds\/\d+\/)?commands$/.exec(path);
+    if (record.method === "PUT" && m) {
+      const invalid = invalidCommands(body);
+      if (invalid) return this.json(res, 400, { message: "Invalid Form Body", code: 50035, errors: invalid });
+      this.registeredCommands.set(path, body);
       return this.json(
         res,
         200,
         // biome-ignore lint/suspicious/noExplicitAny: the fake Discord API stores and echoes untyped JSON payloads as received
-        (body as any[]).map((c) => ({ ...c, id: nextId(), application_id: this.applicationId, version: "1" })),
+        (body as any[]).map((c) => ({ type: 1, ...c, id: nextId(), application_id: this.applicationId, version: "1" })),
       );
     }
-    let m = /^\/webhooks\/\d+\/([^/]+)\/messages\/(@original|\d+)$/.exec(path);
+    m = /^\/webhooks\/\d+\/([^/]+)\/messages\/(@original|\d+)$/.exec(path);
     if (m && (record.method === "PATCH" || record.method === "GET")) {
+      const answer = this.interactionChannels.get(m[1]!);
+      if (answer && m[2] === "@original") answer.originalId ??= nextId();
       return this.json(
         res,
         200,
         this.storeMessage({
-          id: m[2] === "@original" ? `orig-${m[1]}` : m[2],
-          channel_id: this.channelId,
+          id: m[2] === "@original" ? (answer?.originalId ?? nextId()) : m[2],
+          channel_id: answer?.channelId ?? this.channelId,
+          ...(answer?.ephemeral && m[2] === "@original" ? { flags: 64 } : {}),
           ...(record.method === "PATCH" ? body : {}),
         }),
       );
     }
-    if (/^\/webhooks\/\d+\/[^/]+$/.test(path) && record.method === "POST")
-      return this.json(res, 200, this.storeMessage({ id: nextId(), channel_id: this.channelId, ...body }));
+    m = /^\/webhooks\/\d+\/([^/]+)$/.exec(path);
+    if (m && record.method === "POST")
+      return this.json(
+        res,
+        200,
+        this.storeMessage({ id: nextId(), channel_id: this.interactionChannels.get(m[1]!)?.channelId ?? this.channelId, ...body }),
+      );
+    // The bot is not in the guild of these channels: every channel route is refused.
+    m = /^\/channels\/(\d+)(?:\/|$)/.exec(path);
+    if (m && this.foreignChannels.has(m[1]!)) return this.json(res, 403, { message: "Missing Access", code: 50001 });
     m = /^\/channels\/(\d+)\/typing$/.exec(path);
     if (m) return this.empty(res);
     m = /^\/channels\/(\d+)\/messages$/.exec(path);
@@ -569,4 +682,32 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     res.writeHead(204);
     res.end();
   }
+}
+
+/**
+ * What Discord's bulk command overwrite refuses (docs: application command object): names, descriptions, `type` (1 slash, 2 user,
+ * 3 message), `integration_types` (0 guild install, 1 user install) and `contexts` (0 guild, 1 bot DM, 2 private channel).
+ * Returns Discord-style errors by index, or undefined when every command is valid.
+ */
+function invalidCommands(body: unknown): Record<string, string> | undefined {
+  if (!Array.isArray(body)) return { _errors: "expected an array of commands" };
+  const errors: Record<string, string> = {};
+  for (const [i, c] of body.entries()) {
+    const type = c.type ?? 1;
+    if (![1, 2, 3].includes(type)) errors[`${i}.type`] = "unknown command type";
+    if (type === 1) {
+      if (typeof c.name !== "string" || !/^[-_\p{Ll}\p{N}]{1,32}$/u.test(c.name)) errors[`${i}.name`] = "invalid slash command name";
+      if (typeof c.description !== "string" || c.description.length < 1 || c.description.length > 100)
+        errors[`${i}.description`] = "must be 1-100 characters";
+    } else {
+      if (typeof c.name !== "string" || c.name.length < 1 || c.name.length > 32) errors[`${i}.name`] = "must be 1-32 characters";
+      if (c.description !== undefined && c.description !== "") errors[`${i}.description`] = "context menu commands have no description";
+      if (c.options !== undefined && c.options.length > 0) errors[`${i}.options`] = "context menu commands have no options";
+    }
+    const within = (value: unknown, allowed: number[]) =>
+      value === undefined || (Array.isArray(value) && value.length > 0 && value.every((v) => allowed.includes(v)));
+    if (!within(c.integration_types, [0, 1])) errors[`${i}.integration_types`] = "values must be 0 (guild) or 1 (user)";
+    if (!within(c.contexts, [0, 1, 2])) errors[`${i}.contexts`] = "values must be 0, 1 or 2";
+  }
+  return Object.keys(errors).length > 0 ? errors : undefined;
 }
