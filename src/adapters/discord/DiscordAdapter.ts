@@ -41,7 +41,7 @@ import { pickedItemId, pickValue } from "./autocompletePick.js";
 import { messageText } from "./messageText.js";
 import { FIND_SIMILAR_MENU } from "./commands.js";
 import { DiscordMessages } from "./DiscordMessages.js";
-import { isAllowed, type Place } from "./discordScope.js";
+import { isAllowed, privateConversation, type Place } from "./discordScope.js";
 import { DISCORD_TEXTS } from "./discordTexts.js";
 import { guardPacketHandling, normaliseDispatch } from "./gatewayGuard.js";
 import { placeOfInteraction } from "./interactionPlace.js";
@@ -301,7 +301,10 @@ export class DiscordAdapter implements Adapter {
       .catch((error: unknown) => log.warn({ err: loggableError(error) }, "could not acknowledge the feedback"));
     try {
       const place = await this.placeOf(interaction, log);
-      await this.bot.feedback(place.conversation, interaction.user.id, action.itemIds, action.value);
+      // A vote on a private answer belongs with that person's private conversation.
+      const privately = place.userInstalled || interaction.message.flags.has(MessageFlags.Ephemeral);
+      const conversation = privately ? privateConversation(place.conversation, interaction.user.id) : place.conversation;
+      await this.bot.feedback(conversation, interaction.user.id, action.itemIds, action.value);
     } catch (error) {
       log.error({ err: loggableError(error) }, "feedback not stored");
     }
@@ -315,11 +318,13 @@ export class DiscordAdapter implements Adapter {
     input: BotInput,
     isAdmin: boolean,
     log: Logger,
-    share = false,
+    privately = false,
   ): Promise<void> {
+    const userId = interaction.user.id;
+    const conversation = privately ? privateConversation(place.conversation, userId) : place.conversation;
     const answer = await askBot(
       this.bot,
-      { conversation: place.conversation, userId: interaction.user.id, input, isAdmin, requestId: interaction.id },
+      { conversation, userId, input, isAdmin, requestId: interaction.id },
       {
         startBy: reply.startBy,
         stream: (text) => reply.progress(text),
@@ -328,7 +333,8 @@ export class DiscordAdapter implements Adapter {
       this.settings.streamEditIntervalMs,
       log,
     );
-    await reply.deliver(renderDiscordReply(answer, { share }));
+    // A private answer can be shared for everyone to see.
+    await reply.deliver(renderDiscordReply(answer, { share: privately }));
   }
 
   private placeOf(interaction: AnswerableInteraction, log: Logger): Promise<Place> {

@@ -103,3 +103,11 @@ async function fetchChannel(client: Client, channelId: string, log: Logger): Pro
   log.warn({ channelId }, "channel type unknown (look-up timed out); using the channel conversation");
   return undefined;
 }
+
+/**
+ * Where a private (ephemeral) answer is remembered: the person's own conversation at that place,
+ * so follow-ups of others there never build on an answer only one person saw.
+ */
+export function privateConversation(conversation: ConversationKey, userId: string): ConversationKey {
+  return { ...conversation, id: `${conversation.id}:private:${userId}` };
+}

@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { privateConversation } from "../../../src/adapters/discord/discordScope.js";
 import { conversationId, type ConversationKey } from "../../../src/bot/types.js";
 import { BUILTIN_CATALOG } from "../../../src/config.js";
 import { nextId, type RecordedRequest } from "../../support/fakes/FakeDiscord.js";
@@ -55,6 +56,7 @@ afterAll(async () => {
 
 const channelConversation = (id: string): ConversationKey => ({ platform: "discord", scope: "channel", id });
 const dmConversation = (id: string): ConversationKey => ({ platform: "discord", scope: "dm", id });
+const privateTo = (conversation: ConversationKey, user: { id: string }) => privateConversation(conversation, user.id);
 const answerOf = (interaction: { token: string }) =>
   h.fake.waitFor((r) => r.method === "PATCH" && r.path.endsWith(`/${interaction.token}/messages/@original`) && r.body.embeds?.length > 0);
 const buttonIds = (body: RecordedRequest["body"]): string[] =>
@@ -80,8 +82,21 @@ describe.skipIf(!hasRedis)("Discord user installs", () => {
     expect(listed(answer.body)).toContain("Animal Crossing: New Leaf");
     expect(buttonIds(answer.body)).toContain("sidbot:share");
     expect(channelRequests(channelId)).toEqual([]);
-    expect(await h.bot.knows(channelConversation(channelId))).toBe(true);
+    // Only the person saw the answer: it is remembered in their own conversation there, not the group's, not the bot DM.
+    expect(await h.bot.knows(privateTo(channelConversation(channelId), user))).toBe(true);
+    expect(await h.bot.knows(channelConversation(channelId))).toBe(false);
     expect(await h.bot.knows(dmConversation(user.id))).toBe(false);
+
+    // Someone else in the same group DM asks to name "this bundle": they have no answer of their own to build on.
+    const other = h.fake.user(nextId(), "friend");
+    const theirs = h.fake.commandInteraction("bundle", [], { user: other, channelId, context: "privateChannel", userInstall: true });
+    h.fake.dispatch("INTERACTION_CREATE", theirs);
+    const theirAnswer = await h.fake.waitFor((r) => r.method === "PATCH" && r.path.endsWith(`/${theirs.token}/messages/@original`));
+    const mine = h.fake.commandInteraction("bundle", [], { user, channelId, context: "privateChannel", userInstall: true });
+    h.fake.dispatch("INTERACTION_CREATE", mine);
+    const myAnswer = await h.fake.waitFor((r) => r.method === "PATCH" && r.path.endsWith(`/${mine.token}/messages/@original`));
+    expect(JSON.stringify(theirAnswer.body)).not.toContain("Animal Crossing");
+    expect(JSON.stringify(myAnswer.body)).toContain("Animal Crossing");
   });
 
   it("a payload without context or authorizing_integration_owners (an older server) is answered as before", async () => {
@@ -134,7 +149,7 @@ describe.skipIf(!hasRedis)("Discord user installs", () => {
     expect(callbacks(h.fake, interaction)[0]?.body).toEqual({ type: 5, data: { flags: 64 } });
     expect(listed(answer.body)).toContain("Halo Reach");
     expect(channelRequests(foreign.channelId)).toEqual([]);
-    expect(await basisOf(channelConversation(foreign.channelId))).toEqual([HALO_3.semantic_id]);
+    expect(await basisOf(privateTo(channelConversation(foreign.channelId), user))).toEqual([HALO_3.semantic_id]);
 
     // A thread there (type 11 in the payload) is its own conversation, as threads are elsewhere.
     const threadId = nextId();
@@ -147,7 +162,7 @@ describe.skipIf(!hasRedis)("Discord user installs", () => {
     });
     h.fake.dispatch("INTERACTION_CREATE", inThread);
     await answerOf(inThread);
-    expect(await basisOf({ platform: "discord", scope: "thread", id: threadId })).toEqual([FORZA_2.semantic_id]);
+    expect(await basisOf(privateTo({ platform: "discord", scope: "thread", id: threadId }, user))).toEqual([FORZA_2.semantic_id]);
 
     // The same person's install used in a server that installed the bot: public, as before.
     const home = h.fake.commandInteraction("similar", [{ name: "game", type: 3, value: "Halo 3" }], { user, userInstall: true });
@@ -172,7 +187,7 @@ describe.skipIf(!hasRedis)("Find similar games (message menu)", () => {
     expect(titles).toMatch(/^1\. \*\*/);
     expect(titles).not.toContain(HALO_3.title);
     expect(titles).not.toContain(FORZA_2.title);
-    expect(await basisOf(channelConversation(h.fake.channelId))).toEqual([HALO_3.semantic_id, FORZA_2.semantic_id]);
+    expect(await basisOf(privateTo(channelConversation(h.fake.channelId), user))).toEqual([HALO_3.semantic_id, FORZA_2.semantic_id]);
     expect(buttonIds(answer.body)).toContain("sidbot:share");
 
     // The private answer as Discord delivers it with a click on its button: flags 64 (ephemeral).
