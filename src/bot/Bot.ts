@@ -216,7 +216,8 @@ export class Bot {
 
   /**
    * Games recently recommended to a person (any conversation), newest first, at most 10.
-   * `available: false` when memory cannot be read right now (Redis away): say so rather than show nothing.
+   * `available: false` when memory cannot be read right now (Redis away, or just back and still
+   * writing this person's newest picks): say so rather than show nothing or a stale list.
    */
   async recentFor(person: PersonKey): Promise<{ available: boolean; games: { id: string; title: string }[] }> {
     const sids = await this.memory.recentFor(personId(person));

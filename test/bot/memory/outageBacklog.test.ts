@@ -109,7 +109,7 @@ describe.runIf(redis)("the outage backlog", () => {
     expect(await fresh.recentFor("p0")).toEqual([]);
   });
 
-  it("a recent list read right after an outage answers before the backlog is written: the list if it has nothing waiting, else 'not yet'", async () => {
+  it("read right after an outage, a recent list answers before the backlog is written (or says 'not yet')", async () => {
     const link = new SlowLink(server.port);
     const url = await link.start();
     try {
