@@ -198,16 +198,26 @@ export class Bot {
     };
   }
 
-  /** Stores 👍/👎 on an answer's items (their ids) with the conversation; a new vote replaces the old one. */
+  /**
+   * Whether a 👍/👎 on these item ids would be stored: at least one names a game of the current
+   * catalog (a button under an answer from an older catalog may name none). Synchronous, so a
+   * click is answered — thanks, or {@link MESSAGES.voteTooOld} — before the vote is stored.
+   */
+  votable(itemIds: readonly string[]): boolean {
+    return this.sidsOf(itemIds).length > 0;
+  }
+
+  /** Stores 👍/👎 on an answer's items (their ids) with the conversation; a new vote replaces the old one. Unknown ids are skipped. */
   async feedback(conversation: ConversationKey, userId: string, itemIds: readonly string[], value: Vote): Promise<void> {
-    const sids = itemIds.map((id) => this.engine.itemById(id)?.sid).filter((sid): sid is string => sid !== undefined);
+    const sids = this.sidsOf(itemIds);
     if (sids.length === 0) return;
     await this.memory.vote({ conversation: conversationId(conversation), userId, sids, value, at: Date.now() });
   }
 
   /**
    * Games recently recommended to a person (any conversation), newest first, at most 10.
-   * `available: false` when memory cannot be read right now (Redis away): say so rather than show nothing.
+   * `available: false` when memory cannot be read right now (Redis away, or just back and still
+   * writing this person's newest picks): say so rather than show nothing or a stale list.
    */
   async recentFor(person: PersonKey): Promise<{ available: boolean; games: { id: string; title: string }[] }> {
     const sids = await this.memory.recentFor(personId(person));
@@ -236,5 +246,9 @@ export class Bot {
         ? this.engine.catalog.catalog.items.slice(0, limit).map((item) => ({ item }))
         : titles.search(query, { limit, prefix: true });
     return hits.map((h) => ({ id: String(h.item.index), title: h.item.title }));
+  }
+
+  private sidsOf(itemIds: readonly string[]): string[] {
+    return itemIds.map((id) => this.engine.itemById(id)?.sid).filter((sid): sid is string => sid !== undefined);
   }
 }

@@ -24,5 +24,6 @@ export const MESSAGES = {
   noResults: "I couldn't find anything that fits. Try naming a game you like, e.g. `similar to Halo 3`.",
   restarting: "I'm restarting right now — please ask again in a minute.",
   resetOffline: "My memory is offline right now, so I can't reset conversations — please try again in a minute.",
+  voteTooOld: "That answer is too old for me to record a vote — ask again and vote on the new one.",
   memoryOffline: "I can't reach my memory right now, so I may not remember earlier messages.",
 } as const;

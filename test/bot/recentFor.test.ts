@@ -41,6 +41,21 @@ describe.each([
     expect(await b.recentFor({ platform: "slack", team: "T2", userId: "U1" })).toEqual({ available: true, games: [] });
     expect(await b.recentFor({ platform: "discord", userId: "U1" })).toEqual({ available: true, games: [] });
   });
+
+  it.runIf(redis || !("redisUrl" in options))(
+    "/reset forgets the conversation, not the person's recent list (it spans conversations)",
+    async () => {
+      const b = await bot(options);
+      const where = slack("T1:C2:2.0", "thread");
+      const answer = await b.handle(say(where, "similar to Halo 3", "U2"));
+      expect(answer.items.length).toBeGreaterThan(0);
+      expect((await b.handle({ conversation: where, userId: "U2", input: { command: "reset" } })).kind).toBe("reset");
+      expect(await b.knows(where)).toBe(false);
+      expect((await b.recentFor({ platform: "slack", team: "T1", userId: "U2" })).games).toEqual(
+        answer.items.slice(0, 10).map((i) => ({ id: i.id, title: i.title })),
+      );
+    },
+  );
 });
 
 describe("Bot.recentFor with Redis unreachable", () => {

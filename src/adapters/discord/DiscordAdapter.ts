@@ -294,11 +294,17 @@ export class DiscordAdapter implements Adapter {
     }
   }
 
-  /** 👍/👎: acknowledge first (a slow or failing store must not leave the button spinning), then store. */
+  /**
+   * 👍/👎: acknowledge first (a slow or failing store must not leave the button spinning), then store.
+   * A vote naming no game of today's catalog (an answer from an older catalog) is not stored, so it is not thanked either.
+   */
   private async feedback(interaction: ButtonInteraction, action: Extract<ButtonAction, { kind: "feedback" }>, log: Logger): Promise<void> {
+    const counts = this.bot.votable(action.itemIds);
+    const content = !counts ? DISCORD_TEXTS.voteTooOld : action.value === "up" ? DISCORD_TEXTS.thanksUp : DISCORD_TEXTS.thanksDown;
     await interaction
-      .reply({ content: action.value === "up" ? DISCORD_TEXTS.thanksUp : DISCORD_TEXTS.thanksDown, flags: MessageFlags.Ephemeral })
+      .reply({ content, flags: MessageFlags.Ephemeral })
       .catch((error: unknown) => log.warn({ err: loggableError(error) }, "could not acknowledge the feedback"));
+    if (!counts) return;
     try {
       const place = await this.placeOf(interaction, log);
       // A vote on a private answer belongs with that person's private conversation.

@@ -1,3 +1,5 @@
+import { MESSAGES } from "../../bot/messages.js";
+
 /** What sidbot says on Discord besides answers: short and friendly. */
 export const DISCORD_TEXTS = {
   notHere: "I'm not set up to answer in this channel.",
@@ -7,6 +9,8 @@ export const DISCORD_TEXTS = {
   oldButton: "That button is from an older version of me — try asking again.",
   thanksUp: "Thanks — glad that helped! 👍",
   thanksDown: "Thanks — I'll remember that wasn't a hit. 👎",
+  /** A vote on an answer whose games the current catalog no longer has: nothing is stored. */
+  voteTooOld: MESSAGES.voteTooOld,
   queued: (position: number) => `You're #${position} in line — I'll answer shortly.`,
   /** Without the Message Content intent, unmentioned messages arrive empty. */
   contentHint: (botId: string) =>

@@ -15,6 +15,7 @@ import type {
   SlackEventMiddlewareArgs,
 } from "@slack/bolt";
 import type { Bot } from "../../bot/Bot.js";
+import { MESSAGES } from "../../bot/messages.js";
 import type { BotInput, ConversationKey } from "../../bot/types.js";
 import type { Logger } from "../../util/logger.js";
 import { answerInSlack, type AnswerSettings, type AnswerTarget, type SlackOutgoing } from "./answerInSlack.js";
@@ -169,6 +170,11 @@ export class SlackRequests {
     // 👍/👎: Slack's feedback buttons, or the plain buttons on answers posted before them.
     const vote = readVote(button);
     if (vote) {
+      // No game of today's catalog among the ids (an answer from an older catalog): nothing would be stored, so no thanks.
+      if (!this.bot.votable(vote.itemIds)) {
+        await this.step(requestId, "could not answer the vote", () => privately(respond)({ text: MESSAGES.voteTooOld }));
+        return;
+      }
       // Thank first: storing can wait on Redis and must not hold up what the person sees.
       await this.step(requestId, "could not thank for the vote", () =>
         privately(respond)({

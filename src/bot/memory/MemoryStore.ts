@@ -65,7 +65,10 @@ export interface MemoryStore {
    * SID once, the newest {@link RECENT_ITEMS_KEPT} kept, forgotten after the conversation TTL.
    */
   addRecent(person: string, sids: readonly string[]): Promise<void>;
-  /** `person`'s recent recommendations, newest first; undefined when they cannot be read now (store unreachable). */
+  /**
+   * `person`'s recent recommendations, newest first; undefined when they cannot be read now (store
+   * unreachable, or their newest picks still wait to be written). Never waits long on a backlog.
+   */
   recentFor(person: string): Promise<string[] | undefined>;
   /** True while the backing store cannot be reached (memory is then kept in-process). */
   readonly degraded: boolean;

@@ -13,18 +13,20 @@
  * writing one conversation both land, in the order Redis receives them. While Redis is
  * unreachable, changes wait in an in-process journal and are replayed in order when it answers
  * again: replayed appends add to what Redis holds (never replace it), and each carries an id so
- * a write that timed out but did land is not applied twice. During an outage reads return this
+ * a write that timed out but did land is not applied twice. The journal is bounded: people's
+ * recent lists have their own smaller budget and are dropped first, so a long outage costs
+ * "recently recommended" entries before it costs any conversation. During an outage reads return this
  * process's last copy of the conversation plus its own pending changes — a process that never
  * saw a conversation answers without its history until Redis is back.
  */
 import { createClient } from "@keyv/redis";
-import { LRUCache } from "lru-cache";
 import { SidbotError } from "../../errors.js";
 import type { Metrics } from "../../ops/Metrics.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
 import { finishesWithin } from "../../util/finishesWithin.js";
 import { applyExchange, applyVote } from "./applyChanges.js";
+import { ExpiringMap } from "./ExpiringMap.js";
 import { APPEND_SCRIPT, MIGRATE_SCRIPT, RECENT_SCRIPT, VOTE_SCRIPT } from "./redisScripts.js";
 import {
   emptyState,
@@ -53,16 +55,26 @@ export interface RedisMemoryStoreOptions {
   metrics?: Metrics | undefined;
 }
 
-type Change =
+type ConversationChange =
   | { kind: "append"; conversation: string; exchange: Exchange }
   | { kind: "vote"; record: FeedbackRecord }
-  | { kind: "delete"; conversation: string }
-  | { kind: "recent"; person: string; sids: string[] };
+  | { kind: "delete"; conversation: string };
+type RecentChange = { kind: "recent"; person: string; sids: string[] };
+type Change = ConversationChange | RecentChange;
 
 // Conversations whose last state is kept in-process for outages.
-const RECENT_LIMIT = 1000;
-// Changes held while Redis is away; beyond this the oldest are dropped (logged) to bound memory.
-const PENDING_LIMIT = 10_000;
+const LOCAL_COPIES_LIMIT = 1000;
+/**
+ * Changes held while Redis is away, all kinds together; beyond this the oldest recent-list change
+ * is dropped first, a conversation change only when none is left.
+ */
+export const PENDING_LIMIT = 10_000;
+/** Of those, recent-list changes (a lost one only shortens someone's "recently recommended"); beyond this the oldest is dropped. */
+export const PENDING_RECENT_LIMIT = 1000;
+/** Delivery claims held while Redis is away (redeliveries come within minutes). */
+export const LOCAL_CLAIMS_LIMIT = 100_000;
+/** Longest `recentFor` waits for the backlog to be written before it answers (the Home tab must not wait on a whole outage's backlog). */
+export const RECENT_READ_WAIT_MS = 500;
 // How long a write id is remembered (a replay comes within this).
 const WRITE_ID_TTL_MS = 24 * 3600 * 1000;
 // Conversations this process knows to have no 0.1 value left (bounded; forgetting costs one GET).
@@ -80,12 +92,16 @@ export class RedisMemoryStore implements MemoryStore {
   private readonly logger: Logger;
   private readonly metrics: Metrics | undefined;
   private readonly namespace: string;
-  /** Changes not yet in Redis, oldest first. */
-  private readonly pending: Change[] = [];
+  /** Conversation changes not yet in Redis, oldest first: written before the recent-list ones. */
+  private readonly pending: ConversationChange[] = [];
+  /** People's recent-list changes not yet in Redis, oldest first. */
+  private readonly pendingRecents: RecentChange[] = [];
+  /** Changes dropped this outage because the journal was full, by kind (logged once per kind, summed up when Redis is back). */
+  private dropped = { conversation: 0, recent: 0 };
   /** This process's last copy of recently used conversations (with its pending changes), for outages. */
-  private readonly recent = new LRUCache<string, ConversationState>({ max: RECENT_LIMIT });
+  private readonly localCopies: ExpiringMap<ConversationState>;
   /** Claims made while Redis was unreachable. */
-  private readonly localClaims = new Map<string, number>();
+  private readonly localClaims = new ExpiringMap<true>({ max: LOCAL_CLAIMS_LIMIT, ttlMs: 24 * 3600 * 1000 });
   private readonly migrated = new Set<string>();
   private flushing: Promise<void> | undefined;
   private readonly firstConnect: Promise<void>;
@@ -111,6 +127,7 @@ export class RedisMemoryStore implements MemoryStore {
     this.retryEveryMs = retryEveryMs;
     this.logger = logger;
     this.metrics = metrics;
+    this.localCopies = new ExpiringMap({ max: LOCAL_COPIES_LIMIT, ttlMs });
     this.client = createClient({
       url,
       // Fail fast while disconnected instead of queueing; keep reconnecting in the background.
@@ -131,34 +148,44 @@ export class RedisMemoryStore implements MemoryStore {
     return this.outage;
   }
 
+  /** What this process holds besides Redis (all bounded): conversation copies, outage claims, and changes waiting to be written. */
+  held(): { conversations: number; claims: number; pending: number; pendingRecents: number } {
+    return {
+      conversations: this.localCopies.size,
+      claims: this.localClaims.size,
+      pending: this.pending.length,
+      pendingRecents: this.pendingRecents.length,
+    };
+  }
+
   async get(conversation: string): Promise<ConversationState | undefined> {
     await this.flush();
     // Still unsaved changes for it: Redis is away, so this process's view is the best there is.
-    if (this.pending.some((c) => conversationOf(c) === conversation)) return this.recent.get(conversation);
+    if (this.pending.some((c) => conversationOf(c) === conversation)) return this.localCopies.get(conversation);
     try {
       const state = await this.call(() => this.read(conversation));
       this.recovered();
       if (state) this.remember(conversation, state);
-      else this.recent.delete(conversation);
+      else this.localCopies.delete(conversation);
       return state;
     } catch (error) {
       this.failed(error);
-      return this.recent.get(conversation);
+      return this.localCopies.get(conversation);
     }
   }
 
   async append(conversation: string, exchange: Exchange): Promise<void> {
-    this.remember(conversation, applyExchange(this.recent.get(conversation) ?? emptyState(), exchange, this.maxTurns));
+    this.remember(conversation, applyExchange(this.localCopies.get(conversation) ?? emptyState(), exchange, this.maxTurns));
     await this.enqueue({ kind: "append", conversation, exchange });
   }
 
   async vote(record: FeedbackRecord): Promise<void> {
-    this.remember(record.conversation, applyVote(this.recent.get(record.conversation) ?? emptyState(), record));
+    this.remember(record.conversation, applyVote(this.localCopies.get(record.conversation) ?? emptyState(), record));
     await this.enqueue({ kind: "vote", record });
   }
 
   async delete(conversation: string): Promise<void> {
-    this.recent.delete(conversation);
+    this.localCopies.delete(conversation);
     await this.enqueue({ kind: "delete", conversation });
   }
 
@@ -172,10 +199,8 @@ export class RedisMemoryStore implements MemoryStore {
     } catch (error) {
       // Without Redis, other processes cannot be asked: at least this one answers an event once.
       this.failed(error);
-      const now = Date.now();
-      for (const [key, expiresAt] of this.localClaims) if (expiresAt <= now) this.localClaims.delete(key);
       if (this.localClaims.has(id)) return false;
-      this.localClaims.set(id, now + ttlMs);
+      this.localClaims.set(id, true, ttlMs);
       return true;
     }
   }
@@ -184,10 +209,14 @@ export class RedisMemoryStore implements MemoryStore {
     await this.enqueue({ kind: "recent", person, sids: [...sids] });
   }
 
-  /** Undefined while Redis is away (or this person's newest picks still wait to be written): a partial list would mislead. */
+  /**
+   * Undefined while Redis is away, or while this person's newest picks still wait to be written
+   * (a partial list would mislead). Waits for the backlog at most {@link RECENT_READ_WAIT_MS}:
+   * other people's waiting writes do not change this person's list.
+   */
   async recentFor(person: string): Promise<string[] | undefined> {
-    await this.flush();
-    if (this.pending.some((c) => c.kind === "recent" && c.person === person)) return undefined;
+    await finishesWithin(this.flush(), RECENT_READ_WAIT_MS);
+    if (this.pendingRecents.some((c) => c.person === person)) return undefined;
     try {
       const sids = await this.call(() => this.client.lRange(this.recentKey(person), 0, RECENT_ITEMS_KEPT - 1));
       this.recovered();
@@ -226,8 +255,7 @@ export class RedisMemoryStore implements MemoryStore {
     this.closed = true; // no more retries; the flush below is the last try
     clearInterval(this.retryTimer);
     await finishesWithin(this.flush(), waitMs);
-    if (this.pending.length > 0)
-      this.logger.warn({ unsaved: this.pending.length }, "conversation memory not saved: Redis unreachable at shutdown");
+    if (this.backlog > 0) this.logger.warn({ unsaved: this.backlog }, "conversation memory not saved: Redis unreachable at shutdown");
     if (this.client.isOpen) this.client.destroy();
   }
 
@@ -378,41 +406,59 @@ export class RedisMemoryStore implements MemoryStore {
     }
   }
 
+  private get backlog(): number {
+    return this.pending.length + this.pendingRecents.length;
+  }
+
   private async enqueue(change: Change): Promise<void> {
-    this.pending.push(change);
-    if (this.pending.length > PENDING_LIMIT) {
-      const dropped = this.pending.shift()!;
-      this.logger.warn(
-        { conversation: conversationOf(dropped), limit: PENDING_LIMIT },
-        "Redis still unreachable: dropped the oldest unsaved conversation change",
-      );
-    }
+    if (change.kind === "recent") {
+      this.pendingRecents.push(change);
+      if (this.pendingRecents.length > PENDING_RECENT_LIMIT) this.drop(this.pendingRecents);
+    } else this.pending.push(change);
+    // A full journal costs recent lists first: a conversation change goes only when none is left.
+    if (this.backlog > PENDING_LIMIT) this.drop(this.pendingRecents.length > 0 ? this.pendingRecents : this.pending);
     await this.flush();
   }
 
-  /** Writes pending changes in order; stops at the first failure (the rest waits for a retry). */
+  /** Drops the oldest change of `queue`, with one warning per kind and outage. */
+  private drop(queue: Change[]): void {
+    const change = queue.shift();
+    if (!change) return;
+    const kind = change.kind === "recent" ? "recent" : "conversation";
+    if (this.dropped[kind]++ > 0) return;
+    this.logger.warn(
+      { kind, limit: kind === "recent" ? PENDING_RECENT_LIMIT : PENDING_LIMIT },
+      kind === "recent"
+        ? "Redis still unreachable: dropping the oldest unsaved recent-recommendation changes"
+        : "Redis still unreachable: dropping the oldest unsaved conversation changes",
+    );
+  }
+
+  /** Writes pending changes, conversations first, each kind in order; stops at the first failure (the rest waits for a retry). */
   private flush(): Promise<void> {
     this.flushing ??= this.drain().finally(() => (this.flushing = undefined));
     return this.flushing;
   }
 
   private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const change = this.pending[0]!;
+    while (this.backlog > 0) {
+      // Conversation changes first, including those queued while recent lists were being written.
+      const queue: Change[] = this.pending.length > 0 ? this.pending : this.pendingRecents;
+      const change = queue[0]!;
       try {
         await this.call(() => this.write(change));
       } catch (error) {
         if (!isConnectionProblem(error)) {
           // Redis answered with an error: retrying cannot help, and it must not block the rest.
           this.logger.error({ err: error, conversation: conversationOf(change) }, "conversation change rejected by Redis; dropped");
-          this.pending.shift();
+          settled(queue, change);
           continue;
         }
         this.failed(error);
         this.scheduleRetry();
         return;
       }
-      this.pending.shift();
+      settled(queue, change);
       this.recovered();
     }
   }
@@ -420,7 +466,7 @@ export class RedisMemoryStore implements MemoryStore {
   private scheduleRetry(): void {
     if (this.retryTimer || this.closed) return;
     this.retryTimer = setInterval(() => {
-      if (this.pending.length === 0) {
+      if (this.backlog === 0) {
         clearInterval(this.retryTimer);
         this.retryTimer = undefined;
         return;
@@ -431,7 +477,7 @@ export class RedisMemoryStore implements MemoryStore {
   }
 
   private remember(conversation: string, state: ConversationState): void {
-    this.recent.set(conversation, state);
+    this.localCopies.set(conversation, state);
   }
 
   private async call<T>(operation: () => Promise<T>): Promise<T> {
@@ -454,7 +500,9 @@ export class RedisMemoryStore implements MemoryStore {
   private recovered(): void {
     if (!this.outage) return;
     this.outage = false;
-    this.logger.info({ pending: this.pending.length }, "Redis reachable again: conversation memory restored");
+    const dropped = this.dropped;
+    this.dropped = { conversation: 0, recent: 0 };
+    this.logger.info({ pending: this.backlog, dropped }, "Redis reachable again: conversation memory restored");
   }
 }
 
@@ -470,6 +518,11 @@ function isConnectionProblem(error: unknown): boolean {
   if (error instanceof RedisUnreachable) return true;
   const name = error instanceof Error ? error.constructor.name : "";
   return !/ErrorReply$|^SimpleError$|^BlobError$/.test(name);
+}
+
+/** Takes a written (or rejected) change off its queue, unless a full journal dropped it meanwhile. */
+function settled(queue: Change[], change: Change): void {
+  if (queue[0] === change) queue.shift();
 }
 
 /** What a change is about, for logs and pending checks (a person's recent list is not a conversation). */
