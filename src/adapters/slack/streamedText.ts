@@ -8,10 +8,17 @@
 import { escapeSlack } from "./renderSlackReply.js";
 
 const ADDRESS = /(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s`]*/gi;
+const TRAILING_PUNCTUATION = /[).,;:!?'"\]]+$/;
 
 /** The text with links and addresses turned into plain text, then escaped. */
 export function safeStreamText(text: string): string {
-  return escapeSlack(text.replace(/\]\(/g, "] (").replace(ADDRESS, (address) => `\`${address}\``));
+  return escapeSlack(
+    text.replace(/\]\(/g, "] (").replace(ADDRESS, (found) => {
+      // Closing punctuation after an address belongs to the sentence.
+      const address = found.replace(TRAILING_PUNCTUATION, "");
+      return `\`${address}\`${found.slice(address.length)}`;
+    }),
+  );
 }
 
 /** Where the text can be cut for now: after its last whitespace (a word or address may still be growing). */
