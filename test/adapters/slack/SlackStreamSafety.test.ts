@@ -83,7 +83,7 @@ describe("A stream that fails does not cost the workspace its streaming", () => 
     expect(h.finalAnswers("D0S011")[0]!.method).toBe("chat.stopStream");
   });
 
-  it("invalid_arguments from chat.startStream itself is about that request: streaming stays on, one line names the method and code", async () => {
+  it("invalid_arguments from chat.startStream is about that request: streaming stays on; one line names method and code", async () => {
     h = await assistantHarness({ redis: false });
     h.fake.failOn("chat.startStream", "invalid_arguments", { times: 1 });
     await ask(h, "D0S012", "similar to Mario Kart");
@@ -96,20 +96,24 @@ describe("A stream that fails does not cost the workspace its streaming", () => 
     expect(lines[0]!.fields.slackError).toBe("invalid_arguments");
   });
 
-  it("a code Slack does not document for one request (channel_type_not_supported) is tried once per workspace, logged once, and the Thinking… message still shows the text as it comes", async () => {
-    h = await assistantHarness({ redis: false, chunks: ["one ", "two ", "three ", "four."], pauseMs: 80 });
-    h.fake.failOn("chat.startStream", "channel_type_not_supported", { match: (a) => String(a.channel).startsWith("C") });
-    for (const channel of ["C0S020", "C0S021", "C0S022"]) {
-      await h.fake.send("events_api", h.fake.mention("similar to Mario Kart", { channel }));
-      await expect.poll(() => h!.finalAnswers(channel).length, { timeout: 8000 }).toBe(1);
-      expect(h.finalAnswers(channel)[0]!.method).toBe("chat.update");
-    }
-    expect(h.fake.calls.filter((c) => c.method === "chat.startStream")).toHaveLength(1);
-    expect(warnings(h).filter((e) => String(e.message).includes("channel_type_not_supported"))).toHaveLength(1);
-    // Progressive text in the placeholder while the answer was being written (updates without blocks).
-    for (const channel of ["C0S020", "C0S021"])
-      expect(h.callsIn(channel).filter((c) => c.method === "chat.update" && !c.args.blocks).length, channel).toBeGreaterThan(0);
-  });
+  it(
+    "a startStream code outside sidbot's lists (channel_type_not_supported): tried once per workspace, logged once; " +
+      "the Thinking… message still shows the text as it comes",
+    async () => {
+      h = await assistantHarness({ redis: false, chunks: ["one ", "two ", "three ", "four."], pauseMs: 80 });
+      h.fake.failOn("chat.startStream", "channel_type_not_supported", { match: (a) => String(a.channel).startsWith("C") });
+      for (const channel of ["C0S020", "C0S021", "C0S022"]) {
+        await h.fake.send("events_api", h.fake.mention("similar to Mario Kart", { channel }));
+        await expect.poll(() => h!.finalAnswers(channel).length, { timeout: 8000 }).toBe(1);
+        expect(h.finalAnswers(channel)[0]!.method).toBe("chat.update");
+      }
+      expect(h.fake.calls.filter((c) => c.method === "chat.startStream")).toHaveLength(1);
+      expect(warnings(h).filter((e) => String(e.message).includes("channel_type_not_supported"))).toHaveLength(1);
+      // Progressive text in the placeholder while the answer was being written (updates without blocks).
+      for (const channel of ["C0S020", "C0S021"])
+        expect(h.callsIn(channel).filter((c) => c.method === "chat.update" && !c.args.blocks).length, channel).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe("A stream that breaks is not shown next to the whole answer", () => {
