@@ -26,6 +26,8 @@ import { SlackRequests } from "./SlackRequests.js";
 import { SocketConnection } from "./SocketConnection.js";
 
 const DEFAULT_API_URL = "https://slack.com/api/";
+// Longest time stop() spends ending open streamed answers.
+const STREAM_END_MS = 1000;
 
 export interface SlackAdapterOptions {
   bot: Bot;
@@ -120,7 +122,12 @@ export class SlackAdapter implements Adapter {
     const started = Date.now();
     // Stop taking requests (HTTP: no new connections), then let running ones deliver their answers.
     const closing = this.release(timeoutMs);
-    if (!(await this.requests.settled(timeoutMs))) this.logger.warn({ timeoutMs }, "stopped Slack with requests still running");
+    // The last part of the time is kept for ending open streams, so nobody is left with a stream that never ends.
+    const endStreamsMs = Math.min(STREAM_END_MS, Math.floor(timeoutMs / 4));
+    if (!(await this.requests.settled(timeoutMs - endStreamsMs))) {
+      this.logger.warn({ timeoutMs }, "stopped Slack with requests still running");
+      await finishesWithin(this.requests.interruptStreams(), endStreamsMs);
+    }
     this.cutoff.abort(new ShutdownError("Slack adapter stopped"));
     await closing;
     this.logger.debug({ ms: Date.now() - started }, "Slack stopped");

@@ -10,7 +10,9 @@ import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import type { Bot } from "../../bot/Bot.js";
 import type { Logger } from "../../util/logger.js";
 import { logFailure } from "./logFailure.js";
+import { OnceLog } from "./onceLog.js";
 import { renderHomeView } from "./renderHomeView.js";
+import { firstDelivery } from "./slackEvents.js";
 import { slackErrorCode } from "./slackStartErrors.js";
 import { withSlackRetry } from "./withSlackRetry.js";
 
@@ -30,7 +32,7 @@ export class SlackHome {
   private readonly bot: Bot;
   private readonly logger: Logger;
   /** Refusals already logged: Slack gives the same answer on every open until the app is changed. */
-  private readonly refusalsLogged = new Set<string>();
+  private readonly refusalsLogged = new OnceLog();
 
   constructor({ bot, logger }: SlackHomeOptions) {
     this.bot = bot;
@@ -41,7 +43,7 @@ export class SlackHome {
     const requestId = body.event_id;
     if (event.tab !== "home" || !event.user) return;
     try {
-      if (!(await this.firstDelivery(requestId))) return;
+      if (!(await firstDelivery(this.bot, this.logger, requestId))) return;
       const team = body.team_id;
       const recent = await this.bot.recentFor({ platform: "slack", team, userId: event.user }).catch((error: unknown) => {
         logFailure(this.logger, error, requestId, "could not read recent recommendations for the Home tab; publishing without them");
@@ -61,22 +63,11 @@ export class SlackHome {
       logFailure(this.logger, error, requestId, "could not publish the Home tab");
       return;
     }
-    if (this.refusalsLogged.has(code)) {
+    if (!this.refusalsLogged.first(code)) {
       this.logger.debug({ requestId, error: code }, "Slack refused the Home tab again");
       return;
     }
-    this.refusalsLogged.add(code);
     const advice = REFUSAL_ADVICE[code] ?? "check the app's Home tab settings and scopes";
     this.logger.warn({ requestId, error: code }, `Slack refused the Home tab (${code}): ${advice}; sidbot works without it`);
-  }
-
-  /** Whether this event is new to every sidbot process; when that cannot be told, publish (twice is harmless). */
-  private async firstDelivery(eventId: string): Promise<boolean> {
-    try {
-      return await this.bot.firstDelivery(`slack:event:${eventId}`);
-    } catch (error) {
-      this.logger.warn({ err: error, requestId: eventId }, "could not check for a duplicate delivery; publishing");
-      return true;
-    }
   }
 }

@@ -19,30 +19,23 @@ import { MESSAGES } from "../../bot/messages.js";
 import type { BotInput, ConversationKey } from "../../bot/types.js";
 import type { Logger } from "../../util/logger.js";
 import { answerInSlack, type AnswerSettings, type AnswerTarget, type SlackOutgoing } from "./answerInSlack.js";
+import { AssistantThreads } from "./AssistantThreads.js";
 import { Inflight } from "../Inflight.js";
 import { logFailure } from "./logFailure.js";
-import { SlackAssistant } from "./SlackAssistant.js";
+import { FILES_NOT_READ, SlackAssistant } from "./SlackAssistant.js";
+import { dmKey, firstDelivery, personMessage, threadKey } from "./slackEvents.js";
 import { FeedbackFallback, isFeedbackAction, readVote } from "./slackFeedback.js";
 import { SlackHome } from "./SlackHome.js";
+import type { StreamedAnswer } from "./StreamedAnswer.js";
 import { UnavailableFeatures } from "./UnavailableFeatures.js";
 import { unescapeSlack } from "./unescapeSlack.js";
+import { withSlackRetry } from "./withSlackRetry.js";
 
 export interface SlackRequestsOptions {
   bot: Bot;
   logger: Logger;
   streamEditIntervalMs: number;
 }
-
-type MessageEvent = {
-  subtype?: string;
-  bot_id?: string;
-  user?: string;
-  text?: string;
-  channel: string;
-  channel_type?: string;
-  ts: string;
-  thread_ts?: string;
-};
 
 export class SlackRequests {
   private readonly bot: Bot;
@@ -51,6 +44,8 @@ export class SlackRequests {
   /** Slack features (streaming, assistant calls) each workspace refused: not tried again. */
   private readonly features: UnavailableFeatures;
   private readonly answerSettings: AnswerSettings;
+  /** Streamed answers still open: a graceful stop ends them with a note. */
+  private readonly openStreams = new Set<StreamedAnswer>();
 
   constructor(options: SlackRequestsOptions) {
     this.bot = options.bot;
@@ -61,6 +56,7 @@ export class SlackRequests {
       logger: this.logger,
       streamEditIntervalMs: options.streamEditIntervalMs,
       feedback: new FeedbackFallback(options.logger),
+      openStreams: this.openStreams,
     };
   }
 
@@ -71,8 +67,9 @@ export class SlackRequests {
         bot: this.bot,
         logger: this.logger,
         features: this.features,
+        threads: new AssistantThreads(this.bot, this.logger),
         answerSettings: this.answerSettings,
-        firstDelivery: (eventId) => this.firstDelivery(eventId),
+        plainMessage: (args) => this.message(args as unknown as SlackEventMiddlewareArgs<"message"> & AllMiddlewareArgs),
         step: (requestId, failure, run) => this.step(requestId, failure, run),
         track: (request) => this.track(request),
       }).create(),
@@ -90,20 +87,23 @@ export class SlackRequests {
     return this.inflight.settled(timeoutMs);
   }
 
+  /** Shutdown: ends every open streamed answer with what it has and a note to ask again. */
+  async interruptStreams(): Promise<void> {
+    await Promise.all([...this.openStreams].map((stream) => stream.interrupt()));
+  }
+
   private async command({ command, ack, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
     const requestId = command.trigger_id;
     await this.step(requestId, "could not acknowledge the command", () => ack());
     await this.step(requestId, "could not answer the command", async () => {
       const dm = command.channel_id.startsWith("D");
-      const conversation: ConversationKey = {
-        platform: "slack",
-        scope: dm ? "dm" : "channel",
-        id: `${command.team_id}:${dm ? command.user_id : command.channel_id}`,
-      };
+      const conversation: ConversationKey = dm
+        ? dmKey(command.team_id, command.user_id)
+        : { platform: "slack", scope: "channel", id: `${command.team_id}:${command.channel_id}` };
       const text = unescapeSlack(command.text).trim();
       await this.answer(
         { conversation, userId: command.user_id, input: { text: text || "help" }, requestId },
-        { client, where: { channel: command.channel_id }, respond: privately(respond) },
+        { client, team: command.team_id, where: { channel: command.channel_id }, respond: privately(respond) },
       );
     });
   }
@@ -111,43 +111,54 @@ export class SlackRequests {
   private async mention({ event, body, client, context }: SlackEventMiddlewareArgs<"app_mention"> & AllMiddlewareArgs): Promise<void> {
     const requestId = body.event_id;
     await this.step(requestId, "could not answer the mention", async () => {
-      if (!(await this.firstDelivery(requestId))) return;
+      if (!(await firstDelivery(this.bot, this.logger, requestId))) return;
+      const team = body.team_id ?? "";
       const thread = event.thread_ts ?? event.ts;
       const text = unescapeSlack(stripMention(event.text ?? "", context.botUserId)).trim();
       await this.answer(
         {
-          conversation: threadKey(body.team_id ?? "", event.channel, thread),
+          conversation: threadKey(team, event.channel, thread),
           userId: event.user ?? "unknown",
           input: { text: text || "help" },
           requestId,
         },
-        { client, where: { channel: event.channel, thread_ts: thread }, stream: this.streamFor(body.team_id ?? "", event.user) },
+        {
+          client,
+          team,
+          where: { channel: event.channel, thread_ts: thread },
+          stream: this.streamFor(event.user, (event as { user_team?: string }).user_team ?? team),
+        },
       );
     });
   }
 
+  /** DMs (a thread under a DM answer included: it continues the DM conversation) and follow-ups in the bot's channel threads. */
   private async message({ message, body, client, context }: SlackEventMiddlewareArgs<"message"> & AllMiddlewareArgs): Promise<void> {
-    const m = message as MessageEvent;
-    const { team_id: team = "", event_id: requestId } = body as { team_id?: string; event_id: string };
-    if (m.subtype || m.bot_id || !m.user || m.user === context.botUserId) return;
+    const person = personMessage(message, body, context.botUserId);
+    if (!person) return;
+    const { event: m, team, requestId, user } = person;
     // Mentions in channels arrive as app_mention too and are answered there; in DMs there is no app_mention.
     if (m.channel_type !== "im" && context.botUserId && new RegExp(`<@${context.botUserId}(\\|[^>]*)?>`).test(m.text ?? "")) return;
     await this.step(requestId, "could not answer the message", async () => {
       let conversation: ConversationKey | undefined;
-      if (m.channel_type === "im") conversation = { platform: "slack", scope: "dm", id: `${team}:${m.user}` };
+      if (m.channel_type === "im") conversation = dmKey(team, user);
       else if (m.thread_ts) {
         // Only threads the bot is already talking in continue without a mention.
         const key = threadKey(team, m.channel, m.thread_ts);
         if (await this.bot.knows(key)) conversation = key;
       }
-      if (!conversation || !(await this.firstDelivery(requestId))) return;
+      if (!conversation || !(await firstDelivery(this.bot, this.logger, requestId))) return;
       const text = unescapeSlack(stripMention(m.text ?? "", context.botUserId)).trim();
+      const where = { channel: m.channel, ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}) };
+      // A file without words: sidbot reads text only.
+      if (!text && person.hasFiles) return void (await withSlackRetry(() => client.chat.postMessage({ ...where, text: FILES_NOT_READ })));
       await this.answer(
-        { conversation, userId: m.user!, input: { text: text || "help" }, requestId },
+        { conversation, userId: user, input: { text: text || "help" }, requestId },
         {
           client,
-          where: { channel: m.channel, ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}) },
-          stream: this.streamFor(team, m.user),
+          team,
+          where,
+          stream: this.streamFor(user, person.userTeam),
         },
       );
     });
@@ -189,7 +200,7 @@ export class SlackRequests {
     await this.step(requestId, "could not answer the button", () =>
       this.answer(
         { conversation, userId: body.user.id, input: { moreLike: button.value! }, requestId },
-        { client, where: { channel, ...(thread ? { thread_ts: thread } : {}) }, respond: privately(respond) },
+        { client, team, where: { channel, ...(thread ? { thread_ts: thread } : {}) }, respond: privately(respond) },
       ),
     );
   }
@@ -201,19 +212,9 @@ export class SlackRequests {
     return answerInSlack(request, target, this.answerSettings).then(() => {});
   }
 
-  /** Streaming settings for an answer in a thread, for the person who asked. */
-  private streamFor(team: string, userId: string | undefined): AnswerTarget["stream"] {
-    return userId ? { team, userId, features: this.features } : undefined;
-  }
-
-  /** Whether this event is new to every sidbot process; when that cannot be told, answer (twice beats never). */
-  private async firstDelivery(eventId: string): Promise<boolean> {
-    try {
-      return await this.bot.firstDelivery(`slack:event:${eventId}`);
-    } catch (error) {
-      this.logger.warn({ err: error, requestId: eventId }, "could not check for a duplicate delivery; answering");
-      return true;
-    }
+  /** Streaming settings for an answer in a thread, for the person who asked (and their own team). */
+  private streamFor(userId: string | undefined, userTeam: string): AnswerTarget["stream"] {
+    return userId ? { userId, userTeam, features: this.features } : undefined;
   }
 
   /** One step of a handler: a failure is logged with the request id and stack, and goes no further. */
@@ -233,10 +234,6 @@ export class SlackRequests {
 /** The response URL, for a reply only the person sees. */
 function privately(respond: RespondFn): (message: SlackOutgoing) => Promise<unknown> {
   return (message) => respond({ response_type: "ephemeral", replace_original: false, ...message } as Parameters<RespondFn>[0]);
-}
-
-function threadKey(team: string, channel: string, threadTs: string): ConversationKey {
-  return { platform: "slack", scope: "thread", id: `${team}:${channel}:${threadTs}` };
 }
 
 function stripMention(text: string, botUserId: string | undefined): string {

@@ -1,17 +1,23 @@
 /**
  * Streams an answer's text into a Slack thread with the Web API client's `chatStream` helper
  * (chat.startStream on the first text, chat.appendStream after, chat.stopStream with the final
- * blocks). Text is sent at most once per interval, whatever the model's pace. A failed call
- * ends the streaming, never the answer: `finish()` then puts the whole answer into the streamed
- * message with chat.update, or posts it anew — so the person gets it exactly once.
+ * blocks). Text is sent at most once per interval, whatever the model's pace, in whole words
+ * made safe by safeStreamText, at most 12,000 characters a call. A failed call ends the
+ * streaming, never the answer: before the stream appeared, the caller takes over (its
+ * "Thinking…" message shows the text); after, `finish()` puts the whole answer into the streamed
+ * message with chat.update, or removes the broken stream and posts the answer anew — so the
+ * person sees it once. `interrupt()` (shutdown) ends an open stream with a short note.
  */
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "../../util/logger.js";
-import { escapeSlack } from "./renderSlackReply.js";
+import { safeStreamText, splitForCalls, wholeWordsEnd } from "./streamedText.js";
 import { withSlackRetry } from "./withSlackRetry.js";
 
-/** Slack's cap on `markdown_text` in one call; longer explanations stop streaming there (the blocks still follow). */
+/** Slack's cap on `markdown_text` in one call (after escaping). */
+const CALL_TEXT_LIMIT = 12_000;
+/** Longest explanation streamed; the blocks still follow. */
 const STREAM_TEXT_LIMIT = 12_000;
+const INTERRUPTED = "\n\n_Interrupted: sidbot is restarting. Ask again in a moment._";
 
 export interface StreamedAnswerOptions {
   client: webApi.WebClient;
@@ -19,6 +25,7 @@ export interface StreamedAnswerOptions {
   threadTs: string;
   /** Whom the stream is for: Slack needs them outside DMs. */
   recipientUserId: string;
+  /** The asking person's own team. */
   recipientTeamId: string;
   /** Shortest time between two calls carrying text. */
   intervalMs: number;
@@ -26,6 +33,8 @@ export interface StreamedAnswerOptions {
   requestId?: string | undefined;
   /** Called once, when the streamed message has appeared. */
   onStarted?: () => void;
+  /** Called once when the stream broke before it appeared, with the text so far: the caller shows it another way. */
+  onFallback?: (textSoFar: string) => void;
 }
 
 export interface StreamedMessage {
@@ -36,7 +45,10 @@ export interface StreamedMessage {
 /** Sends the whole answer with `send` (possibly reshaped first, e.g. plain feedback buttons). */
 export type Deliver = (send: (whole: StreamedMessage) => Promise<unknown>) => Promise<unknown>;
 
-/** How `finish()` went: streamed, delivered another way after a failure, or nothing was streamed (the caller answers as usual). */
+/**
+ * How `finish()` went: streamed (or ended by `interrupt()`), delivered another way after the
+ * stream broke, or nothing was streamed (the caller answers as usual; `error` came from chat.startStream).
+ */
 export type StreamOutcome = { kind: "streamed" } | { kind: "recovered"; error: unknown } | { kind: "not_started"; error?: unknown };
 
 export class StreamedAnswer {
@@ -47,6 +59,7 @@ export class StreamedAnswer {
   private lastSend = 0;
   private chain: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | undefined;
+  private ended = false;
 
   constructor(private readonly options: StreamedAnswerOptions) {
     // buffer_size 1: the helper sends every append at once; pacing is this class's job.
@@ -64,15 +77,18 @@ export class StreamedAnswer {
     return this.streamer.ts;
   }
 
-  push(chunk: string): void {
-    if (this.failure || this.text.length >= STREAM_TEXT_LIMIT) return;
+  /** Takes a piece of text; false once the stream broke before it appeared (the caller shows text itself then). */
+  push(chunk: string): boolean {
+    if (this.failure && this.ts === undefined) return false;
+    if (this.failure || this.ended || this.text.length >= STREAM_TEXT_LIMIT) return true;
     this.text = (this.text + chunk).slice(0, STREAM_TEXT_LIMIT);
-    if (this.timer) return;
+    if (this.timer) return true;
     const wait = Math.max(0, this.lastSend + this.options.intervalMs - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.send();
     }, wait);
+    return true;
   }
 
   /**
@@ -81,53 +97,89 @@ export class StreamedAnswer {
    * posted anew when even that fails.
    */
   async finish(final: StreamedMessage, whole: StreamedMessage, deliver: Deliver = (send) => send(whole)): Promise<StreamOutcome> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.stopTimer();
     await this.chain;
-    const ts = this.ts;
-    if (!ts) return this.failure ? { kind: "not_started", error: this.failure.error } : { kind: "not_started" };
+    if (this.ended) return { kind: "streamed" };
+    // Nothing shown yet: the caller answers the usual way, text included.
+    if (this.ts === undefined) return this.failure ? { kind: "not_started", error: this.failure.error } : { kind: "not_started" };
     if (!this.failure) {
       try {
-        const rest = this.escapedDelta();
-        await this.streamer.stop({ ...(rest ? { markdown_text: rest } : {}), ...(final.blocks ? { blocks: final.blocks as never } : {}) });
+        const last = await this.appendAllButLast(this.unsent(this.text.length));
+        this.ended = true;
+        await this.streamer.stop({ ...(last ? { markdown_text: last } : {}), ...(final.blocks ? { blocks: final.blocks as never } : {}) });
         return { kind: "streamed" };
       } catch (error) {
         this.failure = { error };
       }
     }
-    await this.deliverWhole(ts, deliver);
-    return { kind: "recovered", error: this.failure.error };
+    await this.deliverWhole(this.ts, deliver);
+    return { kind: "recovered", error: this.failure!.error };
+  }
+
+  /** Shutdown: ends an open stream with what was streamed and a note to ask again (errors ignored). */
+  async interrupt(): Promise<void> {
+    this.stopTimer();
+    await this.chain;
+    if (this.ended || this.failure || this.ts === undefined) return;
+    this.ended = true;
+    try {
+      const last = await this.appendAllButLast(this.unsent(this.text.length));
+      await this.streamer.stop({ markdown_text: `${last}${INTERRUPTED}` });
+    } catch (error) {
+      this.options.logger.warn({ err: error, requestId: this.options.requestId }, "could not end the streamed answer at shutdown");
+    }
+  }
+
+  private stopTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private send(): void {
-    if (this.failure || this.sent >= this.text.length) return;
+    if (this.failure || this.ended || this.sent >= this.text.length) return;
     this.lastSend = Date.now();
     this.chain = this.chain.then(async () => {
-      const delta = this.escapedDelta();
-      if (this.failure || !delta) return;
-      const upTo = this.text.length;
+      if (this.failure || this.ended) return;
+      const upTo = this.sent + wholeWordsEnd(this.text.slice(this.sent));
+      const ready = this.unsent(upTo);
+      if (!ready) return;
+      const starting = this.ts === undefined;
       try {
-        const starting = this.ts === undefined;
-        await this.streamer.append({ markdown_text: delta });
-        this.sent = upTo;
-        if (starting && this.ts !== undefined) this.options.onStarted?.();
+        for (const piece of splitForCalls(ready, CALL_TEXT_LIMIT)) await this.streamer.append({ markdown_text: piece });
       } catch (error) {
         this.failure = { error };
+        if (this.ts === undefined) this.options.onFallback?.(this.text);
+        return;
       }
+      if (starting && this.ts !== undefined) this.options.onStarted?.();
     });
   }
 
-  private escapedDelta(): string {
-    return escapeSlack(this.text.slice(this.sent));
+  /** The text from what was sent up to `upTo`, made safe; marks it sent. */
+  private unsent(upTo: number): string {
+    const safe = safeStreamText(this.text.slice(this.sent, upTo));
+    this.sent = upTo;
+    return safe;
+  }
+
+  /** Appends every piece of `text` but the last (each within Slack's limit) and returns the last, for chat.stopStream. */
+  private async appendAllButLast(text: string): Promise<string> {
+    const pieces = splitForCalls(text, CALL_TEXT_LIMIT);
+    const last = pieces.pop() ?? "";
+    for (const piece of pieces) await this.streamer.append({ markdown_text: piece });
+    return last;
   }
 
   private async deliverWhole(ts: string, deliver: Deliver): Promise<void> {
     const { client, channel, threadTs, logger, requestId } = this.options;
     try {
       await deliver((whole) => withSlackRetry(() => client.chat.update({ channel, ts, ...whole } as never)));
+      return;
     } catch (error) {
       logger.warn({ err: error, requestId }, "could not replace the broken stream; posting the answer anew");
-      await deliver((whole) => withSlackRetry(() => client.chat.postMessage({ channel, thread_ts: threadTs, ...whole } as never)));
     }
+    // The partial stream goes first, so the person does not see the text twice.
+    await client.chat.delete({ channel, ts }).catch(() => client.chat.stopStream({ channel, ts }).catch(() => {}));
+    await deliver((whole) => withSlackRetry(() => client.chat.postMessage({ channel, thread_ts: threadTs, ...whole } as never)));
   }
 }

@@ -1,18 +1,22 @@
 /**
  * Slack features a workspace refused (a scope the app lacks, a method an older workspace or
- * plan does not have): remembered per team for the life of the process, so later requests go
- * straight to the fallback. The first refusal of each feature in a team is logged once, with
- * what to change; the person never hears about it.
+ * plan does not have): remembered per team (bounded) for the life of the process, so later
+ * requests go straight to the fallback. Only answers that mean "this workspace lacks the
+ * feature" count; an answer about one request (invalid_arguments, no_permission, a rate limit)
+ * changes nothing for the team. The first refusal of each feature and code in a team is logged
+ * once, naming the method and code, with what to change; the person never hears about it.
  */
 import { webApi } from "@slack/bolt";
+import { LRUCache } from "lru-cache";
 import type { Logger } from "../../util/logger.js";
+import { OnceLog } from "./onceLog.js";
 import { slackErrorCode } from "./slackStartErrors.js";
 
 export const SLACK_FEATURES = ["streaming", "status", "title", "prompts"] as const;
 export type SlackFeature = (typeof SLACK_FEATURES)[number];
 
 // Slack's answers that will not change by trying again: the feature is off for this workspace.
-const REFUSALS = new Set([
+const FEATURE_MISSING = new Set([
   "missing_scope",
   "unknown_method",
   "not_allowed",
@@ -20,8 +24,26 @@ const REFUSALS = new Set([
   "method_not_supported_for_channel_type",
   "feature_not_enabled",
   "team_access_not_granted",
-  "no_permission",
+]);
+
+// Answers about this one request (its arguments, this person, this channel, a busy Slack): the next request may well work.
+const ABOUT_THIS_REQUEST = new Set([
   "invalid_arguments",
+  "no_permission",
+  "ratelimited",
+  "channel_not_found",
+  "not_in_channel",
+  "is_archived",
+  "thread_not_found",
+  "message_not_found",
+  "msg_too_long",
+  "invalid_blocks",
+  "invalid_blocks_format",
+  "internal_error",
+  "fatal_error",
+  "service_unavailable",
+  "request_timeout",
+  "user_not_found",
 ]);
 
 const WHAT_TO_DO: Readonly<Record<SlackFeature, string>> = {
@@ -31,16 +53,20 @@ const WHAT_TO_DO: Readonly<Record<SlackFeature, string>> = {
   prompts: "no suggested prompts in assistant threads (add the assistant:write scope and reinstall the app)",
 };
 
-/** Whether Slack refused a call for good (as opposed to a network blip or a rate limit). */
-export function isRefusal(error: unknown): boolean {
+// Workspaces a long-running process remembers refusals for.
+const TEAMS_KEPT = 10_000;
+
+/** Whether Slack refused a call for good: the workspace lacks the feature (not a blip, a rate limit or a bad request). */
+export function isRefusal(error: unknown, { unknownCodes = false } = {}): boolean {
   const code = slackErrorCode(error);
-  if (code !== undefined) return REFUSALS.has(code);
+  if (code !== undefined) return FEATURE_MISSING.has(code) || (unknownCodes && !ABOUT_THIS_REQUEST.has(code));
   const e = error as { code?: string; statusCode?: number } | undefined;
   return e?.code === webApi.ErrorCode.HTTPError && (e.statusCode === 403 || e.statusCode === 404);
 }
 
 export class UnavailableFeatures {
-  private readonly off = new Set<string>();
+  private readonly off = new LRUCache<string, true>({ max: TEAMS_KEPT * SLACK_FEATURES.length });
+  private readonly logged = new OnceLog();
 
   constructor(private readonly logger: Logger) {}
 
@@ -49,18 +75,22 @@ export class UnavailableFeatures {
   }
 
   /**
-   * Turns `feature` off for `team` when `error` is a refusal, logging one line the first time;
-   * true when it did (the caller falls back without logging more).
+   * Turns `feature` off for `team` when `error` (from `method`) says the workspace lacks it,
+   * logging one line per team, feature and code; true when it did (the caller falls back
+   * without logging more). With `unknownCodes`, a code Slack has not documented for one
+   * request counts too: trying it on every request would only repeat the same warning.
    */
-  refused(feature: SlackFeature, team: string, error: unknown): boolean {
-    if (!isRefusal(error)) return false;
-    const key = `${team}:${feature}`;
-    if (this.off.has(key)) return true;
-    this.off.add(key);
-    this.logger.warn(
-      { team, feature, slackError: slackErrorCode(error) ?? String(error) },
-      `Slack refused ${feature}: ${WHAT_TO_DO[feature]}`,
-    );
+  refused(feature: SlackFeature, team: string, error: unknown, method: string, { unknownCodes = false } = {}): boolean {
+    if (!isRefusal(error, { unknownCodes })) return false;
+    this.off.set(`${team}:${feature}`, true);
+    const code = slackErrorCode(error) ?? describeHttp(error);
+    if (this.logged.first(`${team}:${feature}:${code}`))
+      this.logger.warn({ team, feature, method, slackError: code }, `Slack refused ${method} (${code}): ${WHAT_TO_DO[feature]}`);
     return true;
   }
+}
+
+function describeHttp(error: unknown): string {
+  const status = (error as { statusCode?: number } | undefined)?.statusCode;
+  return status ? `HTTP ${status}` : String(error);
 }

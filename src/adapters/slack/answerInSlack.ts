@@ -21,6 +21,7 @@ import { escapeSlack, renderSlackReply, SLACK_LIMITS } from "./renderSlackReply.
 import type { FeedbackFallback } from "./slackFeedback.js";
 import { StreamedAnswer, type StreamOutcome } from "./StreamedAnswer.js";
 import type { UnavailableFeatures } from "./UnavailableFeatures.js";
+import { slackErrorCode } from "./slackStartErrors.js";
 import { withSlackRetry } from "./withSlackRetry.js";
 
 export interface SlackOutgoing {
@@ -30,6 +31,8 @@ export interface SlackOutgoing {
 
 export interface AnswerTarget {
   client: webApi.WebClient;
+  /** The workspace the request came from (what it refused is remembered per workspace). */
+  team: string;
   where: { channel: string; thread_ts?: string };
   /** Reaches the person privately (slash commands, buttons); events have none. */
   respond?: ((message: SlackOutgoing) => Promise<unknown>) | undefined;
@@ -38,9 +41,10 @@ export interface AnswerTarget {
 }
 
 export interface StreamSettings {
-  team: string;
   /** The person who asked: the stream's recipient. */
   userId: string;
+  /** The asking person's own team (Slack Connect: not always the event's). */
+  userTeam: string;
   features: UnavailableFeatures;
   /** No "Thinking…" placeholder: something else shows progress (an assistant thread's status). */
   quiet?: boolean;
@@ -54,23 +58,26 @@ export interface AnswerSettings {
   streamEditIntervalMs: number;
   /** Falls back to plain 👍/👎 buttons where Slack refuses the feedback buttons. */
   feedback?: FeedbackFallback;
+  /** Streams still open, for a graceful stop to end them. */
+  openStreams?: Set<StreamedAnswer>;
 }
 
 /** Answers the request; resolves with the bot's reply (undefined when the request failed). */
 export async function answerInSlack(request: BotRequest, target: AnswerTarget, settings: AnswerSettings): Promise<BotReply | undefined> {
   const { bot, logger } = settings;
-  const { client, where, respond, stream } = target;
+  const { client, where, respond, stream, team } = target;
   const requestId = request.requestId;
   let ts: string | undefined;
+  let editor: ThrottledEditor | undefined;
   let placeholderGone: Promise<void> | undefined;
   const streamed =
-    stream && where.thread_ts && !stream.features.isOff("streaming", stream.team)
+    stream && where.thread_ts && !stream.features.isOff("streaming", team)
       ? new StreamedAnswer({
           client,
           channel: where.channel,
           threadTs: where.thread_ts,
           recipientUserId: stream.userId,
-          recipientTeamId: stream.team,
+          recipientTeamId: stream.userTeam,
           intervalMs: settings.streamEditIntervalMs,
           logger,
           requestId,
@@ -78,20 +85,22 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
           onStarted: () => {
             if (ts) placeholderGone = removePlaceholder(client, where.channel, ts, logger, requestId);
           },
+          // Streaming broke before it showed anything: the placeholder shows the text instead.
+          onFallback: (textSoFar) => editor?.push(textSoFar),
         })
       : undefined;
   ts = stream?.quiet && streamed ? undefined : await postThinking(target, logger, requestId);
   const update = (message: SlackOutgoing) =>
     withSlackRetry(() => client.chat.update({ channel: where.channel, ts: ts!, ...message } as never)).then(() => {});
-  const editor =
-    ts && !streamed
-      ? new ThrottledEditor(
-          settings.streamEditIntervalMs,
-          (text) => update({ text: truncateText(escapeSlack(text), SLACK_LIMITS.sectionText) }),
-          (e) => logger.warn({ err: e, requestId }, "stream update failed"),
-        )
-      : undefined;
-  const onText = streamed ? (chunk: string) => streamed.push(chunk) : editor ? (chunk: string) => editor.push(chunk) : undefined;
+  // Progressive text in the placeholder: the path for answers without streaming, and the fallback until a stream appears.
+  editor = ts
+    ? new ThrottledEditor(
+        settings.streamEditIntervalMs,
+        (text) => update({ text: truncateText(escapeSlack(text), SLACK_LIMITS.sectionText) }),
+        (e) => logger.warn({ err: e, requestId }, "stream update failed"),
+      )
+    : undefined;
+  const onText = streamed || editor ? (chunk: string) => (streamed?.push(chunk) ? undefined : editor?.push(chunk)) : undefined;
   const onQueued =
     stream?.quiet && stream.onQueued
       ? stream.onQueued
@@ -101,6 +110,7 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
 
   let message: SlackOutgoing;
   let reply: BotReply | undefined;
+  if (streamed) settings.openStreams?.add(streamed);
   try {
     reply = await bot.handle(request, { ...(onText ? { onText } : {}), ...(onQueued ? { onQueued } : {}) });
     message = renderSlackReply(reply);
@@ -110,13 +120,15 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
   }
   await editor?.finish();
   const deliver = <T>(send: (m: SlackOutgoing) => Promise<T>) =>
-    settings.feedback ? settings.feedback.send(message, send) : send(message);
+    settings.feedback ? settings.feedback.send(team, message, send) : send(message);
 
   if (streamed) {
     // The streamed text is the explanation: under it go the blocks without it.
     const final = reply?.kind === "answer" ? renderSlackReply({ ...reply, text: "" }) : withBlocks(message);
-    const outcome = await streamed.finish(settings.feedback?.prepare(final) ?? final, message, deliver);
-    noteStreamFailure(outcome, stream!, logger, requestId);
+    const outcome = await streamed.finish(settings.feedback?.prepare(team, final) ?? final, message, deliver).finally(() => {
+      settings.openStreams?.delete(streamed);
+    });
+    noteStreamFailure(outcome, team, stream!, logger, requestId);
     if (outcome.kind !== "not_started") {
       await placeholderGone;
       return reply;
@@ -142,11 +154,24 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
   return reply;
 }
 
-/** A refused stream turns streaming off for the team (one line, once); other failures get a line each. */
-function noteStreamFailure(outcome: StreamOutcome, stream: StreamSettings, logger: Logger, requestId: string | undefined): void {
-  const error = outcome.kind === "streamed" ? undefined : outcome.error;
-  if (error === undefined || stream.features.refused("streaming", stream.team, error)) return;
-  logger.warn({ err: error, requestId }, "streaming the answer failed; delivered it without streaming");
+/**
+ * chat.startStream refused for the workspace turns streaming off for the team (one line per
+ * code); anything else (a later call, an answer about this request) gets a line and changes nothing.
+ */
+function noteStreamFailure(
+  outcome: StreamOutcome,
+  team: string,
+  stream: StreamSettings,
+  logger: Logger,
+  requestId: string | undefined,
+): void {
+  if (outcome.kind === "streamed" || outcome.error === undefined) return;
+  const method = outcome.kind === "not_started" ? "chat.startStream" : "chat.appendStream/stopStream";
+  if (outcome.kind === "not_started" && stream.features.refused("streaming", team, outcome.error, method, { unknownCodes: true })) return;
+  logger.warn(
+    { err: outcome.error, requestId, method, slackError: slackErrorCode(outcome.error) },
+    "streaming the answer failed; delivered it without streaming",
+  );
 }
 
 function withBlocks(message: SlackOutgoing): SlackOutgoing {

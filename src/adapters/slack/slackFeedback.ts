@@ -9,6 +9,7 @@
 import type { types } from "@slack/bolt";
 import type { Vote } from "../../bot/memory/MemoryStore.js";
 import type { Logger } from "../../util/logger.js";
+import { OnceLog } from "./onceLog.js";
 import { slackErrorCode } from "./slackStartErrors.js";
 
 export const FEEDBACK_ACTION_ID = "sidbot_feedback";
@@ -73,31 +74,33 @@ function joinWithin(ids: readonly string[], limit: number): string {
 type Message = { text: string; blocks?: Record<string, unknown>[] };
 
 /**
- * Sends answers with the feedback buttons until Slack refuses them: then the same answer goes
- * again with the plain 👍/👎 buttons of earlier versions, one line is logged, and every later
- * answer of this adapter uses the plain buttons from the start (no refused call per answer). A
- * refusal the plain buttons do not cure (another block at fault) is the caller's to handle.
+ * Sends answers with the feedback buttons until a workspace's Slack refuses them: then the same
+ * answer goes again with the plain 👍/👎 buttons of earlier versions, one line is logged, and
+ * every later answer in that workspace uses the plain buttons from the start (no refused call
+ * per answer); other workspaces keep the feedback buttons. A refusal the plain buttons do not
+ * cure (another block at fault) is the caller's to handle.
  */
 export class FeedbackFallback {
-  private classic = false;
+  /** Workspaces whose Slack refused the feedback buttons (bounded, via OnceLog). */
+  private readonly classic = new OnceLog();
 
   constructor(private readonly logger: Logger) {}
 
-  /** The message as this adapter sends it now: with plain 👍/👎 buttons once Slack refused the feedback buttons. */
-  prepare<M extends Message>(message: M): M {
-    return this.classic ? (classicFeedback(message) as M) : message;
+  /** The message as it is sent in `team` now: with plain 👍/👎 buttons once Slack refused the feedback buttons there. */
+  prepare<M extends Message>(team: string, message: M): M {
+    return this.classic.has(team) ? (classicFeedback(message) as M) : message;
   }
 
-  async send<T>(message: Message, send: (message: Message) => Promise<T>): Promise<T> {
-    if (this.classic) return send(classicFeedback(message));
+  async send<T>(team: string, message: Message, send: (message: Message) => Promise<T>): Promise<T> {
+    if (this.classic.has(team)) return send(classicFeedback(message));
     try {
       return await send(message);
     } catch (error) {
       const code = slackErrorCode(error);
       if (!code || !BLOCK_REFUSALS.has(code) || !message.blocks?.some((b) => b.type === "context_actions")) throw error;
       const sent = await send(classicFeedback(message));
-      this.classic = true;
-      this.logger.warn({ error: code }, "Slack refused the feedback buttons: answers carry plain 👍/👎 buttons from now on");
+      if (this.classic.first(team))
+        this.logger.warn({ team, error: code }, "Slack refused the feedback buttons: answers carry plain 👍/👎 buttons from now on");
       return sent;
     }
   }

@@ -22,20 +22,34 @@ export function firstCatalogTitle(): string {
  * Redis. With `streaming`, the bot's engine streams an explanation (in pieces, with pauses)
  * before answering, as the model backend does; the answer's items are the real ones.
  */
-export async function assistantHarness({ streaming = true, redis = true } = {}) {
+export async function assistantHarness({
+  streaming = true,
+  redis = true,
+  chunks = EXPLANATION_CHUNKS,
+  pauseMs = 30,
+  stopTimeoutMs,
+  namespace = uniqueNamespace("slack-ai"),
+}: {
+  streaming?: boolean;
+  redis?: boolean;
+  chunks?: string[];
+  pauseMs?: number;
+  stopTimeoutMs?: number;
+  namespace?: string;
+} = {}) {
   const fake = new FakeSlack();
   await fake.start();
-  const t = await testBot(redis ? { redisUrl: SHARED_REDIS_URL, namespace: uniqueNamespace("slack-ai") } : {});
+  const t = await testBot(redis ? { redisUrl: SHARED_REDIS_URL, namespace } : {});
   const handle = t.bot.handle.bind(t.bot);
   if (streaming)
     t.bot.handle = async (request: BotRequest, options: HandleOptions = {}) => {
       const reply = await handle(request, options);
       if (reply.kind !== "answer" || reply.items.length === 0) return reply;
-      for (const chunk of EXPLANATION_CHUNKS) {
+      for (const chunk of chunks) {
         options.onText?.(chunk);
-        await delay(30);
+        await delay(pauseMs);
       }
-      return { ...reply, text: EXPLANATION };
+      return { ...reply, text: chunks.join("") };
     };
   const log = recordingLogger();
   const adapter = new SlackAdapter({
@@ -45,6 +59,7 @@ export async function assistantHarness({ streaming = true, redis = true } = {}) 
     apiUrl: fake.apiUrl,
     streamEditIntervalMs: 20,
     logger: log,
+    ...(stopTimeoutMs ? { stopTimeoutMs } : {}),
   });
   await adapter.start();
   await fake.socketReady();
@@ -64,8 +79,10 @@ export async function assistantHarness({ streaming = true, redis = true } = {}) 
           (c.method === "chat.stopStream" || c.method === "chat.postMessage" || c.method === "chat.update") && Array.isArray(c.args.blocks),
       );
     },
+    adapter,
+    stopped: false,
     async dispose() {
-      await adapter.stop();
+      if (!this.stopped) await adapter.stop();
       await fake.stop();
       await t.dispose();
     },

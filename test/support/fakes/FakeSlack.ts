@@ -303,6 +303,7 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
         return { ok: true };
       case "chat.startStream": {
         if (!args.channel || !args.thread_ts) return { ok: false, error: "invalid_arguments" };
+        if (streamedText(args).length > STREAM_CALL_LIMIT) return { ok: false, error: "msg_too_long" };
         // Outside DMs Slack needs to know whom the stream is for.
         if (!String(args.channel).startsWith("D") && (!args.recipient_user_id || !args.recipient_team_id))
           return { ok: false, error: "invalid_arguments" };
@@ -318,6 +319,7 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
         if (!stream.streaming) return { ok: false, error: "message_not_in_streaming_state" };
         const text = streamedText(args);
         if (method === "chat.appendStream" && !text) return { ok: false, error: "invalid_arguments" };
+        if (text.length > STREAM_CALL_LIMIT) return { ok: false, error: "msg_too_long" };
         stream.text += text;
         if (method === "chat.stopStream") {
           stream.streaming = false;
@@ -503,6 +505,9 @@ export class FakeSlack extends LoopbackServer<ApiCall> {
 }
 
 // ---- assistant & streaming ----
+/** Slack documents markdown_text as limited to 12,000 characters per streaming call. */
+const STREAM_CALL_LIMIT = 12_000;
+
 /** The markdown a streaming call carries, as `markdown_text` or markdown_text chunks. */
 // biome-ignore lint/suspicious/noExplicitAny: the fake Slack API records untyped request arguments as received
 function streamedText(args: Record<string, any>): string {
