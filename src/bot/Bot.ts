@@ -233,6 +233,11 @@ export class Bot {
     return this.memory.claim(eventId, DELIVERY_TTL_MS);
   }
 
+  /** Whether an event id was recorded by {@link firstDelivery} (in any process sharing memory), without recording it. */
+  async delivered(eventId: string): Promise<boolean> {
+    return this.memory.claimed(eventId);
+  }
+
   /** Whether a conversation has memory (e.g. a thread the bot is talking in). */
   async knows(conversation: ConversationKey): Promise<boolean> {
     return (await this.memory.get(conversationId(conversation))) !== undefined;

@@ -5,9 +5,8 @@
  *
  * A thread counts as an assistant thread when Slack marks the message (`assistant_thread`), when
  * sidbot already talks in it (its thread conversation exists), when this process saw it start,
- * or when another process recorded its start in the bot's shared memory. The shared record is a
- * delivery claim (the only shared write the bot offers): reading one claims it too, so the first
- * decision about a thread is itself claimed and later messages keep it.
+ * or when another process recorded its start in the bot's shared memory (a delivery claim, read
+ * without claiming).
  */
 import { LRUCache } from "lru-cache";
 import type { Bot } from "../../bot/Bot.js";
@@ -27,7 +26,7 @@ export class AssistantThreads {
   private readonly startedHere = new LRUCache<string, true>({ max: STARTED_KEPT });
 
   constructor(
-    private readonly bot: Pick<Bot, "firstDelivery" | "knows">,
+    private readonly bot: Pick<Bot, "firstDelivery" | "delivered" | "knows">,
     private readonly logger: Logger,
   ) {}
 
@@ -46,9 +45,7 @@ export class AssistantThreads {
     if (marked || this.startedHere.has(id(thread))) return true;
     try {
       if (await this.bot.knows(threadKey(thread.team, thread.channel, thread.threadTs))) return true;
-      // The first message decides for the thread: later ones find that decision claimed and treat the thread as plain.
-      if (!(await this.bot.firstDelivery(decidedClaim(thread)))) return false;
-      const startedElsewhere = !(await this.bot.firstDelivery(startedClaim(thread)));
+      const startedElsewhere = await this.bot.delivered(startedClaim(thread));
       if (startedElsewhere) this.startedHere.set(id(thread), true);
       return startedElsewhere;
     } catch (error) {
@@ -64,8 +61,4 @@ function id({ team, channel, threadTs }: ThreadRef): string {
 
 function startedClaim(thread: ThreadRef): string {
   return `slack:assistant-thread:${id(thread)}`;
-}
-
-function decidedClaim(thread: ThreadRef): string {
-  return `slack:thread-decided:${id(thread)}`;
 }

@@ -65,6 +65,10 @@ export class InProcessMemoryStore implements MemoryStore {
     this.states.delete(conversation);
   }
 
+  async claimed(id: string): Promise<boolean> {
+    return this.claims.has(id);
+  }
+
   async claim(id: string, ttlMs: number): Promise<boolean> {
     if (this.claims.has(id)) return false;
     this.claims.set(id, true, ttlMs);

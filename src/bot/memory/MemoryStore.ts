@@ -58,6 +58,8 @@ export interface MemoryStore {
   delete(conversation: string): Promise<void>;
   /** Records `id` for `ttlMs`; true if it was not recorded yet (first delivery of an event). */
   claim(id: string, ttlMs: number): Promise<boolean>;
+  /** Whether `id` is recorded (claimed and not expired), without recording it. */
+  claimed(id: string): Promise<boolean>;
   /** Votes cast at or after `sinceMs`, oldest first. */
   feedbackSince(sinceMs: number): Promise<FeedbackRecord[]>;
   /**

@@ -205,6 +205,17 @@ export class RedisMemoryStore implements MemoryStore {
     }
   }
 
+  async claimed(id: string): Promise<boolean> {
+    try {
+      const found = await this.call(() => this.client.exists(`${this.prefix}seen:${id}`));
+      this.recovered();
+      return found > 0 || this.localClaims.has(id);
+    } catch (error) {
+      this.failed(error);
+      return this.localClaims.has(id);
+    }
+  }
+
   async addRecent(person: string, sids: readonly string[]): Promise<void> {
     await this.enqueue({ kind: "recent", person, sids: [...sids] });
   }

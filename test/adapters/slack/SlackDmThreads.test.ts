@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { requireRedis } from "../../support/redis.js";
+import { requireRedis, uniqueNamespace } from "../../support/redis.js";
 import { assistantHarness } from "./assistantHarness.js";
 
 const redis = await requireRedis();
@@ -40,7 +40,7 @@ describe.runIf(redis)("A reply in a thread under an ordinary DM answer (Bolt han
   });
 
   it("an assistant thread started in another sidbot process (shared Redis) is still an assistant thread here", async () => {
-    const namespace = `slack-dm-threads-${Date.now()}`;
+    const namespace = uniqueNamespace("slack-dm-threads");
     const a = await harness({ namespace });
     const b = await harness({ namespace });
     const channel = "D0T010";
@@ -55,5 +55,21 @@ describe.runIf(redis)("A reply in a thread under an ordinary DM answer (Bolt han
       expect.arrayContaining(["assistant.threads.setTitle", "assistant.threads.setStatus"]),
     );
     expect(b.fake.assistantThread(channel, thread)?.title).toBe("similar to Mario Kart");
+  });
+
+  it("stays an assistant thread in a third process even when the first turn stored nothing (a help reply)", async () => {
+    const namespace = uniqueNamespace("slack-dm-threads");
+    const [a, b, c] = [await harness({ namespace }), await harness({ namespace }), await harness({ namespace })];
+    const channel = "D0T020";
+    const started = a.fake.assistantThreadStarted({ channel });
+    const thread = started.event.assistant_thread.thread_ts as string;
+    await a.fake.send("events_api", started);
+    await a.fake.waitFor((call) => call.method === "assistant.threads.setSuggestedPrompts" && call.args.channel_id === channel);
+    // "help" is answered without a conversation being stored.
+    await b.fake.send("events_api", b.fake.assistantMessage("help", thread, { channel }));
+    await expect.poll(() => b.finalAnswers(channel).length, { timeout: 5000 }).toBe(1);
+    await c.fake.send("events_api", c.fake.assistantMessage("similar to Mario Kart", thread, { channel }));
+    await expect.poll(() => c.finalAnswers(channel).length, { timeout: 5000 }).toBe(1);
+    expect(c.callsIn(channel).map((call) => call.method)).toContain("assistant.threads.setStatus");
   });
 });
