@@ -1,26 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { RedisMemoryStore } from "../../../src/bot/memory/RedisMemoryStore.js";
+import { describe, expect, it, vi } from "vitest";
 import type { Exchange } from "../../../src/bot/memory/MemoryStore.js";
 import { recordingLogger } from "../../support/recordingLogger.js";
-import { freePort, PrivateRedis, requireRedis, SHARED_REDIS_URL, uniqueNamespace } from "../../support/redis.js";
-import { tempDir } from "../../support/tempDir.js";
+import { privateRedis, redisStores } from "../../support/memoryStores.js";
+import { requireRedis, SHARED_REDIS_URL, uniqueNamespace } from "../../support/redis.js";
 
-const stores: RedisMemoryStore[] = [];
-afterAll(async () => {
-  for (const s of stores) await s.close();
-});
-function store(options: Partial<ConstructorParameters<typeof RedisMemoryStore>[0]> & { namespace: string }) {
-  const s = new RedisMemoryStore({
-    url: SHARED_REDIS_URL,
-    ttlMs: 60_000,
-    maxTurns: 40,
-    operationTimeoutMs: 300,
-    retryEveryMs: 100,
-    ...options,
-  });
-  stores.push(s);
-  return s;
-}
+const store = redisStores(3000);
 let n = 0;
 function exchange(text: string, extra: Partial<Exchange> = {}): Exchange {
   return {
@@ -187,23 +171,15 @@ describe.runIf(redis)("RedisMemoryStore and conversations stored by sidbot 0.1",
 });
 
 describe.runIf(redis)("RedisMemoryStore when Redis goes away", () => {
-  const dir = tempDir("sidbot-redis-");
-  let server: PrivateRedis;
-  beforeAll(async () => {
-    server = new PrivateRedis(await freePort(), dir);
-    await server.start();
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
+  const server = privateRedis("redis");
 
   it("answers without failing during an outage, warns once, and merges what was written meanwhile", async () => {
     const logger = recordingLogger();
     const lines = logger.entries;
     const namespace = uniqueNamespace("outage");
-    const s = store({ url: server.url, namespace, logger });
+    const s = store({ url: server().url, namespace, logger });
     await s.append("stored-before", exchange("before", { owner: "owner" }));
-    await server.stop();
+    await server().stop();
 
     expect(await s.get("never-stored")).toBeUndefined(); // no throw
     await s.append("stored-before", exchange("during", { owner: "intruder" }));
@@ -214,13 +190,13 @@ describe.runIf(redis)("RedisMemoryStore when Redis goes away", () => {
     expect(await s.claim("e1", 10_000)).toBe(false); // in-process while Redis is away
     expect(lines.filter((l) => l.level === "warn")).toHaveLength(1);
 
-    await server.start();
+    await server().start();
     // The periodic retry writes what waited, without any new request.
     for (let i = 0; i < 50 && s.degraded; i++) await new Promise((r) => setTimeout(r, 100));
     expect(s.degraded).toBe(false);
     expect(lines.some((l) => l.level === "info" && /reachable again/.test(l.message ?? ""))).toBe(true);
 
-    const fresh = store({ url: server.url, namespace });
+    const fresh = store({ url: server().url, namespace });
     const state = await fresh.get("stored-before");
     expect(userTexts(state?.turns)).toEqual(["before", "during"]);
     expect(state?.owner).toBe("owner");
@@ -229,27 +205,27 @@ describe.runIf(redis)("RedisMemoryStore when Redis goes away", () => {
 
   it("a fresh process writing to a 0.1 conversation during an outage keeps it when Redis is back", async () => {
     const namespace = uniqueNamespace("legacy-outage");
-    await writeLegacy(namespace, "thread", server.url);
-    await server.stop();
-    const fresh = store({ url: server.url, namespace });
+    await writeLegacy(namespace, "thread", server().url);
+    await server().stop();
+    const fresh = store({ url: server().url, namespace });
     await fresh.append("thread", exchange("during", { owner: "bob" }));
-    await server.start();
+    await server().start();
     for (let i = 0; i < 50 && fresh.degraded; i++) await new Promise((r) => setTimeout(r, 100));
-    const state = await store({ url: server.url, namespace }).get("thread");
+    const state = await store({ url: server().url, namespace }).get("thread");
     expect(userTexts(state?.turns)).toEqual(["old question", "during"]);
     expect(state?.owner).toBe("first");
   });
 
   it("a fresh process that never saw the conversation adds to it, never replaces it", async () => {
     const namespace = uniqueNamespace("fresh");
-    await store({ url: server.url, namespace }).append("thread", exchange("first", { owner: "owner" }));
-    await server.stop();
-    const fresh = store({ url: server.url, namespace });
+    await store({ url: server().url, namespace }).append("thread", exchange("first", { owner: "owner" }));
+    await server().stop();
+    const fresh = store({ url: server().url, namespace });
     expect(await fresh.get("thread")).toBeUndefined(); // unknown while Redis is away
     await fresh.append("thread", exchange("second", { owner: "newcomer" }));
-    await server.start();
+    await server().start();
     for (let i = 0; i < 50 && fresh.degraded; i++) await new Promise((r) => setTimeout(r, 100));
-    const state = await store({ url: server.url, namespace }).get("thread");
+    const state = await store({ url: server().url, namespace }).get("thread");
     expect(userTexts(state?.turns)).toEqual(["first", "second"]);
     expect(state?.owner).toBe("owner");
   });

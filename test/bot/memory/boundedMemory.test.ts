@@ -3,12 +3,12 @@
  * come back are swept (not kept until read), and past the limits the least recently used go first
  * — in the in-process store, and in the Redis store's outage copies and claims.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { IN_PROCESS_LIMITS, InProcessMemoryStore } from "../../../src/bot/memory/InProcessMemoryStore.js";
 import type { Exchange } from "../../../src/bot/memory/MemoryStore.js";
-import { LOCAL_CLAIMS_LIMIT, RedisMemoryStore } from "../../../src/bot/memory/RedisMemoryStore.js";
-import { freePort, PrivateRedis, requireRedis, uniqueNamespace } from "../../support/redis.js";
-import { tempDir } from "../../support/tempDir.js";
+import { LOCAL_CLAIMS_LIMIT } from "../../../src/bot/memory/RedisMemoryStore.js";
+import { privateRedis, redisStores } from "../../support/memoryStores.js";
+import { requireRedis, uniqueNamespace } from "../../support/redis.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const exchange = (text: string): Exchange => ({
@@ -67,46 +67,27 @@ describe("in-process memory", () => {
 const redis = await requireRedis();
 
 describe.runIf(redis)("the Redis store's own copies during an outage", () => {
-  const dir = tempDir("sidbot-bounded-");
-  let server: PrivateRedis;
-  const stores: RedisMemoryStore[] = [];
-  beforeAll(async () => {
-    server = new PrivateRedis(await freePort(), dir);
-    await server.start();
-  });
-  afterAll(async () => {
-    for (const s of stores) await s.close(200);
-    await server.stop();
-  });
-  const store = (ttlMs: number) => {
-    const s = new RedisMemoryStore({
-      url: server.url,
-      namespace: uniqueNamespace("bounded"),
-      ttlMs,
-      maxTurns: 10,
-      operationTimeoutMs: 300,
-    });
-    stores.push(s);
-    return s;
-  };
+  const server = privateRedis("bounded");
+  const stores = redisStores(200);
+  const store = (ttlMs: number) => stores({ url: server().url, namespace: uniqueNamespace("bounded"), ttlMs, maxTurns: 10 });
 
   it("claims made while Redis is away are bounded; the newest still hold", async () => {
-    await server.stop();
+    await server().stop();
     const s = store(60_000);
     const claims = LOCAL_CLAIMS_LIMIT + 100;
     for (let i = 0; i < claims; i++) await s.claim(`e${i}`, 3_600_000);
     expect(s.held().claims).toBe(LOCAL_CLAIMS_LIMIT);
     expect(await s.claim(`e${claims - 1}`, 3_600_000)).toBe(false);
-    await server.start();
+    await server().start();
   });
 
   it("the copy of a conversation kept for outages is forgotten after the conversation TTL, like Redis forgets it", async () => {
     const s = store(300);
     await s.append("t", exchange("before"));
-    await server.stop();
+    await server().stop();
     expect((await s.get("t"))?.turns).toHaveLength(2); // this process's copy
     await sleep(500);
     expect(await s.get("t")).toBeUndefined();
-    await server.start();
+    await server().start();
   });
 });

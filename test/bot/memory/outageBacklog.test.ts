@@ -4,12 +4,12 @@
  * reading a recent list right after an outage does not wait for the whole backlog to be written.
  */
 import { createClient } from "@keyv/redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Exchange } from "../../../src/bot/memory/MemoryStore.js";
-import { PENDING_LIMIT, PENDING_RECENT_LIMIT, RedisMemoryStore } from "../../../src/bot/memory/RedisMemoryStore.js";
+import { PENDING_LIMIT, PENDING_RECENT_LIMIT, type RedisMemoryStore } from "../../../src/bot/memory/RedisMemoryStore.js";
 import { recordingLogger } from "../../support/recordingLogger.js";
-import { freePort, PrivateRedis, requireRedis, uniqueNamespace } from "../../support/redis.js";
-import { tempDir } from "../../support/tempDir.js";
+import { privateRedis, redisStores } from "../../support/memoryStores.js";
+import { requireRedis, uniqueNamespace } from "../../support/redis.js";
 import { SlowLink } from "./slowLink.js";
 
 const redis = await requireRedis();
@@ -22,29 +22,10 @@ const exchange = (text: string): Exchange => ({
 });
 
 describe.runIf(redis)("the outage backlog", () => {
-  const dir = tempDir("sidbot-backlog-");
-  let server: PrivateRedis;
-  const stores: RedisMemoryStore[] = [];
-  beforeAll(async () => {
-    server = new PrivateRedis(await freePort(), dir);
-    await server.start();
-  });
-  afterAll(async () => {
-    for (const s of stores) await s.close(200);
-    await server.stop();
-  });
-  const store = (options: { namespace: string; url?: string; logger?: ReturnType<typeof recordingLogger> }) => {
-    const s = new RedisMemoryStore({
-      url: server.url,
-      ttlMs: 600_000,
-      maxTurns: 40,
-      operationTimeoutMs: 300,
-      retryEveryMs: 100,
-      ...options,
-    });
-    stores.push(s);
-    return s;
-  };
+  const server = privateRedis("backlog");
+  const stores = redisStores(200);
+  const store = (options: { namespace: string; url?: string; logger?: ReturnType<typeof recordingLogger> }) =>
+    stores({ url: server().url, ttlMs: 600_000, ...options });
   /** Redis is back: waits until the store has reconnected and writes again (it then drains what waited). */
   const backOn = async (s: RedisMemoryStore) => {
     for (let i = 0; i < 200 && s.degraded; i++) await sleep(25);
@@ -52,7 +33,7 @@ describe.runIf(redis)("the outage backlog", () => {
   };
   /** Conversations of `namespace` that Redis holds turns for. */
   const storedConversations = async (namespace: string) => {
-    const client = createClient({ url: server.url });
+    const client = createClient({ url: server().url });
     await client.connect();
     try {
       let count = 0;
@@ -68,11 +49,11 @@ describe.runIf(redis)("the outage backlog", () => {
     const namespace = uniqueNamespace("backlog-own");
     const s = store({ namespace, logger });
     await s.addRecent("already-stored", ["x"]);
-    await server.stop();
+    await server().stop();
     for (const text of ["one", "two", "three"]) await s.append("kept", exchange(text));
     const people = PENDING_LIMIT + 100;
     for (let i = 0; i < people; i++) await s.addRecent(`p${i}`, [`s${i}`]);
-    await server.start();
+    await server().start();
     await backOn(s);
     await s.close(30_000); // writes what is still waiting
 
@@ -94,11 +75,11 @@ describe.runIf(redis)("the outage backlog", () => {
   it("when the whole backlog is full, recent-list changes go first, even newer ones than the conversations", async () => {
     const namespace = uniqueNamespace("backlog-order");
     const s = store({ namespace });
-    await server.stop();
+    await server().stop();
     const conversations = PENDING_LIMIT - 500;
     for (let i = 0; i < conversations; i++) await s.append(`c${i}`, exchange(`q${i}`));
     for (let i = 0; i < PENDING_RECENT_LIMIT; i++) await s.addRecent(`p${i}`, [`s${i}`]);
-    await server.start();
+    await server().start();
     await backOn(s);
     await s.close(60_000);
 
@@ -110,19 +91,19 @@ describe.runIf(redis)("the outage backlog", () => {
   });
 
   it("read right after an outage, a recent list answers before the backlog is written (or says 'not yet')", async () => {
-    const link = new SlowLink(server.port);
+    const link = new SlowLink(server().port);
     const url = await link.start();
     try {
       const namespace = uniqueNamespace("backlog-read");
       const s = store({ namespace, url });
       await s.addRecent("early", ["a"]);
-      await server.stop();
+      await server().stop();
       const waiting = 60;
       for (let i = 0; i < waiting; i++) await s.append(`c${i}`, exchange(`q${i}`));
       await s.addRecent("late", ["b"]);
       // A slow network: each of the waiting writes takes several round trips of at least 30 ms.
       link.delayMs = 15;
-      await server.start();
+      await server().start();
       await backOn(s);
 
       expect(await s.recentFor("early")).toEqual(["a"]);

@@ -3,31 +3,15 @@
  * RECENT_ITEMS_KEPT, forgotten after the conversation TTL, apart per person; with Redis, shared by
  * processes and never an error while Redis is away.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { InProcessMemoryStore } from "../../../src/bot/memory/InProcessMemoryStore.js";
 import { RECENT_ITEMS_KEPT, type MemoryStore } from "../../../src/bot/memory/MemoryStore.js";
-import { RedisMemoryStore } from "../../../src/bot/memory/RedisMemoryStore.js";
 import { recordingLogger } from "../../support/recordingLogger.js";
-import { freePort, PrivateRedis, requireRedis, SHARED_REDIS_URL, uniqueNamespace } from "../../support/redis.js";
-import { tempDir } from "../../support/tempDir.js";
+import { privateRedis, redisStores } from "../../support/memoryStores.js";
+import { requireRedis, uniqueNamespace } from "../../support/redis.js";
 
 const redis = await requireRedis();
-const stores: RedisMemoryStore[] = [];
-afterAll(async () => {
-  for (const s of stores) await s.close(500);
-});
-function redisStore(options: { namespace: string; url?: string; ttlMs?: number; logger?: ReturnType<typeof recordingLogger> }) {
-  const s = new RedisMemoryStore({
-    url: SHARED_REDIS_URL,
-    ttlMs: 60_000,
-    maxTurns: 40,
-    operationTimeoutMs: 300,
-    retryEveryMs: 100,
-    ...options,
-  });
-  stores.push(s);
-  return s;
-}
+const redisStore = redisStores();
 
 const sids = (from: number, count: number) => Array.from({ length: count }, (_, i) => `sid-${from + i}`);
 
@@ -91,22 +75,14 @@ describe.runIf(redis)("recent recommendations on a real Redis", () => {
 });
 
 describe.runIf(redis)("recent recommendations when Redis goes away", () => {
-  const dir = tempDir("sidbot-recent-redis-");
-  let server: PrivateRedis;
-  beforeAll(async () => {
-    server = new PrivateRedis(await freePort(), dir);
-    await server.start();
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
+  const server = privateRedis("recent-redis");
 
   it("reads as unavailable (never throws) while Redis is away, warns once, and writes what waited when it is back", async () => {
     const logger = recordingLogger();
     const namespace = uniqueNamespace("recent-outage");
-    const s = redisStore({ url: server.url, namespace, logger });
+    const s = redisStore({ url: server().url, namespace, logger });
     await s.addRecent("p", ["before"]);
-    await server.stop();
+    await server().stop();
 
     expect(await s.recentFor("p")).toBeUndefined();
     await s.addRecent("p", ["during"]);
@@ -114,9 +90,9 @@ describe.runIf(redis)("recent recommendations when Redis goes away", () => {
     expect(await s.recentFor("someone-else")).toBeUndefined();
     expect(logger.entries.filter((l) => l.level === "warn")).toHaveLength(1);
 
-    await server.start();
+    await server().start();
     for (let i = 0; i < 50 && s.degraded; i++) await new Promise((r) => setTimeout(r, 100));
     expect(s.degraded).toBe(false);
-    expect(await redisStore({ url: server.url, namespace }).recentFor("p")).toEqual(["during", "before"]);
+    expect(await redisStore({ url: server().url, namespace }).recentFor("p")).toEqual(["during", "before"]);
   });
 });
