@@ -213,7 +213,7 @@ export class DiscordAdapter implements Adapter {
       const ephemeral = place.userInstalled;
       if (place.reach === "interaction") reply.late = "dm";
       // Acknowledge first: Discord gives three seconds.
-      await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+      await reply.defer(ephemeral);
       const input = commandInput(interaction);
       if (!input) {
         await reply.deliver([{ content: DISCORD_TEXTS.unknownCommand, allowedMentions: NO_MENTIONS }]);
@@ -240,7 +240,7 @@ export class DiscordAdapter implements Adapter {
       }
       const place = await this.placeOf(interaction, log);
       if (!(await this.allowedAt(place, interaction))) return;
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      await reply.defer(true);
       await this.answer(interaction, reply, place, { gamesIn: messageText(interaction.targetMessage) }, false, log, true);
     } catch (error) {
       log.error({ err: loggableError(error) }, "message menu failed");
@@ -274,7 +274,7 @@ export class DiscordAdapter implements Adapter {
     const action = parseButton(interaction.customId);
     const log = parentLog.child({ button: action.kind });
     if (action.kind === "feedback") return this.feedback(interaction, action, log);
-    if (action.kind === "share") return shareAnswer(interaction, log);
+    if (action.kind === "share") return shareAnswer(interaction, log, (id, l) => this.firstDelivery(id, l));
     if (action.kind === "unknown") {
       await interaction.reply({ content: DISCORD_TEXTS.oldButton, flags: MessageFlags.Ephemeral });
       return;
@@ -286,7 +286,7 @@ export class DiscordAdapter implements Adapter {
       // "More like" on a private answer stays private.
       const ephemeral = place.userInstalled || interaction.message.flags.has(MessageFlags.Ephemeral);
       if (ephemeral || place.reach === "interaction") reply.late = "dm";
-      await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+      await reply.defer(ephemeral);
       await this.answer(interaction, reply, place, { moreLike: action.itemId }, false, log, ephemeral);
     } catch (error) {
       log.error({ err: loggableError(error) }, "button failed");
