@@ -238,6 +238,12 @@ export class Bot {
     return (await this.memory.get(conversationId(conversation))) !== undefined;
   }
 
+  /** When a conversation last changed, if it has an answer to build on (a follow-up, `/bundle`); undefined otherwise. */
+  async lastAnswerAt(conversation: ConversationKey): Promise<number | undefined> {
+    const state = await this.memory.get(conversationId(conversation));
+    return state?.lastAnswer ? state.updatedAt : undefined;
+  }
+
   /** Titles starting like `query`, for autocomplete: best first, at most `limit`. */
   suggestGames(query: string, limit = 25): { id: string; title: string }[] {
     const titles = this.engine.catalog.titles;

@@ -8,6 +8,8 @@ export const MESSAGES = {
     "• `suggest a name for this bundle`, and `/reset` to start over",
   reset: "Done — I've forgotten this conversation. What are you in the mood for?",
   resetOther: "Done — I've cleared that conversation.",
+  resetPrivateOnly:
+    "Done — I've forgotten the answers only you saw here. The shared conversation belongs to whoever started it; an admin can reset it.",
   forbidden: "Only admins can reset someone else's conversation.",
   busy: (seconds: number) => `I'm busy with other requests right now — please try again in about ${seconds} seconds.`,
   rateLimited: (seconds: number) => `That's a lot of requests in a short time — give me ${seconds} seconds and ask again.`,

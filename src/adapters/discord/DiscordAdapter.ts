@@ -41,7 +41,8 @@ import { pickedItemId, pickValue } from "./autocompletePick.js";
 import { messageText } from "./messageText.js";
 import { FIND_SIMILAR_MENU } from "./commands.js";
 import { DiscordMessages } from "./DiscordMessages.js";
-import { isAllowed, privateConversation, type Place } from "./discordScope.js";
+import { isAllowed, type Place } from "./discordScope.js";
+import { bundlePrivately, conversationFor, isPrivate, resetWithPrivate } from "./privateAnswers.js";
 import { DISCORD_TEXTS } from "./discordTexts.js";
 import { guardPacketHandling, normaliseDispatch } from "./gatewayGuard.js";
 import { placeOfInteraction } from "./interactionPlace.js";
@@ -209,12 +210,17 @@ export class DiscordAdapter implements Adapter {
     try {
       const place = await this.placeOf(interaction, log);
       if (!(await this.allowedAt(place, interaction))) return;
-      // Through someone's own install only they see the answer, unless they share it.
-      const ephemeral = place.userInstalled;
-      if (place.reach === "interaction") reply.late = "dm";
+      const input = commandInput(interaction);
+      // Through someone's own install only they see the answer, unless they share it; so does a /bundle of a private answer.
+      const ephemeral =
+        place.userInstalled ||
+        (input !== undefined &&
+          "command" in input &&
+          input.command === "bundle" &&
+          (await bundlePrivately(this.bot, place, interaction.user.id, log)));
+      if (ephemeral || place.reach === "interaction") reply.late = "dm";
       // Acknowledge first: Discord gives three seconds.
       await reply.defer(ephemeral);
-      const input = commandInput(interaction);
       if (!input) {
         await reply.deliver([{ content: DISCORD_TEXTS.unknownCommand, allowedMentions: NO_MENTIONS }]);
         return;
@@ -284,7 +290,7 @@ export class DiscordAdapter implements Adapter {
       const place = await this.placeOf(interaction, log);
       if (!(await this.allowedAt(place, interaction))) return;
       // "More like" on a private answer stays private.
-      const ephemeral = place.userInstalled || interaction.message.flags.has(MessageFlags.Ephemeral);
+      const ephemeral = isPrivate(place, interaction);
       if (ephemeral || place.reach === "interaction") reply.late = "dm";
       await reply.defer(ephemeral);
       await this.answer(interaction, reply, place, { moreLike: action.itemId }, false, log, ephemeral);
@@ -308,8 +314,7 @@ export class DiscordAdapter implements Adapter {
     try {
       const place = await this.placeOf(interaction, log);
       // A vote on a private answer belongs with that person's private conversation.
-      const privately = place.userInstalled || interaction.message.flags.has(MessageFlags.Ephemeral);
-      const conversation = privately ? privateConversation(place.conversation, interaction.user.id) : place.conversation;
+      const conversation = conversationFor(place, interaction.user.id, isPrivate(place, interaction));
       await this.bot.feedback(conversation, interaction.user.id, action.itemIds, action.value);
     } catch (error) {
       log.error({ err: loggableError(error) }, "feedback not stored");
@@ -327,18 +332,22 @@ export class DiscordAdapter implements Adapter {
     privately = false,
   ): Promise<void> {
     const userId = interaction.user.id;
-    const conversation = privately ? privateConversation(place.conversation, userId) : place.conversation;
-    const answer = await askBot(
-      this.bot,
-      { conversation, userId, input, isAdmin, requestId: interaction.id },
-      {
-        startBy: reply.startBy,
-        stream: (text) => reply.progress(text),
-        queued: (position) => reply.progress(DISCORD_TEXTS.queued(position)),
-      },
-      this.settings.streamEditIntervalMs,
-      log,
-    );
+    const request = { conversation: conversationFor(place, userId, privately), userId, input, isAdmin, requestId: interaction.id };
+    // The person's own /reset where answers are public also forgets what they were answered privately there.
+    const ownReset = "command" in input && input.command === "reset" && !input.target && !privately && !place.dm;
+    const answer = ownReset
+      ? await resetWithPrivate(this.bot, request, place)
+      : await askBot(
+          this.bot,
+          request,
+          {
+            startBy: reply.startBy,
+            stream: (text) => reply.progress(text),
+            queued: (position) => reply.progress(DISCORD_TEXTS.queued(position)),
+          },
+          this.settings.streamEditIntervalMs,
+          log,
+        );
     // A private answer can be shared for everyone to see.
     await reply.deliver(renderDiscordReply(answer, { share: privately }));
   }
