@@ -12,12 +12,12 @@
  */
 import {
   Client,
-  Constants,
   DiscordjsErrorCodes,
   DiscordAPIError,
   Events,
   GatewayIntentBits,
   MessageFlags,
+  Options,
   Partials,
   PermissionFlagsBits,
   type AutocompleteInteraction,
@@ -45,7 +45,7 @@ import { isAllowed, type Place } from "./discordScope.js";
 import { bundlePrivately, conversationFor, isPrivate, resetWithPrivate } from "./privateAnswers.js";
 import { DISCORD_TEXTS } from "./discordTexts.js";
 import { guardPacketHandling, normaliseDispatch } from "./gatewayGuard.js";
-import { placeOfInteraction } from "./interactionPlace.js";
+import { isThreadType, placeOfInteraction, reachedOnlyThroughInteraction } from "./interactionPlace.js";
 import { PayloadChannelTypes } from "./PayloadChannelTypes.js";
 import { DISCORD_TOKEN_TIMING, InteractionReply, type AnswerableInteraction, type TokenTiming } from "./InteractionReply.js";
 import { loggableError } from "./loggableError.js";
@@ -68,6 +68,8 @@ export interface DiscordAdapterOptions {
   generationBudgetMs?: number;
   /** Longest time stop() lets running handlers deliver their answers. @defaultValue 5000 */
   stopTimeoutMs?: number;
+  /** Most users discord.js keeps cached (the least recently added go first). @defaultValue 10000 */
+  userCacheSize?: number;
 }
 
 const AUTOCOMPLETE_CHOICES = 25;
@@ -103,6 +105,16 @@ export class DiscordAdapter implements Adapter {
       intents,
       partials: [Partials.Channel], // DMs arrive on channels the cache has never seen
       allowedMentions: { parse: [], repliedUser: false },
+      // With user installs, people, group DMs and servers without the bot pass through by the thousand: keep the caches bounded.
+      makeCache: Options.cacheWithLimits({
+        ...Options.DefaultMakeCacheSettings,
+        UserManager: { maxSize: options.userCacheSize ?? 10_000, keepOverLimit: (user) => user.id === user.client.user?.id },
+      }),
+      sweepers: {
+        ...Options.DefaultSweeperSettings,
+        users: { interval: 3600, filter: () => (user) => user.id !== user.client.user?.id },
+        messages: { interval: 3600, lifetime: 1800 },
+      },
       ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
     });
     this.messages = new DiscordMessages({
@@ -201,8 +213,18 @@ export class DiscordAdapter implements Adapter {
         await this.messageMenu(interaction, log.child({ command: "message-menu" }), receivedAt);
       else if (interaction.isButton()) await this.button(interaction, receivedAt, log);
     } finally {
-      this.payloadChannels.forget(interaction.id);
+      this.forgetPlace(interaction);
     }
+  }
+
+  /**
+   * Drops what discord.js cached for an interaction's place that the bot is not in (a group DM, a server without the bot):
+   * with user installs every such place would otherwise stay in the channel cache for good.
+   */
+  private forgetPlace(interaction: Interaction): void {
+    const onlyThroughInteraction = reachedOnlyThroughInteraction(this.client, interaction, this.payloadChannels.typeOf(interaction.id));
+    this.payloadChannels.forget(interaction.id);
+    if (onlyThroughInteraction && interaction.channelId) this.client.channels.cache.delete(interaction.channelId);
   }
 
   private async command(interaction: ChatInputCommandInteraction, log: Logger, receivedAt: number): Promise<void> {
@@ -372,9 +394,11 @@ function commandInput(interaction: ChatInputCommandInteraction): BotInput | unde
     case "reset": {
       const channel = interaction.options.getChannel("channel");
       if (!channel || channel.id === interaction.channelId) return { command: "reset" };
-      // A channel of a guild discord.js does not know arrives as plain API data, without the type guards.
-      const thread = "isThread" in channel ? channel.isThread() : Constants.ThreadChannelTypes.some((type) => type === channel.type);
-      return { command: "reset", target: { platform: "discord", scope: thread ? "thread" : "channel", id: channel.id } };
+      // A channel of a guild discord.js does not know arrives as plain API data: its type is what both forms share.
+      return {
+        command: "reset",
+        target: { platform: "discord", scope: isThreadType(channel.type) ? "thread" : "channel", id: channel.id },
+      };
     }
     default:
       return undefined;
