@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "../config.js";
 import { EngineBusyError } from "../errors.js";
 import type { Engine } from "../engine/Engine.js";
+import { itemIdOf } from "../engine/itemId.js";
 import type { EngineResult, Task } from "../engine/types.js";
 import type { Logger } from "../util/logger.js";
 import { silentLogger } from "../util/logger.js";
@@ -222,7 +223,7 @@ export class Bot {
   async recentFor(person: PersonKey): Promise<{ available: boolean; games: { id: string; title: string }[] }> {
     const sids = await this.memory.recentFor(personId(person));
     if (!sids) return { available: false, games: [] };
-    return { available: true, games: this.exclusions.items(sids).map((item) => ({ id: String(item.index), title: item.title })) };
+    return { available: true, games: this.exclusions.items(sids).map((item) => ({ id: itemIdOf(item), title: item.title })) };
   }
 
   /**
@@ -251,7 +252,7 @@ export class Bot {
       query.trim() === ""
         ? this.engine.catalog.catalog.items.slice(0, limit).map((item) => ({ item }))
         : titles.search(query, { limit, prefix: true });
-    return hits.map((h) => ({ id: String(h.item.index), title: h.item.title }));
+    return hits.map((h) => ({ id: itemIdOf(h.item), title: h.item.title }));
   }
 
   private sidsOf(itemIds: readonly string[]): string[] {

@@ -17,6 +17,7 @@ import {
 } from "discord.js";
 import type { BotReply } from "../../bot/types.js";
 import { formatProductDetails } from "../../engine/catalog/productMetadata.js";
+import { ITEM_ID_PATTERN } from "../../engine/itemId.js";
 import { BACKEND_LABELS, matchLabel } from "../replyLabels.js";
 import { splitText, truncateText } from "../splitText.js";
 
@@ -186,11 +187,15 @@ export type ButtonAction =
   | { kind: "share" }
   | { kind: "unknown" };
 
+// Item ids as the engine writes them (itemId.ts); ids of earlier versions (row index only) match too.
+const MORE_ID = new RegExp(`^sidbot:more:(${ITEM_ID_PATTERN})$`);
+const FEEDBACK_ID = new RegExp(`^sidbot:fb:(up|down):(${ITEM_ID_PATTERN}(?:,${ITEM_ID_PATTERN})*)$`);
+
 export function parseButton(customId: string): ButtonAction {
   if (customId === SHARE_BUTTON_ID) return { kind: "share" };
-  const more = /^sidbot:more:(\d+)$/.exec(customId);
+  const more = MORE_ID.exec(customId);
   if (more) return { kind: "more", itemId: more[1]! };
-  const fb = /^sidbot:fb:(up|down):([\d,]+)$/.exec(customId);
+  const fb = FEEDBACK_ID.exec(customId);
   if (fb) return { kind: "feedback", value: fb[1] as "up" | "down", itemIds: fb[2]!.split(",") };
   return { kind: "unknown" };
 }
