@@ -18,6 +18,8 @@ export const MESSAGES = {
   noItemAt: (n: number, count: number) => `There's no #${n} in my last answer (it had ${count}). Try \`more like #1\`.`,
   didYouMean: (query: string, titles: readonly string[]) =>
     `I couldn't find “${query}” in the catalog — did you mean ${titles.map((t) => `“${t}”`).join(" or ")}?`,
+  leftOutNearMiss: (query: string, titles: readonly string[]) =>
+    `I left out “${query}” — did you mean ${titles.map((t) => `“${t}”`).join(" or ")}? Try again with that title to include it.`,
   corrected: (query: string, title: string) => `I read “${query}” as “${title}”.`,
   notInCatalog: (query: string) =>
     `I couldn't find “${query}” in the catalog, so I can't recommend from it. Try another title, or tell me what you like about it.`,
