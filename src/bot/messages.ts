@@ -13,6 +13,7 @@ export const MESSAGES = {
   forbidden: "Only admins can reset someone else's conversation.",
   busy: (seconds: number) => `I'm busy with other requests right now — please try again in about ${seconds} seconds.`,
   rateLimited: (seconds: number) => `That's a lot of requests in a short time — give me ${seconds} seconds and ask again.`,
+  messageTruncated: (chars: number) => `That message is long — I only read its first ${chars.toLocaleString("en-US")} characters.`,
   truncated: (chars: number) => `Your message was long, so I only read the first ${chars.toLocaleString("en-US")} characters.`,
   noHistory: "I don't have earlier recommendations in this conversation yet — ask me for some first (try `similar to Halo 3`).",
   noItemAt: (n: number, count: number) => `There's no #${n} in my last answer (it had ${count}). Try \`more like #1\`.`,
