@@ -76,7 +76,7 @@ describe("discord.userInstall", () => {
     expect(declared().map((c) => c.contexts)).toEqual(Array(5).fill([0, 1]));
   });
 
-  it("register-commands --guild does not promise user installs: Discord applies integration_types and contexts to global commands only", async () => {
+  it("register-commands --guild does not promise user installs (Discord applies them to global commands only)", async () => {
     const guildId = nextId();
     const cli = await registerWith(configFile("guild.json", {}), ["--guild", guildId]);
     expect(cli.code).toBe(0);
