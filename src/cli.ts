@@ -197,11 +197,13 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         apiUrl: secrets.discordApiUrl,
         userInstall,
       });
-      const where = options.guild ? `in server ${options.guild}` : "globally (they can take up to an hour to appear)";
-      const installs = userInstall
-        ? "people can also add sidbot to their own account"
-        : "server installs only (discord.userInstall is false)";
-      io.out(`registered ${count} commands ${where}; ${installs}\n`);
+      // Discord applies integration_types and contexts to global commands only: a guild registration says nothing of user installs.
+      const summary = options.guild
+        ? `registered ${count} commands in server ${options.guild} (server commands only; to try user installs, register globally)`
+        : `registered ${count} commands globally (they can take up to an hour to appear); ${
+            userInstall ? "people can also add sidbot to their own account" : "server installs only (discord.userInstall is false)"
+          }`;
+      io.out(`${summary}\n`);
     });
 
   program

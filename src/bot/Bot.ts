@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "../config.js";
 import { EngineBusyError } from "../errors.js";
 import type { Engine } from "../engine/Engine.js";
+import { itemIdOf } from "../engine/itemId.js";
 import type { EngineResult, Task } from "../engine/types.js";
 import type { Logger } from "../util/logger.js";
 import { silentLogger } from "../util/logger.js";
@@ -222,7 +223,7 @@ export class Bot {
   async recentFor(person: PersonKey): Promise<{ available: boolean; games: { id: string; title: string }[] }> {
     const sids = await this.memory.recentFor(personId(person));
     if (!sids) return { available: false, games: [] };
-    return { available: true, games: this.exclusions.items(sids).map((item) => ({ id: String(item.index), title: item.title })) };
+    return { available: true, games: this.exclusions.items(sids).map((item) => ({ id: itemIdOf(item), title: item.title })) };
   }
 
   /**
@@ -243,6 +244,12 @@ export class Bot {
     return (await this.memory.get(conversationId(conversation))) !== undefined;
   }
 
+  /** When a conversation last changed, if it has an answer to build on (a follow-up, `/bundle`); undefined otherwise. */
+  async lastAnswerAt(conversation: ConversationKey): Promise<number | undefined> {
+    const state = await this.memory.get(conversationId(conversation));
+    return state?.lastAnswer ? state.updatedAt : undefined;
+  }
+
   /** Titles starting like `query`, for autocomplete: best first, at most `limit`. */
   suggestGames(query: string, limit = 25): { id: string; title: string }[] {
     const titles = this.engine.catalog.titles;
@@ -250,7 +257,7 @@ export class Bot {
       query.trim() === ""
         ? this.engine.catalog.catalog.items.slice(0, limit).map((item) => ({ item }))
         : titles.search(query, { limit, prefix: true });
-    return hits.map((h) => ({ id: String(h.item.index), title: h.item.title }));
+    return hits.map((h) => ({ id: itemIdOf(h.item), title: h.item.title }));
   }
 
   private sidsOf(itemIds: readonly string[]): string[] {

@@ -37,6 +37,15 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
     ...(u.corrected ?? []).map((c) => MESSAGES.corrected(c.query, c.title)),
     // A second title the catalog lacks is said, never dropped silently ("halo 3 and skyrim").
     ...(u.unresolved ?? []).map((q) => `I couldn't find “${q}” in the catalog, so I left it out.`),
+    // A near miss beside found games ("Find similar games" on "halo 3 and crazy taxy") is said with what it may have meant.
+    ...(u.act !== "notfound" && u.missing?.candidates.length
+      ? [
+          MESSAGES.leftOutNearMiss(
+            u.missing.query,
+            u.missing.candidates.map((c) => c.title),
+          ),
+        ]
+      : []),
   ];
   const task = (t: Task, notices: string[] = []): Plan => ({ kind: "task", task: withCount(t, u), notices: [...corrections, ...notices] });
   const followUp = (t: Task): Plan => ({ ...(task(t) as Extract<Plan, { kind: "task" }>), followUp: true });

@@ -11,6 +11,7 @@ import { silentLogger } from "../util/logger.js";
 import { CatalogBackend } from "./catalog/CatalogBackend.js";
 import type { CatalogItem } from "./catalog/Catalog.js";
 import { productDetails } from "./catalog/productMetadata.js";
+import { itemIdOf, itemOfId } from "./itemId.js";
 import { openCatalog, type OpenedCatalog } from "./catalog/openCatalog.js";
 import type { ModelBackend } from "./model/ModelBackend.js";
 import { ModelProcess } from "./model/ModelProcess.js";
@@ -142,9 +143,9 @@ export class Engine {
     return this.options.modelError;
   }
 
-  /** The catalog item behind an item id from a reply. */
+  /** The catalog item behind an item id from a reply (itemId.ts); undefined for an id of another catalog's item. */
   itemById(id: string): CatalogItem | undefined {
-    return /^\d+$/.test(id) ? this.catalog.catalog.items[Number(id)] : undefined;
+    return itemOfId(this.catalog.catalog.items, id);
   }
 
   /** Tokens these turns take in the model's prompt, or undefined without a (working) model. */
@@ -345,7 +346,7 @@ class EmptyModelAnswer extends SidbotError {
 
 /** A catalog item as a reply shows it, with rating, price and picture when metadata was joined. */
 export function toRecommended(item: CatalogItem): RecommendedItem {
-  const base = { id: String(item.index), sid: item.sid, title: item.title, match: "exact" as const, ...productDetails(item) };
+  const base = { id: itemIdOf(item), sid: item.sid, title: item.title, match: "exact" as const, ...productDetails(item) };
   return item.platform ? { ...base, platform: item.platform } : base;
 }
 

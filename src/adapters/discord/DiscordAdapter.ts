@@ -12,12 +12,12 @@
  */
 import {
   Client,
-  Constants,
   DiscordjsErrorCodes,
   DiscordAPIError,
   Events,
   GatewayIntentBits,
   MessageFlags,
+  Options,
   Partials,
   PermissionFlagsBits,
   type AutocompleteInteraction,
@@ -41,10 +41,11 @@ import { pickedItemId, pickValue } from "./autocompletePick.js";
 import { messageText } from "./messageText.js";
 import { FIND_SIMILAR_MENU } from "./commands.js";
 import { DiscordMessages } from "./DiscordMessages.js";
-import { isAllowed, privateConversation, type Place } from "./discordScope.js";
+import { isAllowed, type Place } from "./discordScope.js";
+import { bundlePrivately, conversationFor, isPrivate, resetWithPrivate } from "./privateAnswers.js";
 import { DISCORD_TEXTS } from "./discordTexts.js";
 import { guardPacketHandling, normaliseDispatch } from "./gatewayGuard.js";
-import { placeOfInteraction } from "./interactionPlace.js";
+import { isThreadType, placeOfInteraction, reachedOnlyThroughInteraction } from "./interactionPlace.js";
 import { PayloadChannelTypes } from "./PayloadChannelTypes.js";
 import { DISCORD_TOKEN_TIMING, InteractionReply, type AnswerableInteraction, type TokenTiming } from "./InteractionReply.js";
 import { loggableError } from "./loggableError.js";
@@ -67,6 +68,8 @@ export interface DiscordAdapterOptions {
   generationBudgetMs?: number;
   /** Longest time stop() lets running handlers deliver their answers. @defaultValue 5000 */
   stopTimeoutMs?: number;
+  /** Most users discord.js keeps cached (the least recently added go first). @defaultValue 10000 */
+  userCacheSize?: number;
 }
 
 const AUTOCOMPLETE_CHOICES = 25;
@@ -102,6 +105,16 @@ export class DiscordAdapter implements Adapter {
       intents,
       partials: [Partials.Channel], // DMs arrive on channels the cache has never seen
       allowedMentions: { parse: [], repliedUser: false },
+      // With user installs, people, group DMs and servers without the bot pass through by the thousand: keep the caches bounded.
+      makeCache: Options.cacheWithLimits({
+        ...Options.DefaultMakeCacheSettings,
+        UserManager: { maxSize: options.userCacheSize ?? 10_000, keepOverLimit: (user) => user.id === user.client.user?.id },
+      }),
+      sweepers: {
+        ...Options.DefaultSweeperSettings,
+        users: { interval: 3600, filter: () => (user) => user.id !== user.client.user?.id },
+        messages: { interval: 3600, lifetime: 1800 },
+      },
       ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
     });
     this.messages = new DiscordMessages({
@@ -200,8 +213,18 @@ export class DiscordAdapter implements Adapter {
         await this.messageMenu(interaction, log.child({ command: "message-menu" }), receivedAt);
       else if (interaction.isButton()) await this.button(interaction, receivedAt, log);
     } finally {
-      this.payloadChannels.forget(interaction.id);
+      this.forgetPlace(interaction);
     }
+  }
+
+  /**
+   * Drops what discord.js cached for an interaction's place that the bot is not in (a group DM, a server without the bot):
+   * with user installs every such place would otherwise stay in the channel cache for good.
+   */
+  private forgetPlace(interaction: Interaction): void {
+    const onlyThroughInteraction = reachedOnlyThroughInteraction(this.client, interaction, this.payloadChannels.typeOf(interaction.id));
+    this.payloadChannels.forget(interaction.id);
+    if (onlyThroughInteraction && interaction.channelId) this.client.channels.cache.delete(interaction.channelId);
   }
 
   private async command(interaction: ChatInputCommandInteraction, log: Logger, receivedAt: number): Promise<void> {
@@ -209,12 +232,17 @@ export class DiscordAdapter implements Adapter {
     try {
       const place = await this.placeOf(interaction, log);
       if (!(await this.allowedAt(place, interaction))) return;
-      // Through someone's own install only they see the answer, unless they share it.
-      const ephemeral = place.userInstalled;
-      if (place.reach === "interaction") reply.late = "dm";
-      // Acknowledge first: Discord gives three seconds.
-      await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
       const input = commandInput(interaction);
+      // Through someone's own install only they see the answer, unless they share it; so does a /bundle of a private answer.
+      const ephemeral =
+        place.userInstalled ||
+        (input !== undefined &&
+          "command" in input &&
+          input.command === "bundle" &&
+          (await bundlePrivately(this.bot, place, interaction.user.id, log)));
+      if (ephemeral || place.reach === "interaction") reply.late = "dm";
+      // Acknowledge first: Discord gives three seconds.
+      await reply.defer(ephemeral);
       if (!input) {
         await reply.deliver([{ content: DISCORD_TEXTS.unknownCommand, allowedMentions: NO_MENTIONS }]);
         return;
@@ -240,7 +268,7 @@ export class DiscordAdapter implements Adapter {
       }
       const place = await this.placeOf(interaction, log);
       if (!(await this.allowedAt(place, interaction))) return;
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      await reply.defer(true);
       await this.answer(interaction, reply, place, { gamesIn: messageText(interaction.targetMessage) }, false, log, true);
     } catch (error) {
       log.error({ err: loggableError(error) }, "message menu failed");
@@ -274,7 +302,7 @@ export class DiscordAdapter implements Adapter {
     const action = parseButton(interaction.customId);
     const log = parentLog.child({ button: action.kind });
     if (action.kind === "feedback") return this.feedback(interaction, action, log);
-    if (action.kind === "share") return shareAnswer(interaction, log);
+    if (action.kind === "share") return shareAnswer(interaction, log, (id, l) => this.firstDelivery(id, l));
     if (action.kind === "unknown") {
       await interaction.reply({ content: DISCORD_TEXTS.oldButton, flags: MessageFlags.Ephemeral });
       return;
@@ -284,9 +312,9 @@ export class DiscordAdapter implements Adapter {
       const place = await this.placeOf(interaction, log);
       if (!(await this.allowedAt(place, interaction))) return;
       // "More like" on a private answer stays private.
-      const ephemeral = place.userInstalled || interaction.message.flags.has(MessageFlags.Ephemeral);
+      const ephemeral = isPrivate(place, interaction);
       if (ephemeral || place.reach === "interaction") reply.late = "dm";
-      await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+      await reply.defer(ephemeral);
       await this.answer(interaction, reply, place, { moreLike: action.itemId }, false, log, ephemeral);
     } catch (error) {
       log.error({ err: loggableError(error) }, "button failed");
@@ -308,8 +336,7 @@ export class DiscordAdapter implements Adapter {
     try {
       const place = await this.placeOf(interaction, log);
       // A vote on a private answer belongs with that person's private conversation.
-      const privately = place.userInstalled || interaction.message.flags.has(MessageFlags.Ephemeral);
-      const conversation = privately ? privateConversation(place.conversation, interaction.user.id) : place.conversation;
+      const conversation = conversationFor(place, interaction.user.id, isPrivate(place, interaction));
       await this.bot.feedback(conversation, interaction.user.id, action.itemIds, action.value);
     } catch (error) {
       log.error({ err: loggableError(error) }, "feedback not stored");
@@ -327,18 +354,22 @@ export class DiscordAdapter implements Adapter {
     privately = false,
   ): Promise<void> {
     const userId = interaction.user.id;
-    const conversation = privately ? privateConversation(place.conversation, userId) : place.conversation;
-    const answer = await askBot(
-      this.bot,
-      { conversation, userId, input, isAdmin, requestId: interaction.id },
-      {
-        startBy: reply.startBy,
-        stream: (text) => reply.progress(text),
-        queued: (position) => reply.progress(DISCORD_TEXTS.queued(position)),
-      },
-      this.settings.streamEditIntervalMs,
-      log,
-    );
+    const request = { conversation: conversationFor(place, userId, privately), userId, input, isAdmin, requestId: interaction.id };
+    // The person's own /reset where answers are public also forgets what they were answered privately there.
+    const ownReset = "command" in input && input.command === "reset" && !input.target && !privately && !place.dm;
+    const answer = ownReset
+      ? await resetWithPrivate(this.bot, request, place)
+      : await askBot(
+          this.bot,
+          request,
+          {
+            startBy: reply.startBy,
+            stream: (text) => reply.progress(text),
+            queued: (position) => reply.progress(DISCORD_TEXTS.queued(position)),
+          },
+          this.settings.streamEditIntervalMs,
+          log,
+        );
     // A private answer can be shared for everyone to see.
     await reply.deliver(renderDiscordReply(answer, { share: privately }));
   }
@@ -363,9 +394,11 @@ function commandInput(interaction: ChatInputCommandInteraction): BotInput | unde
     case "reset": {
       const channel = interaction.options.getChannel("channel");
       if (!channel || channel.id === interaction.channelId) return { command: "reset" };
-      // A channel of a guild discord.js does not know arrives as plain API data, without the type guards.
-      const thread = "isThread" in channel ? channel.isThread() : Constants.ThreadChannelTypes.some((type) => type === channel.type);
-      return { command: "reset", target: { platform: "discord", scope: thread ? "thread" : "channel", id: channel.id } };
+      // A channel of a guild discord.js does not know arrives as plain API data: its type is what both forms share.
+      return {
+        command: "reset",
+        target: { platform: "discord", scope: isThreadType(channel.type) ? "thread" : "channel", id: channel.id },
+      };
     }
     default:
       return undefined;

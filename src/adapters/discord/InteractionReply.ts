@@ -44,6 +44,8 @@ export class InteractionReply {
   /** Epoch ms by which a queued request must start (HandleOptions.startBy). */
   readonly startBy: number;
   private inChannel = false;
+  /** The reply was deferred as ephemeral: every follow-up must say so too (Discord shows follow-ups to everyone otherwise). */
+  private ephemeral = false;
 
   constructor(
     private readonly interaction: AnswerableInteraction,
@@ -63,6 +65,12 @@ export class InteractionReply {
     return Date.now() < this.editableUntil;
   }
 
+  /** Acknowledges the interaction (Discord gives three seconds); an ephemeral reply keeps every later part private. */
+  async defer(ephemeral: boolean): Promise<void> {
+    this.ephemeral = ephemeral;
+    await this.interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+  }
+
   /** Progress (queue position, partial text): shown while the token is fresh, skipped after. */
   async progress(content: string): Promise<void> {
     if (!this.canEdit) return;
@@ -74,7 +82,7 @@ export class InteractionReply {
     for (const [i, m] of messages.entries()) {
       if (!this.canEdit) await this.toChannel(m);
       else if (i === 0) await this.interaction.editReply(toEdit(m));
-      else await this.interaction.followUp(m);
+      else await this.interaction.followUp(this.ephemeral ? { ...m, flags: MessageFlags.Ephemeral } : m);
     }
   }
 

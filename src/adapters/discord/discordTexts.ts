@@ -5,6 +5,7 @@ export const DISCORD_TEXTS = {
   notHere: "I'm not set up to answer in this channel.",
   notHereUserInstall: "I'm only set up to answer in the servers that added me — try me there, or in a DM with me.",
   shareFailed: "I couldn't share that here — copy the answer, or ask me again in a channel where I'm allowed to post.",
+  alreadyShared: "Already shared — it's in the channel.",
   unknownCommand: "I don't know that command.",
   oldButton: "That button is from an older version of me — try asking again.",
   thanksUp: "Thanks — glad that helped! 👍",

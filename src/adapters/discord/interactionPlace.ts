@@ -7,12 +7,33 @@
  *   added only the app's commands — → the thread's or channel's conversation (by the channel type
  *   the payload named), with no channel look-up (it would be refused with 403 after eating into
  *   the three seconds), no thread, no channel posts; the allow-list governs only the latter;
- * - anything else (a server that installed the bot, the bot's DM, or a payload without `context`)
- *   → as before (discordScope.ts).
+ * - anything else (a server that installed the bot, the bot's DM) → as before (discordScope.ts).
+ * A payload without `context` (older servers) is placed by its channel type (3 = group DM → a
+ * private channel) and its `authorizing_integration_owners` (only "1" = the person's own install).
  */
-import { ApplicationIntegrationType, Constants, InteractionContextType, type ChannelType, type Client, type Interaction } from "discord.js";
+import { ChannelType, Constants, InteractionContextType, type Client, type Interaction } from "discord.js";
 import type { Logger } from "../../util/logger.js";
 import { placeOf, type Place } from "./discordScope.js";
+
+/** Whether a channel type is a thread's (discord.js's list: public, private and announcement threads). */
+export function isThreadType(type: ChannelType | null | undefined): boolean {
+  return Constants.ThreadChannelTypes.some((thread) => thread === type);
+}
+
+/**
+ * Whether the bot is not in the interaction's place (a group DM, a DM between people, a server without the bot), so it can answer
+ * only through the interaction. `payloadChannelType`: the channel type the payload named (PayloadChannelTypes).
+ */
+export function reachedOnlyThroughInteraction(client: Client, interaction: Interaction, payloadChannelType?: ChannelType): boolean {
+  const { guildId } = interaction;
+  return inPrivateChannel(interaction, payloadChannelType) || (guildId !== null && !client.guilds.cache.has(guildId));
+}
+
+/** A group DM or a DM between people; without `context` (older payloads) a group DM is known by its channel type. */
+function inPrivateChannel(interaction: Interaction, payloadChannelType: ChannelType | undefined): boolean {
+  if (interaction.context !== null) return interaction.context === InteractionContextType.PrivateChannel;
+  return interaction.guildId === null && (payloadChannelType ?? interaction.channel?.type) === ChannelType.GroupDM;
+}
 
 /** `payloadChannelType`: the channel type the interaction's payload named (PayloadChannelTypes), for guilds discord.js does not know. */
 export function placeOfInteraction(
@@ -21,12 +42,12 @@ export function placeOfInteraction(
   log: Logger,
   payloadChannelType?: ChannelType,
 ): Promise<Place> {
-  const { guildId, channelId, context } = interaction;
+  const { guildId, channelId } = interaction;
   const userId = interaction.user.id;
   const away = (place: Pick<Place, "conversation" | "channelIds" | "userInstalled">): Promise<Place> =>
     Promise.resolve({ ...place, dm: false, channel: undefined, reach: "interaction" });
   // Discord always names the channel; without it, a key of its own rather than the person's DM with the bot.
-  if (context === InteractionContextType.PrivateChannel)
+  if (inPrivateChannel(interaction, payloadChannelType))
     return away({
       conversation: { platform: "discord", scope: "channel", id: channelId ?? `private-of-${userId}` },
       channelIds: [],
@@ -34,11 +55,12 @@ export function placeOfInteraction(
     });
   // The gateway lists every guild the bot is in (unavailable ones too): one it does not list, it is not a member of.
   if (guildId && !client.guilds.cache.has(guildId)) {
-    const thread = channelId !== null && Constants.ThreadChannelTypes.some((type) => type === payloadChannelType);
+    const thread = channelId !== null && isThreadType(payloadChannelType);
     const conversation = { platform: "discord", scope: thread ? "thread" : "channel", id: channelId ?? guildId } as const;
-    // A payload without `context` predates user installs: the server installed the app (commands only, without the bot).
-    const guildInstalled =
-      context === null || interaction.authorizingIntegrationOwners[ApplicationIntegrationType.GuildInstall] !== undefined;
+    // The server installed the app (commands only, without the bot) — or, in a payload without `context` or owners (older
+    // servers), is taken to have; only owners naming just a user ("1") mean the person's own install.
+    const owners = interaction.authorizingIntegrationOwners;
+    const guildInstalled = owners.guildId !== null || (interaction.context === null && owners.userId === null);
     return away({ conversation, channelIds: guildInstalled && channelId ? [channelId] : [], userInstalled: !guildInstalled });
   }
   return placeOf(client, { guildId, channelId, userId, channel: interaction.channel }, log);

@@ -2,7 +2,9 @@
  * A bot reply as Discord messages: an embed listing the games (match quality where not exact,
  * backend label), the explanation text, "more like #n" and 👍/👎 buttons. Text beyond Discord's
  * limits (description 4096, content 2000, 6000 per message) goes into follow-up messages, split
- * at paragraph or word boundaries.
+ * at paragraph or word boundaries — except on a private answer with "Share": Share copies the one
+ * message it is on, so there the whole text goes into that message's embeds (cut, visibly, only
+ * beyond Discord's 6000 characters a message).
  */
 import {
   ButtonStyle,
@@ -15,10 +17,21 @@ import {
 } from "discord.js";
 import type { BotReply } from "../../bot/types.js";
 import { formatProductDetails } from "../../engine/catalog/productMetadata.js";
+import { ITEM_ID_PATTERN } from "../../engine/itemId.js";
 import { BACKEND_LABELS, matchLabel } from "../replyLabels.js";
 import { splitText, truncateText } from "../splitText.js";
 
-export const LIMITS = { content: 2000, description: 4096, footer: 2048, title: 256, buttonLabel: 80, customId: 100 } as const;
+export const LIMITS = {
+  content: 2000,
+  description: 4096,
+  footer: 2048,
+  title: 256,
+  buttonLabel: 80,
+  customId: 100,
+  /** All embeds of one message together (titles, descriptions, footers). */
+  embedsTotal: 6000,
+  embedsPerMessage: 10,
+} as const;
 const MORE_BUTTONS = 5;
 const EMBED_COLOR = 0x5865f2;
 
@@ -76,14 +89,36 @@ export function renderDiscordReply(reply: BotReply, { share = false }: RenderOpt
     ...(thumbnail ? { thumbnail: { url: thumbnail } } : {}),
     ...(footer ? { footer: { text: truncateText(footer, LIMITS.footer) } } : {}),
   };
+  // "Share" copies only the message it is on: a shareable answer keeps all its text in that one message.
+  const oneMessage = share && overflow !== "";
   const main: DiscordMessage = {
-    embeds: [embed],
+    embeds: oneMessage ? [embed, ...overflowEmbeds(overflow, embedChars(embed))] : [embed],
     components: share ? withShareButton(buttons(reply)) : buttons(reply),
     allowedMentions: NO_MENTIONS,
     ...(notices ? { content: truncateText(notices, LIMITS.content) } : {}),
   };
-  const rest = overflow ? splitText(overflow, LIMITS.content).map((content) => ({ content, allowedMentions: NO_MENTIONS })) : [];
+  const rest =
+    overflow && !oneMessage ? splitText(overflow, LIMITS.content).map((content) => ({ content, allowedMentions: NO_MENTIONS })) : [];
   return [main, ...rest];
+}
+
+/** Where a shareable answer's text had to be cut: said, never silent. */
+export const CUT_TO_FIT = "… *(cut short to fit one message)*";
+
+/** The text after the first embed as more embeds of the same message, within Discord's per-message total. */
+function overflowEmbeds(text: string, used: number): APIEmbed[] {
+  // Splitting can add a few characters per part (a code fence closed and reopened): keep a margin.
+  const room = LIMITS.embedsTotal - used - 8 * LIMITS.embedsPerMessage;
+  if (room < 2 * CUT_TO_FIT.length) return [{ color: EMBED_COLOR, description: CUT_TO_FIT.replace(/^… /, "") }];
+  const fits = text.length <= room ? text : `${truncateText(text, room - CUT_TO_FIT.length).replace(/…$/, "")}${CUT_TO_FIT}`;
+  return splitText(fits, LIMITS.description)
+    .slice(0, LIMITS.embedsPerMessage - 1)
+    .map((description) => ({ color: EMBED_COLOR, description }));
+}
+
+/** Characters an embed counts towards Discord's per-message total. */
+function embedChars(embed: APIEmbed): number {
+  return (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0);
 }
 
 /** A rendered message as an edit of an existing one (clearing what it no longer has). */
@@ -152,11 +187,15 @@ export type ButtonAction =
   | { kind: "share" }
   | { kind: "unknown" };
 
+// Item ids as the engine writes them (itemId.ts); ids of earlier versions (row index only) match too.
+const MORE_ID = new RegExp(`^sidbot:more:(${ITEM_ID_PATTERN})$`);
+const FEEDBACK_ID = new RegExp(`^sidbot:fb:(up|down):(${ITEM_ID_PATTERN}(?:,${ITEM_ID_PATTERN})*)$`);
+
 export function parseButton(customId: string): ButtonAction {
   if (customId === SHARE_BUTTON_ID) return { kind: "share" };
-  const more = /^sidbot:more:(\d+)$/.exec(customId);
+  const more = MORE_ID.exec(customId);
   if (more) return { kind: "more", itemId: more[1]! };
-  const fb = /^sidbot:fb:(up|down):([\d,]+)$/.exec(customId);
+  const fb = FEEDBACK_ID.exec(customId);
   if (fb) return { kind: "feedback", value: fb[1] as "up" | "down", itemIds: fb[2]!.split(",") };
   return { kind: "unknown" };
 }

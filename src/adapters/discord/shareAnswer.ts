@@ -2,6 +2,8 @@
  * "Share": posts a private (ephemeral) answer for everyone, as the response to the button's own
  * interaction — so it also works where the bot is not a member and cannot post in the channel.
  * The copy keeps the answer's other buttons; a failure gets one private line, never an error.
+ * Each answer is shared once (claimed by its message id, across processes): a second click, or a
+ * redelivered one, gets a short private note instead of a second public copy.
  */
 import { ComponentType, MessageFlags, type APIActionRowComponent, type APIButtonComponent, type ButtonInteraction } from "discord.js";
 import type { Logger } from "../../util/logger.js";
@@ -9,9 +11,17 @@ import { DISCORD_TEXTS } from "./discordTexts.js";
 import { loggableError } from "./loggableError.js";
 import { NO_MENTIONS, withoutShareButton } from "./renderDiscordReply.js";
 
-export async function shareAnswer(interaction: ButtonInteraction, log: Logger): Promise<void> {
+export async function shareAnswer(
+  interaction: ButtonInteraction,
+  log: Logger,
+  firstDelivery: (id: string, log: Logger) => Promise<boolean>,
+): Promise<void> {
   const { message } = interaction;
   try {
+    if (!(await firstDelivery(`discord:share:${message.id}`, log))) {
+      await interaction.reply({ content: DISCORD_TEXTS.alreadyShared, flags: MessageFlags.Ephemeral });
+      return;
+    }
     const rows = message.components.map((row) => row.toJSON()).filter(isButtonRow);
     await interaction.reply({
       ...(message.content ? { content: message.content } : {}),

@@ -40,7 +40,7 @@ describe("DiscordAdapter against a fake Discord", () => {
     expect(defer!.at).toBeLessThanOrEqual(edit.at);
     expect(edit.body.embeds[0].description).toMatch(/^1\. \*\*Halo Reach - Limited Edition -Xbox 360\*\*/);
     expect(edit.body.embeds[0].footer.text).toMatch(/answered by the catalog/);
-    expect(edit.body.components[0].components[0].custom_id).toMatch(/^sidbot:more:\d+$/);
+    expect(edit.body.components[0].components[0].custom_id).toMatch(/^sidbot:more:\d+\.[\w-]{4}$/);
     expect(edit.body.allowed_mentions).toEqual({ parse: [], replied_user: false });
   });
 });

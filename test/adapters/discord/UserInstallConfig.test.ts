@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../../src/cli.js";
 import { loadConfig } from "../../../src/config.js";
 import { ConfigError } from "../../../src/errors.js";
-import { FakeDiscord } from "../../support/fakes/FakeDiscord.js";
+import { FakeDiscord, nextId } from "../../support/fakes/FakeDiscord.js";
 import { tempDir } from "../../support/tempDir.js";
 
 const dir = tempDir();
@@ -27,11 +27,11 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-async function registerWith(config: string) {
+async function registerWith(config: string, args: string[] = []) {
   let out = "";
   let err = "";
   const code = await main(
-    ["register-commands"],
+    ["register-commands", ...args],
     { out: (t) => (out += t), err: (t) => (err += t), readStdin: async () => "" },
     { SIDBOT_CONFIG: config, DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl },
   );
@@ -74,5 +74,15 @@ describe("discord.userInstall", () => {
     expect(off.out).toMatch(/server installs only/);
     expect(declared().map((c) => c.integration_types)).toEqual(Array(5).fill([0]));
     expect(declared().map((c) => c.contexts)).toEqual(Array(5).fill([0, 1]));
+  });
+
+  it("register-commands --guild does not promise user installs (Discord applies them to global commands only)", async () => {
+    const guildId = nextId();
+    const cli = await registerWith(configFile("guild.json", {}), ["--guild", guildId]);
+    expect(cli.code).toBe(0);
+    expect(fake.registeredCommands.has(`/applications/${fake.applicationId}/guilds/${guildId}/commands`)).toBe(true);
+    expect(cli.out).toMatch(new RegExp(`registered 5 commands in server ${guildId}`));
+    expect(cli.out).not.toMatch(/own account/);
+    expect(cli.out).toMatch(/register globally/);
   });
 });

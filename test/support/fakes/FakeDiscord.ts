@@ -97,8 +97,17 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
   readonly dmChannels = new Map<string, string>();
   /** The command list of the last PUT of the app's commands (global or per guild), by route. */
   readonly registeredCommands = new Map<string, unknown[]>();
-  /** The channel each interaction token answers in, and whether its response was ephemeral (flags 64). */
-  private readonly interactionChannels = new Map<string, { channelId: string; ephemeral: boolean; originalId?: string }>();
+  /**
+   * Messages sent through interaction tokens (the original response's edit and follow-ups), oldest first, with whether Discord would
+   * show them only to the person: the original as its response said; after a deferral the first follow-up becomes the original
+   * (and so inherits its flags); any other follow-up only with flags 64.
+   */
+  readonly interactionMessages: { token: string; id: string; ephemeral: boolean; original: boolean }[] = [];
+  /** The channel each interaction token answers in, whether its response was ephemeral (flags 64), and whether the original was sent. */
+  private readonly interactionChannels = new Map<
+    string,
+    { channelId: string; ephemeral: boolean; originalId?: string; deferred?: boolean; originalSent?: boolean }
+  >();
   /** The shard each gateway connection identified with (unsharded connections are absent). */
   private readonly socketShards = new Map<WebSocket, [number, number]>();
   private sequence = 0;
@@ -558,6 +567,8 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
       // Types 4 (message) and 5 (deferred): flag 64 makes the response, and the edits of it, visible only to the person.
       const answer = this.interactionChannels.get(m[1]!);
       if (answer && (body?.type === 4 || body?.type === 5)) answer.ephemeral = (Number(body.data?.flags ?? 0) & 64) !== 0;
+      if (answer && body?.type === 5) answer.deferred = true;
+      if (answer && body?.type === 4) answer.originalSent = true;
       return this.empty(res);
     }
     m = /^\/applications\/\d+\/(guilds\/\d+\/)?commands$/.exec(path);
@@ -576,6 +587,11 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
     if (m && (record.method === "PATCH" || record.method === "GET")) {
       const answer = this.interactionChannels.get(m[1]!);
       if (answer && m[2] === "@original") answer.originalId ??= nextId();
+      if (answer && m[2] === "@original" && record.method === "PATCH") {
+        if (!answer.originalSent)
+          this.interactionMessages.push({ token: m[1]!, id: answer.originalId!, ephemeral: answer.ephemeral, original: true });
+        answer.originalSent = true;
+      }
       return this.json(
         res,
         200,
@@ -588,12 +604,21 @@ export class FakeDiscord extends LoopbackServer<RecordedRequest> {
       );
     }
     m = /^\/webhooks\/\d+\/([^/]+)$/.exec(path);
-    if (m && record.method === "POST")
+    if (m && record.method === "POST") {
+      // A follow-up is private only with flags 64 — except the first after a deferral, which becomes the (deferred) original.
+      const answer = this.interactionChannels.get(m[1]!);
+      const original = answer?.deferred === true && !answer.originalSent;
+      const ephemeral = original ? answer.ephemeral : (Number(body?.flags ?? 0) & 64) !== 0;
+      if (original) answer.originalId ??= nextId();
+      const id = original ? answer.originalId! : nextId();
+      if (answer) answer.originalSent = true;
+      this.interactionMessages.push({ token: m[1]!, id, ephemeral, original });
       return this.json(
         res,
         200,
-        this.storeMessage({ id: nextId(), channel_id: this.interactionChannels.get(m[1]!)?.channelId ?? this.channelId, ...body }),
+        this.storeMessage({ id, channel_id: answer?.channelId ?? this.channelId, ...body, flags: ephemeral ? 64 : 0 }),
       );
+    }
     // The bot is not in the guild of these channels: every channel route is refused.
     m = /^\/channels\/(\d+)(?:\/|$)/.exec(path);
     if (m && this.foreignChannels.has(m[1]!)) return this.json(res, 403, { message: "Missing Access", code: 50001 });
