@@ -129,7 +129,7 @@ describe("a Slack that refuses the feedback buttons", () => {
     const up = blocksOf(first)
       .flatMap((b) => (b.elements ?? []) as { action_id: string; value: string }[])
       .find((e) => e.action_id === "sidbot_fb_up")!;
-    expect(up.value).toMatch(/^\d+(,\d+)*$/);
+    expect(up.value).toMatch(/^\d+\.[\w-]{4}(,\d+\.[\w-]{4})*$/);
 
     await old.fake.send("slash_commands", old.fake.slashCommand("similar to Mario Kart", { channel: "C5600" }));
     await answeredIn("C5600");
