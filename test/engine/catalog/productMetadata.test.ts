@@ -139,10 +139,12 @@ describe("product metadata join", async () => {
       loadConfig({ env: { CATALOG_PATH: catalogPath, CATALOG_METADATA_PATH: metaPath, MODEL_GPU: "off" } }),
     );
     const result = await engine.run({ kind: "similar", items: [engine.catalog.catalog.items[0]!] });
-    const shown = result.items.filter((i) => Number(i.id) < rows.length - 100);
+    // The item's row in the files, found by its SID (the last 100 rows have no metadata).
+    const rowOf = (item: { sid: string }) => rows.findIndex((r) => r.semantic_id === item.sid);
+    const shown = result.items.filter((i) => rowOf(i) < rows.length - 100);
     expect(shown.length).toBeGreaterThan(0);
     for (const item of shown)
-      expect(item).toMatchObject({ rating: meta[Number(item.id)]!.average_rating, thumbnail: meta[Number(item.id)]!.images[0]!.large });
+      expect(item).toMatchObject({ rating: meta[rowOf(item)]!.average_rating, thumbnail: meta[rowOf(item)]!.images[0]!.large });
     // Some item the catalog backend has a notice for ("nothing close", "only N are close"): the engine's answer carries it.
     const backend = new CatalogBackend(engine.catalog.catalog, engine.catalog.titles);
     const lonely = engine.catalog.catalog.items.find((item) => backend.answer({ kind: "similar", items: [item] }).notices.length > 0);
