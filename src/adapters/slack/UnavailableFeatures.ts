@@ -85,8 +85,9 @@ export class UnavailableFeatures {
    * Turns `feature` off for `team` when `error` (from `method`) says the workspace lacks it,
    * logging one line per team, feature and code; true when it did (the caller falls back
    * without logging more). `method_not_supported_for_channel_type` turns it off only for the
-   * kind of conversation `channel` is (all of the team when no channel is given). With `unknownCodes`, a code Slack has not documented for one
-   * request counts too: trying it on every request would only repeat the same warning.
+   * kind of conversation `channel` is (all of the team when no channel is given). With
+   * `unknownCodes`, a code Slack has not documented for one request counts too: trying it on
+   * every request would only repeat the same warning.
    */
   refused(
     feature: SlackFeature,

@@ -160,7 +160,8 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
 
 /**
  * chat.startStream refused for the workspace turns streaming off for the team (for that kind of
- * conversation only, when Slack says so; one line per code); anything else (a later call, an answer about this request) gets a line and changes nothing.
+ * conversation only, when Slack says so; one line per code); anything else (a later call, an
+ * answer about this request) gets a line and changes nothing.
  */
 function noteStreamFailure(
   outcome: StreamOutcome,
