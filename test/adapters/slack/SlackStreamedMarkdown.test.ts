@@ -50,14 +50,13 @@ describe("Streaming refused for one kind of conversation", () => {
     h.fake.failOn("chat.startStream", "method_not_supported_for_channel_type", { match: (a) => String(a.channel).startsWith("G") });
     await h.fake.send("events_api", h.fake.mention("similar to Mario Kart", { channel: "G0MP001" }));
     await expect.poll(() => h!.finalAnswers("G0MP001").length, { timeout: 8000 }).toBe(1);
+    await askInAssistantThread(h, "D0MP002", "similar to Mario Kart");
+    await expect.poll(() => h!.finalAnswers("D0MP002").length, { timeout: 8000 }).toBe(1);
+    expect(h.finalAnswers("D0MP002")[0]!.method).toBe("chat.stopStream");
     // The group DM got its answer the plain way; one line names the kind of conversation.
     const refusals = h.log.entries.filter((e) => e.level === "warn" && /chat\.startStream/.test(String(e.message)));
     expect(refusals).toHaveLength(1);
     expect(String(refusals[0]!.message)).toMatch(/group DMs/);
-
-    await askInAssistantThread(h, "D0MP002", "similar to Mario Kart");
-    await expect.poll(() => h!.finalAnswers("D0MP002").length, { timeout: 8000 }).toBe(1);
-    expect(h.finalAnswers("D0MP002")[0]!.method).toBe("chat.stopStream");
 
     // Another group DM in the same workspace is not tried again.
     const before = h.fake.calls.filter((c) => c.method === "chat.startStream").length;
@@ -74,6 +73,15 @@ describe("Streamed markdown", () => {
     await expect.poll(() => h!.finalAnswers("D0MD001").length, { timeout: 8000 }).toBe(1);
     const shown = [...h.fake.streams.values()].find((s) => s.channel === "D0MD001")!.text;
     expect(shown).toBe("Run `curl https://api.example/?a=1&b=<2>` then see `https://x.example`.");
+  });
+
+  it("a backtick in one piece cannot pair with one in a later piece to carry a mention outside code", async () => {
+    // Joined, "`a b`" is the code span and the mention is outside it: it must arrive escaped.
+    h = await assistantHarness({ redis: false, chunks: ["Try `a ", "b` and <@U0001> `c` ok."] });
+    await askInAssistantThread(h, "D0MD004", "similar to Mario Kart");
+    await expect.poll(() => h!.finalAnswers("D0MD004").length, { timeout: 8000 }).toBe(1);
+    const shown = [...h.fake.streams.values()].find((s) => s.channel === "D0MD004")!.text;
+    expect(shown).toBe("Try `a b` and &lt;@U0001&gt; `c` ok.");
   });
 
   it("an emoji at the 12,000-character limit is never sent in halves", async () => {
