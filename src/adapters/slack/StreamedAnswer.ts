@@ -87,7 +87,7 @@ export class StreamedAnswer {
     if (this.failure && this.ts === undefined) return false;
     if (this.failure || this.ending || this.full) return true;
     const text = this.text + chunk;
-    this.full = text.length > STREAM_TEXT_LIMIT;
+    this.full = text.length >= STREAM_TEXT_LIMIT;
     this.text = cutWhole(text, STREAM_TEXT_LIMIT);
     if (this.timer) return true;
     const wait = Math.max(0, this.lastSend + this.options.intervalMs - Date.now());
