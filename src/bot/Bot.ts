@@ -234,7 +234,15 @@ export class Bot {
     return this.memory.claim(eventId, DELIVERY_TTL_MS);
   }
 
-  /** Whether an event id was recorded by {@link firstDelivery} (in any process sharing memory), without recording it. */
+  /**
+   * Records `id` for as long as conversations are kept (`memory.ttlSeconds`), renewing it when
+   * recorded already; true the first time. Shared through Redis when configured.
+   */
+  async remember(id: string): Promise<boolean> {
+    return this.memory.record(id, this.config.memory.ttlSeconds * 1000);
+  }
+
+  /** Whether an id was recorded by {@link firstDelivery} or {@link remember} (in any process sharing memory), without recording it. */
   async delivered(eventId: string): Promise<boolean> {
     return this.memory.claimed(eventId);
   }

@@ -99,9 +99,10 @@ export class SlackAssistant {
         return;
       }
       const conversation = threadKey(team, m.channel, threadTs);
-      // The thread's first request names it; later ones keep that title.
-      const first = !(await bot.knows(conversation).catch(() => false));
-      if (first) await this.optional("title", team, requestId, () => setTitle(truncateText(text || "help", TITLE_CHARS)));
+      // The thread's first request names it; later ones keep that title (also when the first stored nothing).
+      const unknown = !(await bot.knows(conversation).catch(() => false));
+      if (unknown && (await threads.firstTitle(thread, unknown)))
+        await this.optional("title", team, requestId, () => setTitle(truncateText(text || "help", TITLE_CHARS)));
       const statusShown = await this.optional("status", team, requestId, () =>
         setStatus({ status: STATUS, loading_messages: LOADING_MESSAGES }),
       );

@@ -6,11 +6,12 @@
  * streaming, never the answer: before the stream appeared, the caller takes over (its
  * "Thinking…" message shows the text); after, `finish()` puts the whole answer into the streamed
  * message with chat.update, or removes the broken stream and posts the answer anew — so the
- * person sees it once. `interrupt()` (shutdown) ends an open stream with a short note.
+ * person sees it once. `interrupt()` (shutdown) ends an open stream with a short note; an answer
+ * that finishes after that still arrives whole, replacing the interrupted message.
  */
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "../../util/logger.js";
-import { safeStreamText, splitForCalls, wholeWordsEnd } from "./streamedText.js";
+import { cutWhole, safeStreamText, splitForCalls, streamableEnd } from "./streamedText.js";
 import { withSlackRetry } from "./withSlackRetry.js";
 
 /** Slack's cap on `markdown_text` in one call (after escaping). */
@@ -59,7 +60,11 @@ export class StreamedAnswer {
   private lastSend = 0;
   private chain: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | undefined;
-  private ended = false;
+  /** The closing calls (finish's or interrupt's) once begun: nothing more is appended after. */
+  private ending: Promise<void> | undefined;
+  /** Ended by interrupt() with a note, not with the answer's blocks. */
+  private interrupted = false;
+  private full = false;
 
   constructor(private readonly options: StreamedAnswerOptions) {
     // buffer_size 1: the helper sends every append at once; pacing is this class's job.
@@ -80,8 +85,10 @@ export class StreamedAnswer {
   /** Takes a piece of text; false once the stream broke before it appeared (the caller shows text itself then). */
   push(chunk: string): boolean {
     if (this.failure && this.ts === undefined) return false;
-    if (this.failure || this.ended || this.text.length >= STREAM_TEXT_LIMIT) return true;
-    this.text = (this.text + chunk).slice(0, STREAM_TEXT_LIMIT);
+    if (this.failure || this.ending || this.full) return true;
+    const text = this.text + chunk;
+    this.full = text.length >= STREAM_TEXT_LIMIT;
+    this.text = cutWhole(text, STREAM_TEXT_LIMIT);
     if (this.timer) return true;
     const wait = Math.max(0, this.lastSend + this.options.intervalMs - Date.now());
     this.timer = setTimeout(() => {
@@ -99,35 +106,46 @@ export class StreamedAnswer {
   async finish(final: StreamedMessage, whole: StreamedMessage, deliver: Deliver = (send) => send(whole)): Promise<StreamOutcome> {
     this.stopTimer();
     await this.chain;
-    if (this.ended) return { kind: "streamed" };
+    // A shutdown interrupt under way: let it end the stream first.
+    await this.ending;
     // Nothing shown yet: the caller answers the usual way, text included.
     if (this.ts === undefined) return this.failure ? { kind: "not_started", error: this.failure.error } : { kind: "not_started" };
-    if (!this.failure) {
+    if (!this.failure && !this.interrupted) {
+      const closing = this.close(final);
+      this.ending = closing.catch(() => {});
       try {
-        const last = await this.appendAllButLast(this.unsent(this.text.length));
-        this.ended = true;
-        await this.streamer.stop({ ...(last ? { markdown_text: last } : {}), ...(final.blocks ? { blocks: final.blocks as never } : {}) });
+        await closing;
         return { kind: "streamed" };
       } catch (error) {
         this.failure = { error };
       }
     }
+    // Broken, or ended by interrupt() with a note: the whole answer takes the streamed message's place.
+    if (this.interrupted) await this.ending;
     await this.deliverWhole(this.ts, deliver);
-    return { kind: "recovered", error: this.failure!.error };
+    return this.failure ? { kind: "recovered", error: this.failure.error } : { kind: "streamed" };
   }
 
-  /** Shutdown: ends an open stream with what was streamed and a note to ask again (errors ignored). */
+  /** Shutdown: ends an open stream with what was streamed and a note to ask again (errors logged, not thrown). */
   async interrupt(): Promise<void> {
     this.stopTimer();
     await this.chain;
-    if (this.ended || this.failure || this.ts === undefined) return;
-    this.ended = true;
-    try {
+    if (this.ending || this.failure || this.ts === undefined) return this.ending;
+    this.interrupted = true;
+    this.ending = (async () => {
       const last = await this.appendAllButLast(this.unsent(this.text.length));
       await this.streamer.stop({ markdown_text: `${last}${INTERRUPTED}` });
-    } catch (error) {
+    })().catch((error: unknown) => {
+      this.failure = { error };
       this.options.logger.warn({ err: error, requestId: this.options.requestId }, "could not end the streamed answer at shutdown");
-    }
+    });
+    await this.ending;
+  }
+
+  /** Streams the rest of the text and stops the stream with the final blocks. */
+  private async close(final: StreamedMessage): Promise<void> {
+    const last = await this.appendAllButLast(this.unsent(this.text.length));
+    await this.streamer.stop({ ...(last ? { markdown_text: last } : {}), ...(final.blocks ? { blocks: final.blocks as never } : {}) });
   }
 
   private stopTimer(): void {
@@ -136,11 +154,11 @@ export class StreamedAnswer {
   }
 
   private send(): void {
-    if (this.failure || this.ended || this.sent >= this.text.length) return;
+    if (this.failure || this.ending || this.sent >= this.text.length) return;
     this.lastSend = Date.now();
     this.chain = this.chain.then(async () => {
-      if (this.failure || this.ended) return;
-      const upTo = this.sent + wholeWordsEnd(this.text.slice(this.sent));
+      if (this.failure || this.ending) return;
+      const upTo = this.sent + streamableEnd(this.text.slice(this.sent));
       const ready = this.unsent(upTo);
       if (!ready) return;
       const starting = this.ts === undefined;

@@ -7,7 +7,8 @@
  *
  * In threads, text the engine streams goes out with Slack's chat streaming instead (see
  * StreamedAnswer): the "Thinking…" placeholder, if any, is removed once the streamed message
- * appears. Where the workspace refuses streaming, the team falls back to the path above for good.
+ * appears. Where the workspace refuses streaming, the team falls back to the path above for good
+ * (or in that kind of conversation only, when Slack refuses it for the channel type).
  */
 import type { webApi } from "@slack/bolt";
 import type { Bot } from "../../bot/Bot.js";
@@ -17,7 +18,8 @@ import { ThrottledEditor } from "../ThrottledEditor.js";
 import { truncateText } from "../splitText.js";
 import { userMessageFor } from "../userMessages.js";
 import { logFailure } from "./logFailure.js";
-import { escapeSlack, renderSlackReply, SLACK_LIMITS } from "./renderSlackReply.js";
+import { safeMrkdwnText } from "./mrkdwnText.js";
+import { mrkdwn, renderSlackReply, SLACK_LIMITS } from "./renderSlackReply.js";
 import type { FeedbackFallback } from "./slackFeedback.js";
 import { StreamedAnswer, type StreamOutcome } from "./StreamedAnswer.js";
 import type { UnavailableFeatures } from "./UnavailableFeatures.js";
@@ -27,6 +29,8 @@ import { withSlackRetry } from "./withSlackRetry.js";
 export interface SlackOutgoing {
   text: string;
   blocks?: Record<string, unknown>[];
+  /** "none": Slack links nothing in `text` itself. */
+  parse?: "none";
 }
 
 export interface AnswerTarget {
@@ -71,7 +75,7 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
   let editor: ThrottledEditor | undefined;
   let placeholderGone: Promise<void> | undefined;
   const streamed =
-    stream && where.thread_ts && !stream.features.isOff("streaming", team)
+    stream && where.thread_ts && !stream.features.isOff("streaming", team, where.channel)
       ? new StreamedAnswer({
           client,
           channel: where.channel,
@@ -96,7 +100,7 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
   editor = ts
     ? new ThrottledEditor(
         settings.streamEditIntervalMs,
-        (text) => update({ text: truncateText(escapeSlack(text), SLACK_LIMITS.sectionText) }),
+        (text) => update(progress(truncateText(safeMrkdwnText(text), SLACK_LIMITS.sectionText))),
         (e) => logger.warn({ err: e, requestId }, "stream update failed"),
       )
     : undefined;
@@ -128,7 +132,7 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
     const outcome = await streamed.finish(settings.feedback?.prepare(team, final) ?? final, message, deliver).finally(() => {
       settings.openStreams?.delete(streamed);
     });
-    noteStreamFailure(outcome, team, stream!, logger, requestId);
+    noteStreamFailure(outcome, team, where.channel, stream!, logger, requestId);
     if (outcome.kind !== "not_started") {
       await placeholderGone;
       return reply;
@@ -155,19 +159,22 @@ export async function answerInSlack(request: BotRequest, target: AnswerTarget, s
 }
 
 /**
- * chat.startStream refused for the workspace turns streaming off for the team (one line per
- * code); anything else (a later call, an answer about this request) gets a line and changes nothing.
+ * chat.startStream refused for the workspace turns streaming off for the team (for that kind of
+ * conversation only, when Slack says so; one line per code); anything else (a later call, an
+ * answer about this request) gets a line and changes nothing.
  */
 function noteStreamFailure(
   outcome: StreamOutcome,
   team: string,
+  channel: string,
   stream: StreamSettings,
   logger: Logger,
   requestId: string | undefined,
 ): void {
   if (outcome.kind === "streamed" || outcome.error === undefined) return;
   const method = outcome.kind === "not_started" ? "chat.startStream" : "chat.appendStream/stopStream";
-  if (outcome.kind === "not_started" && stream.features.refused("streaming", team, outcome.error, method, { unknownCodes: true })) return;
+  if (outcome.kind === "not_started" && stream.features.refused("streaming", team, outcome.error, method, { unknownCodes: true, channel }))
+    return;
   logger.warn(
     { err: outcome.error, requestId, method, slackError: slackErrorCode(outcome.error) },
     "streaming the answer failed; delivered it without streaming",
@@ -175,7 +182,15 @@ function noteStreamFailure(
 }
 
 function withBlocks(message: SlackOutgoing): SlackOutgoing {
-  return message.blocks ? message : { ...message, blocks: [{ type: "section", text: { type: "mrkdwn", text: message.text } }] };
+  return message.blocks ? message : { ...message, blocks: [{ type: "section", text: mrkdwn(message.text) }] };
+}
+
+/**
+ * The text so far as message text, with Slack's automatic parsing off (`parse: "none"`: no address
+ * or channel name is linked). No blocks: a later update without blocks would leave them in place.
+ */
+function progress(text: string): SlackOutgoing {
+  return { text, parse: "none" };
 }
 
 async function removePlaceholder(client: webApi.WebClient, channel: string, ts: string, logger: Logger, requestId: string | undefined) {

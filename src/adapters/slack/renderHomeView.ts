@@ -1,12 +1,12 @@
 /**
  * sidbot's App Home tab in Block Kit (a `home` view for views.publish): what sidbot can do,
  * example requests built from real catalog titles, and the person's recent recommendations.
- * Titles are escaped so they cannot mention or link anyone; every text stays within Slack's
+ * Titles are escaped and sections verbatim, so they cannot mention or link anyone; every text stays within Slack's
  * limits (header 150, section 3000 characters; at most 100 blocks in a view).
  */
 import type { types } from "@slack/bolt";
 import { truncateText } from "../splitText.js";
-import { escapeSlack, SLACK_LIMITS } from "./renderSlackReply.js";
+import { escapeSlack, mrkdwn, SLACK_LIMITS } from "./renderSlackReply.js";
 
 export interface HomeContent {
   /** Catalog titles to build example requests from (the first few are used). */
@@ -42,7 +42,8 @@ const HEADER_MAX = 150;
 export function renderHomeView({ exampleTitles, recent }: HomeContent): types.HomeView {
   const section = (text: string) => ({
     type: "section" as const,
-    text: { type: "mrkdwn" as const, text: truncateText(text, SLACK_LIMITS.sectionText) },
+    // Verbatim: Slack links no address or channel name in catalog titles.
+    text: mrkdwn(truncateText(text, SLACK_LIMITS.sectionText)),
   });
   return {
     type: "home",

@@ -2,12 +2,15 @@
  * A bot reply in Block Kit: one section per game (match quality where not exact), the
  * explanation in sections of at most 3000 characters, "More like #n" buttons, 👍/👎 as Slack's
  * feedback buttons, and a context line with the backend and notices. At most 50 blocks; text
- * beyond that is cut with an ellipsis. Slack mrkdwn is escaped so titles cannot mention or link anyone.
+ * beyond that is cut with an ellipsis. Slack mrkdwn is escaped so titles cannot mention or link
+ * anyone, and every mrkdwn text object is `verbatim` (Slack links no address or channel name in
+ * it); in the model's text, markdown links lose their link and bare addresses become code.
  */
 import type { BotReply } from "../../bot/types.js";
 import { formatProductDetails } from "../../engine/catalog/productMetadata.js";
 import { BACKEND_LABELS, matchLabel } from "../replyLabels.js";
 import { splitText, truncateText } from "../splitText.js";
+import { safeMrkdwnText } from "./mrkdwnText.js";
 import { feedbackBlock } from "./slackFeedback.js";
 
 export const SLACK_LIMITS = {
@@ -33,10 +36,16 @@ export function escapeSlack(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/** A mrkdwn text object Slack shows as written: no address, channel name or mention is linked for it. */
+export function mrkdwn(text: string): { type: "mrkdwn"; text: string; verbatim: true } {
+  return { type: "mrkdwn", text, verbatim: true };
+}
+
 export function renderSlackReply(reply: BotReply): SlackMessage {
   const blocks: SlackBlock[] = [];
-  const section = (text: string) => blocks.push({ type: "section", text: { type: "mrkdwn", text } });
-  if (reply.kind !== "answer" && reply.text) for (const part of splitText(escapeSlack(reply.text), SLACK_LIMITS.sectionText)) section(part);
+  const section = (text: string) => blocks.push({ type: "section", text: mrkdwn(text) });
+  if (reply.kind !== "answer" && reply.text)
+    for (const part of splitText(safeMrkdwnText(reply.text), SLACK_LIMITS.sectionText)) section(part);
   reply.items.forEach((item, i) => {
     const text = truncateText(
       `*${i + 1}. ${escapeSlack(item.title)}*${escapeSlack(matchLabel(item))}${escapeSlack(formatProductDetails(item))}`,
@@ -46,7 +55,7 @@ export function renderSlackReply(reply: BotReply): SlackMessage {
     const accessory = item.thumbnail?.startsWith("https://")
       ? { type: "image", image_url: item.thumbnail, alt_text: truncateText(item.title, SLACK_LIMITS.altText) }
       : undefined;
-    blocks.push({ type: "section", text: { type: "mrkdwn", text }, ...(accessory ? { accessory } : {}) });
+    blocks.push({ type: "section", text: mrkdwn(text), ...(accessory ? { accessory } : {}) });
   });
   const buttons = actions(reply);
   const feedback = feedbackFor(reply);
@@ -60,7 +69,7 @@ export function renderSlackReply(reply: BotReply): SlackMessage {
   // Room left for the explanation after the list, the buttons and the context line.
   const reserved = (buttons ? 1 : 0) + (feedback ? 1 : 0) + (context ? 1 : 0);
   if (reply.kind === "answer" && reply.text) {
-    const parts = splitText(escapeSlack(reply.text), SLACK_LIMITS.sectionText);
+    const parts = splitText(safeMrkdwnText(reply.text), SLACK_LIMITS.sectionText);
     const room = SLACK_LIMITS.blocks - blocks.length - reserved;
     parts.slice(0, room).forEach((part, i) => {
       section(i === room - 1 && parts.length > room ? truncateText(`${part} …`, SLACK_LIMITS.sectionText) : part);
@@ -69,7 +78,7 @@ export function renderSlackReply(reply: BotReply): SlackMessage {
   blocks.splice(SLACK_LIMITS.blocks - reserved);
   if (buttons) blocks.push(buttons);
   if (feedback) blocks.push(feedback);
-  if (context) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncateText(context, SLACK_LIMITS.contextText) }] });
+  if (context) blocks.push({ type: "context", elements: [mrkdwn(truncateText(context, SLACK_LIMITS.contextText))] });
   return { text: fallbackText(reply), blocks };
 }
 
@@ -96,10 +105,10 @@ function feedbackFor(reply: BotReply): SlackBlock | undefined {
 
 /** Plain text for notifications and clients without blocks. */
 function fallbackText(reply: BotReply): string {
-  const list = reply.items.map((item, i) => `${i + 1}. ${item.title}`).join("\n");
+  const list = escapeSlack(reply.items.map((item, i) => `${i + 1}. ${item.title}`).join("\n"));
+  const text = reply.text ? safeMrkdwnText(reply.text) : "";
   return truncateText(
-    escapeSlack([reply.kind === "answer" ? list : reply.text, reply.kind === "answer" ? reply.text : list].filter(Boolean).join("\n")) ||
-      "…",
+    [reply.kind === "answer" ? list : text, reply.kind === "answer" ? text : list].filter(Boolean).join("\n") || "…",
     SLACK_LIMITS.fallbackText,
   );
 }

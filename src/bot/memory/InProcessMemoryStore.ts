@@ -75,6 +75,12 @@ export class InProcessMemoryStore implements MemoryStore {
     return true;
   }
 
+  async record(id: string, ttlMs: number): Promise<boolean> {
+    const known = this.claims.has(id);
+    this.claims.set(id, true, ttlMs);
+    return !known;
+  }
+
   async feedbackSince(sinceMs: number): Promise<FeedbackRecord[]> {
     return this.feedback.filter((f) => f.at >= sinceMs);
   }

@@ -58,7 +58,12 @@ export interface MemoryStore {
   delete(conversation: string): Promise<void>;
   /** Records `id` for `ttlMs`; true if it was not recorded yet (first delivery of an event). */
   claim(id: string, ttlMs: number): Promise<boolean>;
-  /** Whether `id` is recorded (claimed and not expired), without recording it. */
+  /**
+   * Records `id` for `ttlMs` from now, renewing it if it is recorded already (a record that lives
+   * as long as what it is about, e.g. a thread); true if it was not recorded yet.
+   */
+  record(id: string, ttlMs: number): Promise<boolean>;
+  /** Whether `id` is recorded (claimed or recorded, and not expired), without recording it. */
   claimed(id: string): Promise<boolean>;
   /** Votes cast at or after `sinceMs`, oldest first. */
   feedbackSince(sinceMs: number): Promise<FeedbackRecord[]>;

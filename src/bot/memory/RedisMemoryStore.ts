@@ -100,7 +100,9 @@ export class RedisMemoryStore implements MemoryStore {
   private dropped = { conversation: 0, recent: 0 };
   /** This process's last copy of recently used conversations (with its pending changes), for outages. */
   private readonly localCopies: ExpiringMap<ConversationState>;
-  /** Claims made while Redis was unreachable. */
+  /** Records made while Redis was unreachable, with when they expire: written to Redis when it is back. */
+  private readonly unsavedRecords = new Map<string, number>();
+  /** Claims and records made while Redis was unreachable. */
   private readonly localClaims = new ExpiringMap<true>({ max: LOCAL_CLAIMS_LIMIT, ttlMs: 24 * 3600 * 1000 });
   private readonly migrated = new Set<string>();
   private flushing: Promise<void> | undefined;
@@ -202,6 +204,26 @@ export class RedisMemoryStore implements MemoryStore {
       if (this.localClaims.has(id)) return false;
       this.localClaims.set(id, true, ttlMs);
       return true;
+    }
+  }
+
+  async record(id: string, ttlMs: number): Promise<boolean> {
+    try {
+      const previous = await this.call(() =>
+        this.client.set(`${this.prefix}seen:${id}`, "1", { expiration: { type: "PX", value: ttlMs }, GET: true }),
+      );
+      this.recovered();
+      return previous === null && !this.localClaims.has(id);
+    } catch (error) {
+      // Kept here, and written to Redis when it answers again, so other processes learn it too.
+      this.failed(error);
+      const known = this.localClaims.has(id);
+      this.localClaims.set(id, true, ttlMs);
+      this.unsavedRecords.delete(id);
+      this.unsavedRecords.set(id, Date.now() + ttlMs);
+      if (this.unsavedRecords.size > LOCAL_CLAIMS_LIMIT) this.unsavedRecords.delete(this.unsavedRecords.keys().next().value!);
+      this.scheduleRetry();
+      return !known;
     }
   }
 
@@ -472,12 +494,30 @@ export class RedisMemoryStore implements MemoryStore {
       settled(queue, change);
       this.recovered();
     }
+    try {
+      await this.writeBackRecords();
+    } catch (error) {
+      this.failed(error);
+      this.scheduleRetry();
+    }
+  }
+
+  /** Writes the records made during an outage (one another process renewed meanwhile is left as it is). */
+  private async writeBackRecords(): Promise<void> {
+    for (const [id, expiresAt] of [...this.unsavedRecords]) {
+      const left = expiresAt - Date.now();
+      if (left > 0)
+        await this.call(() =>
+          this.client.set(`${this.prefix}seen:${id}`, "1", { condition: "NX", expiration: { type: "PX", value: left } }),
+        );
+      this.unsavedRecords.delete(id);
+    }
   }
 
   private scheduleRetry(): void {
     if (this.retryTimer || this.closed) return;
     this.retryTimer = setInterval(() => {
-      if (this.backlog === 0) {
+      if (this.backlog === 0 && this.unsavedRecords.size === 0) {
         clearInterval(this.retryTimer);
         this.retryTimer = undefined;
         return;
@@ -514,6 +554,7 @@ export class RedisMemoryStore implements MemoryStore {
     const dropped = this.dropped;
     this.dropped = { conversation: 0, recent: 0 };
     this.logger.info({ pending: this.backlog, dropped }, "Redis reachable again: conversation memory restored");
+    if (this.unsavedRecords.size > 0) void this.flush();
   }
 }
 

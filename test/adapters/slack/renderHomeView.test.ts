@@ -40,4 +40,12 @@ describe("renderHomeView", () => {
     expect(all).toMatch(/similar to Mario Kart/);
     expect(all).toMatch(/Nothing yet/);
   });
+
+  it("sections showing catalog titles are verbatim, so Slack links no address or #channel in a title", () => {
+    const title = "Deals at https://evil.test in #general";
+    const view = renderHomeView({ exampleTitles: [title], recent: { available: true, games: [{ title }] } });
+    const carrying = blocksOf(view).filter((b) => b.text?.type === "mrkdwn" && b.text.text.includes("evil.test"));
+    expect(carrying).toHaveLength(2);
+    for (const b of carrying) expect((b.text as { verbatim?: boolean }).verbatim).toBe(true);
+  });
 });
