@@ -252,10 +252,11 @@ export class Bot {
     return (await this.memory.get(conversationId(conversation))) !== undefined;
   }
 
-  /** When a conversation last changed, if it has an answer to build on (a follow-up, `/bundle`); undefined otherwise. */
+  /** When a conversation last answered with items (a follow-up, `/bundle` build on it); undefined if it never did. */
   async lastAnswerAt(conversation: ConversationKey): Promise<number | undefined> {
     const state = await this.memory.get(conversationId(conversation));
-    return state?.lastAnswer ? state.updatedAt : undefined;
+    // States stored before answers carried their own time only know when anything last changed.
+    return state?.lastAnswer ? (state.lastAnswer.at ?? state.updatedAt) : undefined;
   }
 
   /** Titles starting like `query`, for autocomplete: best first, at most `limit`. */

@@ -6,8 +6,11 @@ export type Vote = "up" | "down";
 export interface ConversationState {
   /** Turns as the model saw and wrote them, oldest first (user/assistant pairs). */
   turns: Turn[];
-  /** The last answer's items and what it was based on, for follow-ups. */
-  lastAnswer?: { sids: string[]; basis: string[] };
+  /**
+   * The last answer's items and what it was based on, for follow-ups. `at` is when that answer was
+   * given (votes and item-less exchanges move `updatedAt`, not this); missing in states stored before it.
+   */
+  lastAnswer?: { sids: string[]; basis: string[]; at?: number };
   /** 👍/👎 on answered items; one per user and item (the newest vote wins). */
   feedback: { userId: string; sid: string; value: Vote; at: number }[];
   updatedAt: number;

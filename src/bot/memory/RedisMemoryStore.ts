@@ -389,7 +389,8 @@ export class RedisMemoryStore implements MemoryStore {
             String(this.keepExchanges),
             String(this.ttlMs),
             e.owner ?? "",
-            e.lastAnswer ? JSON.stringify(e.lastAnswer) : "",
+            // The answer carries its own time: votes and item-less exchanges move updatedAt only.
+            e.lastAnswer ? JSON.stringify({ ...e.lastAnswer, at: e.at }) : "",
             String(e.at),
             String(WRITE_ID_TTL_MS),
           ],

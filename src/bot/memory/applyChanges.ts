@@ -9,7 +9,7 @@ export function applyExchange(state: ConversationState, exchange: Exchange, maxT
   // Whole pairs only: a history never starts with an orphaned assistant turn.
   const keep = Math.max(2, maxTurns - (maxTurns % 2));
   const next: ConversationState = { ...state, turns: turns.slice(-keep), updatedAt: exchange.at };
-  if (exchange.lastAnswer) next.lastAnswer = exchange.lastAnswer;
+  if (exchange.lastAnswer) next.lastAnswer = { ...exchange.lastAnswer, at: exchange.at };
   if (exchange.owner !== undefined && state.owner === undefined) next.owner = exchange.owner;
   return next;
 }

@@ -5,7 +5,7 @@
 
 /**
  * Appends one exchange. KEYS: turns, meta, votes, write id. ARGV: exchange JSON, exchanges to
- * keep, TTL ms, owner ('' = none), lastAnswer JSON ('' = keep), updatedAt, write-id TTL ms.
+ * keep, TTL ms, owner ('' = none), lastAnswer JSON with its `at` ('' = keep), updatedAt, write-id TTL ms.
  */
 export const APPEND_SCRIPT = `
 if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[7]) then return 0 end
