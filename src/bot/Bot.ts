@@ -247,6 +247,11 @@ export class Bot {
     return this.memory.claimed(eventId);
   }
 
+  /** Forgets {@link firstDelivery} or {@link remember} of `id`, when what it claimed did not happen (e.g. a failed reply). */
+  async forgetDelivery(id: string): Promise<void> {
+    await this.memory.release(id);
+  }
+
   /** Whether a conversation has memory (e.g. a thread the bot is talking in). */
   async knows(conversation: ConversationKey): Promise<boolean> {
     return (await this.memory.get(conversationId(conversation))) !== undefined;

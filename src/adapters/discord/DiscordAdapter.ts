@@ -302,7 +302,10 @@ export class DiscordAdapter implements Adapter {
     const action = parseButton(interaction.customId);
     const log = parentLog.child({ button: action.kind });
     if (action.kind === "feedback") return this.feedback(interaction, action, log);
-    if (action.kind === "share") return shareAnswer(interaction, log, (id, l) => this.firstDelivery(id, l));
+    if (action.kind === "share") {
+      // Kept as long as conversations: a Share clicked days later still finds the answer shared.
+      return shareAnswer(interaction, log, { claim: (id) => this.bot.remember(id), release: (id) => this.bot.forgetDelivery(id) });
+    }
     if (action.kind === "unknown") {
       await interaction.reply({ content: DISCORD_TEXTS.oldButton, flags: MessageFlags.Ephemeral });
       return;

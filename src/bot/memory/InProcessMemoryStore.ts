@@ -69,6 +69,10 @@ export class InProcessMemoryStore implements MemoryStore {
     return this.claims.has(id);
   }
 
+  async release(id: string): Promise<void> {
+    this.claims.delete(id);
+  }
+
   async claim(id: string, ttlMs: number): Promise<boolean> {
     if (this.claims.has(id)) return false;
     this.claims.set(id, true, ttlMs);

@@ -68,6 +68,8 @@ export interface MemoryStore {
   record(id: string, ttlMs: number): Promise<boolean>;
   /** Whether `id` is recorded (claimed or recorded, and not expired), without recording it. */
   claimed(id: string): Promise<boolean>;
+  /** Forgets a claim or record of `id` (what it stood for did not happen after all). */
+  release(id: string): Promise<void>;
   /** Votes cast at or after `sinceMs`, oldest first. */
   feedbackSince(sinceMs: number): Promise<FeedbackRecord[]>;
   /**

@@ -227,6 +227,18 @@ export class RedisMemoryStore implements MemoryStore {
     }
   }
 
+  async release(id: string): Promise<void> {
+    this.localClaims.delete(id);
+    this.unsavedRecords.delete(id);
+    try {
+      await this.call(() => this.client.del(`${this.prefix}seen:${id}`));
+      this.recovered();
+    } catch (error) {
+      // Left to expire: at worst the claim holds until its TTL, as it did before release existed.
+      this.failed(error);
+    }
+  }
+
   async claimed(id: string): Promise<boolean> {
     try {
       const found = await this.call(() => this.client.exists(`${this.prefix}seen:${id}`));
