@@ -378,7 +378,8 @@ export class DiscordAdapter implements Adapter {
   }
 
   private placeOf(interaction: AnswerableInteraction, log: Logger): Promise<Place> {
-    return placeOfInteraction(this.client, interaction, log, this.payloadChannels.typeOf(interaction.id));
+    const { id } = interaction;
+    return placeOfInteraction(this.client, interaction, log, this.payloadChannels.typeOf(id), this.payloadChannels.parentOf(id));
   }
 }
 

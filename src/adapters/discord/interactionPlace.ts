@@ -35,12 +35,16 @@ function inPrivateChannel(interaction: Interaction, payloadChannelType: ChannelT
   return interaction.guildId === null && (payloadChannelType ?? interaction.channel?.type) === ChannelType.GroupDM;
 }
 
-/** `payloadChannelType`: the channel type the interaction's payload named (PayloadChannelTypes), for guilds discord.js does not know. */
+/**
+ * `payloadChannelType`, `payloadParentId`: the channel type and parent the interaction's payload named (PayloadChannelTypes),
+ * for guilds discord.js does not know.
+ */
 export function placeOfInteraction(
   client: Client,
   interaction: Interaction,
   log: Logger,
   payloadChannelType?: ChannelType,
+  payloadParentId?: string,
 ): Promise<Place> {
   const { guildId, channelId } = interaction;
   const userId = interaction.user.id;
@@ -61,7 +65,9 @@ export function placeOfInteraction(
     // servers), is taken to have; only owners naming just a user ("1") mean the person's own install.
     const owners = interaction.authorizingIntegrationOwners;
     const guildInstalled = owners.guildId !== null || (interaction.context === null && owners.userId === null);
-    return away({ conversation, channelIds: guildInstalled && channelId ? [channelId] : [], userInstalled: !guildInstalled });
+    // Threads count by their parent in the allow-list (a channel's own parent is its category: not counted).
+    const channelIds = !guildInstalled || !channelId ? [] : thread && payloadParentId ? [channelId, payloadParentId] : [channelId];
+    return away({ conversation, channelIds, userInstalled: !guildInstalled });
   }
   return placeOf(client, { guildId, channelId, userId, channel: interaction.channel }, log);
 }
