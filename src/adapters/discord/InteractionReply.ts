@@ -19,7 +19,7 @@ import {
 import type { Logger } from "../../util/logger.js";
 import { truncateText } from "../splitText.js";
 import { loggableError } from "./loggableError.js";
-import { LIMITS, NO_MENTIONS, toEdit, withoutShareButton, type DiscordMessage } from "./renderDiscordReply.js";
+import { LIMITS, NO_MENTIONS, toEdit, type DiscordMessage } from "./renderDiscordReply.js";
 import { PlatformError } from "../../errors.js";
 
 export interface TokenTiming {
@@ -98,8 +98,9 @@ export class InteractionReply {
   }
 
   private async toChannel(answer: DiscordMessage): Promise<void> {
-    // In the person's own DM there is no one to share with.
-    const m = this.late === "dm" && answer.components ? { ...answer, components: withoutShareButton(answer.components) } : answer;
+    // The DM copy of an answer given elsewhere: no one to share with there, and "More like"/👍/👎
+    // clicked in the DM would act on the DM's conversation, not the one that was answered.
+    const m = this.late === "dm" && answer.components ? { ...answer, components: [] } : answer;
     const channel = await this.channel();
     if (!channel) throw new PlatformError("discord", "the interaction token is too old to edit and its channel cannot be reached");
     if (this.inChannel) {

@@ -99,8 +99,10 @@ describe("Discord interaction token lifetime", () => {
       expect(answers).toHaveLength(2);
       expect(answers[0].embeds[0].description).toContain("Halo Reach");
       expect(answers[1].embeds[0].description).toMatch(/^1\. /);
-      // Private answers stay the person's: no "Share" in their own DM.
+      // Private answers stay the person's: no "Share" in their own DM; and no buttons at all, since
+      // "More like"/👍/👎 clicked in the DM would act on the DM's conversation, not the one answered.
       expect(JSON.stringify(answers)).not.toContain("sidbot:share");
+      expect(answers.map((a) => a.components ?? [])).toEqual([[], []]);
       // Nothing went to either channel: the bot cannot post in one, and the other answer was private.
       expect(h.fake.requests.filter((r) => r.path.startsWith(`/channels/${foreign.channelId}`))).toEqual([]);
       expect(h.fake.requests.filter((r) => r.path === `/channels/${h.fake.channelId}/messages` && r.at >= sent)).toEqual([]);
