@@ -47,6 +47,7 @@ import { DISCORD_TEXTS } from "./discordTexts.js";
 import { guardPacketHandling, normaliseDispatch } from "./gatewayGuard.js";
 import { isThreadType, placeOfInteraction, reachedOnlyThroughInteraction } from "./interactionPlace.js";
 import { PayloadChannelTypes } from "./PayloadChannelTypes.js";
+import { DmChannelRelease } from "./DmChannelRelease.js";
 import { DISCORD_TOKEN_TIMING, InteractionReply, type AnswerableInteraction, type TokenTiming } from "./InteractionReply.js";
 import { loggableError } from "./loggableError.js";
 import { NO_MENTIONS, parseButton, renderDiscordReply, type ButtonAction } from "./renderDiscordReply.js";
@@ -139,13 +140,19 @@ export class DiscordAdapter implements Adapter {
     );
     if (!guarded) this.logger.warn({}, "this discord.js version cannot be guarded against malformed gateway events");
 
+    // Outside a server (guildId null) the channel is a DM: uncached again once handled.
+    const dms = new DmChannelRelease(this.client.channels.cache);
     this.client.on(Events.InteractionCreate, (interaction) => {
       const receivedAt = Date.now();
-      this.contain("interaction", interaction.id, () => this.interaction(interaction, receivedAt));
+      const dm = interaction.guildId === null ? interaction.channelId : null;
+      this.contain("interaction", interaction.id, () => dms.during(dm, () => this.interaction(interaction, receivedAt)));
     });
-    this.client.on(Events.MessageCreate, (message) =>
-      this.contain("message", message.id, () => this.messages.handle(message, this.logger.child({ requestId: message.id }))),
-    );
+    this.client.on(Events.MessageCreate, (message) => {
+      const dm = message.guildId === null ? message.channelId : null;
+      this.contain("message", message.id, () =>
+        dms.during(dm, () => this.messages.handle(message, this.logger.child({ requestId: message.id }))),
+      );
+    });
     this.client.on(Events.Error, (error) => this.logger.error({ err: loggableError(error) }, "discord client error"));
     this.client.on(Events.ShardDisconnect, (event) => this.logger.warn({ code: event.code }, "gateway disconnected; reconnecting"));
   }
