@@ -33,6 +33,8 @@ export const LIMITS = {
   embedsPerMessage: 10,
 } as const;
 const MORE_BUTTONS = 5;
+/** Replies without items worth sharing (a bundle's name, help); a "busy" or "not allowed" note is not. */
+const SHAREABLE_WITHOUT_ITEMS: ReadonlySet<BotReply["kind"]> = new Set(["answer", "help"]);
 const EMBED_COLOR = 0x5865f2;
 
 export interface DiscordMessage {
@@ -58,6 +60,7 @@ export function renderDiscordReply(reply: BotReply, { share = false }: RenderOpt
   const notices = reply.notices.map((n) => `*${escapeMarkdown(n)}*`).join("\n");
   if (reply.items.length === 0) {
     const text = [reply.text, notices].filter(Boolean).join("\n\n") || "…";
+    if (share && SHAREABLE_WITHOUT_ITEMS.has(reply.kind)) return [shareableText(text)];
     return splitText(text, LIMITS.content).map((content) => ({ content, allowedMentions: NO_MENTIONS }));
   }
   const list = reply.items
@@ -100,6 +103,18 @@ export function renderDiscordReply(reply: BotReply, { share = false }: RenderOpt
   const rest =
     overflow && !oneMessage ? splitText(overflow, LIMITS.content).map((content) => ({ content, allowedMentions: NO_MENTIONS })) : [];
   return [main, ...rest];
+}
+
+/** A private answer without items (a bundle name, help): "Share" copies one message, so all its text goes in that message's embeds. */
+function shareableText(text: string): DiscordMessage {
+  const [first = "", ...rest] = splitText(text, LIMITS.description);
+  const embed: APIEmbed = { color: EMBED_COLOR, description: first };
+  const overflow = rest.join("\n\n");
+  return {
+    embeds: overflow ? [embed, ...overflowEmbeds(overflow, embedChars(embed))] : [embed],
+    components: withShareButton([]),
+    allowedMentions: NO_MENTIONS,
+  };
 }
 
 /** Where a shareable answer's text had to be cut: said, never silent. */

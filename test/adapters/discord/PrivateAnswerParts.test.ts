@@ -47,9 +47,9 @@ const answered = (token: string) =>
 const textsOf = (bodies: { content?: string; embeds?: { description?: string }[] }[]) =>
   bodies.flatMap((b) => [b.content ?? "", ...(b.embeds ?? []).map((e) => e.description ?? "")]).join("\n");
 
-describe("a private answer in several parts", () => {
-  it("every part is private: each follow-up carries flags 64", async () => {
-    const text = explanation(80); // ≈ 6,000 characters: several messages of at most 2,000
+describe("a private answer without items", () => {
+  it("is one private message with Share, all its text in the embeds", async () => {
+    const text = explanation(60); // ≈ 4,400 characters: more than one message's 2,000 of content, within 6,000 of embeds
     await answering(
       () => ({ kind: "answer", items: [], text, notices: [], followUps: [] }),
       async () => {
@@ -60,13 +60,13 @@ describe("a private answer in several parts", () => {
           userInstall: true,
         });
         h.fake.dispatch("INTERACTION_CREATE", i);
-        await answered(i.token);
-        await h.fake.waitFor(() =>
-          textsOf(h.fake.requests.filter((r) => r.path.includes(i.token)).map((r) => r.body)).includes("Paragraph 79"),
-        );
+        const edit = await answered(i.token);
         expect(callbacks(h.fake, i)[0]?.body).toEqual({ type: 5, data: { flags: 64 } });
+        for (let p = 0; p < 60; p++) expect(textsOf([edit.body])).toContain(`Paragraph ${p}:`);
+        expect(JSON.stringify(edit.body.components)).toContain("sidbot:share");
+        await sleep(100);
         const sent = h.fake.interactionMessages.filter((m) => m.token === i.token);
-        expect(sent.length).toBeGreaterThan(1);
+        expect(sent).toHaveLength(1);
         expect(sent.filter((m) => !m.ephemeral)).toEqual([]);
       },
     );
