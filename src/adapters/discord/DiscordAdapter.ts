@@ -229,7 +229,7 @@ export class DiscordAdapter implements Adapter {
    * with user installs every such place would otherwise stay in the channel cache for good.
    */
   private forgetPlace(interaction: Interaction): void {
-    const onlyThroughInteraction = reachedOnlyThroughInteraction(this.client, interaction, this.payloadChannels.typeOf(interaction.id));
+    const onlyThroughInteraction = reachedOnlyThroughInteraction(this.client, interaction, this.payloadChannels.of(interaction.id));
     this.payloadChannels.forget(interaction.id);
     if (onlyThroughInteraction && interaction.channelId) this.client.channels.cache.delete(interaction.channelId);
   }
@@ -385,8 +385,7 @@ export class DiscordAdapter implements Adapter {
   }
 
   private placeOf(interaction: AnswerableInteraction, log: Logger): Promise<Place> {
-    const { id } = interaction;
-    return placeOfInteraction(this.client, interaction, log, this.payloadChannels.typeOf(id), this.payloadChannels.parentOf(id));
+    return placeOfInteraction(this.client, interaction, log, this.payloadChannels.of(interaction.id));
   }
 }
 
