@@ -211,7 +211,8 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
     const namespace = uniqueNamespace("remote-cancel");
     const worker = startWorker(namespace);
     await workerReady(worker);
-    const { engine, remote } = await remoteEngine(namespace, { change: (c) => (c.model.maxTokens = 256) });
+    // A long answer: the cancel must reach the worker before it could finish (it runs in slices, see below).
+    const { engine, remote } = await remoteEngine(namespace, { change: (c) => (c.model.maxTokens = 2048) });
     await until(() => remote.available);
 
     // Cancel (a reset, shutdown) while the worker streams: the caller gets its abort, the worker stops.
@@ -221,7 +222,7 @@ describe.runIf(redis)("remote model workers (BullMQ)", () => {
       { signal: controller.signal, onText: () => controller.abort(new Error("reset")), requestId: "req-cancel-1" },
     );
     const rejected = expect(cancelled).rejects.toThrow("reset"); // handled from now on, while the worker runs
-    // The worker runs in slices, so on a busy machine it cannot finish all 256 tokens before the cancel reaches it.
+    // The worker runs in slices, so on a busy machine it cannot finish all 2048 tokens before the cancel reaches it.
     let cancelSeen = false;
     const cancelLog = worker.waitForLog((l) => l.msg === "job cancelled by the bot" && l.jobId === "req-req-cancel-1", 60_000);
     await throttled(
