@@ -4,21 +4,12 @@
  * Discord; the interactions are shaped as Discord documents them (context 2 = private channel,
  * channel type 3 = group DM, a guild the READY event did not list).
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { nextId } from "../../support/fakes/FakeDiscord.js";
-import { discordHarness, sleep, watchProcessErrors } from "./discordHarness.js";
+import { discordHarnessPerFile, sleep } from "./discordHarness.js";
 
 const USER_CACHE = 50;
-const processErrors = watchProcessErrors();
-let h: Awaited<ReturnType<typeof discordHarness>>;
-beforeAll(async () => {
-  h = await discordHarness({ adapter: { userCacheSize: USER_CACHE } });
-});
-afterAll(async () => {
-  await h?.stop();
-  processErrors.dispose();
-  expect(processErrors.errors).toEqual([]);
-});
+const h = discordHarnessPerFile({ adapter: { userCacheSize: USER_CACHE } });
 
 it("hundreds of distinct group DMs and servers without the bot leave the channel and user caches bounded", async () => {
   const client = h.adapter.client;

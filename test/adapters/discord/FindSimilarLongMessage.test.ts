@@ -4,19 +4,10 @@
  * gets a notice about the message, never one that blames the person. Discord's limits (docs):
  * content up to 4,000 characters, embeds up to 6,000 in all, a description up to 4,096.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { discordHarness, watchProcessErrors } from "./discordHarness.js";
+import { expect, it } from "vitest";
+import { discordHarnessPerFile } from "./discordHarness.js";
 
-const processErrors = watchProcessErrors();
-let h: Awaited<ReturnType<typeof discordHarness>>;
-beforeAll(async () => {
-  h = await discordHarness();
-});
-afterAll(async () => {
-  await h?.stop();
-  processErrors.dispose();
-  expect(processErrors.errors).toEqual([]);
-});
+const h = discordHarnessPerFile();
 
 const findSimilar = async (target: unknown) => {
   const menu = h.fake.messageCommandInteraction("Find similar games", target);

@@ -5,23 +5,14 @@
  * follow-up is private only with flags 64; one message carries at most 10 embeds and 6000 embed
  * characters; callback type 4 posts a message (flags 64 = only the person sees it).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CUT_TO_FIT } from "../../../src/adapters/discord/renderDiscordReply.js";
 import type { BotReply } from "../../../src/bot/types.js";
 import { toRecommended } from "../../../src/engine/Engine.js";
 import { nextId } from "../../support/fakes/FakeDiscord.js";
-import { callbacks, discordHarness, sleep, watchProcessErrors } from "./discordHarness.js";
+import { callbacks, discordHarnessPerFile, sleep } from "./discordHarness.js";
 
-const processErrors = watchProcessErrors();
-let h: Awaited<ReturnType<typeof discordHarness>>;
-beforeAll(async () => {
-  h = await discordHarness();
-});
-afterAll(async () => {
-  await h?.stop();
-  processErrors.dispose();
-  expect(processErrors.errors).toEqual([]);
-});
+const h = discordHarnessPerFile();
 
 /** A long explanation made of distinct numbered paragraphs, so each part can be found again. */
 const explanation = (paragraphs: number) =>

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, expect } from "vitest";
 /**
  * Shared set-up for the Discord adapter tests: a loopback fake Discord, a real bot, the real
  * discord.js client through DiscordAdapter, a logger that records lines, and a watch on
@@ -81,6 +82,27 @@ export async function discordHarness(options: HarnessOptions = {}) {
       await t.dispose();
     },
   };
+}
+
+export type DiscordHarness = Awaited<ReturnType<typeof discordHarness>>;
+
+/**
+ * One harness for a whole test file: started before its tests, stopped after them, and the file
+ * fails if anything was left unhandled (a rejection or exception) while it ran. The returned
+ * object is filled in once the harness has started.
+ */
+export function discordHarnessPerFile(options: HarnessOptions | (() => HarnessOptions) = {}): DiscordHarness {
+  const processErrors = watchProcessErrors();
+  const h = {} as DiscordHarness;
+  beforeAll(async () => {
+    Object.assign(h, await discordHarness(typeof options === "function" ? options() : options));
+  });
+  afterAll(async () => {
+    await h.stop?.();
+    processErrors.dispose();
+    expect(processErrors.errors).toEqual([]);
+  });
+  return h;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
