@@ -6,6 +6,7 @@
  * The request and result types live here, with the contract, so that every implementation
  * depends on the contract and never on another implementation.
  */
+import type { AllowedItems } from "../catalog/AllowedItems.js";
 import type { CatalogItem } from "../catalog/Catalog.js";
 import type { AnswerPlan } from "../prompts/buildUserTurn.js";
 import type { ConversationPrompt } from "../prompts/fitConversation.js";
@@ -32,6 +33,13 @@ export interface GenerateRequest {
   maxTokens: number;
   /** Items that must not be answered (the ones the user named). */
   exclude?: readonly CatalogItem[];
+  /** The sub-catalog the answer's SIDs must come from; absent = the whole catalog. */
+  allowed?: AllowedItems;
+  /**
+   * SIDs are written freely, without the catalog trie (what the raw model writes; for
+   * `sidbot eval --unconstrained`). `allowed` and `exclude` are then not applied.
+   */
+  unconstrained?: boolean;
   seed?: number;
   signal?: AbortSignal;
   onText?: TextStreamCallback;
@@ -62,6 +70,11 @@ export interface GenerateResult {
   promptTokens: number;
   /** Prompt tokens whose evaluation was kept from an earlier request (not evaluated again). */
   reusedPromptTokens?: number;
+  /**
+   * Only with `unconstrained`: every SID the model wrote, in order, repeats included, as written —
+   * valid or not (a malformed one as the text of its tokens). `items` then holds the valid ones.
+   */
+  written?: string[];
 }
 
 export interface RankRequest {
@@ -70,6 +83,8 @@ export interface RankRequest {
   /** Prefixes kept per level. @defaultValue max(k, 8) */
   beamWidth?: number;
   exclude?: readonly CatalogItem[];
+  /** The sub-catalog to rank within; absent = the whole catalog. */
+  allowed?: AllowedItems;
   signal?: AbortSignal;
   conversation?: ConversationPrompt;
   requestId?: string;
