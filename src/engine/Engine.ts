@@ -19,7 +19,7 @@ import { hasUsableText, renderAnswerText } from "./output/renderAnswer.js";
 import { buildUserTurn } from "./prompts/buildUserTurn.js";
 import { promptText, renderChatML } from "./prompts/renderChatML.js";
 import { fitConversation } from "./prompts/fitConversation.js";
-import type { EngineResult, RecommendedItem, Task, TextStreamCallback, Turn, TurnPart } from "./types.js";
+import type { BackendName, EngineResult, RecommendedItem, Task, TextStreamCallback, Turn, TurnPart } from "./types.js";
 
 export interface EngineOptions {
   catalog: OpenedCatalog;
@@ -42,6 +42,13 @@ export interface RunOptions {
   requestId?: string;
   /** The conversation's key: its follow-ups go to the model sequence that still holds its prompt. */
   conversationId?: string;
+  /**
+   * Answer with this backend only (`sidbot eval`): "catalog" never uses the model; "llama" never
+   * falls back to the catalog — a missing, failing or slow model throws instead.
+   */
+  backend?: BackendName;
+  /** The model writes SIDs without the catalog trie; the result's `written` lists them (see GenerateResult). */
+  unconstrained?: boolean;
 }
 
 export class Engine {
@@ -159,12 +166,15 @@ export class Engine {
     return this.model?.contextSize;
   }
 
-  async run(task: Task, { signal, onText, seed, onPrompt, requestId, conversationId }: RunOptions = {}): Promise<EngineResult> {
+  async run(task: Task, options: RunOptions = {}): Promise<EngineResult> {
+    const { signal, onText, seed, onPrompt, requestId, conversationId, backend, unconstrained } = options;
     const started = performance.now();
     const { turn: user, plan } = buildUserTurn(task);
     const notices: string[] = [];
-    const model = this.model?.available ? this.model : undefined;
-    if (this.model && !model) {
+    const model = this.model?.available && backend !== "catalog" ? this.model : undefined;
+    if (backend === "llama" && !model)
+      throw new ModelUnavailableError(this.model ? (this.model.unavailableReason ?? "the model is unavailable") : "no model is configured");
+    if (this.model && !model && backend !== "catalog") {
       // Configured but not there right now (its process restarting, no remote worker running).
       const reason = this.model.unavailableReason ?? "unavailable";
       this.options.metrics?.fallbacks.inc({ reason });
@@ -172,6 +182,7 @@ export class Engine {
     }
     const history = model ? await this.fitHistory(task.history ?? [], user) : task.history;
     onPrompt?.(promptText(renderChatML([...(history ?? task.history ?? []), user], { systemPrompt: this.options.settings.systemPrompt })));
+    if (backend === "llama" && history === undefined) throw new ModelPromptTooLong();
     if (model && history === undefined)
       notices.push("Your message is too long for the model, so these picks come straight from the catalog.");
     if (model && history !== undefined) {
@@ -183,7 +194,14 @@ export class Engine {
           { ...task, history },
           user,
           plan,
-          { signal: combined, onText, seed, ...(requestId ? { requestId } : {}), ...(conversationId ? { conversationId } : {}) },
+          {
+            signal: combined,
+            onText,
+            seed,
+            ...(requestId ? { requestId } : {}),
+            ...(conversationId ? { conversationId } : {}),
+            ...(unconstrained ? { unconstrained } : {}),
+          },
           started,
         );
         this.options.metrics?.generationSeconds.observe({ backend: "llama" }, result.timings.backendMs / 1000);
@@ -191,7 +209,7 @@ export class Engine {
         return result;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        if (error instanceof EngineBusyError) throw error;
+        if (error instanceof EngineBusyError || backend === "llama") throw error;
         if (error instanceof EmptyModelAnswer) {
           this.options.metrics?.fallbacks.inc({ reason: "empty" });
           this.logger.warn({ kind: task.kind }, "the model's answer had no text; answering from the catalog");
@@ -233,7 +251,7 @@ export class Engine {
     task: Task,
     user: Turn,
     plan: ReturnType<typeof buildUserTurn>["plan"],
-    { signal, onText, seed, requestId, conversationId }: RunOptions,
+    { signal, onText, seed, requestId, conversationId, unconstrained }: RunOptions,
     started: number,
   ): Promise<EngineResult> {
     const settings = this.options.settings;
@@ -249,7 +267,8 @@ export class Engine {
     let text: string;
     let tokens: number;
     let promptTokens: number | undefined;
-    if (task.ranked && plan.sids > 0) {
+    let written: string[] | undefined;
+    if (task.ranked && plan.sids > 0 && !unconstrained) {
       const ranked = await model.rank({ segments, k: task.k ?? plan.sids, exclude, ...ids, ...(signal ? { signal } : {}) });
       items = ranked.map((r) => ({ ...toRecommended(r.item), score: r.probability }));
       parts = joinSids(ranked.map((r) => r.item));
@@ -267,7 +286,9 @@ export class Engine {
         onText,
         ...ids,
         ...(seed !== undefined ? { seed } : {}),
+        ...(unconstrained ? { unconstrained } : {}),
       });
+      written = result.written;
       // Items are the SIDs the decoder wrote (each a catalog item), in order; never re-read from text.
       items = result.items.map(toRecommended);
       text = renderAnswerText(this.catalog.catalog, result.answer);
@@ -290,7 +311,8 @@ export class Engine {
       ...(this.modelLoadReported ? {} : { modelLoadMs: model.loadMs }),
     };
     this.modelLoadReported = true;
-    return { items, text, backend: "llama", notices: [], timings, turns: { user, assistant: { role: "assistant", parts } } };
+    const turnsOut = { user, assistant: { role: "assistant" as const, parts } };
+    return { items, text, backend: "llama", notices: [], timings, turns: turnsOut, ...(written ? { written } : {}) };
   }
 
   private runCatalog(task: Task, user: Turn, notices: string[], onText: TextStreamCallback | undefined, started: number): EngineResult {
@@ -335,6 +357,14 @@ function fallbackNotice(reason: string): string {
 
 /** The notice on a catalog answer that replaced a model answer with no usable text. */
 export const MODEL_GAVE_NO_TEXT = "The model's answer had no text, so this answer comes straight from the catalog.";
+
+/** With a forced model backend: the request does not fit the model's context (no catalog fallback). */
+class ModelPromptTooLong extends SidbotError {
+  override name = "ModelPromptTooLong";
+  constructor() {
+    super("model_prompt_too_long", "the request is too long for the model's context");
+  }
+}
 
 /** A model answer that needed text (an explanation, a bundle name) and has none worth showing. */
 class EmptyModelAnswer extends SidbotError {

@@ -94,6 +94,8 @@ export interface EngineResult {
   timings: EngineTimings;
   /** The turns to store in conversation memory, as the model saw and wrote them. */
   turns: { user: Turn; assistant: Turn };
+  /** With RunOptions.unconstrained: every SID the model wrote, valid or not (GenerateResult.written). */
+  written?: string[];
 }
 
 /** Called with each new piece of generated text. */
