@@ -17,3 +17,28 @@ export interface AllowedItems {
 export function allows(allowed: AllowedItems, position: number): boolean {
   return ((allowed.bits[position >> 3] ?? 0) & (1 << (position & 7))) !== 0;
 }
+
+/** The sub-catalog of the SIDs (positions `0 … size-1` in SID order) that `allowedAt` accepts. */
+export function allowedItemsWhere(key: string, size: number, allowedAt: (position: number) => boolean): AllowedItems {
+  const bits = new Uint8Array(Math.ceil(size / 8));
+  let count = 0;
+  for (let position = 0; position < size; position++) {
+    if (!allowedAt(position)) continue;
+    bits[position >> 3]! |= 1 << (position & 7);
+    count++;
+  }
+  return { key, bits, count };
+}
+
+/**
+ * What is wrong with `bits` as a sub-catalog of `size` SIDs, or undefined: it must be exactly
+ * `ceil(size / 8)` bytes, with no bit set past the last SID (bits from another catalog would
+ * allow the wrong items silently).
+ */
+export function allowedBitsProblem(bits: Uint8Array, size: number): string | undefined {
+  const bytes = Math.ceil(size / 8);
+  if (bits.length !== bytes) return `has ${bits.length} bytes, expected ${bytes} for ${size} items`;
+  const spare = size & 7;
+  if (spare !== 0 && bits[bytes - 1]! >> spare !== 0) return `sets bits past the catalog's last item (${size - 1})`;
+  return undefined;
+}

@@ -4,10 +4,13 @@
  * at once. Sequences keep their evaluated tokens between requests (see {@link SequencePool});
  * the answer itself is written by the {@link ConstrainedDecoder}, rankings by {@link rankSids}.
  */
+import { LRUCache } from "lru-cache";
 import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
 import { silentLogger, type Logger } from "../../util/logger.js";
+import type { AllowedItems } from "../catalog/AllowedItems.js";
 import type { Catalog, CatalogItem } from "../catalog/Catalog.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
+import { AllowedCounts } from "./AllowedCounts.js";
 import { ConstrainedDecoder } from "./ConstrainedDecoder.js";
 import { LevelGrammars } from "./LevelGrammars.js";
 import { loadLlamaModel } from "./loadLlamaModel.js";
@@ -43,6 +46,10 @@ export type LlamaBackendOptions = ModelCatalog & {
   logger?: Logger;
 };
 
+// Filters in use at once (platforms, allow-lists, per-conversation exclusions): 4 bytes per
+// catalog item each, so 16 filters of the 66k catalog hold about 4.2 MB.
+const MAX_ALLOWED_FILTERS = 16;
+
 export class LlamaBackend implements ModelBackend {
   /** In-process: available until disposed. */
   readonly available = true;
@@ -50,6 +57,8 @@ export class LlamaBackend implements ModelBackend {
   private readonly pool: SequencePool;
   private readonly prompts: PromptTokenizer;
   private readonly decoder: ConstrainedDecoder;
+  /** Per-node counts of the sub-catalogs seen lately, by {@link AllowedItems.key}. */
+  private readonly allowedCounts = new LRUCache<string, AllowedCounts>({ max: MAX_ALLOWED_FILTERS });
 
   private constructor(
     private readonly llama: Llama,
@@ -120,11 +129,12 @@ export class LlamaBackend implements ModelBackend {
   }
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
+    const allowed = request.unconstrained ? undefined : this.countsOf(request.allowed);
     const prompt = this.tokenize(request.segments);
     const { sequence, pending, reused } = await this.pool.acquire(prompt, request.conversationId, request.signal);
     let failed = true;
     try {
-      const result = await this.decoder.generate(sequence, pending, request);
+      const result = await this.decoder.generate(sequence, pending, request, allowed);
       failed = false;
       return { ...result, promptTokens: prompt.length, reusedPromptTokens: reused };
     } finally {
@@ -133,13 +143,22 @@ export class LlamaBackend implements ModelBackend {
   }
 
   /** Top-K catalog items by exact model probability: a beam over the SID trie. */
-  async rank({ segments, k, beamWidth = Math.max(k, 8), exclude = [], signal, conversationId }: RankRequest): Promise<RankedItem[]> {
+  async rank({
+    segments,
+    k,
+    beamWidth = Math.max(k, 8),
+    exclude = [],
+    allowed,
+    signal,
+    conversationId,
+  }: RankRequest): Promise<RankedItem[]> {
+    const counts = this.countsOf(allowed);
     const prompt = [...this.tokenize(segments), this.tokens.get("<|sid_start|>")];
     // Scores are reported as they are: the same request must score the same whatever ran before.
     const { sequence, pending } = await this.pool.acquire(prompt, conversationId, signal, { fresh: true });
     let failed = true;
     try {
-      const exclusions = this.decoder.exclusionsFor(exclude);
+      const exclusions = this.decoder.exclusionsFor(exclude, counts);
       const ranked = await rankSids({
         sequence,
         pending,
@@ -157,6 +176,20 @@ export class LlamaBackend implements ModelBackend {
     } finally {
       await this.pool.release(sequence, { failed });
     }
+  }
+
+  /**
+   * The counts of a sub-catalog, built on first use (one pass over the catalog) and kept per key.
+   * Bits that do not fit this catalog are a {@link ModelRequestError}, before any model work.
+   */
+  countsOf(allowed: AllowedItems | undefined): AllowedCounts | undefined {
+    if (!allowed) return undefined;
+    let counts = this.allowedCounts.get(allowed.key);
+    if (!counts) {
+      counts = new AllowedCounts(allowed, this.sids.size);
+      this.allowedCounts.set(allowed.key, counts);
+    }
+    return counts;
   }
 
   async dispose(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { AllowedCounts } from "./AllowedCounts.js";
 import type { SidCodes } from "./SidCodes.js";
 
 /** A node of the SID trie, by number: 0 is the root. */
@@ -66,6 +67,11 @@ export class SidTrie {
     return this.below[node]!;
   }
 
+  /** Items below this node that a sub-catalog allows (O(1): they are one run of SID order). */
+  allowedCount(node: SidTrieNode, allowed: AllowedCounts): number {
+    return allowed.within(this.first[node]!, this.below[node]!);
+  }
+
   /** The child reached by `code`, or undefined when no catalog SID continues that way. */
   child(node: SidTrieNode, code: number): SidTrieNode | undefined {
     let low = this.firstChild[node]!;
@@ -113,15 +119,20 @@ export class SidTrie {
 }
 
 /**
- * Tracks items already chosen (or excluded) in one answer. A child is open while some item
- * below it is still free, so every SID the decoder completes is new.
+ * Tracks items already chosen (or excluded) in one answer, within an optional sub-catalog. A
+ * child is open while some allowed item below it is still free, so every SID the decoder
+ * completes is new and allowed.
  */
 export class SidExclusions {
   private readonly used = new Map<SidTrieNode, number>();
 
-  constructor(private readonly trie: SidTrie) {}
+  /** `allowed`: the sub-catalog to stay in; absent = every item. */
+  constructor(
+    private readonly trie: SidTrie,
+    private readonly allowed?: AllowedCounts,
+  ) {}
 
-  /** Marks the item with these codes as taken; unknown codes are ignored. */
+  /** Marks the item with these codes as taken; unknown codes and items not allowed are ignored. */
   add(codes: readonly number[]): void {
     const path: SidTrieNode[] = [this.trie.root];
     for (const code of codes) {
@@ -134,12 +145,13 @@ export class SidExclusions {
     for (const node of path) this.used.set(node, (this.used.get(node) ?? 0) + 1);
   }
 
-  /** Items below `node` not yet taken. */
+  /** Allowed items below `node` not yet taken. */
   remaining(node: SidTrieNode): number {
-    return this.trie.leafCount(node) - (this.used.get(node) ?? 0);
+    const below = this.allowed ? this.trie.allowedCount(node, this.allowed) : this.trie.leafCount(node);
+    return below - (this.used.get(node) ?? 0);
   }
 
-  /** Codes that may follow `node`, each with at least one free item below. */
+  /** Codes that may follow `node`, each with at least one free allowed item below. */
   open(node: SidTrieNode): number[] {
     const out: number[] = [];
     const { first, count } = this.trie.childRange(node);

@@ -32,3 +32,11 @@ export class RemoteModelError extends SidbotError {
     super(code, message, options);
   }
 }
+
+/** A request the model cannot serve as asked (e.g. a sub-catalog built for another catalog). */
+export class ModelRequestError extends SidbotError {
+  override name = "ModelRequestError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("model_request_invalid", message, options);
+  }
+}

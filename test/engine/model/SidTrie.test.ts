@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Catalog } from "../../../src/engine/catalog/Catalog.js";
 import { loadCatalog } from "../../../src/engine/catalog/loadCatalog.js";
+import { allowedBitsProblem, allowedItemsWhere } from "../../../src/engine/catalog/AllowedItems.js";
+import { AllowedCounts } from "../../../src/engine/model/AllowedCounts.js";
+import { ModelRequestError } from "../../../src/engine/model/modelErrors.js";
 import { SidCodes } from "../../../src/engine/model/SidCodes.js";
 import { SidExclusions, SidTrie } from "../../../src/engine/model/SidTrie.js";
 import { seededRandom } from "../../../src/util/random.js";
@@ -61,6 +64,61 @@ describe("SidCodes and the compact SID trie", () => {
     expect(exclusions.remaining(trie.find(prefix)!)).toBe(0);
     expect(exclusions.open(parent)).not.toContain(prefix[2]);
     expect(exclusions.remaining(trie.root)).toBe(catalog.size - group.length);
+  });
+});
+
+describe("sub-catalogs in the trie (AllowedCounts)", () => {
+  it("counts the allowed items below each prefix and opens only codes with one still free", () => {
+    const random = seededRandom(21);
+    // The oracle: a set of SIDs chosen here, filtered by prefix over the catalog's own items.
+    const chosen = new Set(catalog.items.filter(() => random.chance(0.1)).map((item) => item.sid));
+    const bySid = [...catalog.inSidOrder()];
+    const allowed = allowedItemsWhere("ten-percent", sids.size, (position) => chosen.has(bySid[position]!.sid));
+    expect(allowed.count).toBe(chosen.size);
+    const counts = new AllowedCounts(allowed, sids.size);
+    expect(counts.total).toBe(chosen.size);
+    const exclusions = new SidExclusions(trie, counts);
+    const allowedWithPrefix = (codes: readonly number[]) => withPrefix(codes).filter((item) => chosen.has(item.sid));
+    for (let i = 0; i < 300; i++) {
+      const item = random.pick(catalog.items);
+      const prefix = item.codes.slice(0, random.int(layout.levels + 1));
+      const node = trie.find(prefix)!;
+      expect(exclusions.remaining(node)).toBe(allowedWithPrefix(prefix).length);
+      if (prefix.length < layout.levels) {
+        const open = [...new Set(allowedWithPrefix(prefix).map((it) => it.codes[prefix.length]!))].sort((a, b) => a - b);
+        expect(exclusions.open(node)).toEqual(open);
+      }
+    }
+    // Taking an item outside the sub-catalog changes nothing; taking one inside closes it.
+    const outside = catalog.items.find((item) => !chosen.has(item.sid))!;
+    const inside = catalog.items.find((item) => chosen.has(item.sid))!;
+    exclusions.add(outside.codes);
+    exclusions.add(inside.codes);
+    expect(exclusions.remaining(trie.root)).toBe(chosen.size - 1);
+    expect(exclusions.remaining(trie.find(inside.codes)!)).toBe(0);
+    expect(exclusions.remaining(trie.find(outside.codes)!)).toBe(0);
+  });
+
+  it("refuses bits sized for another catalog, or with bits set past the last item", () => {
+    const size = sids.size;
+    const bytes = Math.ceil(size / 8);
+    expect(allowedBitsProblem(new Uint8Array(bytes), size)).toBeUndefined();
+    expect(allowedBitsProblem(new Uint8Array(bytes + 1), size)).toMatch(/expected/);
+    expect(allowedBitsProblem(new Uint8Array(bytes - 1), size)).toMatch(/expected/);
+    const spare = new Uint8Array(Math.ceil(13 / 8));
+    spare[1] = 1 << 5; // position 13, one past the last of 13 items
+    expect(allowedBitsProblem(spare, 13)).toMatch(/past the catalog/);
+    spare[1] = 1 << 4; // position 12, the last
+    expect(allowedBitsProblem(spare, 13)).toBeUndefined();
+    const error = (() => {
+      try {
+        return new AllowedCounts({ key: "other", bits: new Uint8Array(3), count: 0 }, size);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ModelRequestError);
+    expect((error as Error).message).toMatch(/other/);
   });
 });
 
