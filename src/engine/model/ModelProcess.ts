@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { ModelLoadError, ModelUnavailableError } from "../../errors.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
+import type { AllowedItems } from "../catalog/AllowedItems.js";
 import type { Catalog } from "../catalog/Catalog.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
 import type { GenerateRequest, GenerateResult, ModelBackend, RankedItem, RankRequest } from "./ModelBackend.js";
@@ -86,6 +87,8 @@ export class ModelProcess implements ModelBackend {
         sampling: request.sampling,
         maxTokens: request.maxTokens,
         exclude: (request.exclude ?? []).map((i) => i.sid),
+        ...allowedOf(request),
+        ...(request.unconstrained ? { unconstrained: true } : {}),
         stream: request.onText !== undefined,
         ...(request.seed !== undefined ? { seed: request.seed } : {}),
         ...conversationOf(request),
@@ -106,6 +109,7 @@ export class ModelProcess implements ModelBackend {
         segments: [...request.segments],
         k: request.k,
         exclude: (request.exclude ?? []).map((i) => i.sid),
+        ...allowedOf(request),
         ...(request.beamWidth ? { beamWidth: request.beamWidth } : {}),
         ...conversationOf(request),
       }),
@@ -233,6 +237,11 @@ export class ModelProcess implements ModelBackend {
       setTimeout(() => void this.restart(), delay).unref();
     }
   }
+}
+
+/** The sub-catalog as a plain object (a class instance would lose its prototype in the copy). */
+function allowedOf({ allowed }: GenerateRequest | RankRequest): { allowed?: AllowedItems } {
+  return allowed ? { allowed: { key: allowed.key, bits: allowed.bits, count: allowed.count } } : {};
 }
 
 function conversationOf(request: GenerateRequest | RankRequest): { conversationId?: string } {

@@ -1,4 +1,9 @@
-/** Messages between {@link ModelProcess} (parent) and modelWorkerMain (child). Items travel as SIDs. */
+/**
+ * Messages between {@link ModelProcess} (parent) and modelWorkerMain (child). Items travel as
+ * SIDs; a sub-catalog as its bits (IPC uses `serialization: "advanced"`, so the Uint8Array is
+ * copied as it is, 8 KB for 66k items).
+ */
+import type { AllowedItems } from "../catalog/AllowedItems.js";
 import type { AnswerPlan } from "../prompts/buildUserTurn.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
 import type { GpuSetting, SamplingOptions } from "./ModelBackend.js";
@@ -26,11 +31,22 @@ export type ParentMessage =
       sampling: SamplingOptions;
       maxTokens: number;
       exclude: string[];
+      allowed?: AllowedItems;
+      unconstrained?: boolean;
       seed?: number;
       stream: boolean;
       conversationId?: string;
     }
-  | { type: "rank"; id: number; segments: PromptSegment[]; k: number; beamWidth?: number; exclude: string[]; conversationId?: string }
+  | {
+      type: "rank";
+      id: number;
+      segments: PromptSegment[];
+      k: number;
+      beamWidth?: number;
+      exclude: string[];
+      allowed?: AllowedItems;
+      conversationId?: string;
+    }
   | { type: "countTokens"; id: number; segments: PromptSegment[] }
   | { type: "abort"; id: number }
   | { type: "dispose" };

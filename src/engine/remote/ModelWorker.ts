@@ -19,6 +19,7 @@ import { fitConversation } from "../prompts/fitConversation.js";
 import { renderChatML } from "../prompts/renderChatML.js";
 import { openRedis } from "./redisConnection.js";
 import { generatedToWire, rankedToWire } from "../model/resultWire.js";
+import { allowedFromWire } from "./allowedWire.js";
 import { parseJob } from "./parseJob.js";
 import { RedisClock } from "./redisClock.js";
 import {
@@ -157,7 +158,7 @@ export class ModelWorker {
 
   private async process(job: Job<GenerationJob, GenerationResult>, cancelled: AbortSignal | undefined): Promise<GenerationResult> {
     const metrics = this.options.metrics;
-    const data = parseJob(job.data);
+    const data = parseJob(job.data, this.options.catalog.sids.size);
     if (typeof data === "string") {
       this.logger.error({ jobId: job.id, problem: data }, "refusing a malformed job");
       metrics?.workerJobs.inc({ outcome: "refused" });
@@ -214,11 +215,13 @@ export class ModelWorker {
     const segments = renderChatML(turns, { systemPrompt: data.prompt.systemPrompt });
     const exclude = this.options.catalog.sids.itemsOf(data.exclude);
     const conversation = data.conversationId === undefined ? {} : { conversationId: data.conversationId };
+    const allowed = data.allowed ? { allowed: allowedFromWire(data.allowed) } : {};
     if (data.kind === "rank") {
       const ranked = await model.rank({
         segments,
         k: data.k,
         exclude,
+        ...allowed,
         signal,
         ...conversation,
         ...(data.beamWidth ? { beamWidth: data.beamWidth } : {}),
@@ -232,6 +235,8 @@ export class ModelWorker {
       sampling: data.sampling,
       maxTokens: data.maxTokens,
       exclude,
+      ...allowed,
+      ...(data.unconstrained ? { unconstrained: true } : {}),
       signal,
       ...conversation,
       ...(data.seed !== undefined ? { seed: data.seed } : {}),

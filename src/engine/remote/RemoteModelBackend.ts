@@ -22,6 +22,7 @@ import { sidInText } from "../model/OutputBuilder.js";
 import type { GenerateRequest, GenerateResult, ModelBackend, RankedItem, RankRequest } from "../model/ModelBackend.js";
 import { generatedFromWire, rankedFromWire } from "../model/resultWire.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
+import { allowedToWire } from "./allowedWire.js";
 import { openRedis } from "./redisConnection.js";
 import { RedisClock } from "./redisClock.js";
 import {
@@ -170,6 +171,7 @@ export class RemoteModelBackend implements ModelBackend {
         maxTokens: request.maxTokens,
         stream: request.onText !== undefined,
         ...(request.seed !== undefined ? { seed: request.seed } : {}),
+        ...(request.unconstrained ? { unconstrained: true } : {}),
         ...this.common(request),
       },
       request,
@@ -222,6 +224,7 @@ export class RemoteModelBackend implements ModelBackend {
     const conversation = request.conversationId === undefined ? {} : { conversationId: request.conversationId };
     return {
       exclude: (request.exclude ?? []).map((i) => i.sid),
+      ...(request.allowed ? { allowed: allowedToWire(request.allowed) } : {}),
       deadline: this.clock.now() + this.options.deadlineMs,
       budgetMs: this.options.deadlineMs,
       catalog: this.fingerprint,

@@ -3,6 +3,8 @@
  * queue, and a bad number reaching llama.cpp's sampler can wedge a sequence.
  */
 import { z } from "zod";
+import { allowedBitsProblem } from "../catalog/AllowedItems.js";
+import { allowedFromWire } from "./allowedWire.js";
 import type { GenerationJob } from "./remoteJobs.js";
 
 const part = z.union([
@@ -17,6 +19,10 @@ const common = {
     reserveTokens: z.number().int().min(0).max(131_072),
   }),
   exclude: z.array(z.string()).max(10_000),
+  allowed: z
+    .object({ key: z.string().max(1000), bits: z.base64() })
+    .strict()
+    .optional(),
   deadline: z.number().finite(),
   budgetMs: z.number().finite().min(0),
   catalog: z.string(),
@@ -30,6 +36,7 @@ const schema = z.discriminatedUnion("kind", [
     sampling: z.object({ temperature: z.number().min(0).max(2), topK: z.number().int().min(0).max(1000), topP: z.number().gt(0).max(1) }),
     maxTokens: z.number().int().min(1).max(8192),
     seed: z.number().int().optional(),
+    unconstrained: z.boolean().optional(),
     stream: z.boolean(),
   }),
   z.object({
@@ -40,10 +47,15 @@ const schema = z.discriminatedUnion("kind", [
   }),
 ]);
 
-/** The job, or what is wrong with it. */
-export function parseJob(data: unknown): GenerationJob | string {
+/** The job, or what is wrong with it; `catalogSize` is the worker's, which sizes the allowed bits. */
+export function parseJob(data: unknown, catalogSize: number): GenerationJob | string {
   const result = schema.safeParse(data);
-  if (result.success) return result.data as GenerationJob;
-  const issue = result.error.issues[0]!;
-  return `${issue.path.join(".") || "(job)"}: ${issue.message}`;
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    return `${issue.path.join(".") || "(job)"}: ${issue.message}`;
+  }
+  const { allowed } = result.data;
+  const problem = allowed && allowedBitsProblem(allowedFromWire(allowed).bits, catalogSize);
+  if (problem) return `allowed.bits: ${problem}`;
+  return result.data as GenerationJob;
 }

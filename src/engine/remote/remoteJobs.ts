@@ -6,12 +6,15 @@ import type { AnswerPlan } from "../prompts/buildUserTurn.js";
 import type { ConversationPrompt } from "../prompts/fitConversation.js";
 import type { SamplingOptions } from "../model/ModelBackend.js";
 import type { GeneratedWire, RankedWire } from "../model/resultWire.js";
+import type { AllowedWire } from "./allowedWire.js";
 
 interface JobBase {
   /** The worker renders and fits the conversation with its own tokenizer. */
   prompt: ConversationPrompt;
   /** SIDs never to answer. */
   exclude: string[];
+  /** The sub-catalog to answer from (GenerateRequest.allowed); absent = the whole catalog. */
+  allowed?: AllowedWire;
   /** Time (ms on the Redis clock) after which nobody waits for the answer: a worker drops the job instead of running it. */
   deadline: number;
   /** How long the bot waits in all (`model.timeoutMs`): `deadline - budgetMs` is when it was queued. */
@@ -28,6 +31,8 @@ export interface GenerateJob extends JobBase {
   sampling: SamplingOptions;
   maxTokens: number;
   seed?: number;
+  /** SIDs written without the catalog trie (GenerateRequest.unconstrained). */
+  unconstrained?: boolean;
   /** Send text as it is generated (job progress events). */
   stream: boolean;
 }

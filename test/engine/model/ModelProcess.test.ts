@@ -6,6 +6,7 @@ import { ModelProcess } from "../../../src/engine/model/ModelProcess.js";
 import { buildUserTurn } from "../../../src/engine/prompts/buildUserTurn.js";
 import { renderChatML } from "../../../src/engine/prompts/renderChatML.js";
 import { ModelLoadError, ModelUnavailableError } from "../../../src/errors.js";
+import type { AllowedItems } from "../../../src/engine/catalog/AllowedItems.js";
 import { fixtureModel, GREEDY } from "../../support/models.js";
 import { tempDir } from "../../support/tempDir.js";
 
@@ -70,6 +71,44 @@ describe("ModelProcess: the model in a child process", () => {
     // The structured answer crosses the process boundary: free text and the SIDs written in it.
     expect(named.answer.length).toBeGreaterThan(0);
     expect(named.answer.flatMap((a) => ("sid" in a ? [a.sid] : []))).toEqual(named.items.map((i) => i.sid));
+  });
+
+  it("honours a sub-catalog and unconstrained generation across the process boundary", async () => {
+    const p = await start();
+    const inSidOrder = [...catalog.catalog.inSidOrder()];
+    // The oracle: every third SID in SID order, chosen here.
+    const chosen = new Set(inSidOrder.filter((_, i) => i % 3 === 1).map((item) => item.sid));
+    const bits = new Uint8Array(Math.ceil(inSidOrder.length / 8));
+    inSidOrder.forEach((item, i) => {
+      if (chosen.has(item.sid)) bits[i >> 3]! |= 1 << (i & 7);
+    });
+    const allowed: AllowedItems = { key: "every-third", bits, count: chosen.size };
+    const { turn, plan } = buildUserTurn({ kind: "similar", items: [halo()], k: 3 });
+    const segments = renderChatML([turn]);
+    for (let seed = 0; seed < 20; seed++) {
+      const sampling = { temperature: 1, topK: 50, topP: 1 };
+      const result = await p.generate({ segments, plan, sampling, maxTokens: 40, allowed, exclude: [halo()], seed });
+      expect(result.items).toHaveLength(3);
+      for (const item of result.items) expect(chosen.has(item.sid), `seed ${seed}: ${item.sid}`).toBe(true);
+      expect(result.written).toBeUndefined();
+    }
+    const ranked = await p.rank({ segments, k: 4, allowed });
+    expect(ranked).toHaveLength(4);
+    for (const r of ranked) expect(chosen.has(r.item.sid)).toBe(true);
+
+    const known = new Set(catalog.catalog.items.map((item) => item.sid));
+    const free = await p.generate({ segments, plan, sampling: GREEDY, maxTokens: 60, allowed, unconstrained: true, seed: 1 });
+    expect(free.written).toHaveLength(3);
+    for (const sid of free.written!) expect(sid).toMatch(/^<\|sid_start\|>(<\|sid_\d+\|>)*(<\|sid_end\|>)?$/);
+    expect(free.items.map((item) => item.sid)).toEqual(free.written!.filter((sid) => known.has(sid)));
+
+    // Bits built for another catalog: a clear error, and the process goes on serving.
+    const error = await p
+      .generate({ segments, plan, sampling: GREEDY, maxTokens: 40, allowed: { key: "stale", bits: new Uint8Array(40), count: 1 } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "model_request_invalid" });
+    expect((error as Error).message).toMatch(/stale.*has 40 bytes, expected 3/);
+    expect((await p.generate({ segments, plan, sampling: GREEDY, maxTokens: 40 })).items).toHaveLength(3);
   });
 
   it("reports a model that cannot load as one clear error", async () => {
