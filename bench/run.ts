@@ -14,6 +14,7 @@ import { loadBench } from "./loadBench.js";
 import { memoryBench } from "./memoryBench.js";
 import { modelBench } from "./modelBench.js";
 import { remoteBench } from "./remoteBench.js";
+import { subCatalogBench } from "./subCatalogBench.js";
 import { tasteBench } from "./tasteBench.js";
 
 const wanted = new Set(process.argv.slice(2));
@@ -27,6 +28,8 @@ try {
   const catalogPath = await catalogBench(dir, run("catalog") ? print : () => {});
   if (run("cli")) await cliBench(dir, catalogPath, print);
   if (run("model")) await modelBench(dir, catalogPath, print);
+  // Also part of `model`; `subcatalog` runs it alone.
+  if (run("model") || run("subcatalog")) await subCatalogBench(dir, catalogPath, print);
   if (run("memory")) await memoryBench(dir, catalogPath, print);
   if (run("load")) await loadBench(dir, print);
   if (run("remote")) await remoteBench(dir, print);

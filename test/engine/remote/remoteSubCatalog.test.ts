@@ -39,7 +39,7 @@ async function until(test: () => boolean, timeoutMs = 15_000): Promise<void> {
 }
 
 describe.runIf(redis)("sub-catalogs on remote model workers", () => {
-  it("a worker answers only from the allowed bits, writes unconstrained SIDs as written, and refuses bits for another catalog", async () => {
+  it("a worker answers from the allowed bits only, writes unconstrained SIDs as written, refuses bits for another catalog", async () => {
     const namespace = uniqueNamespace("remote-subcatalog");
     const worker = startSidbot({ REDIS_URL: SHARED_REDIS_URL, MEMORY_NAMESPACE: namespace, MODEL_PATH: modelPath }, { args: ["worker"] });
     processes.push(worker);
