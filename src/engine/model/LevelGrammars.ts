@@ -2,7 +2,10 @@
  * The one-rule grammars of the constrained decoder, `root ::= <[id]> | <[id]> …` over the codes
  * still open at a trie level. A grammar depends only on the level and the open codes, so
  * requests share them, partly used nodes included; the cache is bounded (least recently used
- * goes first) because a long-running bot meets many exclusion patterns.
+ * goes first) because a long-running bot meets many exclusion patterns — and sub-catalogs
+ * (GenerateRequest.allowed), which leave most nodes below the root partly open: a new filter
+ * builds grammars as it goes (measured in `npm run bench -- subcatalog`), a filter used again
+ * finds them here.
  */
 import { LRUCache } from "lru-cache";
 import { LlamaGrammar, type Llama } from "node-llama-cpp";

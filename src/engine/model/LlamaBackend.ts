@@ -185,7 +185,8 @@ export class LlamaBackend implements ModelBackend {
   countsOf(allowed: AllowedItems | undefined): AllowedCounts | undefined {
     if (!allowed) return undefined;
     let counts = this.allowedCounts.get(allowed.key);
-    if (!counts) {
+    // A key reused for other bits (against the contract) would silently allow the wrong items: a cheap check.
+    if (!counts || counts.total !== allowed.count) {
       counts = new AllowedCounts(allowed, this.sids.size);
       this.allowedCounts.set(allowed.key, counts);
     }

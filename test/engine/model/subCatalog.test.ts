@@ -133,6 +133,16 @@ describe("generation within a sub-catalog", () => {
     expect(written).toBeGreaterThan(100);
   });
 
+  it("a key reused for other bits (another count) is not answered from the old filter's counts", async () => {
+    const first = new Set(inSidOrder.slice(100, 110).map((item) => item.sid));
+    const second = new Set(inSidOrder.slice(30_000, 30_003).map((item) => item.sid));
+    const one = await answer(0, allowedOf("reused", first), [], "similar");
+    expect(one.sids.every((sid) => first.has(sid))).toBe(true);
+    const two = await answer(0, allowedOf("reused", second), [], "similar");
+    expect(two.sids.length).toBeGreaterThan(0);
+    expect(two.sids.every((sid) => second.has(sid))).toBe(true);
+  });
+
   it("refuses bits sized for another catalog with a clear error, and goes on serving", async () => {
     const { turn, plan } = buildUserTurn({ kind: "similar", items: [catalog.items[0]!] });
     const bad = { key: "stale", bits: new Uint8Array(10), count: 3 };
