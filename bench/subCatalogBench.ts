@@ -84,9 +84,10 @@ export async function subCatalogBench(dir: string, catalogPath: string, print: (
       }
       return { full, sub };
     };
-    const line = (label: string, { full, sub }: Awaited<ReturnType<typeof pass>>) =>
-      `  ${label}: sub-catalog 10%: ${fmt(median(sub.sid), 2)} ms/SID (${fmt(median(sub.token) * 1000, 0)} µs/token) vs ` +
-      `full ${fmt(median(full.sid), 2)} ms/SID (${fmt(median(full.token) * 1000, 0)} µs/token) (ratio ${fmt(median(sub.sid) / median(full.sid), 2)})`;
+    const line = (label: string, { full, sub }: Awaited<ReturnType<typeof pass>>) => {
+      const perSid = (x: typeof full) => `${fmt(median(x.sid), 2)} ms/SID (${fmt(median(x.token) * 1000, 0)} µs/token)`;
+      return `  ${label}: sub-catalog 10%: ${perSid(sub)} vs full ${perSid(full)} (ratio ${fmt(median(sub.sid) / median(full.sid), 2)})`;
+    };
     print(
       `sub-catalogs (${size} SIDs, a random 10% = ${allowed.count} allowed; K=${K}, greedy, ${PROMPTS} prompts, prompt time excluded):`,
     );
