@@ -180,18 +180,18 @@ export class Engine {
     const { signal, onText, seed, onPrompt, requestId, conversationId, backend, unconstrained } = options;
     const started = performance.now();
     const { turn: user, plan } = buildUserTurn(task);
-    const platform = task.platform ? platformByName(task.platform) : undefined;
-    // The raw model (unconstrained) writes without any catalog, so no filter applies to it.
-    const filter = this.subCatalogs.forRequest(unconstrained && backend !== "catalog" ? undefined : platform);
-    if (plan.sids > 0 && !(unconstrained && backend !== "catalog")) {
-      const exclude = [...(task.items ?? []), ...(task.avoid ?? [])];
-      // Nothing left to answer with: say why rather than relax the filter, and ask no backend.
-      if (filter.remaining(exclude) <= 0) return this.emptyAnswer(filter, platform, user, backend, started, requestId);
-    }
     const notices: string[] = [];
     const model = this.model?.available && backend !== "catalog" ? this.model : undefined;
     if (backend === "llama" && !model)
       throw new ModelUnavailableError(this.model ? (this.model.unavailableReason ?? "the model is unavailable") : "no model is configured");
+    const platform = task.platform ? platformByName(task.platform) : undefined;
+    const filter = this.subCatalogs.forRequest(platform);
+    // The raw model (unconstrained) writes without any catalog, so it is never told there is nothing left.
+    if (plan.sids > 0 && !(unconstrained && model)) {
+      const exclude = [...(task.items ?? []), ...(task.avoid ?? [])];
+      // Nothing left to answer with: say why rather than relax the filter, and ask no backend.
+      if (filter.remaining(exclude) <= 0) return this.emptyAnswer(filter, platform, user, model, started, requestId);
+    }
     if (this.model && !model && backend !== "catalog") {
       // Configured but not there right now (its process restarting, no remote worker running).
       const reason = this.model.unavailableReason ?? "unavailable";
@@ -255,7 +255,7 @@ export class Engine {
     filter: SubCatalog,
     platform: Platform | undefined,
     user: Turn,
-    backend: BackendName | undefined,
+    model: ModelBackend | undefined,
     started: number,
     requestId: string | undefined,
   ): EngineResult {
@@ -266,7 +266,8 @@ export class Engine {
     return {
       items: [],
       text: "",
-      backend: backend ?? this.backend,
+      // The backend that would have answered.
+      backend: model ? "llama" : "catalog",
       notices: [notice],
       timings: { totalMs, backendMs: 0, tokens: 0 },
       turns: { user, assistant: { role: "assistant", parts: [] } },
