@@ -259,6 +259,26 @@ describe("operator allow-list", () => {
   });
 });
 
+describe("Engine.create", () => {
+  it("opens CATALOG_ALLOW_PATH / CATALOG_DENY_PATH from the config and answers within them", async () => {
+    const wii = rowsOn("Wii").slice(0, 12);
+    const allowPath = join(dir, "create-allow.txt");
+    const denyPath = join(dir, "create-deny.txt");
+    writeFileSync(allowPath, `${wii.map((row) => row.parent_asin).join("\n")}\n`);
+    writeFileSync(denyPath, `${wii[0]!.semantic_id}\n`);
+    const config = loadConfig({
+      env: { CATALOG_PATH: catalogPath, CATALOG_ALLOW_PATH: allowPath, CATALOG_DENY_PATH: denyPath, TITLE_INDEX_CACHE_DIR: "off" },
+    });
+    const engine = await Engine.create(config);
+    const allowed = new Set(wii.slice(1).map((row) => row.semantic_id));
+    const words = wii.map((row) => row.title.split(/[\s:]/)[0]).join(" ");
+    const result = await engine.run({ kind: "tastes", text: words, k: 20 });
+    expect(result.items.length).toBeGreaterThan(0);
+    for (const found of result.items) expect(allowed.has(found.sid), found.title).toBe(true);
+    await engine.dispose();
+  });
+});
+
 describe("a filter that leaves nothing", () => {
   it("says why and what to do, with no items and no model call", async () => {
     const { model, requests } = counting(llama);
