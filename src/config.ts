@@ -24,6 +24,13 @@ export const ConfigSchema = z
         path: z.string().min(1).nullable().default(null),
         /** Product metadata (Amazon Reviews 2023 meta_* JSONL) joined on parent_asin; null = none. Env CATALOG_METADATA_PATH. */
         metadataPath: z.string().min(1).nullable().default(null),
+        /**
+         * Operator allow-list: a text file of SIDs or parent_asins, one a line; only these are recommended. Re-read
+         * when it changes. null = every item. Env CATALOG_ALLOW_PATH.
+         */
+        allowPath: z.string().trim().min(1, "expected a file path or null").nullable().default(null),
+        /** Operator deny-list, same format: these are never recommended. null = none. Env CATALOG_DENY_PATH. */
+        denyPath: z.string().trim().min(1, "expected a file path or null").nullable().default(null),
         levels: positiveInt.max(8).default(4),
         codesPerLevel: positiveInt.min(2).max(4096).default(256),
       })
@@ -148,6 +155,8 @@ export type Config = z.infer<typeof ConfigSchema>;
 const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; parse: (value: string) => unknown }>> = {
   CATALOG_PATH: { path: ["catalog", "path"], parse: (v) => v },
   CATALOG_METADATA_PATH: { path: ["catalog", "metadataPath"], parse: (v) => v },
+  CATALOG_ALLOW_PATH: { path: ["catalog", "allowPath"], parse: (v) => v },
+  CATALOG_DENY_PATH: { path: ["catalog", "denyPath"], parse: (v) => v },
   TITLE_INDEX_CACHE_DIR: { path: ["titles", "indexCacheDir"], parse: (v) => (v.trim().toLowerCase() === "off" ? false : v) },
   MODEL_PATH: { path: ["model", "path"], parse: (v) => v },
   MODEL_GPU: { path: ["model", "gpu"], parse: (v) => v },

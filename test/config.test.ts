@@ -26,7 +26,7 @@ const file = (name: string, content: unknown) => {
 describe("config", () => {
   it("loads the defaults from config/default.json", () => {
     const config = loadConfig({ env: {} });
-    expect(config.catalog).toEqual({ path: null, metadataPath: null, levels: 4, codesPerLevel: 256 });
+    expect(config.catalog).toEqual({ path: null, metadataPath: null, allowPath: null, denyPath: null, levels: 4, codesPerLevel: 256 });
     expect(config.model).toMatchObject({ path: null, temperature: 0.3, topP: 0.7, topK: 20, isolation: "process" });
   });
 
@@ -137,6 +137,39 @@ describe("config", () => {
       healthPort: 9090,
     });
     expect(() => loadSecrets({ SLACK_PORT: "http" })).toThrow(/^config: SLACK_PORT: expected a port number 0–65535, got "http"$/);
+  });
+
+  it("reads the operator lists' paths from the file or CATALOG_ALLOW_PATH / CATALOG_DENY_PATH", () => {
+    const env = loadConfig({ env: { CATALOG_ALLOW_PATH: "/srv/in-stock.txt", CATALOG_DENY_PATH: "/srv/recalled.txt" } });
+    expect([env.catalog.allowPath, env.catalog.denyPath]).toEqual(["/srv/in-stock.txt", "/srv/recalled.txt"]);
+    const fromFile = loadConfig({ env: {}, file: file("lists.json", { catalog: { allowPath: "a.txt", denyPath: null } }) });
+    expect([fromFile.catalog.allowPath, fromFile.catalog.denyPath]).toEqual(["a.txt", null]);
+  });
+
+  it.each([
+    [{ catalog: { allowPath: 42 } }, /^config: catalog\.allowPath \(in .*lists-bad\.json\): .*expected string.*, got 42$/],
+    [{ catalog: { allowPath: "  " } }, /^config: catalog\.allowPath \(in .*lists-bad\.json\): expected a file path or null, got " {2}"$/],
+    [{ catalog: { denyPath: true } }, /^config: catalog\.denyPath \(in .*lists-bad\.json\): .*expected string.*, got true$/],
+  ])("a bad operator list setting fails with one line naming the key: %j", (content, message) => {
+    expect(messageOf(() => loadConfig({ env: {}, file: file("lists-bad.json", content) }))).toMatch(message);
+  });
+
+  it("blames CATALOG_ALLOW_PATH when the environment set the bad value", () => {
+    expect(messageOf(() => loadConfig({ env: { CATALOG_ALLOW_PATH: " " } }))).toMatch(
+      /^config: catalog\.allowPath \(env CATALOG_ALLOW_PATH\): expected a file path or null, got " "$/,
+    );
+  });
+
+  it("stops start-up with one line naming catalog.allowPath when the list file is missing", async () => {
+    let err = "";
+    const missing = join(dir, "no-such-allow-list.txt");
+    const code = await main(
+      ["chat", "--once", "hi"],
+      { out: () => {}, err: (t) => (err += t), readStdin: async () => "" },
+      { CATALOG_ALLOW_PATH: missing },
+    );
+    expect(code).toBe(1);
+    expect(err).toBe(`sidbot: config: catalog.allowPath: cannot read ${missing}: file not found\n`);
   });
 
   it("makes the CLI stop with that one line", async () => {

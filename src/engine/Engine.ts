@@ -8,17 +8,21 @@ import { ConfigError, EngineBusyError, ModelUnavailableError, SidbotError, descr
 import type { Logger } from "../util/logger.js";
 import type { Metrics } from "../ops/Metrics.js";
 import { silentLogger } from "../util/logger.js";
-import { CatalogBackend } from "./catalog/CatalogBackend.js";
+import { CatalogBackend, type Admits } from "./catalog/CatalogBackend.js";
+import { openOperatorLists } from "./catalog/openOperatorLists.js";
+import { emptyFilterNotice, SubCatalogs, type OperatorLists, type SubCatalog } from "./catalog/SubCatalogs.js";
 import type { CatalogItem } from "./catalog/Catalog.js";
 import { productDetails } from "./catalog/productMetadata.js";
 import { itemIdOf, itemOfId } from "./itemId.js";
 import { openCatalog, type OpenedCatalog } from "./catalog/openCatalog.js";
+import type { AllowedItems } from "./catalog/AllowedItems.js";
 import type { ModelBackend } from "./model/ModelBackend.js";
 import { ModelProcess } from "./model/ModelProcess.js";
 import { hasUsableText, renderAnswerText } from "./output/renderAnswer.js";
 import { buildUserTurn } from "./prompts/buildUserTurn.js";
 import { promptText, renderChatML } from "./prompts/renderChatML.js";
 import { fitConversation } from "./prompts/fitConversation.js";
+import { platformByName, type Platform } from "./titles/platforms.js";
 import type { BackendName, EngineResult, RecommendedItem, Task, TextStreamCallback, Turn, TurnPart } from "./types.js";
 
 export interface EngineOptions {
@@ -29,6 +33,8 @@ export interface EngineOptions {
   /** Why there is no model, when one was configured but failed to load. */
   modelError?: string | undefined;
   metrics?: Metrics | undefined;
+  /** The operator's allow- and deny-lists (`catalog.allowPath`, `catalog.denyPath`), opened. */
+  lists?: OperatorLists | undefined;
 }
 
 export interface RunOptions {
@@ -54,6 +60,7 @@ export interface RunOptions {
 export class Engine {
   readonly catalog: OpenedCatalog;
   private readonly catalogBackend: CatalogBackend;
+  private readonly subCatalogs: SubCatalogs;
   private readonly logger: Logger;
   private model: ModelBackend | undefined;
   private modelLoadReported = false;
@@ -63,6 +70,7 @@ export class Engine {
     this.model = options.model;
     this.logger = options.logger ?? silentLogger;
     this.catalogBackend = new CatalogBackend(options.catalog.catalog, options.catalog.titles);
+    this.subCatalogs = new SubCatalogs(options.catalog.catalog, options.lists);
   }
 
   /**
@@ -79,6 +87,8 @@ export class Engine {
     }: { logger?: Logger; signal?: AbortSignal; metrics?: Metrics; redisUrl?: string | undefined } = {},
   ): Promise<Engine> {
     const catalog = await openCatalog(config);
+    // Before the model loads: a list that cannot be read fails start-up at once.
+    const lists = openOperatorLists(config, catalog.catalog, logger);
     let model: ModelBackend | undefined;
     let modelError: string | undefined;
     if (config.engine.mode === "remote") {
@@ -128,7 +138,7 @@ export class Engine {
         logger.error({ modelPath: config.model.path, err: error }, "model not loaded; answering from the catalog");
       }
     }
-    return new Engine({ catalog, model, settings: config.model, logger, modelError, metrics });
+    return new Engine({ catalog, model, settings: config.model, logger, modelError, metrics, lists });
   }
 
   /** The model backend, when one is configured (loaded, remote, or restarting). */
@@ -174,6 +184,14 @@ export class Engine {
     const model = this.model?.available && backend !== "catalog" ? this.model : undefined;
     if (backend === "llama" && !model)
       throw new ModelUnavailableError(this.model ? (this.model.unavailableReason ?? "the model is unavailable") : "no model is configured");
+    const platform = task.platform ? platformByName(task.platform) : undefined;
+    const filter = this.subCatalogs.forRequest(platform);
+    // The raw model (unconstrained) writes without any catalog, so it is never told there is nothing left.
+    if (plan.sids > 0 && !(unconstrained && model)) {
+      const exclude = [...(task.items ?? []), ...(task.avoid ?? [])];
+      // Nothing left to answer with: say why rather than relax the filter, and ask no backend.
+      if (filter.remaining(exclude) <= 0) return this.emptyAnswer(filter, platform, user, model, started, requestId);
+    }
     if (this.model && !model && backend !== "catalog") {
       // Configured but not there right now (its process restarting, no remote worker running).
       const reason = this.model.unavailableReason ?? "unavailable";
@@ -181,7 +199,12 @@ export class Engine {
       notices.push(fallbackNotice(reason));
     }
     const history = model ? await this.fitHistory(task.history ?? [], user) : task.history;
-    onPrompt?.(promptText(renderChatML([...(history ?? task.history ?? []), user], { systemPrompt: this.options.settings.systemPrompt })));
+    // Cheap to render, so always made: the logger drops it below LOG_LEVEL=debug.
+    const prompt = promptText(
+      renderChatML([...(history ?? task.history ?? []), user], { systemPrompt: this.options.settings.systemPrompt }),
+    );
+    onPrompt?.(prompt);
+    this.logger.debug({ requestId, prompt }, "prompt");
     if (backend === "llama" && history === undefined) throw new ModelPromptTooLong();
     if (model && history === undefined)
       notices.push("Your message is too long for the model, so these picks come straight from the catalog.");
@@ -194,6 +217,7 @@ export class Engine {
           { ...task, history },
           user,
           plan,
+          filter.allowed,
           {
             signal: combined,
             onText,
@@ -214,7 +238,7 @@ export class Engine {
           this.options.metrics?.fallbacks.inc({ reason: "empty" });
           this.logger.warn({ kind: task.kind }, "the model's answer had no text; answering from the catalog");
           notices.push(MODEL_GAVE_NO_TEXT);
-          return this.runCatalog(task, user, notices, onText, started);
+          return this.runCatalog(task, user, notices, onText, started, filter.admits);
         }
         const timedOut = budget.aborted;
         const reason = timedOut ? "timeout" : error instanceof ModelUnavailableError ? error.reason : "error";
@@ -223,7 +247,31 @@ export class Engine {
         notices.push(fallbackNotice(reason));
       }
     }
-    return this.runCatalog(task, user, notices, onText, started);
+    return this.runCatalog(task, user, notices, onText, started, filter.admits);
+  }
+
+  /** The answer when the request's filter leaves no item: no items, a notice saying why and what to do. */
+  private emptyAnswer(
+    filter: SubCatalog,
+    platform: Platform | undefined,
+    user: Turn,
+    model: ModelBackend | undefined,
+    started: number,
+    requestId: string | undefined,
+  ): EngineResult {
+    const cause = filter.cause();
+    this.logger.info({ requestId, platform: platform?.name, cause }, "the request's filter leaves no item");
+    const notice = emptyFilterNotice(cause, platform);
+    const totalMs = performance.now() - started;
+    return {
+      items: [],
+      text: "",
+      // The backend that would have answered.
+      backend: model ? "llama" : "catalog",
+      notices: [notice],
+      timings: { totalMs, backendMs: 0, tokens: 0 },
+      turns: { user, assistant: { role: "assistant", parts: [] } },
+    };
   }
 
   /**
@@ -251,6 +299,7 @@ export class Engine {
     task: Task,
     user: Turn,
     plan: ReturnType<typeof buildUserTurn>["plan"],
+    allowed: AllowedItems | undefined,
     { signal, onText, seed, requestId, conversationId, unconstrained }: RunOptions,
     started: number,
   ): Promise<EngineResult> {
@@ -259,7 +308,13 @@ export class Engine {
     const segments = renderChatML(turns, { systemPrompt: settings.systemPrompt });
     // Remote workers render and fit the conversation themselves (they hold the tokenizer).
     const conversation = { turns, systemPrompt: settings.systemPrompt, reserveTokens: settings.maxTokens };
-    const ids = { conversation, ...(requestId ? { requestId } : {}), ...(conversationId ? { conversationId } : {}) };
+    const ids = {
+      conversation,
+      ...(requestId ? { requestId } : {}),
+      ...(conversationId ? { conversationId } : {}),
+      // Absent when every item is allowed (nothing to narrow) or the model writes freely.
+      ...(allowed && !unconstrained ? { allowed } : {}),
+    };
     const exclude = [...(task.items ?? []), ...(task.avoid ?? [])];
     const backendStart = performance.now();
     let parts: TurnPart[];
@@ -315,9 +370,16 @@ export class Engine {
     return { items, text, backend: "llama", notices: [], timings, turns: turnsOut, ...(written ? { written } : {}) };
   }
 
-  private runCatalog(task: Task, user: Turn, notices: string[], onText: TextStreamCallback | undefined, started: number): EngineResult {
+  private runCatalog(
+    task: Task,
+    user: Turn,
+    notices: string[],
+    onText: TextStreamCallback | undefined,
+    started: number,
+    admits: Admits,
+  ): EngineResult {
     const backendStart = performance.now();
-    const answer = this.catalogBackend.answer(task);
+    const answer = this.catalogBackend.answer(task, admits);
     if (answer.text) onText?.(answer.text);
     const parts = joinSids(answer.items);
     if (answer.text) parts.push({ text: parts.length ? `\n${answer.text}` : answer.text });

@@ -13,6 +13,7 @@ import { findPlatforms, platformByName, type Platform } from "../titles/platform
 import { bareTerms, type TitleIndex } from "../titles/TitleIndex.js";
 import { DEFAULT_K } from "../prompts/buildUserTurn.js";
 import type { Catalog, CatalogItem } from "./Catalog.js";
+import { platformsOf } from "./itemPlatforms.js";
 import { productOf, specificCategories } from "./productMetadata.js";
 
 export interface CatalogAnswer {
@@ -21,6 +22,10 @@ export interface CatalogAnswer {
   /** What the person should know about this answer: how sure it is, or that nothing is close. */
   notices: string[];
 }
+
+/** Whether the request's sub-catalog lets an item through. */
+export type Admits = (item: CatalogItem) => boolean;
+const everything: Admits = () => true;
 
 // Platform names people use for a whole family ("for Xbox" = any Xbox).
 const FAMILY_NAMES = new Set(["Xbox", "PlayStation", "Nintendo", "PC"]);
@@ -49,7 +54,8 @@ export class CatalogBackend {
     private readonly titles: TitleIndex,
   ) {}
 
-  answer(task: Task): CatalogAnswer {
+  /** Answers `task` with items `admits` lets through (the request's sub-catalog; every item when absent). */
+  answer(task: Task, admits: Admits = everything): CatalogAnswer {
     const k = task.k ?? DEFAULT_K;
     const referred = task.items ?? [];
     const avoid = task.avoid ?? [];
@@ -57,11 +63,11 @@ export class CatalogBackend {
     switch (task.kind) {
       case "next":
       case "similar":
-        return this.similarAnswer(referred, k, platform, avoid);
+        return this.similarAnswer(referred, k, platform, avoid, admits);
       case "tastes":
-        return this.tastesAnswer(task.text ?? "", k, platform, [...referred, ...avoid]);
+        return this.tastesAnswer(task.text ?? "", k, platform, [...referred, ...avoid], admits);
       case "explain": {
-        const found = this.similarAnswer(referred, 1, platform, avoid);
+        const found = this.similarAnswer(referred, 1, platform, avoid, admits);
         const [item] = found.items;
         return { items: found.items, text: item && referred[0] ? this.explain(referred, item) : "", notices: found.notices };
       }
@@ -69,8 +75,8 @@ export class CatalogBackend {
         return { items: [], text: this.bundleName(referred), notices: [] };
       case "chat":
         if (task.recommend === false) return { items: [], text: this.explainAll(referred, task.basis ?? []), notices: [] };
-        if (referred.length > 0) return this.similarAnswer(referred, k, platform, avoid);
-        return this.tastesAnswer(task.text ?? "", k, platform, [...referred, ...avoid]);
+        if (referred.length > 0) return this.similarAnswer(referred, k, platform, avoid, admits);
+        return this.tastesAnswer(task.text ?? "", k, platform, [...referred, ...avoid], admits);
       default:
         return task.kind satisfies never;
     }
@@ -86,17 +92,23 @@ export class CatalogBackend {
    * then more shared title words, then more shared tags. Items sharing nothing are left out, and
    * the notices say when the list is short, loose or empty.
    */
-  similarAnswer(referred: readonly CatalogItem[], k: number, platform?: Platform, avoid: readonly CatalogItem[] = []): CatalogAnswer {
+  similarAnswer(
+    referred: readonly CatalogItem[],
+    k: number,
+    platform?: Platform,
+    avoid: readonly CatalogItem[] = [],
+    admits: Admits = everything,
+  ): CatalogAnswer {
     if (referred.length === 0) return { items: [], text: "", notices: [] };
     const taken = new Set([...referred, ...avoid].map((i) => i.index));
     const best = new Map<number, { item: CatalogItem; like: Likeness; order: number }>();
     let order = 0;
     const weigh = (item: CatalogItem) => {
-      if (taken.has(item.index) || best.has(item.index) || !onPlatform(item, platform)) return;
+      if (taken.has(item.index) || best.has(item.index) || !onPlatform(item, platform) || !admits(item)) return;
       const like = referred.map((r) => likeness(r, item)).sort(compareLikeness)[0]!;
       if (isRelated(like)) best.set(item.index, { item, like, order: order++ });
     };
-    const scan = platform ? PLATFORM_RELATIVES_SCAN : Math.max(RELATIVES_SCAN, k * 40);
+    const scan = platform || admits !== everything ? PLATFORM_RELATIVES_SCAN : Math.max(RELATIVES_SCAN, k * 40);
     for (const r of referred) {
       let seen = 0;
       // Deepest group first; each shallower group adds its new members.
@@ -163,19 +175,26 @@ export class CatalogBackend {
    * close SID relatives fill in. The notices say how sure the answer is: titles only, some of
    * the words, or nothing.
    */
-  tastesAnswer(text: string, k: number, platform: Platform | undefined, exclude: readonly CatalogItem[]): CatalogAnswer {
+  tastesAnswer(
+    text: string,
+    k: number,
+    platform: Platform | undefined,
+    exclude: readonly CatalogItem[],
+    admits: Admits = everything,
+  ): CatalogAnswer {
     const skip = new Set(exclude.map((i) => i.index));
     const games = new Set(exclude.map(gameKey));
     const items: CatalogItem[] = [];
     const offer = (item: CatalogItem) => {
-      if (items.length >= k || skip.has(item.index) || !onPlatform(item, platform)) return false;
+      if (items.length >= k || skip.has(item.index) || !onPlatform(item, platform) || !admits(item)) return false;
       const key = gameKey(item);
       if (games.has(key)) return false;
       games.add(key);
       items.push(item);
       return true;
     };
-    const hits = this.titles.searchTopics(text, { limit: k * 10, platform });
+    // A narrow sub-catalog filters most hits out: look further.
+    const hits = this.titles.searchTopics(text, { limit: admits === everything ? k * 10 : k * 50, platform });
     let coverage = 0;
     for (const hit of hits) if (offer(hit.item)) coverage = Math.max(coverage, hit.coverage);
     const found = items.length;
@@ -410,7 +429,6 @@ function quoteList(words: readonly string[]): string {
 /** True when the item is on the platform, or on its family when a family name was asked ("Xbox"). */
 export function onPlatform(item: CatalogItem, platform: Platform | undefined): boolean {
   if (!platform) return true;
-  if (!item.platform) return false;
-  if (item.platform === platform.name) return true;
-  return FAMILY_NAMES.has(platform.name) && platformByName(item.platform)?.family === platform.family;
+  const family = FAMILY_NAMES.has(platform.name);
+  return platformsOf(item).some((p) => p === platform || (family && p.family === platform.family));
 }

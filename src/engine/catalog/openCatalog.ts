@@ -90,7 +90,10 @@ export class OpenedCatalog {
 }
 
 /** Loads the configured catalog (or the built-in demo catalog). */
-export async function openCatalog(config: Pick<Config, "catalog"> & Partial<Pick<Config, "titles">>): Promise<OpenedCatalog> {
+export async function openCatalog(config: {
+  catalog: Pick<Config["catalog"], "path" | "metadataPath" | "levels" | "codesPerLevel">;
+  titles?: Config["titles"];
+}): Promise<OpenedCatalog> {
   const layout = new SidLayout({ levels: config.catalog.levels, codesPerLevel: config.catalog.codesPerLevel });
   const source = config.catalog.path ?? BUILTIN_CATALOG;
   const files = [source, config.catalog.metadataPath];

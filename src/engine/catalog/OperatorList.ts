@@ -1,0 +1,149 @@
+/**
+ * An operator's list of items (`catalog.allowPath`, `catalog.denyPath`): a text file with one SID
+ * or `parent_asin` per line; blank lines and `#` comments are ignored. Entries the catalog does
+ * not have are counted and logged once per read, never fatal.
+ *
+ * Each request asks for the list as it is now: a cheap stat compares size, times and inode with
+ * the last read and re-reads on any change, so an edit takes effect on the next request without
+ * fs.watch timing. A file changed within the file system's timestamp granularity could keep its
+ * stamp, so a recently modified file is re-read by content too. A list that disappears or becomes
+ * unreadable while running keeps its last good content (and says so once in the log); at start-up
+ * it fails with one line naming the config key.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { ConfigError } from "../../errors.js";
+import type { Logger } from "../../util/logger.js";
+import type { Catalog } from "./Catalog.js";
+import { JOIN_COLUMN } from "./productMetadata.js";
+
+/** The list as read: the item indices it names and a version that changes with its content. */
+export interface ListSnapshot {
+  /** Catalog item indices (file order) the list names. */
+  readonly items: ReadonlySet<number>;
+  /** A short hash of the file's content: the same content, the same version. */
+  readonly version: string;
+  /** Entries the catalog does not have. */
+  readonly unknown: number;
+}
+
+// Modified this recently (ms): the stamp alone may miss a second edit, so compare the content too.
+const SETTLE_MS = 2000;
+const EXAMPLES = 3;
+
+export class OperatorList {
+  private stamp: string;
+  private snapshot: ListSnapshot;
+  private failing = false;
+
+  private constructor(
+    readonly path: string,
+    /** The config key that named the file (for messages). */
+    readonly key: string,
+    private readonly catalog: Catalog,
+    private readonly logger: Logger,
+    private readonly lookup: ReadonlyMap<string, number>,
+  ) {
+    const read = this.read();
+    if ("error" in read) throw new ConfigError(key, `config: ${key}: cannot read ${path}: ${read.error}`);
+    this.stamp = read.stamp;
+    this.snapshot = read.snapshot;
+    this.reportUnknown(read.snapshot, read.examples);
+  }
+
+  /** Reads the list now; a missing or unreadable file is a {@link ConfigError} naming `key`. */
+  static open(path: string, key: string, catalog: Catalog, logger: Logger): OperatorList {
+    return new OperatorList(path, key, catalog, logger, entryLookup(catalog));
+  }
+
+  /** The list as the file says now (re-read when it changed); the last good one when it cannot be read. */
+  current(): ListSnapshot {
+    let stamp: string;
+    let modified: number;
+    try {
+      const stat = statSync(this.path);
+      stamp = `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
+      modified = Math.max(stat.mtimeMs, stat.ctimeMs);
+    } catch (error) {
+      this.fail(describe(error));
+      return this.snapshot;
+    }
+    if (stamp === this.stamp && Date.now() - modified > SETTLE_MS && !this.failing) return this.snapshot;
+    const read = this.read();
+    if ("error" in read) {
+      this.fail(read.error);
+      return this.snapshot;
+    }
+    if (this.failing) this.logger.info({ key: this.key, path: this.path }, "operator list readable again");
+    this.failing = false;
+    this.stamp = read.stamp;
+    if (read.snapshot.version !== this.snapshot.version) {
+      this.snapshot = read.snapshot;
+      this.reportUnknown(read.snapshot, read.examples);
+      this.logger.info({ key: this.key, path: this.path, items: read.snapshot.items.size }, "operator list re-read");
+    }
+    return this.snapshot;
+  }
+
+  private fail(reason: string): void {
+    if (!this.failing)
+      this.logger.warn(
+        { key: this.key, path: this.path, reason, items: this.snapshot.items.size },
+        "operator list cannot be read; keeping the last good list",
+      );
+    this.failing = true;
+  }
+
+  private read(): { stamp: string; snapshot: ListSnapshot; examples: string[] } | { error: string } {
+    let text: string;
+    let stamp: string;
+    try {
+      // Stat before reading: an edit racing the read changes the stamp again and is read next time.
+      const stat = statSync(this.path);
+      stamp = `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
+      text = readFileSync(this.path, "utf8");
+    } catch (error) {
+      return { error: describe(error) };
+    }
+    const items = new Set<number>();
+    const unknown: string[] = [];
+    let unknownCount = 0;
+    for (const line of text.split(/\r?\n/)) {
+      const entry = line.replace(/#.*$/, "").trim();
+      if (entry === "") continue;
+      const index = this.lookup.get(entry) ?? this.catalog.get(entry)?.index;
+      if (index !== undefined) items.add(index);
+      else if (unknownCount++ < EXAMPLES) unknown.push(entry);
+    }
+    const version = createHash("sha256").update(text).digest("hex").slice(0, 12);
+    return { stamp, snapshot: { items, version, unknown: unknownCount }, examples: unknown };
+  }
+
+  /** Once per new content: how many entries the catalog does not have. */
+  private reportUnknown(snapshot: ListSnapshot, examples: readonly string[]): void {
+    if (snapshot.unknown === 0) return;
+    const n = snapshot.unknown;
+    this.logger.warn(
+      { key: this.key, path: this.path, unknown: n, examples },
+      `${n} ${this.key} ${n === 1 ? "entry is" : "entries are"} not in the catalog; ignored`,
+    );
+  }
+}
+
+/** `parent_asin` → item index, for lists that name products rather than SIDs. */
+function entryLookup(catalog: Catalog): Map<string, number> {
+  const byAsin = new Map<string, number>();
+  for (const item of catalog.items) {
+    const asin = item.meta[JOIN_COLUMN];
+    if (typeof asin === "string" && asin.trim() !== "") byAsin.set(asin.trim(), item.index);
+  }
+  return byAsin;
+}
+
+function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "file not found";
+  if (code === "EACCES") return "permission denied";
+  if (code === "EISDIR") return "it is a folder";
+  return (error as Error).message;
+}

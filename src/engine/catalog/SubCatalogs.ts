@@ -1,0 +1,122 @@
+/**
+ * The sub-catalog one request may answer from: the items on the asked platform (see
+ * itemPlatforms.ts; a family name means the whole family), on the operator's allow-list when
+ * there is one, and not on the deny-list. Built as {@link AllowedItems} over SID order, keyed by
+ * the platform and the lists' content versions, and cached per key (a few platforms are asked
+ * for again and again). The conversation's exclusions are not part of it: they change with every
+ * request and travel separately (`exclude`).
+ */
+import type { Platform } from "../titles/platforms.js";
+import { allows, type AllowedItems } from "./AllowedItems.js";
+import type { Catalog, CatalogItem } from "./Catalog.js";
+import { onPlatform } from "./CatalogBackend.js";
+import type { ListSnapshot, OperatorList } from "./OperatorList.js";
+
+export interface OperatorLists {
+  allow?: OperatorList | undefined;
+  deny?: OperatorList | undefined;
+}
+
+/** A request's filter: `allowed` absent means the whole catalog. */
+export interface SubCatalog {
+  readonly allowed: AllowedItems | undefined;
+  /** Whether the filter lets this item through. */
+  admits(item: CatalogItem): boolean;
+  /** Allowed items left once `exclude` is taken out. */
+  remaining(exclude: readonly CatalogItem[]): number;
+  /** Why nothing is left, for the answer's notice (see {@link emptyFilterNotice}). */
+  readonly cause: () => EmptyCause;
+}
+
+/** What leaves a request with nothing: no such platform games, the exclusions, or an operator list. */
+export type EmptyCause = "platform" | "exclusions" | "allow-list" | "deny-list";
+
+const DEFAULT_CACHED = 32;
+
+export class SubCatalogs {
+  /** SID-order position of each item, by item index. */
+  private readonly positionOf: Int32Array;
+  private readonly cache = new Map<string, AllowedItems>();
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly lists: OperatorLists = {},
+    private readonly maxCached = DEFAULT_CACHED,
+  ) {
+    this.positionOf = new Int32Array(catalog.size);
+    let position = 0;
+    for (const item of catalog.inSidOrder()) this.positionOf[item.index] = position++;
+  }
+
+  /** The filter for a request on `platform` (none: any platform), with the operator lists as they are now. */
+  forRequest(platform: Platform | undefined): SubCatalog {
+    const allow = this.lists.allow?.current();
+    const deny = this.lists.deny?.current();
+    const allowed = platform || allow || deny ? this.build(platform, allow, deny) : undefined;
+    const admits = (item: CatalogItem) => !allowed || allows(allowed, this.positionOf[item.index]!);
+    const remaining = (exclude: readonly CatalogItem[]) => {
+      const excluded = new Set(exclude.filter(admits).map((item) => item.index));
+      return (allowed?.count ?? this.catalog.size) - excluded.size;
+    };
+    const cause = (): EmptyCause => {
+      if (!allowed || allowed.count > 0) return "exclusions";
+      if (platform && this.build(platform, undefined, undefined).count === 0) return "platform";
+      if (allow && this.build(platform, allow, undefined).count === 0) return "allow-list";
+      return deny ? "deny-list" : "platform";
+    };
+    return { allowed, admits, remaining, cause };
+  }
+
+  /** The position of `item` in SID order (the bit that stands for it). */
+  position(item: CatalogItem): number {
+    return this.positionOf[item.index]!;
+  }
+
+  private build(platform: Platform | undefined, allow: ListSnapshot | undefined, deny: ListSnapshot | undefined): AllowedItems {
+    const key = `platform=${platform?.name ?? "*"};allow=${allow?.version ?? "*"};deny=${deny?.version ?? "*"}`;
+    const cached = this.cache.get(key);
+    if (cached) {
+      // Most recently used last, so the oldest key is the first to go.
+      this.cache.delete(key);
+      this.cache.set(key, cached);
+      return cached;
+    }
+    const bits = new Uint8Array((this.catalog.size + 7) >> 3);
+    let count = 0;
+    for (const item of this.catalog.items) {
+      if (allow && !allow.items.has(item.index)) continue;
+      if (deny?.items.has(item.index)) continue;
+      if (!onPlatform(item, platform)) continue;
+      const position = this.positionOf[item.index]!;
+      bits[position >> 3]! |= 1 << (position & 7);
+      count++;
+    }
+    const allowed: AllowedItems = Object.freeze({ key, bits, count });
+    this.cache.set(key, allowed);
+    if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value!);
+    return allowed;
+  }
+}
+
+/** What an answer with nothing left says: why, and what the person can do. */
+export function emptyFilterNotice(cause: EmptyCause, platform: Platform | undefined): string {
+  const games = platform ? `${platform.name} games` : "games";
+  switch (cause) {
+    case "platform":
+      return `The catalog has no ${games}, so I can't recommend any — try another platform.`;
+    case "exclusions":
+      return platform
+        ? `The catalog has no ${games} I haven't already suggested — try another platform.`
+        : "I've already suggested everything the catalog has for this — try asking for something else.";
+    case "allow-list":
+      return platform
+        ? `None of the catalog's ${games} are on the operator's allow-list — try another platform.`
+        : "The operator's allow-list leaves nothing to recommend right now — ask whoever runs this bot to check it.";
+    case "deny-list":
+      return platform
+        ? `The operator's deny-list leaves no ${games} to recommend — try another platform.`
+        : "The operator's deny-list leaves nothing to recommend right now — ask whoever runs this bot to check it.";
+    default:
+      return cause satisfies never;
+  }
+}
