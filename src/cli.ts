@@ -397,8 +397,13 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
           import("./engine/eval/ProgressBar.js"),
         ]);
       const text = await readFile(file, "utf8").catch((error: unknown) => {
-        throw new ConfigError("file", `cannot read eval rows ${file}: ${describeError(error)}`);
+        throw new ConfigError("file", `cannot read eval rows ${file}: ${fileProblem(error)}`);
       });
+      // Written after the run, so an unwritable path must not cost the whole evaluation: say it then, in one line.
+      const save = (flag: string, path: string, content: string) =>
+        writeFile(path, content).catch((error: unknown) => {
+          throw new ConfigError(flag, `${flag}: cannot write ${path}: ${fileProblem(error)}`);
+        });
       const settings = await config();
       const secrets = await secretsOf();
       const engine = await Engine.create(settings, { logger: await logger("error"), redisUrl: secrets.redisUrl });
@@ -438,8 +443,8 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
           sampled: sampled.length,
           wallMs: Math.round(wallMs),
         };
-        if (options.json) await writeFile(options.json, `${JSON.stringify({ ...run, ...report }, null, 2)}\n`);
-        if (options.chart) await writeFile(options.chart, chart.hitChart(report, `Hit@K — ${basename(file)}, ${report.rows} rows`));
+        if (options.json) await save("--json", options.json, `${JSON.stringify({ ...run, ...report }, null, 2)}\n`);
+        if (options.chart) await save("--chart", options.chart, chart.hitChart(report, `Hit@K — ${basename(file)}, ${report.rows} rows`));
         const used = `${backends.length} backend${backends.length === 1 ? "" : "s"}`;
         io.err(`evaluated ${report.rows} rows with ${used} in ${(wallMs / 1000).toFixed(1)} s\n`);
       } finally {
@@ -548,6 +553,15 @@ function describeResolution(resolution: ReturnType<typeof resolveGame>) {
     default:
       return resolution satisfies never;
   }
+}
+
+/** A file error as one short phrase ("file not found"), else the error's own description. */
+function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "file or folder not found";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "it is a folder";
+  return describeError(error);
 }
 
 function parsePositiveInt(value: string): number {

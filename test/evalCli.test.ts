@@ -95,7 +95,12 @@ describe("sidbot eval", () => {
   it("bad input gets one clear line, never a crash", async () => {
     const missing = await run(["--catalog", catalog, "eval", join(dir, "nope.jsonl")]);
     expect(missing.code).toBe(1);
-    expect(missing.err).toMatch(/^sidbot: cannot read eval rows .*nope\.jsonl: .*\n$/);
+    expect(missing.err).toMatch(/^sidbot: cannot read eval rows .*nope\.jsonl: file or folder not found\n$/);
+    const unwritable = join(dir, "no-such-folder", "r.json");
+    const late = await run(["--catalog", catalog, "eval", rows, "--limit", "3", "--json", unwritable]);
+    expect(late.code).toBe(1);
+    expect(late.out).toMatch(/^\| backend \|/); // the figures are not lost
+    expect(late.err).toContain(`sidbot: --json: cannot write ${unwritable}: file or folder not found\n`);
     const noModel = await run(["--catalog", catalog, "eval", rows, "--unconstrained"]);
     expect(noModel.code).toBe(1);
     expect(noModel.err).toBe("sidbot: --unconstrained needs a model (--model or MODEL_PATH)\n");
