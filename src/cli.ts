@@ -1,11 +1,15 @@
 /**
  * `sidbot` command line. `main` returns the exit code instead of exiting, so tests can call it.
  */
+import { basename } from "node:path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import type { Adapter } from "./adapters/Adapter.js";
 import type { Runtime } from "./app.js";
+import type { Bot } from "./bot/Bot.js";
 import type { Config } from "./config.js";
 import { ConfigError, SidbotError, describeError } from "./errors.js";
+import type { PromptSegment } from "./engine/prompts/renderChatML.js";
+import type { EvalBackend } from "./engine/eval/runEval.js";
 import type { resolveGame } from "./engine/titles/resolveGame.js";
 import type { LogLevel } from "./util/logger.js";
 // Everything else is imported by the command that uses it: `--help` or `map` must not pay for
@@ -18,6 +22,8 @@ export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   readStdin: () => Promise<string>;
+  /** Whether standard error is a terminal (progress bars are drawn only then). @defaultValue false */
+  errIsTTY?: boolean;
 }
 
 const defaultIo: CliIo = {
@@ -28,6 +34,7 @@ const defaultIo: CliIo = {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString("utf8");
   },
+  errIsTTY: process.stderr.isTTY === true,
 };
 
 export async function main(argv: string[], io: CliIo = defaultIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -212,7 +219,8 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     .option("--once <text>", "answer this one message, print the reply and exit (0 on success)")
     .option("--conversation <id>", "conversation id; with REDIS_URL set, the same id continues a conversation across runs", "local")
     .option("--json", "with --once: print the reply as one JSON object")
-    .action(async (options: { once?: string; conversation: string; json?: boolean }) => {
+    .option("--show-prompt", "with --once: print the exact ChatML the model receives (special tokens written out) before the reply")
+    .action(async (options: { once?: string; conversation: string; json?: boolean; showPrompt?: boolean }) => {
       const settings = await config();
       const secrets = await secretsOf();
       const log = await logger(options.once !== undefined ? "error" : "warn");
@@ -230,13 +238,23 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
           await new ConsoleAdapter({ bot: runtime.bot, conversation: options.conversation }).start();
           return;
         }
+        const { showPrompt } = options;
+        const prompts: string[] = [];
+        const onPrompt = (prompt: string, segments?: readonly PromptSegment[]) => {
+          const shown = segments ? shownPrompt(segments) : { text: prompt, escaped: false };
+          prompts.push(shown.text);
+          if (!options.json) io.out(framedPrompt(shown));
+        };
         if (options.json) {
           const started = performance.now();
-          const reply = await runtime.bot.handle({
-            conversation: { platform: "console", scope: "dm", id: options.conversation },
-            userId: "console",
-            input: parseConsoleInput(options.once),
-          });
+          const reply = await runtime.bot.handle(
+            {
+              conversation: { platform: "console", scope: "dm", id: options.conversation },
+              userId: "console",
+              input: parseConsoleInput(options.once),
+            },
+            showPrompt ? { onPrompt } : {},
+          );
           // Every JSON reply says which backend answers and what it took, also when the bot replied
           // without the engine (a clarifying question, help, busy): then the backend that would have answered.
           const totalMs = performance.now() - started;
@@ -244,12 +262,13 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
             ...reply,
             backend: reply.backend ?? runtime.engine.backend,
             timings: reply.timings ?? { totalMs, backendMs: 0, tokens: 0 },
+            ...(showPrompt ? { prompts } : {}),
           };
           io.out(`${JSON.stringify(json)}\n`);
           return;
         }
         const quiet = new ConsoleAdapter({
-          bot: runtime.bot,
+          bot: showPrompt ? withPromptShown(runtime.bot, onPrompt) : runtime.bot,
           conversation: options.conversation,
           output: {
             write: (t: string) => {
@@ -260,6 +279,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         });
         const reply = await quiet.answer(options.once);
         if (!reply) throw new Error("no reply");
+        if (showPrompt && prompts.length === 0) io.out("(no prompt: this reply did not need the model or the catalog)\n");
       } finally {
         await runtime.dispose();
       }
@@ -353,6 +373,105 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
       io.err(`wrote ${options.items} items to ${options.out}\n`);
     });
 
+  program
+    .command("eval")
+    .description("measure the configured model and catalog offline on JSONL rows of history → next item (Hit@K, NDCG, MRR, …)")
+    .argument("<file>", 'JSONL, one {"history": [SID or title, …], "next": SID} per line')
+    .option("--json <file>", "also write the report as JSON")
+    .option("--chart <file>", "also write Hit@K for K = 1…10 as an SVG chart")
+    .option("--limit <n>", "evaluate a random sample of N rows, drawn with --seed (file order kept)", parsePositiveInt)
+    .option("--seed <n>", "seed for the --limit sample and the model's sampling (row i uses seed + i)", parseNonNegativeInt, 1)
+    .option("--unconstrained", "also run the model without the catalog trie, to measure the SIDs it writes on its own")
+    .action(async (file: string, options: { json?: string; chart?: string; limit?: number; seed: number; unconstrained?: boolean }) => {
+      const wallStart = performance.now();
+      const [{ readFile, writeFile }, { Engine }, { HistoryResolver }, rowsModule, { sampleLines }, evalModule, table, chart, progress] =
+        await Promise.all([
+          import("node:fs/promises"),
+          import("./engine/Engine.js"),
+          import("./engine/eval/HistoryResolver.js"),
+          import("./engine/eval/readEvalRows.js"),
+          import("./engine/eval/sampleLines.js"),
+          import("./engine/eval/runEval.js"),
+          import("./engine/eval/formatReportTable.js"),
+          import("./engine/eval/hitChart.js"),
+          import("./engine/eval/ProgressBar.js"),
+        ]);
+      const text = await readFile(file, "utf8").catch((error: unknown) => {
+        throw new ConfigError("file", `cannot read eval rows ${file}: ${fileProblem(error)}`);
+      });
+      // Written after the run, so an unwritable path must not cost the whole evaluation: say it then, in one line.
+      const save = (flag: string, path: string, content: string) =>
+        writeFile(path, content).catch((error: unknown) => {
+          throw new ConfigError(flag, `${flag}: cannot write ${path}: ${fileProblem(error)}`);
+        });
+      const settings = await config();
+      const secrets = await secretsOf();
+      const engine = await Engine.create(settings, { logger: await logger("error"), redisUrl: secrets.redisUrl });
+      try {
+        const model = engine.modelBackend !== undefined;
+        if (engine.modelError)
+          throw new ConfigError("model.path", `the model did not load, so it cannot be evaluated: ${engine.modelError}`);
+        if (options.unconstrained && !model) throw new ConfigError("model.path", "--unconstrained needs a model (--model or MODEL_PATH)");
+        const backends: EvalBackend[] = [
+          ...(model ? (["model"] as const) : []),
+          ...(model && options.unconstrained ? (["model-unconstrained"] as const) : []),
+          "catalog",
+        ];
+        const lines = rowsModule.evalLines(text);
+        const sampled = sampleLines(lines, options.limit, options.seed);
+        const resolver = new HistoryResolver(engine.catalog.catalog, () => engine.catalog.titles);
+        const { rows, unresolvable } = rowsModule.readEvalRows(sampled, resolver);
+        const bar = new progress.ProgressBar({ write: io.err, tty: io.errIsTTY === true });
+        const report = await evalModule.runEval({
+          engine,
+          rows,
+          unresolvable,
+          backends,
+          seed: options.seed,
+          onProgress: (done, total, backend) => bar.update(done, total, evalModule.BACKEND_LABELS[backend]),
+        });
+        bar.clear();
+        const wallMs = performance.now() - wallStart;
+        io.out(table.formatReportTable(report));
+        const run = {
+          file,
+          catalog: engine.catalog.source,
+          model: settings.model.path,
+          seed: options.seed,
+          limit: options.limit ?? null,
+          lines: lines.length,
+          sampled: sampled.length,
+          wallMs: Math.round(wallMs),
+        };
+        if (options.json) await save("--json", options.json, `${JSON.stringify({ ...run, ...report }, null, 2)}\n`);
+        if (options.chart) await save("--chart", options.chart, chart.hitChart(report, `Hit@K — ${basename(file)}, ${report.rows} rows`));
+        const used = `${backends.length} backend${backends.length === 1 ? "" : "s"}`;
+        io.err(`evaluated ${report.rows} rows with ${used} in ${(wallMs / 1000).toFixed(1)} s\n`);
+      } finally {
+        await engine.dispose();
+      }
+    });
+
+  program
+    .command("fixture-sequences")
+    .description("write synthetic eval rows for the catalog (--catalog) with a known structure, for testing `sidbot eval`")
+    .requiredOption("--out <file>", "output .jsonl file")
+    .requiredOption("--n <rows>", "number of rows", parsePositiveInt)
+    .option("--seed <n>", "random seed", parseNonNegativeInt, 1)
+    .option("--noise", "write some history items as titles, and some bad rows on purpose")
+    .action(async (options: { out: string; n: number; seed: number; noise?: boolean }) => {
+      const [{ writeFile }, { openCatalog }, { fixtureSequences }] = await Promise.all([
+        import("node:fs/promises"),
+        import("./engine/catalog/openCatalog.js"),
+        import("./engine/eval/fixtureSequences.js"),
+      ]);
+      const { catalog } = await openCatalog(await config());
+      const lines = [...fixtureSequences({ catalog, n: options.n, seed: options.seed, noise: options.noise === true })];
+      await writeFile(options.out, `${lines.join("\n")}\n`);
+      const structured = lines.filter((l) => l.includes('"structured":true')).length;
+      io.err(`wrote ${lines.length} rows to ${options.out} (${structured} drawn from the history's SID neighbourhood)\n`);
+    });
+
   const feedback = program
     .command("feedback")
     .description("stored 👍/👎 votes (needs REDIS_URL: without Redis they live only in the running bot)");
@@ -436,6 +555,15 @@ function describeResolution(resolution: ReturnType<typeof resolveGame>) {
   }
 }
 
+/** A file error as one short phrase ("file not found"), else the error's own description. */
+function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "file or folder not found";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "it is a folder";
+  return describeError(error);
+}
+
 function parsePositiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
@@ -450,4 +578,49 @@ function parseNonNegativeInt(value: string): number {
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/** A prompt as `--show-prompt` prints it, and whether typed text had to be marked. */
+interface ShownPrompt {
+  text: string;
+  escaped: boolean;
+}
+
+// Typed text that reads like a special token: `<|…|>`, `<think>`, `</think>`.
+const TOKEN_LOOKALIKE = /<(?=\|[^|\s]{0,40}\|>|\/?think>)/g;
+
+/**
+ * The ChatML the model receives: special tokens and SIDs written out as they are; in text a
+ * person typed, a `<` that starts something looking like a special token is shown as `<\` —
+ * the model reads that text as plain characters, never as a token.
+ */
+export function shownPrompt(segments: readonly PromptSegment[]): ShownPrompt {
+  let escaped = false;
+  const text = segments
+    .map((s) => {
+      if ("special" in s) return s.special;
+      if ("sid" in s) return s.sid;
+      return s.text.replace(TOKEN_LOOKALIKE, () => {
+        escaped = true;
+        return "<\\";
+      });
+    })
+    .join("");
+  return { text, escaped };
+}
+
+function framedPrompt({ text, escaped }: ShownPrompt): string {
+  const note = escaped ? "\n(typed text that looks like a special token is shown as <\\|…|>: the model reads it as plain text)" : "";
+  return `--- prompt (ChatML as the model receives it; special tokens written out) ---\n${text}\n--- end of prompt ---${note}\n`;
+}
+
+/** The bot, with every request's prompt passed to `onPrompt` (the console adapter takes no prompt callback). */
+function withPromptShown(bot: Bot, onPrompt: (prompt: string, segments?: readonly PromptSegment[]) => void): Bot {
+  return new Proxy(bot, {
+    get(target, property, receiver) {
+      if (property !== "handle") return Reflect.get(target, property, receiver);
+      const handle: Bot["handle"] = (request, options = {}) => target.handle(request, { ...options, onPrompt });
+      return handle;
+    },
+  });
 }
