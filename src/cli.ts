@@ -5,7 +5,6 @@ import { basename } from "node:path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import type { Adapter } from "./adapters/Adapter.js";
 import type { Runtime } from "./app.js";
-import type { Bot } from "./bot/Bot.js";
 import type { Config } from "./config.js";
 import { ConfigError, SidbotError, describeError } from "./errors.js";
 import type { PromptSegment } from "./engine/prompts/renderChatML.js";
@@ -240,8 +239,8 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         }
         const { showPrompt } = options;
         const prompts: string[] = [];
-        const onPrompt = (prompt: string, segments?: readonly PromptSegment[]) => {
-          const shown = segments ? shownPrompt(segments) : { text: prompt, escaped: false };
+        const onPrompt = (_prompt: string, segments: readonly PromptSegment[]) => {
+          const shown = shownPrompt(segments);
           prompts.push(shown.text);
           if (!options.json) io.out(framedPrompt(shown));
         };
@@ -268,7 +267,8 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
           return;
         }
         const quiet = new ConsoleAdapter({
-          bot: showPrompt ? withPromptShown(runtime.bot, onPrompt) : runtime.bot,
+          bot: runtime.bot,
+          ...(showPrompt ? { onPrompt } : {}),
           conversation: options.conversation,
           output: {
             write: (t: string) => {
@@ -612,15 +612,4 @@ export function shownPrompt(segments: readonly PromptSegment[]): ShownPrompt {
 function framedPrompt({ text, escaped }: ShownPrompt): string {
   const note = escaped ? "\n(typed text that looks like a special token is shown as <\\|…|>: the model reads it as plain text)" : "";
   return `--- prompt (ChatML as the model receives it; special tokens written out) ---\n${text}\n--- end of prompt ---${note}\n`;
-}
-
-/** The bot, with every request's prompt passed to `onPrompt` (the console adapter takes no prompt callback). */
-function withPromptShown(bot: Bot, onPrompt: (prompt: string, segments?: readonly PromptSegment[]) => void): Bot {
-  return new Proxy(bot, {
-    get(target, property, receiver) {
-      if (property !== "handle") return Reflect.get(target, property, receiver);
-      const handle: Bot["handle"] = (request, options = {}) => target.handle(request, { ...options, onPrompt });
-      return handle;
-    },
-  });
 }

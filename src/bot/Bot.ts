@@ -187,7 +187,8 @@ export class Bot {
         personId(personOf(request)),
         result.items.map((i) => i.sid),
       );
-    if (result.items.length === 0 && !result.text) notices.push(MESSAGES.noResults);
+    // The engine's own notice (a filter that leaves nothing, nothing close in the catalog) already says what to do.
+    if (result.items.length === 0 && !result.text && result.notices.length === 0) notices.push(MESSAGES.noResults);
     return {
       kind: "answer",
       items: result.items,

@@ -1,5 +1,5 @@
 /** Platform-neutral requests and replies: what adapters send to the bot and render back. */
-import type { BackendName, EngineTimings, RecommendedItem } from "../engine/types.js";
+import type { BackendName, EngineTimings, PromptCallback, RecommendedItem } from "../engine/types.js";
 
 export const PLATFORMS = ["discord", "slack", "console"] as const;
 export type PlatformName = (typeof PLATFORMS)[number];
@@ -64,8 +64,8 @@ export interface HandleOptions {
   onQueued?: (position: number) => void;
   /** Streams generated text as it arrives. */
   onText?: (chunk: string) => void;
-  /** Called with the prompt as the model sees it (ChatML text), for debugging and tests. */
-  onPrompt?: (prompt: string) => void;
+  /** Called with the prompt as the model sees it (ChatML text and its segments), for debugging and tests. */
+  onPrompt?: PromptCallback;
   /**
    * Epoch ms by which the request must start running; if it is still queued then, it gets the
    * polite "busy" reply instead (e.g. a Discord interaction token that would expire first).

@@ -10,7 +10,7 @@ import type { Metrics } from "../ops/Metrics.js";
 import { silentLogger } from "../util/logger.js";
 import { CatalogBackend, type Admits } from "./catalog/CatalogBackend.js";
 import { openOperatorLists } from "./catalog/openOperatorLists.js";
-import { emptyFilterNotice, SubCatalogs, type OperatorLists, type SubCatalog } from "./catalog/SubCatalogs.js";
+import { emptyFilterNotice, fewLeftNotice, SubCatalogs, type OperatorLists, type SubCatalog } from "./catalog/SubCatalogs.js";
 import type { CatalogItem } from "./catalog/Catalog.js";
 import { productDetails } from "./catalog/productMetadata.js";
 import { itemIdOf, itemOfId } from "./itemId.js";
@@ -23,7 +23,7 @@ import { buildUserTurn } from "./prompts/buildUserTurn.js";
 import { promptText, renderChatML } from "./prompts/renderChatML.js";
 import { fitConversation } from "./prompts/fitConversation.js";
 import { platformByName, type Platform } from "./titles/platforms.js";
-import type { BackendName, EngineResult, RecommendedItem, Task, TextStreamCallback, Turn, TurnPart } from "./types.js";
+import type { BackendName, EngineResult, PromptCallback, RecommendedItem, Task, TextStreamCallback, Turn, TurnPart } from "./types.js";
 
 export interface EngineOptions {
   catalog: OpenedCatalog;
@@ -41,7 +41,7 @@ export interface RunOptions {
   signal?: AbortSignal;
   onText?: TextStreamCallback;
   /** Called with the prompt as the model sees it (ChatML text); also when the catalog answers. */
-  onPrompt?: (prompt: string) => void;
+  onPrompt?: PromptCallback;
   /** Sampling seed, for reproducible answers. */
   seed?: number;
   /** The bot's request id (the job id on remote model workers). */
@@ -186,12 +186,10 @@ export class Engine {
       throw new ModelUnavailableError(this.model ? (this.model.unavailableReason ?? "the model is unavailable") : "no model is configured");
     const platform = task.platform ? platformByName(task.platform) : undefined;
     const filter = this.subCatalogs.forRequest(platform);
+    const left = filter.remaining([...(task.items ?? []), ...(task.avoid ?? [])]);
     // The raw model (unconstrained) writes without any catalog, so it is never told there is nothing left.
-    if (plan.sids > 0 && !(unconstrained && model)) {
-      const exclude = [...(task.items ?? []), ...(task.avoid ?? [])];
-      // Nothing left to answer with: say why rather than relax the filter, and ask no backend.
-      if (filter.remaining(exclude) <= 0) return this.emptyAnswer(filter, platform, user, model, started, requestId);
-    }
+    // Nothing left to answer with: say why rather than relax the filter, and ask no backend.
+    if (plan.sids > 0 && !(unconstrained && model) && left <= 0) return this.emptyAnswer(filter, platform, user, model, started, requestId);
     if (this.model && !model && backend !== "catalog") {
       // Configured but not there right now (its process restarting, no remote worker running).
       const reason = this.model.unavailableReason ?? "unavailable";
@@ -200,10 +198,9 @@ export class Engine {
     }
     const history = model ? await this.fitHistory(task.history ?? [], user) : task.history;
     // Cheap to render, so always made: the logger drops it below LOG_LEVEL=debug.
-    const prompt = promptText(
-      renderChatML([...(history ?? task.history ?? []), user], { systemPrompt: this.options.settings.systemPrompt }),
-    );
-    onPrompt?.(prompt);
+    const segments = renderChatML([...(history ?? task.history ?? []), user], { systemPrompt: this.options.settings.systemPrompt });
+    const prompt = promptText(segments);
+    onPrompt?.(prompt, segments);
     this.logger.debug({ requestId, prompt }, "prompt");
     if (backend === "llama" && history === undefined) throw new ModelPromptTooLong();
     if (model && history === undefined)
@@ -230,6 +227,10 @@ export class Engine {
         );
         this.options.metrics?.generationSeconds.observe({ backend: "llama" }, result.timings.backendMs / 1000);
         this.options.metrics?.tokens.inc(result.timings.tokens);
+        // A short list because the filter ran out, not because the model stopped: say so.
+        const asked = task.k ?? plan.sids;
+        if (filter.allowed && !unconstrained && result.items.length < asked && left < asked)
+          result.notices.push(fewLeftNotice(left, platform));
         return result;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;

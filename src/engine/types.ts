@@ -1,5 +1,6 @@
 /** Platform-neutral types shared by the engine's backends and the bot. */
 import type { CatalogItem } from "./catalog/Catalog.js";
+import type { PromptSegment } from "./prompts/renderChatML.js";
 
 export const TASK_KINDS = ["next", "similar", "tastes", "explain", "bundle", "chat"] as const;
 /**
@@ -97,6 +98,12 @@ export interface EngineResult {
   /** With RunOptions.unconstrained: every SID the model wrote, valid or not (GenerateResult.written). */
   written?: string[];
 }
+
+/**
+ * Called with the prompt as the model sees it (ChatML text); `segments` tell special tokens and
+ * SIDs from text a person typed (for `chat --show-prompt`).
+ */
+export type PromptCallback = (prompt: string, segments: readonly PromptSegment[]) => void;
 
 /** Called with each new piece of generated text. */
 export type TextStreamCallback = (chunk: string) => void;

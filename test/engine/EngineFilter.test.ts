@@ -367,3 +367,17 @@ describe("RunOptions.backend", () => {
     expect(requests).toHaveLength(0);
   });
 });
+
+describe("a filter with fewer items left than asked", () => {
+  it("answers with what is left and says how many, on the fixture model", async () => {
+    // The allow-list names two Wii games (the oracle: the file's own rows); five are asked for.
+    const wii = rowsOn("Wii").slice(0, 2);
+    const { engine } = engineWith({ model: llama, allow: wii.map((row) => row.semantic_id) });
+    const result = await engine.run({ kind: "similar", items: [asked], k: 5 }, { seed: 3, backend: "llama" });
+    expect(result.items.map((i) => i.sid).sort()).toEqual(wii.map((row) => row.semantic_id).sort());
+    expect(result.notices).toContain("Only 2 games are left in the catalog that I haven't already suggested.");
+    // With enough left, no such notice.
+    const open = await engine.run({ kind: "similar", items: [asked], k: 1 }, { seed: 3, backend: "llama" });
+    expect(open.notices.join(" ")).not.toMatch(/Only \d/);
+  }, 60_000);
+});

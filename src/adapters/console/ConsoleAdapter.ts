@@ -5,7 +5,7 @@
 import { createInterface } from "node:readline/promises";
 import type { Readable, Writable } from "node:stream";
 import type { Bot } from "../../bot/Bot.js";
-import type { BotInput, BotReply } from "../../bot/types.js";
+import type { BotInput, BotReply, HandleOptions } from "../../bot/types.js";
 import type { Logger } from "../../util/logger.js";
 import { silentLogger } from "../../util/logger.js";
 import type { Adapter } from "../Adapter.js";
@@ -22,6 +22,8 @@ export interface ConsoleAdapterOptions {
   logger?: Logger;
   /** A banner printed at start. */
   banner?: string;
+  /** Called with each request's prompt (`chat --show-prompt`). */
+  onPrompt?: HandleOptions["onPrompt"];
 }
 
 const EXIT = /^\/(?:quit|exit)\s*$/i;
@@ -91,6 +93,7 @@ export class ConsoleAdapter implements Adapter {
           input: parseConsoleInput(line),
         },
         {
+          ...(this.options.onPrompt ? { onPrompt: this.options.onPrompt } : {}),
           onQueued: (position) => progress.update(`waiting — ${position} ahead of you…`),
           onText: (chunk) => {
             progress.clear();

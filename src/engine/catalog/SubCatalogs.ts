@@ -98,6 +98,12 @@ export class SubCatalogs {
   }
 }
 
+/** What a model answer shorter than asked says when the filter has fewer items left than asked. */
+export function fewLeftNotice(left: number, platform: Platform | undefined): string {
+  const games = `${platform ? `${platform.name} ` : ""}game${left === 1 ? "" : "s"}`;
+  return `Only ${left} ${games} ${left === 1 ? "is" : "are"} left in the catalog that I haven't already suggested.`;
+}
+
 /** What an answer with nothing left says: why, and what the person can do. */
 export function emptyFilterNotice(cause: EmptyCause, platform: Platform | undefined): string {
   const games = platform ? `${platform.name} games` : "games";
