@@ -26,13 +26,12 @@ export class PromptTokenizer {
   /** Plain-text tokens; a `<` starts a new piece so no user-defined token (`<think>`) can form. */
   plainText(text: string): Token[] {
     if (!text.includes("<")) return this.model.tokenize(text, false);
-    return text
-      .split(/(?=<)/)
-      .flatMap((piece) =>
-        piece.length > 1
-          ? [...this.model.tokenize("<", false), ...this.model.tokenize(piece.slice(1), false)]
-          : this.model.tokenize(piece, false),
-      );
+    return text.split(/(?=<)/).flatMap((piece) =>
+      // Only a piece that starts with `<` gives it its own token; the text before the first `<` stays whole.
+      piece.startsWith("<") && piece.length > 1
+        ? [...this.model.tokenize("<", false), ...this.model.tokenize(piece.slice(1), false)]
+        : this.model.tokenize(piece, false),
+    );
   }
 
   private special(text: string): Token[] {
