@@ -8,7 +8,7 @@ import { ConfigError, EngineBusyError, ModelUnavailableError, SidbotError, descr
 import type { Logger } from "../util/logger.js";
 import type { Metrics } from "../ops/Metrics.js";
 import { silentLogger } from "../util/logger.js";
-import { CatalogBackend, type Admits } from "./catalog/CatalogBackend.js";
+import { CatalogBackend } from "./catalog/CatalogBackend.js";
 import { openOperatorLists } from "./catalog/openOperatorLists.js";
 import { emptyFilterNotice, fewLeftNotice, SubCatalogs, type OperatorLists, type SubCatalog } from "./catalog/SubCatalogs.js";
 import type { CatalogItem } from "./catalog/Catalog.js";
@@ -239,7 +239,7 @@ export class Engine {
           this.options.metrics?.fallbacks.inc({ reason: "empty" });
           this.logger.warn({ kind: task.kind }, "the model's answer had no text; answering from the catalog");
           notices.push(MODEL_GAVE_NO_TEXT);
-          return this.runCatalog(task, user, notices, onText, started, filter.admits);
+          return this.runCatalog(task, user, notices, onText, started, filter);
         }
         const timedOut = budget.aborted;
         const reason = timedOut ? "timeout" : error instanceof ModelUnavailableError ? error.reason : "error";
@@ -248,7 +248,7 @@ export class Engine {
         notices.push(fallbackNotice(reason));
       }
     }
-    return this.runCatalog(task, user, notices, onText, started, filter.admits);
+    return this.runCatalog(task, user, notices, onText, started, filter);
   }
 
   /** The answer when the request's filter leaves no item: no items, a notice saying why and what to do. */
@@ -377,10 +377,11 @@ export class Engine {
     notices: string[],
     onText: TextStreamCallback | undefined,
     started: number,
-    admits: Admits,
+    filter: SubCatalog,
   ): EngineResult {
     const backendStart = performance.now();
-    const answer = this.catalogBackend.answer(task, admits);
+    // Without a filter the backend's own defaults apply (a filter widens its searches to find enough allowed items).
+    const answer = filter.allowed ? this.catalogBackend.answer(task, filter.admits) : this.catalogBackend.answer(task);
     if (answer.text) onText?.(answer.text);
     const parts = joinSids(answer.items);
     if (answer.text) parts.push({ text: parts.length ? `\n${answer.text}` : answer.text });
