@@ -5,7 +5,7 @@
 import type { CatalogItem } from "../engine/catalog/Catalog.js";
 import { toRecommended } from "../engine/Engine.js";
 import type { Task } from "../engine/types.js";
-import { platformByName, platformOf } from "../engine/titles/platforms.js";
+import { type Platform, platformByName, platformOf } from "../engine/titles/platforms.js";
 import { EDITION_WORDS } from "../engine/titles/resolveGame.js";
 import { bareTerms } from "../engine/titles/TitleIndex.js";
 import { MESSAGES } from "./messages.js";
@@ -140,7 +140,7 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
       if (about && "kind" in about) return about;
       const items = about ? [about] : [...last];
       // The card's multi-turn steering phrasing, whatever words were typed ("make it ps4", "anything cheaper?").
-      const how = [u.comparative, u.platform ? `for ${u.platform.name}` : undefined].filter((x) => x !== undefined).join(" ");
+      const how = [u.comparative, u.platform ? `for ${u.platform.name}` : notFor(u.avoided)].filter((x) => x !== undefined).join(" ");
       return followUp({ kind: "chat", text: `How about something similar but ${how}?`, items, ...platform, recommend: true });
     }
     case "explain":
@@ -230,4 +230,9 @@ function smalltalkText(text: string): string {
   if (/^\W*(?:hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening)|gm)\b/i.test(text))
     return "Hi! I recommend video games. Tell me a game you liked or what you're in the mood for.";
   return "I'm a video game recommender — tell me a game you liked or what you're in the mood for, and I'll suggest some.";
+}
+
+/** "not for Xbox or PC": platforms said not to be wanted, as steering words for the model (never a filter). */
+function notFor(avoided: readonly Platform[] | undefined): string | undefined {
+  return avoided && avoided.length > 0 ? `not for ${avoided.map((p) => p.name).join(" or ")}` : undefined;
 }
