@@ -14,8 +14,7 @@ const NEGATOR =
 // Only these may stand between the negating word and the platform ("not on the xbox", "don't own an xbox"):
 // "I don't want shooters on xbox" negates the shooters, not the xbox.
 const GLUE =
-  "(?:on|for|in|the|a|an|my|any|own|owns|have|has|got|use|play|playing|want|more|into|from|of|with|just|only" +
-  "|games?|stuff|anything)";
+  "(?:on|for|in|the|a|an|my|any|own|owns|have|has|got|use|play|playing|want|more|into|from|of|with|just|only|games?|stuff|anything)";
 const NEGATED_BEFORE = new RegExp(String.raw`\b${NEGATOR}\s+(?:${GLUE}\s+){0,3}$`, "i");
 // "I don't own a PS4 or an Xbox", "no xbox and no pc": a mention listed right after a negated one is negated too.
 const LISTED_AFTER = /^\s*,?\s*(?:or|nor|and|&|\/)\s*(?:no\s+|not\s+)?(?:the\s+|an?\s+|my\s+)?$/i;

@@ -23,6 +23,8 @@ export interface PlanContext {
   last: readonly CatalogItem[];
   /** What the last answer was based on. */
   basis: readonly CatalogItem[];
+  /** The platform the last answer was narrowed to. */
+  platform?: Platform;
 }
 
 export const SMALLTALK_FOLLOW_UPS = ["similar to Halo 3", "I like cozy farming games", "racing games for xbox"];
@@ -31,7 +33,7 @@ export function reply(kind: BotReply["kind"], text: string, extra: Partial<BotRe
   return { kind, items: [], text, notices: [], followUps: [], ...extra };
 }
 
-export function planRequest(u: Understanding, { last, basis }: PlanContext): Plan {
+export function planRequest(u: Understanding, { last, basis, platform: lastPlatform }: PlanContext): Plan {
   // A title used despite a small typo is always said ("haol 3" → Halo 3), never substituted silently.
   const corrections = [
     ...(u.corrected ?? []).map((c) => MESSAGES.corrected(c.query, c.title)),
@@ -48,7 +50,13 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
       : []),
   ];
   const task = (t: Task, notices: string[] = []): Plan => ({ kind: "task", task: withCount(t, u), notices: [...corrections, ...notices] });
-  const followUp = (t: Task): Plan => ({ ...(task(t) as Extract<Plan, { kind: "task" }>), followUp: true });
+  // A follow-up naming no platform stays on the one the last answer was narrowed to ("for xbox", then "more"): the platform is a
+  // hard filter, so dropping it would answer off-platform. Naming another replaces it; saying it is not wanted drops it.
+  const kept = lastPlatform && !u.platform && !(u.avoided ?? []).some((p) => p.family === lastPlatform.family) ? lastPlatform : undefined;
+  const followUp = (t: Task): Plan => ({
+    ...(task(t.platform === undefined && kept ? { ...t, platform: kept.name } : t) as Extract<Plan, { kind: "task" }>),
+    followUp: true,
+  });
   const platform = u.platform ? { platform: u.platform.name } : {};
   // A follow-up with no earlier answer to follow.
   const noHistory = (example = "similar to Halo 3"): Plan => ({
