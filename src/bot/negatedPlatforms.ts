@@ -19,13 +19,22 @@ const NEGATED_BEFORE = new RegExp(String.raw`\b${NEGATOR}\s+(?:${GLUE}\s+){0,3}$
 // "I don't own a PS4 or an Xbox", "no xbox and no pc": a mention listed right after a negated one is negated too.
 const LISTED_AFTER = /^\s*,?\s*(?:or|nor|and|&|\/)\s*(?:no\s+|not\s+)?(?:the\s+|an?\s+|my\s+)?$/i;
 
-/** The mentions of `text` (from `findPlatforms(text)`, in order) that are negated. */
-export function negatedPlatforms(text: string, mentions: readonly PlatformMention[]): Set<PlatformMention> {
-  const negated = new Set<PlatformMention>();
+// "not just xbox", "not only on pc": other platforms too, so no filter, yet that platform is not unwanted either.
+const NOT_ONLY = /\bnot\s+(?:just|only)\s+(?:on\s+|for\s+)?(?:the\s+|an?\s+|my\s+)?$/i;
+
+/** How a platform mention is negated: not wanted at all, or not the only one wanted. */
+export type Negation = "unwanted" | "not-only";
+
+/** The mentions of `text` (from `findPlatforms(text)`, in order) that are negated, and how. */
+export function negatedPlatforms(text: string, mentions: readonly PlatformMention[]): Map<PlatformMention, Negation> {
+  const negated = new Map<PlatformMention, Negation>();
   mentions.forEach((m, i) => {
     const prev = mentions[i - 1];
     const before = text.slice(prev?.end ?? 0, m.start);
-    if (NEGATED_BEFORE.test(before) || (prev !== undefined && negated.has(prev) && LISTED_AFTER.test(before))) negated.add(m);
+    const listed = prev !== undefined ? negated.get(prev) : undefined;
+    if (NOT_ONLY.test(before)) negated.set(m, "not-only");
+    else if (NEGATED_BEFORE.test(before)) negated.set(m, "unwanted");
+    else if (listed && LISTED_AFTER.test(before)) negated.set(m, listed);
   });
   return negated;
 }

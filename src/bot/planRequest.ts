@@ -52,7 +52,8 @@ export function planRequest(u: Understanding, { last, basis, platform: lastPlatf
   const task = (t: Task, notices: string[] = []): Plan => ({ kind: "task", task: withCount(t, u), notices: [...corrections, ...notices] });
   // A follow-up naming no platform stays on the one the last answer was narrowed to ("for xbox", then "more"): the platform is a
   // hard filter, so dropping it would answer off-platform. Naming another replaces it; saying it is not wanted drops it.
-  const kept = lastPlatform && !u.platform && !(u.avoided ?? []).some((p) => p.family === lastPlatform.family) ? lastPlatform : undefined;
+  const negated = [...(u.avoided ?? []), ...(u.widened ?? [])];
+  const kept = lastPlatform && !u.platform && !negated.some((p) => p.family === lastPlatform.family) ? lastPlatform : undefined;
   const followUp = (t: Task): Plan => ({
     ...(task(t.platform === undefined && kept ? { ...t, platform: kept.name } : t) as Extract<Plan, { kind: "task" }>),
     followUp: true,
@@ -149,7 +150,9 @@ export function planRequest(u: Understanding, { last, basis, platform: lastPlatf
       const items = about ? [about] : [...last];
       // The card's multi-turn steering phrasing, whatever words were typed ("make it ps4", "anything cheaper?").
       const how = [u.comparative, u.platform ? `for ${u.platform.name}` : notFor(u.avoided)].filter((x) => x !== undefined).join(" ");
-      return followUp({ kind: "chat", text: `How about something similar but ${how}?`, items, ...platform, recommend: true });
+      // "not just xbox": nothing to steer by but the platforms let in.
+      const text = how === "" ? "How about something similar on any platform?" : `How about something similar but ${how}?`;
+      return followUp({ kind: "chat", text, items, ...platform, recommend: true });
     }
     case "explain":
       if (inLast !== undefined && u.games.length === 1)

@@ -7,7 +7,7 @@
 import type { Catalog, CatalogItem } from "../engine/catalog/Catalog.js";
 import { matchSid } from "../engine/catalog/seedMapping.js";
 import { findPlatforms, platformByName, type Platform } from "../engine/titles/platforms.js";
-import { negatedPlatforms } from "./negatedPlatforms.js";
+import { type Negation, negatedPlatforms } from "./negatedPlatforms.js";
 import { EDITION_WORDS, findGame, gameKey, sharesRealWord } from "../engine/titles/resolveGame.js";
 import { bareTerms, type TitleIndex } from "../engine/titles/TitleIndex.js";
 import { exactTitlesIn } from "../engine/titles/exactTitles.js";
@@ -42,6 +42,8 @@ export interface Understanding {
   platform?: Platform;
   /** Platforms said not to be wanted ("anything but xbox"): told to the model in a steer, never a filter. */
   avoided?: Platform[];
+  /** Platforms said not to be the only ones wanted ("not just xbox"): no filter, and nothing said against them. */
+  widened?: Platform[];
   /** Taste words as typed ("cozy farming", "scifi and action"). */
   tastes?: string;
   /** Items wanted, when a count was given (1–10). */
@@ -423,7 +425,10 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   const mentions = findPlatforms(rest);
   const negated = negatedPlatforms(rest, mentions);
   const platform = mentions.filter((m) => !negated.has(m)).at(-1)?.platform;
-  const avoided = [...new Set([...negated].map((m) => m.platform))].filter((p) => p !== platform);
+  const negatedAs = (how: Negation) =>
+    [...new Set([...negated].filter(([, h]) => h === how).map(([m]) => m.platform))].filter((p) => p !== platform);
+  const avoided = negatedAs("unwanted");
+  const widened = negatedAs("not-only");
   const namesPlatform = mentions.length > 0;
   // A count must read as one in the whole text too: "need for speed carbon 2 similar" has no count once the title is cut.
   const kRest = countIn(withoutPlatforms(rest));
@@ -438,6 +443,7 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
     ...(corrected.length > 0 ? { corrected } : {}),
     ...(platform ? { platform } : {}),
     ...(avoided.length > 0 ? { avoided } : {}),
+    ...(widened.length > 0 ? { widened } : {}),
     ...(k !== undefined ? { k } : {}),
     ...(ranked ? { ranked } : {}),
   };

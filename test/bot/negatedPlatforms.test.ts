@@ -27,6 +27,7 @@ describe("platforms said not to be wanted are never the platform filter", async 
     ["I don’t own a PS4 or an Xbox", undefined],
     ["without xbox", undefined],
     ["everything except for the wii u", undefined],
+    ["not just xbox", undefined],
     ["ok but on pc instead of xbox", "PC"],
     ["not for xbox, for ps4", "PlayStation 4"],
     ["I don't own an xbox, what about ps4?", "PlayStation 4"],
@@ -41,6 +42,8 @@ describe("platforms said not to be wanted are never the platform filter", async 
   it("tells the model which platforms are not wanted, as words", () => {
     expect(taskOf("anything but xbox").text).toBe("How about something similar but not for Xbox?");
     expect(taskOf("I don't own a PS4 or an Xbox").text).toBe("How about something similar but not for PlayStation 4 or Xbox?");
+    // "not just xbox" wants other platforms too: no filter, and nothing said against Xbox.
+    expect(taskOf("not just xbox").text).toBe("How about something similar on any platform?");
   });
 
   it("understands every platform request of the labelled corpus", () => {

@@ -117,6 +117,8 @@ describe("which follow-ups keep the last answer's platform (planRequest)", async
     ["anything cheaper?", "Xbox"],
     ["more for ps4", "PlayStation 4"],
     ["anything but xbox", undefined],
+    ["not just xbox", undefined],
+    ["except for the wii", "Xbox"],
     ["similar to Mario Kart", undefined],
     ["I like racing games", undefined],
   ] as const)("after an Xbox answer, “%s” → %s", (text, platform) => {
