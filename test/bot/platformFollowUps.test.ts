@@ -13,6 +13,7 @@ import { fixtureCatalogRows } from "../../src/engine/fixtures/fixtureCatalog.js"
 import { TitleIndex } from "../../src/engine/titles/TitleIndex.js";
 import { platformByName } from "../../src/engine/titles/platforms.js";
 import { say, testBot, thread } from "../support/bots.js";
+import { fixtureModel } from "../support/models.js";
 import { demoCatalog, layout } from "../support/catalogs.js";
 import { requireRedis, SHARED_REDIS_URL, uniqueNamespace } from "../support/redis.js";
 import { tempDir } from "../support/tempDir.js";
@@ -98,6 +99,27 @@ describe.each(stores)("a platform steer holds for follow-ups ($store, catalog ba
     const more = await bot.handle(say(t, "more"));
     expect(more.kind).toBe("answer");
     expect(more.items.length).toBeGreaterThan(0);
+  });
+});
+
+describe("a platform steer holds for follow-ups (fixture model, where the platform is the decoder's hard filter)", async () => {
+  const { bot, engine, dispose } = await testBot({
+    env: { CATALOG_PATH: catalogPath, MODEL_PATH: await fixtureModel(dir) },
+    configure: (c) => {
+      c.model.sequences = 1;
+      c.model.contextSize = 2048;
+    },
+  });
+  afterAll(dispose);
+
+  it("“more” after “for Xbox” answers Xbox games only", async () => {
+    const t = thread("model-xbox");
+    await bot.handle(say(t, `similar to ${START}`));
+    expect((await bot.handle(say(t, "How about something similar but for Xbox?"))).backend).toBe("llama");
+    expect(engine.backend).toBe("llama");
+    const more = await bot.handle(say(t, "more"));
+    expect(more.items.length).toBeGreaterThan(0);
+    expect(onXbox(more)).not.toContain(false);
   });
 });
 
