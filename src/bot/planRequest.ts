@@ -53,7 +53,8 @@ export function planRequest(u: Understanding, { last, basis, platform: lastPlatf
   // A follow-up naming no platform stays on the one the last answer was narrowed to ("for xbox", then "more"): the platform is a
   // hard filter, so dropping it would answer off-platform. Naming another replaces it; saying it is not wanted drops it.
   const negated = [...(u.avoided ?? []), ...(u.widened ?? [])];
-  const kept = lastPlatform && !u.platform && !negated.some((p) => p.family === lastPlatform.family) ? lastPlatform : undefined;
+  const kept =
+    lastPlatform && !u.platform && !u.anyPlatform && !negated.some((p) => p.family === lastPlatform.family) ? lastPlatform : undefined;
   const followUp = (t: Task): Plan => ({
     ...(task(t.platform === undefined && kept ? { ...t, platform: kept.name } : t) as Extract<Plan, { kind: "task" }>),
     followUp: true,

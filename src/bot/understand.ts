@@ -44,6 +44,8 @@ export interface Understanding {
   avoided?: Platform[];
   /** Platforms said not to be the only ones wanted ("not just xbox"): no filter, and nothing said against them. */
   widened?: Platform[];
+  /** Any platform will do ("more on any platform"): a follow-up does not keep the last answer's. */
+  anyPlatform?: boolean;
   /** Taste words as typed ("cozy farming", "scifi and action"). */
   tastes?: string;
   /** Items wanted, when a count was given (1–10). */
@@ -288,6 +290,7 @@ const MORE_LIKE = new RegExp(
     String.raw`(?:same )?vein\b|\bsame (?:kind|sort|type|style) as\b`,
   "i",
 );
+const ANY_PLATFORM = /\b(?:any|all|every|other|different)\s+(?:other\s+)?(?:platforms?|consoles?|systems?)\b/i;
 const STEER = new RegExp(
   String.raw`^\W*(?:how about|what about|make it|make them|change (?:it )?to|same on|in|and|any|anything|for|on` +
     String.raw`|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b` +
@@ -428,6 +431,8 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   const negatedAs = (how: Negation) =>
     [...new Set([...negated].filter(([, h]) => h === how).map(([m]) => m.platform))].filter((p) => p !== platform);
   const avoided = negatedAs("unwanted");
+  // "more on any platform", "other consoles?": the answer may leave the platform the conversation was on.
+  const anyPlatform = !platform && ANY_PLATFORM.test(rest);
   const widened = negatedAs("not-only");
   const namesPlatform = mentions.length > 0;
   // A count must read as one in the whole text too: "need for speed carbon 2 similar" has no count once the title is cut.
@@ -444,6 +449,7 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
     ...(platform ? { platform } : {}),
     ...(avoided.length > 0 ? { avoided } : {}),
     ...(widened.length > 0 ? { widened } : {}),
+    ...(anyPlatform ? { anyPlatform } : {}),
     ...(k !== undefined ? { k } : {}),
     ...(ranked ? { ranked } : {}),
   };
@@ -520,7 +526,7 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
     return { ...base, act: "steer", ref };
   // "without xbox", "I don't own a PS4": only platforms not wanted, a steer away from them.
   if (namesPlatform && !platform && !tastes) return { ...base, act: "steer" };
-  if (namesPlatform && !tastes && (STEER.test(rest) || wordsOf(rest).every((w) => STOP.has(w) || isPlatformWord(rest, w))))
+  if ((namesPlatform || anyPlatform) && !tastes && (STEER.test(rest) || wordsOf(rest).every((w) => STOP.has(w) || isPlatformWord(rest, w))))
     return { ...base, act: "steer" };
   if (
     !tastes &&
