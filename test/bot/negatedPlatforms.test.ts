@@ -35,6 +35,10 @@ describe("platforms said not to be wanted are never the platform filter", async 
     ["no, for xbox", "Xbox"],
     ["I don't want shooters on xbox", "Xbox"],
     ["How about something similar but for Xbox?", "Xbox"],
+    ["I don't mind xbox", "Xbox"],
+    ["can't play on pc, xbox only", "Xbox"],
+    ["I don't have a PS4 anymore but I got an Xbox", "Xbox"],
+    ["no I meant xbox", "Xbox"],
   ] as const)("%s → platform %s", (text, platform) => {
     expect(taskOf(text).platform).toBe(platform);
   });
