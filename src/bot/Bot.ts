@@ -8,6 +8,7 @@ import type { Config } from "../config.js";
 import { EngineBusyError } from "../errors.js";
 import type { Engine } from "../engine/Engine.js";
 import { itemIdOf } from "../engine/itemId.js";
+import { platformByName } from "../engine/titles/platforms.js";
 import type { EngineResult, Task } from "../engine/types.js";
 import type { Logger } from "../util/logger.js";
 import { silentLogger } from "../util/logger.js";
@@ -131,9 +132,13 @@ export class Bot {
     const key = conversationId(request.conversation);
     const state = (await this.memory.get(key)) ?? emptyState();
     if (this.memory.degraded) notices.push(MESSAGES.memoryOffline);
+    // Only a platform this version knows is kept (a stored state is data, not trusted code).
+    const stored = state.lastAnswer?.platform;
+    const lastPlatform = typeof stored === "string" ? platformByName(stored) : undefined;
     const plan = planRequest(intent, {
       last: this.exclusions.items(state.lastAnswer?.sids ?? []),
       basis: this.exclusions.items(state.lastAnswer?.basis ?? []),
+      ...(lastPlatform ? { platform: lastPlatform } : {}),
     });
     if (plan.kind === "reply") return { ...plan.reply, notices: [...notices, ...plan.reply.notices] };
     notices.push(...plan.notices);
@@ -179,7 +184,13 @@ export class Bot {
       // Threads belong to whoever started them; channels and DMs have no owner to protect.
       ...(request.conversation.scope === "thread" ? { owner: request.userId } : {}),
       ...(result.items.length > 0
-        ? { lastAnswer: { sids: result.items.map((i) => i.sid), basis: (task.items ?? []).map((i) => i.sid) } }
+        ? {
+            lastAnswer: {
+              sids: result.items.map((i) => i.sid),
+              basis: (task.items ?? []).map((i) => i.sid),
+              ...(task.platform ? { platform: task.platform } : {}),
+            },
+          }
         : {}),
     });
     if (result.items.length > 0)

@@ -5,7 +5,7 @@
 import type { CatalogItem } from "../engine/catalog/Catalog.js";
 import { toRecommended } from "../engine/Engine.js";
 import type { Task } from "../engine/types.js";
-import { platformByName, platformOf } from "../engine/titles/platforms.js";
+import { type Platform, platformByName, platformOf } from "../engine/titles/platforms.js";
 import { EDITION_WORDS } from "../engine/titles/resolveGame.js";
 import { bareTerms } from "../engine/titles/TitleIndex.js";
 import { MESSAGES } from "./messages.js";
@@ -23,6 +23,8 @@ export interface PlanContext {
   last: readonly CatalogItem[];
   /** What the last answer was based on. */
   basis: readonly CatalogItem[];
+  /** The platform the last answer was narrowed to. */
+  platform?: Platform;
 }
 
 export const SMALLTALK_FOLLOW_UPS = ["similar to Halo 3", "I like cozy farming games", "racing games for xbox"];
@@ -31,7 +33,7 @@ export function reply(kind: BotReply["kind"], text: string, extra: Partial<BotRe
   return { kind, items: [], text, notices: [], followUps: [], ...extra };
 }
 
-export function planRequest(u: Understanding, { last, basis }: PlanContext): Plan {
+export function planRequest(u: Understanding, { last, basis, platform: lastPlatform }: PlanContext): Plan {
   // A title used despite a small typo is always said ("haol 3" → Halo 3), never substituted silently.
   const corrections = [
     ...(u.corrected ?? []).map((c) => MESSAGES.corrected(c.query, c.title)),
@@ -48,7 +50,15 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
       : []),
   ];
   const task = (t: Task, notices: string[] = []): Plan => ({ kind: "task", task: withCount(t, u), notices: [...corrections, ...notices] });
-  const followUp = (t: Task): Plan => ({ ...(task(t) as Extract<Plan, { kind: "task" }>), followUp: true });
+  // A follow-up naming no platform stays on the one the last answer was narrowed to ("for xbox", then "more"): the platform is a
+  // hard filter, so dropping it would answer off-platform. Naming another replaces it; saying it is not wanted drops it.
+  const negated = [...(u.avoided ?? []), ...(u.widened ?? [])];
+  const kept =
+    lastPlatform && !u.platform && !u.anyPlatform && !negated.some((p) => p.family === lastPlatform.family) ? lastPlatform : undefined;
+  const followUp = (t: Task): Plan => ({
+    ...(task(t.platform === undefined && kept ? { ...t, platform: kept.name } : t) as Extract<Plan, { kind: "task" }>),
+    followUp: true,
+  });
   const platform = u.platform ? { platform: u.platform.name } : {};
   // A follow-up with no earlier answer to follow.
   const noHistory = (example = "similar to Halo 3"): Plan => ({
@@ -140,8 +150,10 @@ export function planRequest(u: Understanding, { last, basis }: PlanContext): Pla
       if (about && "kind" in about) return about;
       const items = about ? [about] : [...last];
       // The card's multi-turn steering phrasing, whatever words were typed ("make it ps4", "anything cheaper?").
-      const how = [u.comparative, u.platform ? `for ${u.platform.name}` : undefined].filter((x) => x !== undefined).join(" ");
-      return followUp({ kind: "chat", text: `How about something similar but ${how}?`, items, ...platform, recommend: true });
+      const how = [u.comparative, u.platform ? `for ${u.platform.name}` : notFor(u.avoided)].filter((x) => x !== undefined).join(" ");
+      // "not just xbox": nothing to steer by but the platforms let in.
+      const text = how === "" ? "How about something similar on any platform?" : `How about something similar but ${how}?`;
+      return followUp({ kind: "chat", text, items, ...platform, recommend: true });
     }
     case "explain":
       if (inLast !== undefined && u.games.length === 1)
@@ -230,4 +242,9 @@ function smalltalkText(text: string): string {
   if (/^\W*(?:hi|hello|hey|hiya|howdy|yo|sup|heya|greetings|good (?:morning|afternoon|evening)|gm)\b/i.test(text))
     return "Hi! I recommend video games. Tell me a game you liked or what you're in the mood for.";
   return "I'm a video game recommender — tell me a game you liked or what you're in the mood for, and I'll suggest some.";
+}
+
+/** "not for Xbox or PC": platforms said not to be wanted, as steering words for the model (never a filter). */
+function notFor(avoided: readonly Platform[] | undefined): string | undefined {
+  return avoided && avoided.length > 0 ? `not for ${avoided.map((p) => p.name).join(" or ")}` : undefined;
 }

@@ -20,7 +20,8 @@ export interface CorpusEntry {
     task: string;
     /** Games the task is about (catalog titles; any edition of the game counts). */
     games?: string[];
-    platform?: string;
+    /** null: no platform filter at all, checked for steers too ("anything but xbox"). */
+    platform?: string | null;
     k?: number;
     ranked?: boolean;
     /** Words that must reach the taste prompt. */

@@ -7,6 +7,7 @@
 import type { Catalog, CatalogItem } from "../engine/catalog/Catalog.js";
 import { matchSid } from "../engine/catalog/seedMapping.js";
 import { findPlatforms, platformByName, type Platform } from "../engine/titles/platforms.js";
+import { type Negation, negatedPlatforms } from "./negatedPlatforms.js";
 import { EDITION_WORDS, findGame, gameKey, sharesRealWord } from "../engine/titles/resolveGame.js";
 import { bareTerms, type TitleIndex } from "../engine/titles/TitleIndex.js";
 import { exactTitlesIn } from "../engine/titles/exactTitles.js";
@@ -37,7 +38,14 @@ export interface Understanding {
   corrected?: { query: string; title: string }[];
   /** A title the request names that the catalog lacks, with near misses to offer; query "" = the text names no game (gamesNamedIn). */
   missing?: { query: string; candidates: CatalogItem[] };
+  /** The platform asked for: a hard filter on what may be recommended. */
   platform?: Platform;
+  /** Platforms said not to be wanted ("anything but xbox"): told to the model in a steer, never a filter. */
+  avoided?: Platform[];
+  /** Platforms said not to be the only ones wanted ("not just xbox"): no filter, and nothing said against them. */
+  widened?: Platform[];
+  /** Any platform will do ("more on any platform"): a follow-up does not keep the last answer's. */
+  anyPlatform?: boolean;
   /** Taste words as typed ("cozy farming", "scifi and action"). */
   tastes?: string;
   /** Items wanted, when a count was given (1–10). */
@@ -282,6 +290,7 @@ const MORE_LIKE = new RegExp(
     String.raw`(?:same )?vein\b|\bsame (?:kind|sort|type|style) as\b`,
   "i",
 );
+const ANY_PLATFORM = /\b(?:any|all|every|other|different)\s+(?:other\s+)?(?:platforms?|consoles?|systems?)\b/i;
 const STEER = new RegExp(
   String.raw`^\W*(?:how about|what about|make it|make them|change (?:it )?to|same on|in|and|any|anything|for|on` +
     String.raw`|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b` +
@@ -414,8 +423,18 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   const covered = (query: string) => exact.some((e) => query.toLowerCase().includes(plain.slice(e.start, e.end).toLowerCase()));
   const misses = found.misses.filter((m) => !covered(m.query) && !onlyChat(m.query));
   if (exact.length > 0 && found.missing && covered(found.missing.query)) delete found.missing;
-  // Platform words inside a named title belong to the title.
-  const platform = findPlatforms(rest).at(-1)?.platform;
+  // Platform words inside a named title belong to the title. A negated mention ("anything but xbox") is never the platform:
+  // the platform is a hard filter. It still reads as talk about platforms when deciding what is asked.
+  const mentions = findPlatforms(rest);
+  const negated = negatedPlatforms(rest, mentions);
+  const platform = mentions.filter((m) => !negated.has(m)).at(-1)?.platform;
+  const negatedAs = (how: Negation) =>
+    [...new Set([...negated].filter(([, h]) => h === how).map(([m]) => m.platform))].filter((p) => p !== platform);
+  const avoided = negatedAs("unwanted");
+  // "more on any platform", "other consoles?": the answer may leave the platform the conversation was on.
+  const anyPlatform = !platform && ANY_PLATFORM.test(rest);
+  const widened = negatedAs("not-only");
+  const namesPlatform = mentions.length > 0;
   // A count must read as one in the whole text too: "need for speed carbon 2 similar" has no count once the title is cut.
   const kRest = countIn(withoutPlatforms(rest));
   const k = kRest !== undefined && countIn(withoutPlatforms(plain)) === kRest ? kRest : undefined;
@@ -428,6 +447,9 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
     text,
     ...(corrected.length > 0 ? { corrected } : {}),
     ...(platform ? { platform } : {}),
+    ...(avoided.length > 0 ? { avoided } : {}),
+    ...(widened.length > 0 ? { widened } : {}),
+    ...(anyPlatform ? { anyPlatform } : {}),
     ...(k !== undefined ? { k } : {}),
     ...(ranked ? { ranked } : {}),
   };
@@ -471,7 +493,7 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
     ref !== undefined &&
     /\b(?:about|details?|describe|info|information|what is|what's|whats)\b/i.test(rest) &&
     !MORE_LIKE.test(rest.replace(/\btell me more\b/i, "")) &&
-    !platform
+    !namesPlatform
   )
     return { ...base, act: "why", ref };
   // "more like those", "similar to all of them": every item of the last answer, unless one is named ("those, esp. #2").
@@ -500,13 +522,15 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
     };
   }
   // "#3 but for ps4", "the second one but on pc": steering about that item only.
-  if (platform && !tastes && REF.test(rest) && ref !== undefined && (STEER.test(rest) || /\b(?:but|instead)\b/i.test(rest)))
+  if (namesPlatform && !tastes && REF.test(rest) && ref !== undefined && (STEER.test(rest) || /\b(?:but|instead)\b/i.test(rest)))
     return { ...base, act: "steer", ref };
-  if (platform && !tastes && (STEER.test(rest) || wordsOf(rest).every((w) => STOP.has(w) || isPlatformWord(rest, w))))
+  // "without xbox", "I don't own a PS4": only platforms not wanted, a steer away from them.
+  if (namesPlatform && !platform && !tastes) return { ...base, act: "steer" };
+  if ((namesPlatform || anyPlatform) && !tastes && (STEER.test(rest) || wordsOf(rest).every((w) => STOP.has(w) || isPlatformWord(rest, w))))
     return { ...base, act: "steer" };
   if (
     !tastes &&
-    !platform &&
+    !namesPlatform &&
     new RegExp(
       String.raw`^\W*(?:(?:(?:give|show|get|find|got)(?: me)?\s+)?(?:\d{1,2}|one|two|three|four|five|six|seven|eight` +
         `|nine|ten|a few|a couple(?: of)?|some) (?:more|others|other ones|different ones)|more|others?` +
@@ -520,13 +544,13 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   // "could I get 4 recommendations", "maybe 6 options": a count and request words only.
   if (
     !tastes &&
-    !platform &&
+    !namesPlatform &&
     k !== undefined &&
     wordsOf(rest).every((w) => STOP.has(w) || COUNT_NOUNS.has(w) || /^\d+$/.test(w) || w in NUMBER_WORDS)
   )
     return { ...base, act: "more" };
   if (tastes) return { ...base, act: "tastes", tastes };
-  if (platform) return { ...base, act: "tastes" };
+  if (namesPlatform) return { ...base, act: "tastes" };
   // A bare name the catalog lacks ("skyrim", "elden ring"): say so, rather than the generic help.
   if (!SMALLTALK.test(rest) && looksLikeTitle(plain)) {
     const query = plain.replace(/[\s?!.,]+$/, "");

@@ -9,8 +9,10 @@ export interface ConversationState {
   /**
    * The last answer's items and what it was based on, for follow-ups. `at` is when that answer was
    * given (votes and item-less exchanges move `updatedAt`, not this); missing in states stored before it.
+   * `platform`: the platform that answer was narrowed to, kept by follow-ups that name none ("for xbox", then "more");
+   * missing when it had none, and in states stored before it.
    */
-  lastAnswer?: { sids: string[]; basis: string[]; at?: number };
+  lastAnswer?: { sids: string[]; basis: string[]; platform?: string; at?: number };
   /** 👍/👎 on answered items; one per user and item (the newest vote wins). */
   feedback: { userId: string; sid: string; value: Vote; at: number }[];
   updatedAt: number;
@@ -25,7 +27,7 @@ export interface Exchange {
   user: Turn;
   assistant: Turn;
   /** Replaces the conversation's last answer when the exchange answered with items. */
-  lastAnswer?: { sids: string[]; basis: string[] };
+  lastAnswer?: { sids: string[]; basis: string[]; platform?: string };
   /** Becomes the owner only if the conversation has none yet. */
   owner?: string;
   at: number;

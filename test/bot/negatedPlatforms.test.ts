@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { planRequest } from "../../src/bot/planRequest.js";
+import { parseCorpus, scoreCorpus } from "../../src/bot/requestCorpus.js";
+import { understand } from "../../src/bot/understand.js";
+import { TitleIndex } from "../../src/engine/titles/TitleIndex.js";
+import { demoCatalog } from "../support/catalogs.js";
+
+// The platform a request names is a hard filter on what the model may write: a platform said NOT to be wanted must never become it.
+describe("platforms said not to be wanted are never the platform filter", async () => {
+  const catalog = await demoCatalog();
+  const titles = new TitleIndex(catalog);
+  const last = catalog.items.filter((i) => i.title.endsWith("Xbox 360")).slice(0, 3);
+  const taskOf = (text: string) => {
+    const plan = planRequest(understand(text, { titles, catalog }), { last, basis: [] });
+    if (plan.kind !== "task") throw new Error(`no task for ${text}`);
+    return plan.task;
+  };
+
+  // Labelled by what a person means: the platform wanted, or none at all.
+  it.each([
+    ["anything but xbox", undefined],
+    ["no xbox games please", undefined],
+    ["similar to Halo 3 but not on xbox", undefined],
+    ["racing games, no PC", undefined],
+    ["I don't own a PS4", undefined],
+    ["I don’t own a PS4 or an Xbox", undefined],
+    ["without xbox", undefined],
+    ["everything except for the wii u", undefined],
+    ["not just xbox", undefined],
+    ["ok but on pc instead of xbox", "PC"],
+    ["not for xbox, for ps4", "PlayStation 4"],
+    ["I don't own an xbox, what about ps4?", "PlayStation 4"],
+    ["no xbox, for pc", "PC"],
+    ["no, for xbox", "Xbox"],
+    ["I don't want shooters on xbox", "Xbox"],
+    ["How about something similar but for Xbox?", "Xbox"],
+    ["I don't mind xbox", "Xbox"],
+    ["can't play on pc, xbox only", "Xbox"],
+    ["I don't have a PS4 anymore but I got an Xbox", "Xbox"],
+    ["no I meant xbox", "Xbox"],
+  ] as const)("%s → platform %s", (text, platform) => {
+    expect(taskOf(text).platform).toBe(platform);
+  });
+
+  it("tells the model which platforms are not wanted, as words", () => {
+    expect(taskOf("anything but xbox").text).toBe("How about something similar but not for Xbox?");
+    expect(taskOf("I don't own a PS4 or an Xbox").text).toBe("How about something similar but not for PlayStation 4 or Xbox?");
+    // "not just xbox" wants other platforms too: no filter, and nothing said against Xbox.
+    expect(taskOf("not just xbox").text).toBe("How about something similar on any platform?");
+  });
+
+  it("understands every platform request of the labelled corpus", () => {
+    const corpus = parseCorpus(readFileSync(new URL("../corpus/requests.jsonl", import.meta.url), "utf8"));
+    const score = scoreCorpus(
+      corpus.filter((e) => e.category === "platform"),
+      titles,
+      catalog,
+    );
+    expect(score.categories.flatMap((c) => c.failures)).toEqual([]);
+  });
+});
