@@ -27,9 +27,6 @@ export interface CatalogAnswer {
 export type Admits = (item: CatalogItem) => boolean;
 const everything: Admits = () => true;
 
-// Platform names people use for a whole family ("for Xbox" = any Xbox).
-const FAMILY_NAMES = new Set(["Xbox", "PlayStation", "Nintendo", "PC"]);
-
 // How many prefix relatives of one asked item to weigh (more on a platform, where most are filtered out).
 const RELATIVES_SCAN = 400;
 const PLATFORM_RELATIVES_SCAN = 4000;
@@ -426,9 +423,9 @@ function quoteList(words: readonly string[]): string {
   return listTitles(words.map((w) => `“${w}”`));
 }
 
-/** True when the item is on the platform, or on its family when a family name was asked ("Xbox"). */
+/** True when the item is on the platform, or on its family when a family word was asked ("Xbox"). */
 export function onPlatform(item: CatalogItem, platform: Platform | undefined): boolean {
   if (!platform) return true;
-  const family = FAMILY_NAMES.has(platform.name);
+  const family = platform.wholeFamily === true;
   return platformsOf(item).some((p) => p === platform || (family && p.family === platform.family));
 }
