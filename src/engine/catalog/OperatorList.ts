@@ -133,6 +133,10 @@ export class OperatorList {
     } catch (error) {
       return { error: describe(error) };
     }
+    const version = createHash("sha256").update(text).digest("hex").slice(0, 12);
+    // Unchanged content (a re-read within the settle window): no need to look every entry up again.
+    const last = this.snapshot as ListSnapshot | undefined;
+    if (last?.version === version) return { stamp, racy, snapshot: last, examples: [] };
     const items = new Set<number>();
     const unknown: string[] = [];
     let unknownCount = 0;
@@ -149,7 +153,6 @@ export class OperatorList {
       }
       if (!known && unknownCount++ < EXAMPLES) unknown.push(entry);
     }
-    const version = createHash("sha256").update(text).digest("hex").slice(0, 12);
     return { stamp, racy, snapshot: { items, version, unknown: unknownCount }, examples: unknown };
   }
 
