@@ -72,9 +72,8 @@ export async function filterCostBench(dir: string, catalogPath: string, print: (
   await sleep(2100);
   const settled = median(Array.from({ length: 200 }, () => time(() => listed.forRequest(platforms[0]))));
   const ms = (values: number[]) => `median ${fmt(median(values), 3)} ms, max ${fmt(Math.max(...values), 3)} ms`;
-  print(
-    `filter cost, catalog side (${catalog.size} items; allow-list ${lists.allow.current().items.size} SIDs, deny-list ${lists.deny.current().items.size}):`,
-  );
+  const sizes = `allow-list ${lists.allow.current().items.size} SIDs, deny-list ${lists.deny.current().items.size}`;
+  print(`filter cost, catalog side (${catalog.size} items; ${sizes}):`);
   print(`  start-up (each item's platforms as bitsets, once): ${fmt(startup, 1)} ms`);
   print(`  new platform filter, no lists (${platforms.length} platforms): ${ms(noLists)}`);
   print(`  first filter with the lists (their bitsets): ${fmt(firstListed, 2)} ms; new platform with the lists: ${ms(withLists)}`);
