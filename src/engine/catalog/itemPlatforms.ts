@@ -23,8 +23,8 @@ export function platformsOf(item: CatalogItem): readonly Platform[] {
 
 function findItemPlatforms(item: CatalogItem): readonly Platform[] {
   const found = new Set<Platform>();
-  const add = (name: string) => {
-    for (const platform of itemPlatformsIn(name)) found.add(platform);
+  const add = (name: string, field = true) => {
+    for (const platform of itemPlatformsIn(name, { field })) found.add(platform);
   };
   for (const name of names(item.meta.platform)) add(name);
   const product = productOf(item);
@@ -34,7 +34,7 @@ function findItemPlatforms(item: CatalogItem): readonly Platform[] {
     const exact = itemPlatformsIn(crumb);
     if (exact.length === 1 && isExactly(exact[0]!, crumb)) found.add(exact[0]!);
   }
-  if (found.size === 0) add(item.title);
+  if (found.size === 0) add(item.title, false);
   if (found.size === 0 && item.platform) add(item.platform);
   return Object.freeze([...found]);
 }

@@ -92,8 +92,11 @@ const CONTEXT_AFTER = new RegExp(
 );
 const LISTED = /^\s*(?:,|\/|&|\band\b|\bor\b)?\s*(?:(?:or\s+)?maybe\s+|perhaps\s+|even\s+)?$/i;
 
-/** Every platform named in `text`, in order of appearance. */
-export function findPlatforms(text: string): PlatformMention[] {
+/**
+ * Every platform named in `text`, in order of appearance. `field`: the text is a platform field
+ * of an item ("Windows 10"), so words like "windows" need no platform context there.
+ */
+export function findPlatforms(text: string, { field = false }: { field?: boolean } = {}): PlatformMention[] {
   const out: PlatformMention[] = [];
   for (const m of text.matchAll(ALIAS_PATTERN)) {
     const word = m[0].toLowerCase().replace(/[\s\-_]/g, "");
@@ -101,7 +104,7 @@ export function findPlatforms(text: string): PlatformMention[] {
     if (!platform) continue;
     const start = m.index;
     const end = start + m[0].length;
-    if (ORDINARY_WORDS.has(word)) {
+    if (ORDINARY_WORDS.has(word) && !field) {
       const before = text.slice(0, start);
       const prev = out.at(-1);
       const alone =
@@ -137,10 +140,11 @@ export function platformByName(name: string): Platform | undefined {
  * The platforms a platform string of an item names, most specific first: "Nintendo Wii" is a
  * Wii (the maker's name is a prefix, not a second platform), "Nintendo" alone stays the family,
  * and a bare "PlayStation" or "Xbox" is the first generation (see {@link Platform.onItems}).
+ * `field`: a structured platform field rather than a title (see {@link findPlatforms}).
  */
-export function itemPlatformsIn(text: string): Platform[] {
+export function itemPlatformsIn(text: string, { field = false }: { field?: boolean } = {}): Platform[] {
   const exact = BY_NAME.get(text.trim().toLowerCase());
-  const named = exact ? [exact] : [...new Set(findPlatforms(text).map((m) => m.platform))];
+  const named = exact ? [exact] : [...new Set(findPlatforms(text, { field }).map((m) => m.platform))];
   const specific = named.filter((p) => !p.wholeFamily);
   return (specific.length > 0 ? specific : named).map((p) => (p.onItems ? BY_NAME.get(p.onItems.toLowerCase())! : p));
 }

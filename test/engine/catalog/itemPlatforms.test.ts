@@ -42,10 +42,13 @@ describe("platformsOf", () => {
       ["PlayStation", ["PlayStation 1"]],
       ["Xbox", ["Original Xbox"]],
       ["Nintendo", ["Nintendo"]],
+      ["Windows 10", ["PC"]],
+      ["Steam Deck", ["PC"]],
     ];
     for (const [column, platforms] of reading) expect(names(item("Some Game", { platform: [column] })), column).toEqual(platforms);
-    // A title's platform words the same way.
+    // A title's platform words the same way, but an ordinary word there still needs platform context.
     expect(names(item("Wii Sports Resort - Nintendo Wii"))).toEqual(["Wii"]);
+    expect(names(item("Windows of Time"))).toEqual([]);
   });
 
   it("reads the joined product's details.Platform and the categories breadcrumbs", () => {
