@@ -131,6 +131,11 @@ export function platformOf(text: string): Platform | undefined {
 
 const BY_NAME = new Map(PLATFORMS.map((p) => [p.name.toLowerCase(), p]));
 
+/** The platform with exactly this name (any case), or undefined. */
+export function platformNamed(name: string): Platform | undefined {
+  return BY_NAME.get(name.trim().toLowerCase());
+}
+
 /** The platform with this name, or the first platform the text names ("Playstation 3" → PlayStation 3). */
 export function platformByName(name: string): Platform | undefined {
   return BY_NAME.get(name.toLowerCase()) ?? findPlatforms(name)[0]?.platform;
