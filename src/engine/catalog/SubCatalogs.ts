@@ -22,6 +22,8 @@ export interface OperatorLists {
 /** A request's filter: `allowed` absent means the whole catalog. */
 export interface SubCatalog {
   readonly allowed: AllowedItems | undefined;
+  /** Whether an operator list narrows it (notices then speak of the filter, not the catalog). */
+  readonly listed: boolean;
   /** Whether the filter lets this item through. */
   admits(item: CatalogItem): boolean;
   /** Allowed items left once `exclude` is taken out. */
@@ -77,7 +79,7 @@ export class SubCatalogs {
       if (allow && this.build(platform, allow, undefined).count === 0) return "allow-list";
       return deny ? "deny-list" : "platform";
     };
-    return { allowed, admits, remaining, cause };
+    return { allowed, listed: allow !== undefined || deny !== undefined, admits, remaining, cause };
   }
 
   /** The position of `item` in SID order (the bit that stands for it). */
@@ -156,9 +158,10 @@ export class SubCatalogs {
 }
 
 /** What a model answer shorter than asked says when the filter has fewer items left than asked. */
-export function fewLeftNotice(left: number, platform: Platform | undefined): string {
+export function fewLeftNotice(left: number, platform: Platform | undefined, listed = false): string {
   const games = `${platform ? `${platform.name} ` : ""}game${left === 1 ? "" : "s"}`;
-  return `Only ${left} ${games} ${left === 1 ? "is" : "are"} left in the catalog that I haven't already suggested.`;
+  const where = listed ? "within the current filter" : "in the catalog";
+  return `Only ${left} ${games} ${left === 1 ? "is" : "are"} left ${where} that I haven't already suggested.`;
 }
 
 /** What an answer with nothing left says: why, and what the person can do. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { allows } from "../../../src/engine/catalog/AllowedItems.js";
 import { buildCatalog } from "../../../src/engine/catalog/loadCatalog.js";
 import { OperatorList } from "../../../src/engine/catalog/OperatorList.js";
-import { emptyFilterNotice, SubCatalogs } from "../../../src/engine/catalog/SubCatalogs.js";
+import { emptyFilterNotice, fewLeftNotice, SubCatalogs } from "../../../src/engine/catalog/SubCatalogs.js";
 import { fixtureCatalogRows } from "../../../src/engine/fixtures/fixtureCatalog.js";
 import { onPlatform } from "../../../src/engine/catalog/CatalogBackend.js";
 import { PLATFORMS, platformByName } from "../../../src/engine/titles/platforms.js";
@@ -160,6 +160,13 @@ describe("SubCatalogs", () => {
     expect(filter.cause()).toBe("exclusions");
     expect(subs.forRequest(platformByName("PC")).cause()).toBe("allow-list");
     expect(subs.forRequest(platformByName("Dreamcast")).cause()).toBe("platform");
+    // The operator's list narrowed it: the short-answer notice says so rather than blaming the catalog.
+    expect(filter.listed).toBe(true);
+    expect(new SubCatalogs(catalog).forRequest(platformByName("Wii U")).listed).toBe(false);
+    expect(fewLeftNotice(2, platformByName("Wii U"), filter.listed)).toBe(
+      "Only 2 Wii U games are left within the current filter that I haven't already suggested.",
+    );
+    expect(fewLeftNotice(1, undefined)).toBe("Only 1 game is left in the catalog that I haven't already suggested.");
     expect(emptyFilterNotice("exclusions", platformByName("Wii U"))).toBe(
       "The catalog has no Wii U games I haven't already suggested — try another platform.",
     );
