@@ -15,6 +15,10 @@ export const DEFAULT_CONFIG_FILE = `${PROJECT_ROOT}config/default.json`;
 export const BUILTIN_CATALOG = `${PROJECT_ROOT}config/demo-catalog.jsonl`;
 
 const positiveInt = z.number().int().positive();
+/** An operator list's file: "" is the same as null (no list); only blanks is a mistake, not "no list". */
+const listPath = z
+  .preprocess((v) => (v === "" ? null : v), z.string().trim().min(1, "expected a file path or null").nullable())
+  .default(null);
 
 export const ConfigSchema = z
   .object({
@@ -26,11 +30,12 @@ export const ConfigSchema = z
         metadataPath: z.string().min(1).nullable().default(null),
         /**
          * Operator allow-list: a text file of SIDs or parent_asins, one a line; only these are recommended. Re-read
-         * when it changes. null = every item. Env CATALOG_ALLOW_PATH.
+         * when it changes. null (or "", so `CATALOG_ALLOW_PATH=` turns a configured list off) = every item; blanks
+         * alone are a mistake. Env CATALOG_ALLOW_PATH.
          */
-        allowPath: z.string().trim().min(1, "expected a file path or null").nullable().default(null),
-        /** Operator deny-list, same format: these are never recommended. null = none. Env CATALOG_DENY_PATH. */
-        denyPath: z.string().trim().min(1, "expected a file path or null").nullable().default(null),
+        allowPath: listPath,
+        /** Operator deny-list, same format: these are never recommended. null or "" = none. Env CATALOG_DENY_PATH. */
+        denyPath: listPath,
         levels: positiveInt.max(8).default(4),
         codesPerLevel: positiveInt.min(2).max(4096).default(256),
       })
@@ -151,12 +156,12 @@ export const ConfigSchema = z
 
 export type Config = z.infer<typeof ConfigSchema>;
 
-/** Environment variables that override a config key (non-secret ones). */
-const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; parse: (value: string) => unknown }>> = {
+/** Environment variables that override a config key (non-secret ones); empty ones are unset unless `empty` says what they mean. */
+const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; parse: (value: string) => unknown; empty?: null }>> = {
   CATALOG_PATH: { path: ["catalog", "path"], parse: (v) => v },
   CATALOG_METADATA_PATH: { path: ["catalog", "metadataPath"], parse: (v) => v },
-  CATALOG_ALLOW_PATH: { path: ["catalog", "allowPath"], parse: (v) => v },
-  CATALOG_DENY_PATH: { path: ["catalog", "denyPath"], parse: (v) => v },
+  CATALOG_ALLOW_PATH: { path: ["catalog", "allowPath"], parse: (v) => v, empty: null },
+  CATALOG_DENY_PATH: { path: ["catalog", "denyPath"], parse: (v) => v, empty: null },
   TITLE_INDEX_CACHE_DIR: { path: ["titles", "indexCacheDir"], parse: (v) => (v.trim().toLowerCase() === "off" ? false : v) },
   MODEL_PATH: { path: ["model", "path"], parse: (v) => v },
   MODEL_GPU: { path: ["model", "gpu"], parse: (v) => v },
@@ -237,10 +242,10 @@ export function loadConfig({ env = process.env, file }: LoadConfigOptions = {}):
   }
   // Which keys the environment set (it wins over the file), so an error blames the right source.
   const setByEnv = new Map<string, { name: string; value: string }>();
-  for (const [name, { path: keyPath, parse }] of Object.entries(ENV_OVERRIDES)) {
+  for (const [name, { path: keyPath, parse, empty }] of Object.entries(ENV_OVERRIDES)) {
     const value = env[name];
-    if (value === undefined || value === "") continue;
-    setPath(raw, keyPath, parse(value));
+    if (value === undefined || (value === "" && empty === undefined)) continue;
+    setPath(raw, keyPath, value === "" ? empty : parse(value));
     setByEnv.set(keyPath.join("."), { name, value });
   }
   const result = ConfigSchema.safeParse(raw);

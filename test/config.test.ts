@@ -154,6 +154,16 @@ describe("config", () => {
     expect(messageOf(() => loadConfig({ env: {}, file: file("lists-bad.json", content) }))).toMatch(message);
   });
 
+  it('an empty list path is null (no list): CATALOG_ALLOW_PATH="" turns off a list the file configures', () => {
+    const lists = file("lists-on.json", { catalog: { allowPath: "in-stock.txt", denyPath: "recalled.txt" } });
+    const off = loadConfig({ env: { CATALOG_ALLOW_PATH: "", CATALOG_DENY_PATH: "" }, file: lists });
+    expect([off.catalog.allowPath, off.catalog.denyPath]).toEqual([null, null]);
+    const fromFile = loadConfig({ env: {}, file: file("lists-empty.json", { catalog: { allowPath: "", denyPath: "" } }) });
+    expect([fromFile.catalog.allowPath, fromFile.catalog.denyPath]).toEqual([null, null]);
+    // Other empty variables still mean "not set".
+    expect(loadConfig({ env: { CATALOG_PATH: "" }, file: lists }).catalog.allowPath).toBe("in-stock.txt");
+  });
+
   it("blames CATALOG_ALLOW_PATH when the environment set the bad value", () => {
     expect(messageOf(() => loadConfig({ env: { CATALOG_ALLOW_PATH: " " } }))).toMatch(
       /^config: catalog\.allowPath \(env CATALOG_ALLOW_PATH\): expected a file path or null, got " "$/,

@@ -2,10 +2,13 @@
  * A sub-catalog: the items one request may answer with, as a bitset over SID order — the order
  * of {@link SidCodes} and of the SID trie, which the model's child process and remote workers
  * have too (they never see titles or platforms). `key` names the filter so that backends can
- * cache what they derive from it (per-node counts of allowed items).
+ * cache what they derive from it (per-node counts of allowed items); {@link allowedItemsFrom}
+ * makes it a hash of the bits, so two bots or a restarted one cannot send one key for two sets.
  */
+import { createHash } from "node:crypto";
+
 export interface AllowedItems {
-  /** Same key, same bits (within one catalog). */
+  /** Same key, same bits (a content hash when made by {@link allowedItemsFrom}). */
   readonly key: string;
   /** Bit `i` (byte `i >> 3`, mask `1 << (i & 7)`) set: the `i`-th SID in SID order is allowed. */
   readonly bits: Uint8Array;
@@ -16,6 +19,25 @@ export interface AllowedItems {
 /** Whether the SID at `position` (SID order) is allowed. */
 export function allows(allowed: AllowedItems, position: number): boolean {
   return ((allowed.bits[position >> 3] ?? 0) & (1 << (position & 7))) !== 0;
+}
+
+/** A short hash of the bits (128 bits of SHA-256): the key of these exact bits, whoever sends them. */
+export function allowedBitsKey(bits: Uint8Array): string {
+  return createHash("sha256").update(bits).digest("base64url").slice(0, 22);
+}
+
+// Bits set in each byte value.
+const ONES = Uint8Array.from({ length: 256 }, (_, byte) => {
+  let n = 0;
+  for (let b = byte; b !== 0; b &= b - 1) n++;
+  return n;
+});
+
+/** The sub-catalog these bits allow, keyed by their content. */
+export function allowedItemsFrom(bits: Uint8Array): AllowedItems {
+  let count = 0;
+  for (const byte of bits) count += ONES[byte]!;
+  return Object.freeze({ key: allowedBitsKey(bits), bits, count });
 }
 
 /** The sub-catalog of the SIDs (positions `0 … size-1` in SID order) that `allowedAt` accepts. */

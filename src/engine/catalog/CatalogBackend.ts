@@ -27,8 +27,8 @@ export interface CatalogAnswer {
 export type Admits = (item: CatalogItem) => boolean;
 const everything: Admits = () => true;
 
-// Platform names people use for a whole family ("for Xbox" = any Xbox).
-const FAMILY_NAMES = new Set(["Xbox", "PlayStation", "Nintendo", "PC"]);
+// Said of an answer the request's filter (an operator list) narrowed: the catalog has more than it may offer.
+const FILTERED = " that the current filter allows";
 
 // How many prefix relatives of one asked item to weigh (more on a platform, where most are filtered out).
 const RELATIVES_SCAN = 400;
@@ -103,8 +103,14 @@ export class CatalogBackend {
     const taken = new Set([...referred, ...avoid].map((i) => i.index));
     const best = new Map<number, { item: CatalogItem; like: Likeness; order: number }>();
     let order = 0;
+    // Whether the request's filter (beyond the platform) took out a candidate: the notices then blame it, not the catalog.
+    let filtered = false;
     const weigh = (item: CatalogItem) => {
-      if (taken.has(item.index) || best.has(item.index) || !onPlatform(item, platform) || !admits(item)) return;
+      if (taken.has(item.index) || best.has(item.index) || !onPlatform(item, platform)) return;
+      if (!admits(item)) {
+        filtered = true;
+        return;
+      }
       const like = referred.map((r) => likeness(r, item)).sort(compareLikeness)[0]!;
       if (isRelated(like)) best.set(item.index, { item, like, order: order++ });
     };
@@ -134,7 +140,7 @@ export class CatalogBackend {
       items.push(item);
       likes.push(like);
     }
-    return { items, text: "", notices: this.similarNotices(referred, items, likes, k, platform) };
+    return { items, text: "", notices: this.similarNotices(referred, items, likes, k, platform, filtered) };
   }
 
   private similarNotices(
@@ -143,11 +149,16 @@ export class CatalogBackend {
     likes: readonly Likeness[],
     k: number,
     platform: Platform | undefined,
+    filtered: boolean,
   ): string[] {
     const asked = listTitles(referred.map((r) => shortTitle(r.title)));
-    const where = platform ? ` on ${platform.name}` : "";
+    const where = `${platform ? ` on ${platform.name}` : ""}${filtered ? FILTERED : ""}`;
     if (items.length === 0) {
-      return [`Nothing in the catalog is close to ${asked}${where}: no game shares its semantic-ID group, its series or its title words.`];
+      const what = filtered ? `Nothing in the catalog${FILTERED}` : "Nothing in the catalog";
+      return [
+        `${what} is close to ${asked}${platform ? ` on ${platform.name}` : ""}: no game shares its semantic-ID group, ` +
+          `its series or its title words.`,
+      ];
     }
     const notices: string[] = [];
     if (likes.every((l) => l.shared === 0)) {
@@ -185,8 +196,13 @@ export class CatalogBackend {
     const skip = new Set(exclude.map((i) => i.index));
     const games = new Set(exclude.map(gameKey));
     const items: CatalogItem[] = [];
+    let filtered = false;
     const offer = (item: CatalogItem) => {
-      if (items.length >= k || skip.has(item.index) || !onPlatform(item, platform) || !admits(item)) return false;
+      if (items.length >= k || skip.has(item.index) || !onPlatform(item, platform)) return false;
+      if (!admits(item)) {
+        filtered = true;
+        return false;
+      }
       const key = gameKey(item);
       if (games.has(key)) return false;
       games.add(key);
@@ -205,7 +221,7 @@ export class CatalogBackend {
       }
     }
     const notices: string[] = [];
-    const where = platform ? ` on ${platform.name}` : "";
+    const where = `${platform ? ` on ${platform.name}` : ""}${filtered ? FILTERED : ""}`;
     if (found === 0) {
       notices.push(
         `Nothing in the catalog${where} matches those ` +
@@ -426,9 +442,9 @@ function quoteList(words: readonly string[]): string {
   return listTitles(words.map((w) => `“${w}”`));
 }
 
-/** True when the item is on the platform, or on its family when a family name was asked ("Xbox"). */
+/** True when the item is on the platform, or on its family when a family word was asked ("Xbox"). */
 export function onPlatform(item: CatalogItem, platform: Platform | undefined): boolean {
   if (!platform) return true;
-  const family = FAMILY_NAMES.has(platform.name);
+  const family = platform.wholeFamily === true;
   return platformsOf(item).some((p) => p === platform || (family && p.family === platform.family));
 }

@@ -1,15 +1,17 @@
 /**
  * The sub-catalog one request may answer from: the items on the asked platform (see
- * itemPlatforms.ts; a family name means the whole family), on the operator's allow-list when
- * there is one, and not on the deny-list. Built as {@link AllowedItems} over SID order, keyed by
- * the platform and the lists' content versions, and cached per key (a few platforms are asked
+ * itemPlatforms.ts; a family word means the whole family), on the operator's allow-list when
+ * there is one, and not on the deny-list. Built as {@link AllowedItems} over SID order and keyed
+ * by a hash of its bits. A new filter is cheap (a few bitset ANDs over `size / 8` bytes): each
+ * platform's items are a bitset made once, when the catalog is opened, and each list's once per
+ * list version. Filters are also cached by platform and list versions (a few platforms are asked
  * for again and again). The conversation's exclusions are not part of it: they change with every
  * request and travel separately (`exclude`).
  */
 import type { Platform } from "../titles/platforms.js";
-import { allows, type AllowedItems } from "./AllowedItems.js";
+import { allowedItemsFrom, allows, type AllowedItems } from "./AllowedItems.js";
 import type { Catalog, CatalogItem } from "./Catalog.js";
-import { onPlatform } from "./CatalogBackend.js";
+import { platformsOf } from "./itemPlatforms.js";
 import type { ListSnapshot, OperatorList } from "./OperatorList.js";
 
 export interface OperatorLists {
@@ -20,6 +22,8 @@ export interface OperatorLists {
 /** A request's filter: `allowed` absent means the whole catalog. */
 export interface SubCatalog {
   readonly allowed: AllowedItems | undefined;
+  /** Whether an operator list narrows it (notices then speak of the filter, not the catalog). */
+  readonly listed: boolean;
   /** Whether the filter lets this item through. */
   admits(item: CatalogItem): boolean;
   /** Allowed items left once `exclude` is taken out. */
@@ -36,6 +40,13 @@ const DEFAULT_CACHED = 32;
 export class SubCatalogs {
   /** SID-order position of each item, by item index. */
   private readonly positionOf: Int32Array;
+  private readonly bytes: number;
+  /** The items on each platform (as their own platform, not by family), over SID order. */
+  private readonly onPlatform = new Map<Platform, Uint8Array>();
+  /** The items a family word asks for, made on first use. */
+  private readonly onFamily = new Map<string, Uint8Array>();
+  /** Each list version's items over SID order (a snapshot object is one version). */
+  private readonly listBits = new WeakMap<ListSnapshot, Uint8Array>();
   private readonly cache = new Map<string, AllowedItems>();
 
   constructor(
@@ -44,8 +55,12 @@ export class SubCatalogs {
     private readonly maxCached = DEFAULT_CACHED,
   ) {
     this.positionOf = new Int32Array(catalog.size);
+    this.bytes = (catalog.size + 7) >> 3;
     let position = 0;
-    for (const item of catalog.inSidOrder()) this.positionOf[item.index] = position++;
+    for (const item of catalog.inSidOrder()) {
+      for (const platform of platformsOf(item)) this.bitsOn(platform)[position >> 3]! |= 1 << (position & 7);
+      this.positionOf[item.index] = position++;
+    }
   }
 
   /** The filter for a request on `platform` (none: any platform), with the operator lists as they are now. */
@@ -64,7 +79,7 @@ export class SubCatalogs {
       if (allow && this.build(platform, allow, undefined).count === 0) return "allow-list";
       return deny ? "deny-list" : "platform";
     };
-    return { allowed, admits, remaining, cause };
+    return { allowed, listed: allow !== undefined || deny !== undefined, admits, remaining, cause };
   }
 
   /** The position of `item` in SID order (the bit that stands for it). */
@@ -73,35 +88,80 @@ export class SubCatalogs {
   }
 
   private build(platform: Platform | undefined, allow: ListSnapshot | undefined, deny: ListSnapshot | undefined): AllowedItems {
-    const key = `platform=${platform?.name ?? "*"};allow=${allow?.version ?? "*"};deny=${deny?.version ?? "*"}`;
-    const cached = this.cache.get(key);
+    const name = `platform=${platform?.name ?? "*"};allow=${allow?.version ?? "*"};deny=${deny?.version ?? "*"}`;
+    const cached = this.cache.get(name);
     if (cached) {
-      // Most recently used last, so the oldest key is the first to go.
-      this.cache.delete(key);
-      this.cache.set(key, cached);
+      // Most recently used last, so the oldest is the first to go.
+      this.cache.delete(name);
+      this.cache.set(name, cached);
       return cached;
     }
-    const bits = new Uint8Array((this.catalog.size + 7) >> 3);
-    let count = 0;
-    for (const item of this.catalog.items) {
-      if (allow && !allow.items.has(item.index)) continue;
-      if (deny?.items.has(item.index)) continue;
-      if (!onPlatform(item, platform)) continue;
-      const position = this.positionOf[item.index]!;
-      bits[position >> 3]! |= 1 << (position & 7);
-      count++;
+    const bits = platform ? this.platformBits(platform).slice() : this.everything();
+    if (allow) {
+      const listed = this.bitsOf(allow);
+      for (let i = 0; i < bits.length; i++) bits[i]! &= listed[i]!;
     }
-    const allowed: AllowedItems = Object.freeze({ key, bits, count });
-    this.cache.set(key, allowed);
+    if (deny) {
+      const listed = this.bitsOf(deny);
+      for (let i = 0; i < bits.length; i++) bits[i]! &= ~listed[i]!;
+    }
+    const allowed = allowedItemsFrom(bits);
+    this.cache.set(name, allowed);
     if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value!);
     return allowed;
+  }
+
+  /** The items a request for `platform` may have: its own, or its whole family's for a family word. */
+  private platformBits(platform: Platform): Uint8Array {
+    if (!platform.wholeFamily) return this.onPlatform.get(platform) ?? new Uint8Array(this.bytes);
+    let bits = this.onFamily.get(platform.family);
+    if (!bits) {
+      bits = new Uint8Array(this.bytes);
+      for (const [member, on] of this.onPlatform) {
+        if (member.family !== platform.family) continue;
+        for (let i = 0; i < bits.length; i++) bits[i]! |= on[i]!;
+      }
+      this.onFamily.set(platform.family, bits);
+    }
+    return bits;
+  }
+
+  private bitsOn(platform: Platform): Uint8Array {
+    let bits = this.onPlatform.get(platform);
+    if (!bits) {
+      bits = new Uint8Array(this.bytes);
+      this.onPlatform.set(platform, bits);
+    }
+    return bits;
+  }
+
+  /** Every item's bit set (none past the last item). */
+  private everything(): Uint8Array {
+    const bits = new Uint8Array(this.bytes).fill(0xff);
+    const spare = this.catalog.size & 7;
+    if (spare !== 0) bits[this.bytes - 1] = (1 << spare) - 1;
+    return bits;
+  }
+
+  private bitsOf(list: ListSnapshot): Uint8Array {
+    let bits = this.listBits.get(list);
+    if (!bits) {
+      bits = new Uint8Array(this.bytes);
+      for (const index of list.items) {
+        const position = this.positionOf[index];
+        if (position !== undefined) bits[position >> 3]! |= 1 << (position & 7);
+      }
+      this.listBits.set(list, bits);
+    }
+    return bits;
   }
 }
 
 /** What a model answer shorter than asked says when the filter has fewer items left than asked. */
-export function fewLeftNotice(left: number, platform: Platform | undefined): string {
+export function fewLeftNotice(left: number, platform: Platform | undefined, listed = false): string {
   const games = `${platform ? `${platform.name} ` : ""}game${left === 1 ? "" : "s"}`;
-  return `Only ${left} ${games} ${left === 1 ? "is" : "are"} left in the catalog that I haven't already suggested.`;
+  const where = listed ? "within the current filter" : "in the catalog";
+  return `Only ${left} ${games} ${left === 1 ? "is" : "are"} left ${where} that I haven't already suggested.`;
 }
 
 /** What an answer with nothing left says: why, and what the person can do. */

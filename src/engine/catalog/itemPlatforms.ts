@@ -5,7 +5,7 @@
  * Only an item without any of them is placed by the platform words of its title ("… - Xbox 360"),
  * because titles of accessories and bundles name platforms they merely work with.
  */
-import { findPlatforms, platformByName, type Platform } from "../titles/platforms.js";
+import { itemPlatformsIn, type Platform } from "../titles/platforms.js";
 import type { CatalogItem } from "./Catalog.js";
 import { productOf } from "./productMetadata.js";
 
@@ -23,21 +23,26 @@ export function platformsOf(item: CatalogItem): readonly Platform[] {
 
 function findItemPlatforms(item: CatalogItem): readonly Platform[] {
   const found = new Set<Platform>();
-  const add = (name: string) => {
-    const platform = platformByName(name.trim());
-    if (platform) found.add(platform);
+  const add = (name: string, field = true) => {
+    for (const platform of itemPlatformsIn(name, { field })) found.add(platform);
   };
   for (const name of names(item.meta.platform)) add(name);
   const product = productOf(item);
   for (const name of names(product?.details.Platform ?? product?.details.platform)) add(name);
   for (const crumb of [...names(item.meta.categories), ...(product?.categories ?? [])].flatMap((c) => c.split(">"))) {
     // Breadcrumbs name a platform exactly ("Xbox 360"); a store section like "Xbox Systems" only its family.
-    const exact = platformByName(crumb.trim());
-    if (exact && exact.name.toLowerCase() === crumb.trim().toLowerCase()) found.add(exact);
+    const exact = itemPlatformsIn(crumb);
+    if (exact.length === 1 && isExactly(exact[0]!, crumb)) found.add(exact[0]!);
   }
-  if (found.size === 0) for (const mention of findPlatforms(item.title)) found.add(mention.platform);
+  if (found.size === 0) add(item.title, false);
   if (found.size === 0 && item.platform) add(item.platform);
   return Object.freeze([...found]);
+}
+
+/** Whether `text` is the platform's name (or, for a bare family name, that family's name). */
+function isExactly(platform: Platform, text: string): boolean {
+  const name = text.trim().toLowerCase();
+  return platform.name.toLowerCase() === name || platform.family === name;
 }
 
 /** A string, or the strings of a list; anything else is nothing. */

@@ -1,6 +1,6 @@
 import { CatalogError } from "../../errors.js";
 import type { SidLayout } from "../sid/SidLayout.js";
-import { platformByName, platformOf } from "../titles/platforms.js";
+import { itemPlatformsIn, platformNamed, platformOf } from "../titles/platforms.js";
 import { Catalog, type NewCatalogItem } from "./Catalog.js";
 import { joinProductMetadata, loadProductMetadata } from "./productMetadata.js";
 import { catalogFormatOf, readCatalogRows, rowUnitOf, type RawRow, type RowUnit } from "./readCatalogRows.js";
@@ -82,7 +82,11 @@ export function buildCatalog(source: string, rows: readonly RawRow[], layout: Si
       throw new CatalogError(source, `duplicate SID ${sid} in ${source}: ${unit}s ${earlier} and ${row.rowNumber}`);
     }
     rowOfSid.set(sid, row.rowNumber);
-    const platformColumn = typeof meta.platform === "string" ? platformByName(meta.platform)?.name : undefined;
+    // A platform's own name as written ("Xbox"), else the column's most specific platform ("Nintendo Wii" = Wii).
+    const platformColumn =
+      typeof meta.platform === "string"
+        ? (platformNamed(meta.platform) ?? itemPlatformsIn(meta.platform, { field: true })[0])?.name
+        : undefined;
     items.push({ sid, codes: parsed.codes, title, platform: platformColumn ?? platformOf(title)?.name, meta });
   }
 

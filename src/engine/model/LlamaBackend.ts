@@ -7,7 +7,7 @@
 import { LRUCache } from "lru-cache";
 import type { Llama, LlamaContext, LlamaModel, Token } from "node-llama-cpp";
 import { silentLogger, type Logger } from "../../util/logger.js";
-import type { AllowedItems } from "../catalog/AllowedItems.js";
+import { allowedBitsKey, type AllowedItems } from "../catalog/AllowedItems.js";
 import type { Catalog, CatalogItem } from "../catalog/Catalog.js";
 import type { PromptSegment } from "../prompts/renderChatML.js";
 import { AllowedCounts } from "./AllowedCounts.js";
@@ -57,7 +57,7 @@ export class LlamaBackend implements ModelBackend {
   private readonly pool: SequencePool;
   private readonly prompts: PromptTokenizer;
   private readonly decoder: ConstrainedDecoder;
-  /** Per-node counts of the sub-catalogs seen lately, by {@link AllowedItems.key}. */
+  /** Per-node counts of the sub-catalogs seen lately, by a hash of their bits. */
   private readonly allowedCounts = new LRUCache<string, AllowedCounts>({ max: MAX_ALLOWED_FILTERS });
 
   private constructor(
@@ -179,16 +179,18 @@ export class LlamaBackend implements ModelBackend {
   }
 
   /**
-   * The counts of a sub-catalog, built on first use (one pass over the catalog) and kept per key.
+   * The counts of a sub-catalog, built on first use (one pass over the catalog) and kept per
+   * content: cached by a hash of the bits received, not the sender's key, which another bot or a
+   * restarted one may have used for other bits (hashing 8 KB is far cheaper than a wrong answer).
    * Bits that do not fit this catalog are a {@link ModelRequestError}, before any model work.
    */
   countsOf(allowed: AllowedItems | undefined): AllowedCounts | undefined {
     if (!allowed) return undefined;
-    let counts = this.allowedCounts.get(allowed.key);
-    // A key reused for other bits (against the contract) would silently allow the wrong items: a cheap check.
-    if (!counts || counts.total !== allowed.count) {
+    const key = allowedBitsKey(allowed.bits);
+    let counts = this.allowedCounts.get(key);
+    if (!counts) {
       counts = new AllowedCounts(allowed, this.sids.size);
-      this.allowedCounts.set(allowed.key, counts);
+      this.allowedCounts.set(key, counts);
     }
     return counts;
   }

@@ -150,6 +150,26 @@ describe("CatalogBackend tastes on a titles-only catalog", () => {
     }
   });
 
+  it("blames the request's filter, not the catalog, when the filter took out the matches", () => {
+    const asked = catalog.items[17]!;
+    const word = bareTerms(asked.title).find((w) => w.length >= 5 && !/\d/.test(w))!;
+    const nothing = () => false;
+    const all = () => true;
+    const similar = backend.answer({ kind: "similar", items: [asked] }, nothing);
+    expect(similar.items).toEqual([]);
+    expect(similar.notices.join(" ")).toMatch(/^Nothing in the catalog that the current filter allows is close to /);
+    const tastes = backend.answer({ kind: "tastes", text: `I like ${word} games` }, nothing);
+    expect(tastes.items).toEqual([]);
+    expect(tastes.notices.join(" ")).toMatch(/^Nothing in the catalog that the current filter allows matches those words/);
+    // A filter that took nothing out is not mentioned.
+    for (const task of [
+      { kind: "similar" as const, items: [asked] },
+      { kind: "tastes" as const, text: `I like ${word} games` },
+    ]) {
+      expect(backend.answer(task, all).notices.join(" ")).not.toMatch(/filter/);
+    }
+  });
+
   it("says so when nothing matches", () => {
     const answer = backend.answer({ kind: "tastes", text: `${gibberish(seededRandom(2))} games` });
     expect(answer.items).toEqual([]);

@@ -1,8 +1,8 @@
-import { chmodSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Catalog } from "../../../src/engine/catalog/Catalog.js";
-import { OperatorList } from "../../../src/engine/catalog/OperatorList.js";
+import { type ListFileAccess, OperatorList } from "../../../src/engine/catalog/OperatorList.js";
 import { ConfigError } from "../../../src/errors.js";
 import { layout } from "../../support/catalogs.js";
 import { recordingLogger } from "../../support/recordingLogger.js";
@@ -104,5 +104,57 @@ describe("OperatorList", () => {
     const list = OperatorList.open(path, "catalog.allowPath", catalog, recordingLogger());
     writeFileSync(path, "# nothing in stock\n");
     expect(indices(list)).toEqual([]);
+  });
+
+  it("on a file system with coarse timestamps, an edit that keeps the stamp is still seen, however late the next look", () => {
+    // A file system whose stamp did not change across the edit (same size, 1-2 s granularity):
+    // the stat says the same thing before and after; only the content differs.
+    const path = listFile(`${sid(1)}\n`);
+    let now = 1_000_500;
+    let reads = 0;
+    const coarse: ListFileAccess = {
+      stat: () => ({ size: 100, mtimeMs: 1_000_000, ctimeMs: 1_000_000, ino: 7 }),
+      readFile: (file) => {
+        reads++;
+        return readFileSync(file, "utf8");
+      },
+      now: () => now,
+    };
+    // Read half a second after the modification: racy.
+    const list = OperatorList.open(path, "catalog.allowPath", catalog, recordingLogger(), coarse);
+    writeFileSync(path, `${sid(2)}\n`);
+    // The next request comes long after the settle window: the content is compared anyway.
+    now += 60_000;
+    expect(indices(list)).toEqual([2]);
+    // That read was long after the modification: the stamp is trusted from now on (no read per request).
+    const settled = reads;
+    for (let i = 0; i < 5; i++) expect(indices(list)).toEqual([2]);
+    expect(reads).toBe(settled);
+  });
+
+  it("warns when a list that named items now names none the catalog has", () => {
+    const logger = recordingLogger();
+    const path = listFile(`${sid(3)}\n${sid(4)}\n`);
+    const list = OperatorList.open(path, "catalog.allowPath", catalog, logger);
+    writeFileSync(path, "B0NOTHERE1\nB0NOTHERE2\nB0NOTHERE3\n");
+    expect(indices(list)).toEqual([]);
+    const warning = logger.entries.find((e) => e.level === "warn" && e.fields.before === 2);
+    expect(warning?.message).toBe("catalog.allowPath went from 2 known items to none");
+  });
+
+  it("a parent_asin that several catalog items share names every one of them", () => {
+    const twins = new Catalog(
+      layout,
+      Array.from({ length: 4 }, (_, i) => ({
+        sid: layout.format([i, 0, 0, 0]),
+        codes: [i, 0, 0, 0],
+        title: `Game ${i}`,
+        // Items 1 and 3 are editions under one product page.
+        meta: { parent_asin: i === 3 ? "B000000001" : `B00000000${i}` },
+      })),
+    );
+    const list = OperatorList.open(listFile("B000000001\n"), "catalog.allowPath", twins, recordingLogger());
+    expect(indices(list)).toEqual([1, 3]);
+    expect(list.current().unknown).toBe(0);
   });
 });

@@ -4,9 +4,10 @@ import { describe, expect, it } from "vitest";
 import { allows } from "../../../src/engine/catalog/AllowedItems.js";
 import { buildCatalog } from "../../../src/engine/catalog/loadCatalog.js";
 import { OperatorList } from "../../../src/engine/catalog/OperatorList.js";
-import { emptyFilterNotice, SubCatalogs } from "../../../src/engine/catalog/SubCatalogs.js";
+import { emptyFilterNotice, fewLeftNotice, SubCatalogs } from "../../../src/engine/catalog/SubCatalogs.js";
 import { fixtureCatalogRows } from "../../../src/engine/fixtures/fixtureCatalog.js";
-import { platformByName } from "../../../src/engine/titles/platforms.js";
+import { onPlatform } from "../../../src/engine/catalog/CatalogBackend.js";
+import { PLATFORMS, platformByName } from "../../../src/engine/titles/platforms.js";
 import { layout } from "../../support/catalogs.js";
 import { recordingLogger } from "../../support/recordingLogger.js";
 import { tempDir } from "../../support/tempDir.js";
@@ -50,7 +51,62 @@ describe("SubCatalogs", () => {
     expect(expected.length).toBeGreaterThan(10);
     expect(allowedRows(allowed).sort((a, b) => a - b)).toEqual(expected);
     expect(allowed.count).toBe(expected.length);
-    expect(allowed.key).toBe("platform=Xbox One;allow=*;deny=*");
+  });
+
+  it("every platform's bits are the items onPlatform admits, alone and with lists", () => {
+    const allow = list(
+      "catalog.allowPath",
+      rows.filter((_, i) => i % 3 !== 0).map((row) => row.parent_asin),
+    );
+    const deny = list(
+      "catalog.denyPath",
+      rows.filter((_, i) => i % 5 === 0).map((row) => row.semantic_id),
+    );
+    const plain = new SubCatalogs(catalog);
+    const listed = new SubCatalogs(catalog, { allow: allow.list, deny: deny.list });
+    // A second, item-by-item implementation: onPlatform, then the list rules by row number.
+    const admitted = (name: string, lists: boolean) =>
+      rowsWhere((row) => {
+        const i = rows.indexOf(row);
+        return onPlatform(catalog.items[i]!, platformByName(name)) && (!lists || (i % 3 !== 0 && i % 5 !== 0));
+      });
+    for (const { name } of PLATFORMS) {
+      expect(
+        allowedRows(plain.forRequest(platformByName(name)).allowed!).sort((a, b) => a - b),
+        name,
+      ).toEqual(admitted(name, false));
+      const both = listed.forRequest(platformByName(name)).allowed!;
+      expect(
+        allowedRows(both).sort((a, b) => a - b),
+        name,
+      ).toEqual(admitted(name, true));
+      expect(both.count, name).toBe(admitted(name, true).length);
+    }
+  });
+
+  it("keys the bits by their content: other metadata, other key; the same bits by another route, the same key", () => {
+    // The same SIDs and titles, but the Xbox One games relabelled PC: "Xbox One" now has no games.
+    const relabelled = buildCatalog(
+      "relabelled",
+      rows.map((row, i) => ({
+        rowNumber: i + 1,
+        ok: true as const,
+        record: { ...row, platform: row.platform === "Xbox One" ? "PC" : row.platform, title: row.title.replace("Xbox One", "PC") },
+      })),
+      layout,
+    ).catalog;
+    const here = new SubCatalogs(catalog).forRequest(platformByName("PC")).allowed!;
+    const there = new SubCatalogs(relabelled).forRequest(platformByName("PC")).allowed!;
+    expect(allowedRows(there).length).toBeGreaterThan(allowedRows(here).length);
+    expect(there.key).not.toBe(here.key);
+    // An allow-list naming exactly the PC games: the same bits as the platform filter, so the same key.
+    const pc = list(
+      "catalog.allowPath",
+      rowsWhere((row) => row.platform === "PC").map((i) => rows[i]!.parent_asin),
+    );
+    const same = new SubCatalogs(catalog, { allow: pc.list }).forRequest(undefined).allowed!;
+    expect(same.bits).toEqual(here.bits);
+    expect(same.key).toBe(here.key);
   });
 
   it("a family word allows the whole family", () => {
@@ -104,6 +160,13 @@ describe("SubCatalogs", () => {
     expect(filter.cause()).toBe("exclusions");
     expect(subs.forRequest(platformByName("PC")).cause()).toBe("allow-list");
     expect(subs.forRequest(platformByName("Dreamcast")).cause()).toBe("platform");
+    // The operator's list narrowed it: the short-answer notice says so rather than blaming the catalog.
+    expect(filter.listed).toBe(true);
+    expect(new SubCatalogs(catalog).forRequest(platformByName("Wii U")).listed).toBe(false);
+    expect(fewLeftNotice(2, platformByName("Wii U"), filter.listed)).toBe(
+      "Only 2 Wii U games are left within the current filter that I haven't already suggested.",
+    );
+    expect(fewLeftNotice(1, undefined)).toBe("Only 1 game is left in the catalog that I haven't already suggested.");
     expect(emptyFilterNotice("exclusions", platformByName("Wii U"))).toBe(
       "The catalog has no Wii U games I haven't already suggested — try another platform.",
     );

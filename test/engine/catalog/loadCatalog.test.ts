@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parquetWriteFile } from "hyparquet-writer";
 import { describe, expect, it } from "vitest";
-import { describeSkipped, loadCatalog } from "../../../src/engine/catalog/loadCatalog.js";
+import { buildCatalog, describeSkipped, loadCatalog } from "../../../src/engine/catalog/loadCatalog.js";
 import { CatalogError } from "../../../src/errors.js";
 import { layout, sidOf } from "../../support/catalogs.js";
 import { tempDir } from "../../support/tempDir.js";
@@ -12,6 +12,25 @@ const A = sidOf(1, 257, 513, 768);
 const B = sidOf(1, 257, 514, 768);
 
 describe("loadCatalog", () => {
+  it("labels an item with its platform column's most specific platform ('Nintendo Wii' is a Wii game)", () => {
+    // A person's reading of each column value.
+    const reading: [string, string][] = [
+      ["Nintendo Wii", "Wii"],
+      ["Nintendo DSi", "Nintendo DS"],
+      ["NES Classic", "NES"],
+      ["Xbox", "Xbox"],
+      ["Playstation 3", "PlayStation 3"],
+      ["Windows 10", "PC"],
+    ];
+    const rows = reading.map(([platform], i) => ({
+      rowNumber: i + 1,
+      ok: true as const,
+      record: { semantic_id: sidOf(i, 256, 512, 768), title: `Game ${i}`, platform },
+    }));
+    const { catalog } = buildCatalog("labels", rows, layout);
+    expect(catalog.items.map((item) => item.platform)).toEqual(reading.map(([, label]) => label));
+  });
+
   it("reads JSONL, keeps extra columns as metadata, skips and reports bad rows", async () => {
     const path = join(dir, "c.jsonl");
     writeFileSync(

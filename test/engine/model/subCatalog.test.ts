@@ -143,6 +143,17 @@ describe("generation within a sub-catalog", () => {
     expect(two.sids.every((sid) => second.has(sid))).toBe(true);
   });
 
+  it("a key reused for other bits with the same count (another bot, a restart) is answered from the new bits", async () => {
+    const first = new Set(inSidOrder.slice(200, 204).map((item) => item.sid));
+    const second = new Set(inSidOrder.slice(40_000, 40_004).map((item) => item.sid));
+    const one = await answer(0, allowedOf("platform=PC;allow=*;deny=*", first), [], "similar");
+    expect(one.sids.length).toBeGreaterThan(0);
+    expect(one.sids.every((sid) => first.has(sid))).toBe(true);
+    const two = await answer(0, allowedOf("platform=PC;allow=*;deny=*", second), [], "similar");
+    expect(two.sids.length).toBeGreaterThan(0);
+    expect(two.sids.every((sid) => second.has(sid))).toBe(true);
+  });
+
   it("refuses bits sized for another catalog with a clear error, and goes on serving", async () => {
     const { turn, plan } = buildUserTurn({ kind: "similar", items: [catalog.items[0]!] });
     const bad = { key: "stale", bits: new Uint8Array(10), count: 3 };
