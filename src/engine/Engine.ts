@@ -230,7 +230,7 @@ export class Engine {
         // A short list because the filter ran out, not because the model stopped: say so.
         const asked = task.k ?? plan.sids;
         if (filter.allowed && !unconstrained && result.items.length < asked && left < asked)
-          result.notices.push(fewLeftNotice(left, platform));
+          result.notices.push(fewLeftNotice(left, platform, filter.listed));
         return result;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;

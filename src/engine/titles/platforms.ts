@@ -80,7 +80,7 @@ const BY_ALIAS = new Map(ALIASES.map(({ alias, platform }) => [alias.replace(/[\
  */
 const ORDINARY_WORDS = new Set(["switch", "steam", "computer", "windows", "mobile", "genesis", "saturn"]);
 const CONTEXT_BEFORE = new RegExp(
-  String.raw`(?:\b(?:for|on|in|onto|about|via|through|with|into|make it|only|just|any|got any|have any|play` +
+  String.raw`(?:\b(?:for|on|in|onto|about|via|through|with|into|make it|only|just|any|got any|have any|except|without|play` +
     String.raw`(?:ing)? it on|nintendo|own|owns|owned|have|has|had|got|bought|use|using)\s+(?:only\s+|just\s+)?` +
     String.raw`(?:the\s+|my\s+|a\s+|an\s+|your\s+|our\s+|one\s+)?|[-–—(\[|/:]\s*)$`,
   "i",
