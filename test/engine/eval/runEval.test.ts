@@ -108,4 +108,21 @@ describe("runEval", () => {
     expect(whole.backends[0]!.coverage).toBe(0.75);
     expect(whole.operatorLists).toEqual({ applied: false, allowPath: null, denyPath: null, allowed: 4 });
   });
+
+  it("a request that fails is a failed row (a miss, listed with its line), never the end of the run", async () => {
+    const { engine } = scripted();
+    const failing: EvalEngine = {
+      ...engine,
+      run: async (task, options) => {
+        if (task.items?.length === 1) throw new RangeError("Maximum call stack size exceeded");
+        return engine.run(task, options);
+      },
+    };
+    const report = await runEval({ engine: failing, rows, backends: ["catalog"] });
+    expect(report.backends[0]).toMatchObject({
+      rows: 2,
+      errors: 1,
+      firstErrors: [{ line: 1, reason: "RangeError: Maximum call stack size exceeded" }],
+    });
+  });
 });
