@@ -1,7 +1,7 @@
 /**
  * `sidbot` command line. `main` returns the exit code instead of exiting, so tests can call it.
  */
-import { basename } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import type { Adapter } from "./adapters/Adapter.js";
 import type { Runtime } from "./app.js";
@@ -382,20 +382,45 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
     .option("--limit <n>", "evaluate a random sample of N rows, drawn with --seed (file order kept)", parsePositiveInt)
     .option("--seed <n>", "seed for the --limit sample and the model's sampling (row i uses seed + i)", parseNonNegativeInt, 1)
     .option("--unconstrained", "also run the model without the catalog trie, to measure the SIDs it writes on its own")
-    .action(async (file: string, options: { json?: string; chart?: string; limit?: number; seed: number; unconstrained?: boolean }) => {
+    .option("--history <n>", "evaluate the last N items of each history (default 10)", parsePositiveInt)
+    .option("--operator-lists", "filter answers by catalog.allowPath/denyPath as the bot does (default: evaluate without them)")
+    .action(async (file: string, options: EvalCliOptions) => {
       const wallStart = performance.now();
-      const [{ readFile, writeFile }, { Engine }, { HistoryResolver }, rowsModule, { sampleLines }, evalModule, table, chart, progress] =
-        await Promise.all([
-          import("node:fs/promises"),
-          import("./engine/Engine.js"),
-          import("./engine/eval/HistoryResolver.js"),
-          import("./engine/eval/readEvalRows.js"),
-          import("./engine/eval/sampleLines.js"),
-          import("./engine/eval/runEval.js"),
-          import("./engine/eval/formatReportTable.js"),
-          import("./engine/eval/hitChart.js"),
-          import("./engine/eval/ProgressBar.js"),
-        ]);
+      const [
+        { readFile, writeFile },
+        { Engine },
+        { HistoryResolver },
+        rowsModule,
+        { sampleLines },
+        evalModule,
+        table,
+        chart,
+        progress,
+        { silentLogger },
+        { allowedByLists },
+        { openOperatorLists },
+      ] = await Promise.all([
+        import("node:fs/promises"),
+        import("./engine/Engine.js"),
+        import("./engine/eval/HistoryResolver.js"),
+        import("./engine/eval/readEvalRows.js"),
+        import("./engine/eval/sampleLines.js"),
+        import("./engine/eval/runEval.js"),
+        import("./engine/eval/formatReportTable.js"),
+        import("./engine/eval/hitChart.js"),
+        import("./engine/eval/ProgressBar.js"),
+        import("./util/logger.js"),
+        import("./engine/eval/operatorLists.js"),
+        import("./engine/catalog/openOperatorLists.js"),
+      ]);
+      // Refused before the run: the same file for both, or one that cannot be written, would cost the whole evaluation.
+      if (options.json !== undefined && options.chart !== undefined && resolve(options.json) === resolve(options.chart))
+        throw new ConfigError("--chart", `--json and --chart name the same file (${options.json}); give each its own`);
+      for (const [flag, path] of [
+        ["--json", options.json],
+        ["--chart", options.chart],
+      ] as const)
+        if (path !== undefined) await assertWritable(flag, path);
       const text = await readFile(file, "utf8").catch((error: unknown) => {
         throw new ConfigError("file", `cannot read eval rows ${file}: ${fileProblem(error)}`);
       });
@@ -404,9 +429,14 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         writeFile(path, content).catch((error: unknown) => {
           throw new ConfigError(flag, `${flag}: cannot write ${path}: ${fileProblem(error)}`);
         });
-      const settings = await config();
+      const configured = await config();
+      const { allowPath, denyPath } = configured.catalog;
+      const settings = options.operatorLists
+        ? configured
+        : { ...configured, catalog: { ...configured.catalog, allowPath: null, denyPath: null } };
       const secrets = await secretsOf();
-      const engine = await Engine.create(settings, { logger: await logger("error"), redisUrl: secrets.redisUrl });
+      // Silent: a model that fails to load is eval's one line below, not a logged stack first.
+      const engine = await Engine.create(settings, { logger: silentLogger, redisUrl: secrets.redisUrl });
       try {
         const model = engine.modelBackend !== undefined;
         if (engine.modelError)
@@ -421,12 +451,18 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         const sampled = sampleLines(lines, options.limit, options.seed);
         const resolver = new HistoryResolver(engine.catalog.catalog, () => engine.catalog.titles);
         const { rows, unresolvable } = rowsModule.readEvalRows(sampled, resolver);
+        const catalogSize = engine.catalog.catalog.size;
+        const allowed = options.operatorLists
+          ? allowedByLists(openOperatorLists(settings, engine.catalog.catalog, silentLogger), catalogSize)
+          : catalogSize;
         const bar = new progress.ProgressBar({ write: io.err, tty: io.errIsTTY === true });
         const report = await evalModule.runEval({
           engine,
           rows,
           unresolvable,
           backends,
+          ...(options.history !== undefined ? { history: options.history } : {}),
+          operatorLists: { applied: options.operatorLists === true, allowPath, denyPath, allowed },
           seed: options.seed,
           onProgress: (done, total, backend) => bar.update(done, total, evalModule.BACKEND_LABELS[backend]),
         });
@@ -465,9 +501,12 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         import("./engine/catalog/openCatalog.js"),
         import("./engine/eval/fixtureSequences.js"),
       ]);
+      await assertWritable("--out", options.out);
       const { catalog } = await openCatalog(await config());
       const lines = [...fixtureSequences({ catalog, n: options.n, seed: options.seed, noise: options.noise === true })];
-      await writeFile(options.out, `${lines.join("\n")}\n`);
+      await writeFile(options.out, `${lines.join("\n")}\n`).catch((error: unknown) => {
+        throw new ConfigError("--out", `--out: cannot write ${options.out}: ${fileProblem(error)}`);
+      });
       const structured = lines.filter((l) => l.includes('"structured":true')).length;
       io.err(`wrote ${lines.length} rows to ${options.out} (${structured} drawn from the history's SID neighbourhood)\n`);
     });
@@ -553,6 +592,33 @@ function describeResolution(resolution: ReturnType<typeof resolveGame>) {
     default:
       return resolution satisfies never;
   }
+}
+
+interface EvalCliOptions {
+  json?: string;
+  chart?: string;
+  limit?: number;
+  seed: number;
+  unconstrained?: boolean;
+  history?: number;
+  operatorLists?: boolean;
+}
+
+/**
+ * Fails with one line unless `path` can be written: an existing file must be writable and not a
+ * folder; a new one needs a writable folder. Nothing is created.
+ */
+async function assertWritable(flag: string, path: string): Promise<void> {
+  const { access, stat, constants } = await import("node:fs/promises");
+  const problem = (error: unknown) => new ConfigError(flag, `${flag}: cannot write ${path}: ${fileProblem(error)}`);
+  const existing = await stat(path).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw problem(error);
+  });
+  if (existing?.isDirectory()) throw problem(Object.assign(new Error("folder"), { code: "EISDIR" }));
+  await access(existing ? path : dirname(resolve(path)), constants.W_OK).catch((error: unknown) => {
+    throw problem(error);
+  });
 }
 
 /** A file error as one short phrase ("file not found"), else the error's own description. */

@@ -1,5 +1,7 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG_FILE } from "../src/config.js";
 import { main } from "../src/cli.js";
@@ -96,11 +98,18 @@ describe("sidbot eval", () => {
     const missing = await run(["--catalog", catalog, "eval", join(dir, "nope.jsonl")]);
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/^sidbot: cannot read eval rows .*nope\.jsonl: file or folder not found\n$/);
+    // Output files are checked before the run, so a bad path never costs an evaluation.
     const unwritable = join(dir, "no-such-folder", "r.json");
-    const late = await run(["--catalog", catalog, "eval", rows, "--limit", "3", "--json", unwritable]);
-    expect(late.code).toBe(1);
-    expect(late.out).toMatch(/^\| backend \|/); // the figures are not lost
-    expect(late.err).toContain(`sidbot: --json: cannot write ${unwritable}: file or folder not found\n`);
+    const early = await run(["--catalog", catalog, "eval", rows, "--limit", "3", "--json", unwritable]);
+    expect(early).toEqual({ code: 1, out: "", err: `sidbot: --json: cannot write ${unwritable}: file or folder not found\n` });
+    const folder = await run(["--catalog", catalog, "eval", rows, "--limit", "3", "--chart", dir]);
+    expect(folder).toEqual({ code: 1, out: "", err: `sidbot: --chart: cannot write ${dir}: it is a folder\n` });
+    const same = join(dir, "same.out");
+    const both = await run(["--catalog", catalog, "eval", rows, "--limit", "3", "--json", same, "--chart", `${dir}/./same.out`]);
+    expect(both).toEqual({ code: 1, out: "", err: `sidbot: --json and --chart name the same file (${same}); give each its own\n` });
+    expect(existsSync(same)).toBe(false);
+    const sequencesIntoFolder = await run(["fixture-sequences", "--catalog", catalog, "--out", dir, "--n", "3"]);
+    expect(sequencesIntoFolder).toEqual({ code: 1, out: "", err: `sidbot: --out: cannot write ${dir}: it is a folder\n` });
     const noModel = await run(["--catalog", catalog, "eval", rows, "--unconstrained"]);
     expect(noModel.code).toBe(1);
     expect(noModel.err).toBe("sidbot: --unconstrained needs a model (--model or MODEL_PATH)\n");
@@ -110,6 +119,55 @@ describe("sidbot eval", () => {
     expect(bad.code).toBe(0);
     expect(bad.out).toContain("0 rows evaluated against 1000 catalog items; 3 unresolvable:\n- line 1: not valid JSON\n- line 2:");
     expect(bad.out).toContain("- line 4: expected an object");
+  }, 60_000);
+
+  it("evaluates without the operator lists unless --operator-lists: then says so, and coverage is of the allowed items", async () => {
+    const items = readFileSync(catalog, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { semantic_id: string }).semantic_id);
+    const allow = join(dir, "allow.txt");
+    writeFileSync(allow, `${items.slice(0, 50).join("\n")}\n`);
+    const env = { CATALOG_ALLOW_PATH: allow };
+    const json = join(dir, "lists.json");
+    type ListsReport = { operatorLists: unknown; backends: { coverage: number }[] };
+    const plain = await run(["--catalog", catalog, "eval", rows, "--limit", "20", "--json", json], { env });
+    expect(plain.code).toBe(0);
+    expect(plain.out).toContain("Not filtered by the operator allow-list (catalog.allowPath/denyPath); --operator-lists applies them.");
+    const unfiltered = JSON.parse(readFileSync(json, "utf8")) as ListsReport;
+    expect(unfiltered.operatorLists).toEqual({ applied: false, allowPath: allow, denyPath: null, allowed: ITEMS });
+    const filtered = await run(["--catalog", catalog, "eval", rows, "--limit", "20", "--json", json, "--operator-lists"], { env });
+    expect(filtered.code).toBe(0);
+    expect(filtered.out).toContain(`Filtered by the operator allow-list: 50 of ${ITEMS} items allowed; coverage is of those 50.`);
+    const report = JSON.parse(readFileSync(json, "utf8")) as ListsReport;
+    expect(report.operatorLists).toEqual({ applied: true, allowPath: allow, denyPath: null, allowed: 50 });
+    // Answers come from the 50 allowed items only, so coverage over them is at most 1 — and more than 1000 would give.
+    const coverage = report.backends[0]!.coverage;
+    expect(coverage).toBeLessThanOrEqual(1);
+    expect(coverage).toBeGreaterThan(50 / ITEMS);
+  }, 60_000);
+
+  it("--history N evaluates the last N items of each history and records it", async () => {
+    const json = join(dir, "history.json");
+    const { code, out } = await run(["--catalog", catalog, "eval", rows, "--history", "1", "--json", json]);
+    expect(code).toBe(0);
+    // The generator's histories have 2–5 items, so every resolvable row is shortened to one.
+    const report = JSON.parse(readFileSync(json, "utf8")) as JsonReport & { history: { last: number; shortened: number } };
+    expect(report.history).toEqual({ last: 1, shortened: report.rows });
+    expect(out).toContain(`${report.rows} rows have a history longer than 1 items: the last 1 were evaluated.`);
+  }, 60_000);
+
+  it("a model that does not load is one line on stderr, with no log before it", () => {
+    const bad = join(dir, "not-a-model.gguf");
+    writeFileSync(bad, "not a GGUF file");
+    const bin = fileURLToPath(new URL("../bin/sidbot.js", import.meta.url));
+    const child = spawnSync(process.execPath, [bin, "--catalog", catalog, "--model", bad, "eval", rows, "--limit", "2"], {
+      encoding: "utf8",
+      env: { ...process.env, LOG_LEVEL: "" },
+    });
+    expect(child.status).toBe(1);
+    expect(child.stdout).toBe("");
+    expect(child.stderr).toMatch(/^sidbot: the model did not load, so it cannot be evaluated: [^\n]+\n$/);
   }, 60_000);
 });
 

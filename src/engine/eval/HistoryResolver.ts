@@ -12,6 +12,11 @@ export type EntryResolution = { ok: true; item: CatalogItem } | { ok: false; rea
 
 // Shown in reasons: enough to recognise the entry, short enough for one report line.
 const SHOWN_CHARS = 100;
+/**
+ * Longer titles are not looked up: no game title is near this long, and fuzzy search on a single
+ * 100k-character word overflows the stack (a megabyte hangs), which must not cost the whole run.
+ */
+export const MAX_TITLE_CHARS = 300;
 
 export class HistoryResolver {
   private byTitle: Map<string, CatalogItem[]> | undefined;
@@ -37,6 +42,8 @@ export class HistoryResolver {
   }
 
   private resolveTitle(title: string): EntryResolution {
+    if (title.length > MAX_TITLE_CHARS)
+      return { ok: false, reason: `title too long (${title.length} characters, at most ${MAX_TITLE_CHARS}): ${shown(title)}` };
     const exact = this.exactTitles().get(title.toLowerCase());
     if (exact?.length === 1) return { ok: true, item: exact[0]! };
     if (exact && exact.length > 1) return { ok: false, reason: `ambiguous title ${shown(title)} (${exact.length} items have it)` };

@@ -41,6 +41,13 @@ export function formatReportTable(report: EvalReport): string {
   for (const u of report.firstUnresolvable) out.push(`- line ${u.line}: ${u.reason}`);
   if (report.unresolvable > report.firstUnresolvable.length)
     out.push(`- … and ${report.unresolvable - report.firstUnresolvable.length} more`);
+  const lists = describeOperatorLists(report);
+  if (lists) out.push(lists);
+  const { last, shortened } = report.history;
+  if (shortened > 0)
+    out.push(
+      `${shortened} row${shortened === 1 ? " has" : "s have"} a history longer than ${last} items: the last ${last} were evaluated.`,
+    );
   for (const b of report.backends) {
     if (b.errors > 0) {
       out.push(`${b.label}: ${b.errors} request${b.errors === 1 ? "" : "s"} failed (counted as misses):`);
@@ -50,6 +57,14 @@ export function formatReportTable(report: EvalReport): string {
       out.push(`${b.label}: ${b.unreported} answers did not report the SIDs as written; their invalid-SID rate counts catalog items only.`);
   }
   return `${out.join("\n")}\n`;
+}
+
+/** Whether the operator lists filtered the answers; nothing when none are configured. */
+function describeOperatorLists({ operatorLists: lists, catalogSize }: EvalReport): string | undefined {
+  const keys = [lists.allowPath !== null ? "allow-list" : "", lists.denyPath !== null ? "deny-list" : ""].filter(Boolean).join(" and ");
+  if (keys === "") return undefined;
+  if (!lists.applied) return `Not filtered by the operator ${keys} (catalog.allowPath/denyPath); --operator-lists applies them.`;
+  return `Filtered by the operator ${keys}: ${lists.allowed} of ${catalogSize} items allowed; coverage is of those ${lists.allowed}.`;
 }
 
 function fixed(n: number | undefined): string {

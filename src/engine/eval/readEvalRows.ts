@@ -4,6 +4,7 @@
  * `next` outside the catalog — is kept as an unresolvable row with its line number and reason,
  * never thrown. Blank lines are skipped.
  */
+import { describeError } from "../../errors.js";
 import type { CatalogItem } from "../catalog/Catalog.js";
 import type { HistoryResolver } from "./HistoryResolver.js";
 
@@ -31,9 +32,12 @@ export interface EvalRowsResult {
   unresolvable: UnresolvableRow[];
 }
 
-/** The non-blank lines of a JSONL file's text, numbered from 1. */
+/** The non-blank lines of a JSONL file's text, numbered from 1 (a leading byte-order mark is not part of line 1). */
 export function evalLines(text: string): EvalLine[] {
-  return text.split(/\r?\n/).flatMap((line, i) => (line.trim() === "" ? [] : [{ line: i + 1, text: line }]));
+  return text
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .flatMap((line, i) => (line.trim() === "" ? [] : [{ line: i + 1, text: line }]));
 }
 
 /** Resolves each line to a row, or records why it cannot be evaluated. */
@@ -41,11 +45,20 @@ export function readEvalRows(lines: readonly EvalLine[], resolver: HistoryResolv
   const rows: EvalRow[] = [];
   const unresolvable: UnresolvableRow[] = [];
   for (const { line, text } of lines) {
-    const read = readRow(text, resolver);
+    const read = readRowSafely(text, resolver);
     if ("reason" in read) unresolvable.push({ line, reason: read.reason });
     else rows.push({ line, ...read });
   }
   return { rows, unresolvable };
+}
+
+/** A row that breaks the resolver (a bug, an input nobody foresaw) is unresolvable, never the end of the run. */
+function readRowSafely(text: string, resolver: HistoryResolver): Omit<EvalRow, "line"> | { reason: string } {
+  try {
+    return readRow(text, resolver);
+  } catch (error) {
+    return { reason: `could not be read: ${describeError(error)}` };
+  }
 }
 
 function readRow(text: string, resolver: HistoryResolver): Omit<EvalRow, "line"> | { reason: string } {

@@ -6,6 +6,7 @@
 import { describeError } from "../../errors.js";
 import type { Catalog } from "../catalog/Catalog.js";
 import type { Engine } from "../Engine.js";
+import type { OperatorListsUse } from "./operatorLists.js";
 import type { EvalRow, UnresolvableRow } from "./readEvalRows.js";
 import { summariseBackend, type BackendSummary, type RowOutcome } from "./summariseBackend.js";
 
@@ -26,6 +27,13 @@ export const BACKEND_LABELS: Readonly<Record<EvalBackend, string>> = {
 /** The K of Hit@K, NDCG@K and MRR, and the length of the list asked for. */
 export const EVAL_K = 10;
 
+/**
+ * History items evaluated per row: the most recent ones. The catalog backend's time grows steeply
+ * with the history (5 items 0.7 s a row, 80 items 50 s on a 66k catalog), and the model's prompt
+ * grows too; every backend gets the same items.
+ */
+export const EVAL_HISTORY = 10;
+
 /** What runEval needs of the engine. */
 export interface EvalEngine {
   run: Engine["run"];
@@ -38,6 +46,10 @@ export interface RunEvalOptions {
   backends: readonly EvalBackend[];
   /** Unresolvable rows read with `rows`, carried into the report. */
   unresolvable?: readonly UnresolvableRow[];
+  /** The last this many history items are evaluated. @defaultValue EVAL_HISTORY */
+  history?: number;
+  /** The operator lists as the engine applies them; without it, none (coverage over the whole catalog). */
+  operatorLists?: OperatorListsUse;
   /** Base sampling seed; row `i` uses `seed + i`. @defaultValue 1 */
   seed?: number;
   signal?: AbortSignal;
@@ -57,6 +69,10 @@ export interface BackendReport extends BackendSummary {
 export interface EvalReport {
   k: number;
   catalogSize: number;
+  /** Whether the operator lists filtered the requests, and how many items they allow. */
+  operatorLists: OperatorListsUse;
+  /** History items evaluated per row (the last ones), and the rows whose history was longer. */
+  history: { last: number; shortened: number };
   /** Rows evaluated (resolved). */
   rows: number;
   unresolvable: number;
@@ -73,11 +89,17 @@ export async function runEval({
   rows,
   backends,
   unresolvable = [],
+  history = EVAL_HISTORY,
+  operatorLists,
   seed = 1,
   signal,
   onProgress,
 }: RunEvalOptions): Promise<EvalReport> {
   const catalog = engine.catalog.catalog;
+  const lists = operatorLists ?? { applied: false, allowPath: null, denyPath: null, allowed: catalog.size };
+  // Coverage is of what the backends may recommend: the allowed items when the lists apply.
+  const coverable = lists.applied ? lists.allowed : catalog.size;
+  const recent = rows.map((row) => (row.history.length > history ? { ...row, history: row.history.slice(-history) } : row));
   const inCatalog = (sid: string) => catalog.get(sid) !== undefined;
   const total = rows.length * backends.length;
   let done = 0;
@@ -86,7 +108,7 @@ export async function runEval({
     const outcomes: RowOutcome[] = [];
     const firstErrors: UnresolvableRow[] = [];
     let unreported = 0;
-    for (const [i, row] of rows.entries()) {
+    for (const [i, row] of recent.entries()) {
       signal?.throwIfAborted();
       const started = performance.now();
       let list: string[] = [];
@@ -103,12 +125,14 @@ export async function runEval({
       outcomes.push({ list, target: row.next.sid, ms: performance.now() - started, ...(error !== undefined ? { error } : {}) });
       onProgress?.(++done, total, backend);
     }
-    const summary = summariseBackend(outcomes, EVAL_K, catalog.size, inCatalog);
+    const summary = summariseBackend(outcomes, EVAL_K, coverable, inCatalog, (sid) => catalog.layout.isValid(sid));
     reports.push({ backend, label: BACKEND_LABELS[backend], ...summary, firstErrors, unreported });
   }
   return {
     k: EVAL_K,
     catalogSize: catalog.size,
+    operatorLists: lists,
+    history: { last: history, shortened: rows.filter((row) => row.history.length > history).length },
     rows: rows.length,
     unresolvable: unresolvable.length,
     firstUnresolvable: unresolvable.slice(0, LISTED_PROBLEMS),

@@ -30,7 +30,10 @@ export interface BackendSummary {
   coverage: number;
   /** Written SIDs that are malformed or not in the catalog / all written. */
   invalidRate: number;
-  /** Written SIDs that repeat an earlier one in the same list / all written. */
+  /**
+   * Well-formed written SIDs that repeat an earlier one in the same list / all written. Empty or
+   * broken spans (the unconstrained model's) count as invalid only, never as repeats of each other.
+   */
   duplicateRate: number;
   /** SIDs written over all rows. */
   written: number;
@@ -43,6 +46,7 @@ export function summariseBackend(
   k: number,
   catalogSize: number,
   inCatalog: (sid: string) => boolean,
+  wellFormed: (sid: string) => boolean = () => true,
 ): BackendSummary {
   const ranks = outcomes.map((o) => rankOf(o.list, o.target, k));
   const recommended = new Set<string>();
@@ -51,7 +55,7 @@ export function summariseBackend(
   let repeats = 0;
   for (const { list } of outcomes) {
     written += list.length;
-    repeats += repeatsIn(list);
+    repeats += repeatsIn(list.filter(wellFormed));
     for (const sid of list) {
       if (inCatalog(sid)) recommended.add(sid);
       else invalid++;

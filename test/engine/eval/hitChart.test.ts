@@ -25,6 +25,8 @@ function backend(label: string, hitAt: number[]): BackendReport {
 const report: EvalReport = {
   k: 10,
   catalogSize: 100,
+  operatorLists: { applied: false, allowPath: null, denyPath: null, allowed: 100 },
+  history: { last: 10, shortened: 0 },
   rows: 1,
   unresolvable: 0,
   firstUnresolvable: [],
@@ -65,5 +67,32 @@ describe("hitChart", () => {
     const svg = hitChart(report);
     expect(svg).toContain(">model (1.000)</text>");
     expect(svg).toContain(">catalog &lt;&amp;&gt; &quot;x&quot; (0.500)</text>");
+  });
+
+  it("sizes the canvas so every text fits: a long legend label or title never runs past the edge", () => {
+    const long: EvalReport = {
+      ...report,
+      backends: [backend("model", report.backends[0]!.hitAt), backend("model (unconstrained)", Array(10).fill(0))],
+    };
+    const cases = [hitChart(long), hitChart(report, `Hit@K — ${"a-rather-long-file-name-".repeat(4)}.jsonl, 500 rows`)];
+    for (const svg of cases) {
+      expect(() => assertWellFormedXml(svg)).not.toThrow();
+      const width = Number(/<svg [^>]*width="([\d.]+)"/.exec(svg)![1]);
+      expect(svg).toContain(`viewBox="0 0 ${width} `);
+      const texts = [...svg.matchAll(/<text ([^>]*)>([^<]*)<\/text>/g)].filter(([, attrs]) => !attrs!.includes("transform"));
+      expect(texts.length).toBeGreaterThan(15);
+      for (const [, attrs, body] of texts) {
+        // An independent estimate: 0.6 em a character (sans-serif glyphs are mostly narrower), 12 px unless set.
+        const size = Number(/font-size="(\d+)"/.exec(attrs!)?.[1] ?? 12);
+        const chars = [...body!.replace(/&(amp|lt|gt|quot);/g, "x")].length;
+        const extent = chars * size * 0.6;
+        const x = Number(/x="([\d.-]+)"/.exec(attrs!)![1]);
+        const anchor = /text-anchor="(\w+)"/.exec(attrs!)?.[1] ?? "start";
+        const [from, to] = anchor === "end" ? [x - extent, x] : anchor === "middle" ? [x - extent / 2, x + extent / 2] : [x, x + extent];
+        expect(from, body).toBeGreaterThanOrEqual(0);
+        expect(to, body).toBeLessThanOrEqual(width);
+      }
+    }
+    expect(cases[0]).toContain(">model (unconstrained) (0.000)</text>");
   });
 });

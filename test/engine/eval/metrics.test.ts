@@ -59,6 +59,21 @@ describe("eval metrics (hand-computed values)", () => {
     expect(summary).toMatchObject({ rows: 4, errors: 1, written: 7, latencyMs: { p50: 20, p99: 40 } });
   });
 
+  it("counts repeats among well-formed SIDs only: empty or broken spans are invalid, not duplicates", () => {
+    const wellFormed = (sid: string) => sid.startsWith("<");
+    const inCatalog = (sid: string) => sid === "<a>";
+    // 6 written: "", "", "broken" are malformed (3 invalid, no repeats); "<b>" twice is one repeat (and 2 more invalid).
+    const summary = summariseBackend(
+      [{ list: ["", "<a>", "", "broken", "<b>", "<b>"], target: "<a>", ms: 1 }],
+      10,
+      5,
+      inCatalog,
+      wellFormed,
+    );
+    expect(summary.duplicateRate).toBeCloseTo(1 / 6, 12);
+    expect(summary.invalidRate).toBeCloseTo(5 / 6, 12);
+  });
+
   it("an empty run has no hits and no latency, never NaN", () => {
     const summary = summariseBackend([], 10, 5, () => true);
     expect(summary.hitAt.every((h) => h === 0)).toBe(true);

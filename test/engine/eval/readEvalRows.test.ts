@@ -63,4 +63,30 @@ describe("readEvalRows", () => {
     expect(reasons[9]).toBe("history: a history entry is not a SID or a title");
     expect(reasons[10]).toMatch(/^next: SID .* is not in the catalog$/);
   });
+
+  it("a title longer than any game's is unresolvable without searching (a 100k-character word used to overflow the stack)", () => {
+    const long = "x".repeat(100_000);
+    const { rows, unresolvable } = read(JSON.stringify({ history: [long], next: forza }), JSON.stringify({ history: [halo], next: forza }));
+    expect(rows.map((r) => r.line)).toEqual([2]);
+    expect(unresolvable).toHaveLength(1);
+    expect(unresolvable[0]!.reason).toMatch(/^history: title too long \(100000 characters, at most 300\): "x{99}…"$/);
+  });
+
+  it("a row that breaks the resolver is unresolvable; the other rows are still read", () => {
+    const broken = new HistoryResolver(catalog, () => {
+      throw new RangeError("Maximum call stack size exceeded");
+    });
+    const lines = evalLines(
+      [JSON.stringify({ history: ["Some Title"], next: forza }), JSON.stringify({ history: [halo], next: forza })].join("\n"),
+    );
+    const { rows, unresolvable } = readEvalRows(lines, broken);
+    expect(rows.map((r) => r.line)).toEqual([2]);
+    expect(unresolvable).toEqual([{ line: 1, reason: "could not be read: RangeError: Maximum call stack size exceeded" }]);
+  });
+
+  it("a UTF-8 byte-order mark before line 1 is not part of the row", () => {
+    const { rows, unresolvable } = readEvalRows(evalLines(`\uFEFF${JSON.stringify({ history: [halo], next: forza })}\n`), resolver);
+    expect(unresolvable).toEqual([]);
+    expect(rows.map((r) => r.line)).toEqual([1]);
+  });
 });

@@ -84,4 +84,45 @@ describe("runEval", () => {
     controller.abort(new Error("stop"));
     await expect(runEval({ engine, rows, backends: ["catalog"], signal: controller.signal })).rejects.toThrow("stop");
   });
+
+  it("evaluates the last 10 history items of a longer history, the same ones for every backend, and says how many rows", async () => {
+    const { engine, calls } = scripted();
+    const long = Array.from({ length: 14 }, (_, i) => [a, b!, c!, d!][i % 4]!);
+    const report = await runEval({ engine, rows: [{ line: 1, history: long, next: b! }, rows[1]!], backends: ["model", "catalog"] });
+    const asked = calls.filter((call) => (call.task.items?.length ?? 0) > 2);
+    expect(asked).toHaveLength(2);
+    for (const call of asked) expect(call.task.items).toEqual(long.slice(4));
+    expect(report.history).toEqual({ last: 10, shortened: 1 });
+    const three = await runEval({ engine: scripted().engine, rows, backends: ["catalog"], history: 1 });
+    expect(three.history).toEqual({ last: 1, shortened: 1 });
+  });
+
+  it("coverage is over the items the operator lists allow when they apply, and the report records them", async () => {
+    const { engine } = scripted();
+    // Both rows answer with 3 distinct items (b, c, d) of 4; the lists allow 3.
+    const lists = { applied: true, allowPath: "/x/allow.txt", denyPath: null, allowed: 3 };
+    const filtered = await runEval({ engine, rows, backends: ["catalog"], operatorLists: lists });
+    expect(filtered.backends[0]!.coverage).toBe(1);
+    expect(filtered.operatorLists).toEqual(lists);
+    const whole = await runEval({ engine: scripted().engine, rows, backends: ["catalog"] });
+    expect(whole.backends[0]!.coverage).toBe(0.75);
+    expect(whole.operatorLists).toEqual({ applied: false, allowPath: null, denyPath: null, allowed: 4 });
+  });
+
+  it("a request that fails is a failed row (a miss, listed with its line), never the end of the run", async () => {
+    const { engine } = scripted();
+    const failing: EvalEngine = {
+      ...engine,
+      run: async (task, options) => {
+        if (task.items?.length === 1) throw new RangeError("Maximum call stack size exceeded");
+        return engine.run(task, options);
+      },
+    };
+    const report = await runEval({ engine: failing, rows, backends: ["catalog"] });
+    expect(report.backends[0]).toMatchObject({
+      rows: 2,
+      errors: 1,
+      firstErrors: [{ line: 1, reason: "RangeError: Maximum call stack size exceeded" }],
+    });
+  });
 });
