@@ -375,7 +375,7 @@ describe("a filter with fewer items left than asked", () => {
     const { engine } = engineWith({ model: llama, allow: wii.map((row) => row.semantic_id) });
     const result = await engine.run({ kind: "similar", items: [asked], k: 5 }, { seed: 3, backend: "llama" });
     expect(result.items.map((i) => i.sid).sort()).toEqual(wii.map((row) => row.semantic_id).sort());
-    expect(result.notices).toContain("Only 2 games are left in the catalog that I haven't already suggested.");
+    expect(result.notices).toContain("Only 2 games are left within the current filter that I haven't already suggested.");
     // With enough left, no such notice.
     const open = await engine.run({ kind: "similar", items: [asked], k: 1 }, { seed: 3, backend: "llama" });
     expect(open.notices.join(" ")).not.toMatch(/Only \d/);
