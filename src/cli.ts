@@ -414,7 +414,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         import("./engine/catalog/openOperatorLists.js"),
       ]);
       // Refused before the run: the same file for both, or one that cannot be written, would cost the whole evaluation.
-      if (options.json !== undefined && options.chart !== undefined && resolve(options.json) === resolve(options.chart))
+      if (options.json !== undefined && options.chart !== undefined && (await sameFile(options.json, options.chart)))
         throw new ConfigError("--chart", `--json and --chart name the same file (${options.json}); give each its own`);
       for (const [flag, path] of [
         ["--json", options.json],
@@ -619,6 +619,14 @@ async function assertWritable(flag: string, path: string): Promise<void> {
   await access(existing ? path : dirname(resolve(path)), constants.W_OK).catch((error: unknown) => {
     throw problem(error);
   });
+}
+
+/** Whether two paths name one file: the same path, or (through a link) the same existing file. */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  if (resolve(a) === resolve(b)) return true;
+  const { realpath } = await import("node:fs/promises");
+  const real = (path: string) => realpath(path).catch(() => resolve(path));
+  return (await real(a)) === (await real(b));
 }
 
 /** A file error as one short phrase ("file not found"), else the error's own description. */

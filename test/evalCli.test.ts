@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -108,6 +108,14 @@ describe("sidbot eval", () => {
     const both = await run(["--catalog", catalog, "eval", rows, "--limit", "3", "--json", same, "--chart", `${dir}/./same.out`]);
     expect(both).toEqual({ code: 1, out: "", err: `sidbot: --json and --chart name the same file (${same}); give each its own\n` });
     expect(existsSync(same)).toBe(false);
+    // Through a link to an existing file, too.
+    const target = join(dir, "target.out");
+    writeFileSync(target, "keep me");
+    symlinkSync(target, join(dir, "link.out"));
+    const linked = await run(["--catalog", catalog, "eval", rows, "--limit", "3", "--json", target, "--chart", join(dir, "link.out")]);
+    expect(linked.code).toBe(1);
+    expect(linked.err).toMatch(/--json and --chart name the same file/);
+    expect(readFileSync(target, "utf8")).toBe("keep me");
     const sequencesIntoFolder = await run(["fixture-sequences", "--catalog", catalog, "--out", dir, "--n", "3"]);
     expect(sequencesIntoFolder).toEqual({ code: 1, out: "", err: `sidbot: --out: cannot write ${dir}: it is a folder\n` });
     const noModel = await run(["--catalog", catalog, "eval", rows, "--unconstrained"]);

@@ -262,7 +262,7 @@ export class Engine {
   ): EngineResult {
     const cause = filter.cause();
     this.logger.info({ requestId, platform: platform?.name, cause }, "the request's filter leaves no item");
-    const notice = emptyFilterNotice(cause, platform);
+    const notice = emptyFilterNotice(cause, platform, filter.listed);
     const totalMs = performance.now() - started;
     return {
       items: [],

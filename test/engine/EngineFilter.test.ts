@@ -287,8 +287,9 @@ describe("a filter that leaves nothing", () => {
     const two = wiiU.slice(0, 2).map((row) => item(row.semantic_id));
     const cases: [Task, string][] = [
       [
+        // The allow-list narrowed it, so the notice speaks of the filter, not the catalog.
         { kind: "similar", items: two, platform: "Wii U" },
-        "The catalog has no Wii U games I haven't already suggested — try another platform.",
+        "I've already suggested every Wii U game the current filter allows — try another platform.",
       ],
       [
         { kind: "tastes", text: "racing", platform: "PC" },

@@ -165,12 +165,16 @@ export function fewLeftNotice(left: number, platform: Platform | undefined, list
 }
 
 /** What an answer with nothing left says: why, and what the person can do. */
-export function emptyFilterNotice(cause: EmptyCause, platform: Platform | undefined): string {
+export function emptyFilterNotice(cause: EmptyCause, platform: Platform | undefined, listed = false): string {
   const games = platform ? `${platform.name} games` : "games";
   switch (cause) {
     case "platform":
       return `The catalog has no ${games}, so I can't recommend any — try another platform.`;
     case "exclusions":
+      if (listed)
+        return `I've already suggested every ${platform ? `${platform.name} game` : "game"} the current filter allows — try ${
+          platform ? "another platform" : "asking for something else"
+        }.`;
       return platform
         ? `The catalog has no ${games} I haven't already suggested — try another platform.`
         : "I've already suggested everything the catalog has for this — try asking for something else.";

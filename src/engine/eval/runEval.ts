@@ -125,7 +125,9 @@ export async function runEval({
       outcomes.push({ list, target: row.next.sid, ms: performance.now() - started, ...(error !== undefined ? { error } : {}) });
       onProgress?.(++done, total, backend);
     }
-    const summary = summariseBackend(outcomes, EVAL_K, coverable, inCatalog, (sid) => catalog.layout.isValid(sid));
+    // The unconstrained model writes without any sub-catalog, so its coverage is of the whole catalog.
+    const of = backend === "model-unconstrained" ? catalog.size : coverable;
+    const summary = summariseBackend(outcomes, EVAL_K, of, inCatalog, (sid) => catalog.layout.isValid(sid));
     reports.push({ backend, label: BACKEND_LABELS[backend], ...summary, firstErrors, unreported });
   }
   return {

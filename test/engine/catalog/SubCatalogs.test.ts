@@ -170,5 +170,8 @@ describe("SubCatalogs", () => {
     expect(emptyFilterNotice("exclusions", platformByName("Wii U"))).toBe(
       "The catalog has no Wii U games I haven't already suggested — try another platform.",
     );
+    expect(emptyFilterNotice("exclusions", platformByName("Wii U"), filter.listed)).toBe(
+      "I've already suggested every Wii U game the current filter allows — try another platform.",
+    );
   });
 });

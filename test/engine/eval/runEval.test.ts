@@ -109,6 +109,13 @@ describe("runEval", () => {
     expect(whole.operatorLists).toEqual({ applied: false, allowPath: null, denyPath: null, allowed: 4 });
   });
 
+  it("the unconstrained model's coverage stays over the whole catalog: the lists never narrow it", async () => {
+    // b and d of 4 items, whatever the lists allow (here 1): 0.5, never above 1.
+    const lists = { applied: true, allowPath: "/x/allow.txt", denyPath: null, allowed: 1 };
+    const report = await runEval({ engine: scripted().engine, rows, backends: ["model-unconstrained"], operatorLists: lists });
+    expect(report.backends[0]!.coverage).toBe(0.5);
+  });
+
   it("a request that fails is a failed row (a miss, listed with its line), never the end of the run", async () => {
     const { engine } = scripted();
     const failing: EvalEngine = {
