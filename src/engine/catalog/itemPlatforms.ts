@@ -10,6 +10,8 @@ import type { CatalogItem } from "./Catalog.js";
 import { productOf } from "./productMetadata.js";
 
 const cache = new WeakMap<CatalogItem, readonly Platform[]>();
+// A console's services and add-ons ("PlayStation Plus", "Xbox Live") name no console: the bare word would read as the first one.
+const SERVICES = /\b(?:playstation|xbox)\s*(?:vr2?|plus|network|now|live|game\s*pass|store|gift\s*cards?)\b/gi;
 
 /** The item's platforms (empty when nothing says); computed once per item. */
 export function platformsOf(item: CatalogItem): readonly Platform[] {
@@ -24,14 +26,14 @@ export function platformsOf(item: CatalogItem): readonly Platform[] {
 function findItemPlatforms(item: CatalogItem): readonly Platform[] {
   const found = new Set<Platform>();
   const add = (name: string, field = true) => {
-    for (const platform of itemPlatformsIn(name, { field })) found.add(platform);
+    for (const platform of itemPlatformsIn(name.replace(SERVICES, " "), { field })) found.add(platform);
   };
   for (const name of names(item.meta.platform)) add(name);
   const product = productOf(item);
   for (const name of names(product?.details.Platform ?? product?.details.platform)) add(name);
   for (const crumb of [...names(item.meta.categories), ...(product?.categories ?? [])].flatMap((c) => c.split(">"))) {
     // Breadcrumbs name a platform exactly ("Xbox 360"); a store section like "Xbox Systems" only its family.
-    const exact = itemPlatformsIn(crumb);
+    const exact = itemPlatformsIn(crumb.replace(SERVICES, " "));
     if (exact.length === 1 && isExactly(exact[0]!, crumb)) found.add(exact[0]!);
   }
   if (found.size === 0) add(item.title, false);

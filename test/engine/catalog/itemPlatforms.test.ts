@@ -15,6 +15,16 @@ const SAMPLE = "/work/shared/data/catalog_sample_1000.jsonl";
 const names = (i: ReturnType<typeof item>) => platformsOf(i).map((p) => p.name);
 
 describe("platformsOf", () => {
+  it("does not read a console's service or accessory name as the first console", () => {
+    // A person's reading: PlayStation Plus or VR and Xbox Live are not the PS1 or the original Xbox.
+    expect(names(item("PlayStation Plus 12 Month Membership", { categories: ["Video Games", "PlayStation Network"] }))).toEqual([]);
+    expect(names(item("PlayStation VR Worlds - PlayStation 4"))).toEqual(["PlayStation 4"]);
+    expect(names(item("Xbox Live Gold 3 Month Card", { platform: "Xbox Live" }))).toEqual([]);
+    expect(names(item("Xbox Game Pass Ultimate"))).toEqual([]);
+    // The consoles themselves are still read.
+    expect(names(item("Crash Bandicoot", { platform: "PlayStation" }))).toEqual(["PlayStation 1"]);
+  });
+
   it("reads the platform column, as a name or as a list (the real data's shape)", () => {
     expect(names(item("Halo 3", { platform: "Xbox 360" }))).toEqual(["Xbox 360"]);
     expect(names(item("Spiderman Cable Guy", { platform: ["Xbox 360", "Xbox", "PlayStation"] }))).toEqual([
