@@ -53,8 +53,11 @@ export function planRequest(u: Understanding, { last, basis, platform: lastPlatf
   // A follow-up naming no platform stays on the one the last answer was narrowed to ("for xbox", then "more"): the platform is a
   // hard filter, so dropping it would answer off-platform. Naming another replaces it; saying it is not wanted drops it.
   const negated = [...(u.avoided ?? []), ...(u.widened ?? [])];
-  const kept =
-    lastPlatform && !u.platform && !u.anyPlatform && !negated.some((p) => p.family === lastPlatform.family) ? lastPlatform : undefined;
+  // Only a negation of that very platform, or of its whole family ("not xbox" after "for Xbox 360"), drops it: "not on xbox one"
+  // after "for Xbox 360" still wants the Xbox 360.
+  const dropsLast = (p: Platform) =>
+    lastPlatform !== undefined && (p === lastPlatform || (p.wholeFamily === true && p.family === lastPlatform.family));
+  const kept = lastPlatform && !u.platform && !u.anyPlatform && !negated.some(dropsLast) ? lastPlatform : undefined;
   const followUp = (t: Task): Plan => ({
     ...(task(t.platform === undefined && kept ? { ...t, platform: kept.name } : t) as Extract<Plan, { kind: "task" }>),
     followUp: true,
