@@ -275,10 +275,11 @@ const BUNDLE = new RegExp(
   ].join("|"),
   "i",
 );
-// A short follow-up asking the last answer to change along one axis ("anything cheaper?", "something more relaxing").
+// A short follow-up asking the last answer to change along one axis ("anything cheaper?", "something more relaxing"). "No longer"
+// and "not any longer" are about time, never length ("I no longer have an xbox").
 const COMPARATIVE = new RegExp(
   String.raw`\b(?:cheaper|less expensive|more affordable|newer|older|more recent|more modern|easier|harder` +
-    `|shorter|longer|simpler|calmer|cozier|cosier|scarier|funnier|faster|slower|smaller|bigger|(?:more` +
+    String.raw`|shorter|(?<!\b(?:no|any)\s+)longer|simpler|calmer|cozier|cosier|scarier|funnier|faster|slower|smaller|bigger|(?:more` +
     String.raw`|less) (?:relaxing|challenging|difficult|casual|chill|violent|scary|intense|kid[\s-]friendly` +
     String.raw`|family[\s-]friendly|colou?rful|realistic|story[\s-]driven|competitive|expensive|popular|obscure))\b`,
   "i",
