@@ -83,6 +83,20 @@ describe("platforms said not to be wanted are never the platform filter", async 
     expect(taskOf("not just xbox").text).toBe("How about something similar on any platform?");
   });
 
+  it("a first request that rules platforms out says so to the model, as the tastes sentence", () => {
+    const fresh = (text: string) => {
+      const plan = planRequest(understand(text, { titles, catalog }), { last: [], basis: [] });
+      return plan.kind === "task" ? plan.task : undefined;
+    };
+    expect(fresh("racing games, no PC")).toMatchObject({ kind: "tastes", text: "I like racing games, not for PC." });
+    expect(fresh("anything but xbox")).toMatchObject({ kind: "tastes", text: "I like games, not for Xbox." });
+    expect(fresh("neither ps4 nor xbox")).toMatchObject({ text: "I like games, not for PlayStation 4 or Xbox." });
+    expect(fresh("racing games")).toMatchObject({ text: "I like racing games." });
+    // A wanted platform is the filter; the ruled-out one needs no words then.
+    expect(fresh("racing games, no xbox, for pc")).toMatchObject({ text: "I like racing games.", platform: "PC" });
+    for (const text of ["racing games, no PC", "anything but xbox", "neither ps4 nor xbox"]) expect(fresh(text)?.platform).toBeUndefined();
+  });
+
   it("reads “no longer” as about time, not a longer game", () => {
     expect(taskOf("I no longer have an xbox").text).toBe("How about something similar but not for Xbox?");
     expect(taskOf("I don't play on pc any longer").text).toBe("How about something similar but not for PC?");
