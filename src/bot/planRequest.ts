@@ -146,7 +146,7 @@ export function planRequest(u: Understanding, { last, basis, platform: lastPlatf
       if (last.length === 0) {
         // "anything cheaper?" with nothing to compare to.
         if (u.comparative && !u.platform && !u.tastes) return noHistory();
-        return task({ kind: "tastes", text: tastesSentence(u.tastes), ...platform });
+        return task({ kind: "tastes", text: tastesSentence(u.tastes, u.platform ? undefined : u.avoided), ...platform });
       }
       // "#3 but for ps4": about that item only.
       const about = u.ref !== undefined ? pick(u.ref) : undefined;
@@ -169,7 +169,7 @@ export function planRequest(u: Understanding, { last, basis, platform: lastPlatf
     case "next":
       return task({ kind: "next", items: u.games, ...platform });
     case "tastes":
-      return task({ kind: "tastes", text: tastesSentence(u.tastes), ...platform });
+      return task({ kind: "tastes", text: tastesSentence(u.tastes, u.platform ? undefined : u.avoided), ...platform });
     default:
       return u.act satisfies never;
   }
@@ -231,9 +231,11 @@ function withCount(t: Task, u: Understanding): Task {
 }
 
 /** Tastes in the trained shape: "I like scifi and action games." */
-export function tastesSentence(tastes: string | undefined): string {
+/** `avoided`: platforms ruled out ("racing games, no PC") — never a filter, so the model is told in words ("…, not for PC."). */
+export function tastesSentence(tastes: string | undefined, avoided?: readonly Platform[]): string {
   const words = (tastes ?? "").trim().replace(/\s+(?:games?|titles?)$/i, "");
-  return words === "" ? "I like games." : `I like ${words} games.`;
+  const not = notFor(avoided);
+  return `I like ${words === "" ? "" : `${words} `}games${not ? `, ${not}` : ""}.`;
 }
 
 function smalltalkText(text: string): string {

@@ -72,6 +72,13 @@ describe("platforms said not to be wanted are never the platform filter", async 
     // A negation before "anything/nothing but" cancels out.
     ["I dont play anything but pc", "PC"],
     ["I have nothing except a switch", "Nintendo Switch"],
+    // "switch" is an ordinary word too; alone in a reply it is the console.
+    ["I meant switch", "Nintendo Switch"],
+    ["no I meant switch", "Nintendo Switch"],
+    ["nah, switch", "Nintendo Switch"],
+    ["ok switch", "Nintendo Switch"],
+    ["switch please", "Nintendo Switch"],
+    ["no ps4 please, switch", "Nintendo Switch"],
   ] as const)("%s → platform %s", (text, platform) => {
     expect(taskOf(text).platform).toBe(platform);
   });
