@@ -294,7 +294,9 @@ const MORE_LIKE = new RegExp(
 const ANY_PLATFORM = /\b(?:any|all|every|other|different)\s+(?:other\s+)?(?:platforms?|consoles?|systems?)\b/i;
 const STEER = new RegExp(
   String.raw`^\W*(?:how about|what about|make it|make them|change (?:it )?to|same on|in|and|any|anything|for|on` +
-    String.raw`|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b` +
+    `|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if` +
+    // A reply to the last answer: "nah, switch", "no I meant ps4", "actually pc".
+    String.raw`|no|nah|nope|(?:i\s+)?mean[t]?|actually|yeah|yes)\b|\b` +
     String.raw`(?:instead|but for|but on|version|versions|port)\b`,
   "i",
 );
@@ -980,8 +982,9 @@ function isPlatformWord(text: string, word: string): boolean {
 
 // A taste said not to be wanted ("no shooters", "I hate racing games") is left out, up to the end of its clause part.
 const NEGATED = new RegExp(
-  String.raw`\b(?:no|not|never|hate|hates|dislike|dislikes|don'?t (?:like|want|enjoy)|do not (?:like|want|enjoy)` +
-    String.raw`|can'?t stand|without|except|anything but|nothing)\b[^,;.!?]*?(?=,|;|\.|!|\?|\bbut\b|\band\s+` +
+  String.raw`\b(?:no|not|never|hate|hates|dislike|dislikes|(?:don'?t|do not) (?:like|want|enjoy|recommend|suggest|show|give)` +
+    `|can'?t stand|without|except|anything but|nothing|avoid|skip|exclude|stay away from|tired of|sick of` +
+    String.raw`|fed up with)\b[^,;.!?]*?(?=,|;|\.|!|\?|\bbut\b|\band\s+` +
     String.raw`(?:i\s+)?(?:like|love|want)\b|$)`,
   "gi",
 );
