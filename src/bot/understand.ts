@@ -8,6 +8,7 @@ import type { Catalog, CatalogItem } from "../engine/catalog/Catalog.js";
 import { matchSid } from "../engine/catalog/seedMapping.js";
 import { findPlatforms, platformByName, type Platform } from "../engine/titles/platforms.js";
 import { type Negation, negatedPlatforms } from "./negatedPlatforms.js";
+import { wantedPlatform } from "./wantedPlatform.js";
 import { EDITION_WORDS, findGame, gameKey, sharesRealWord } from "../engine/titles/resolveGame.js";
 import { bareTerms, type TitleIndex } from "../engine/titles/TitleIndex.js";
 import { exactTitlesIn } from "../engine/titles/exactTitles.js";
@@ -430,7 +431,10 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   // the platform is a hard filter. It still reads as talk about platforms when deciding what is asked.
   const mentions = findPlatforms(rest);
   const negated = negatedPlatforms(rest, mentions);
-  const platform = mentions.filter((m) => !negated.has(m)).at(-1)?.platform;
+  const platform = wantedPlatform(
+    rest,
+    mentions.filter((m) => !negated.has(m)),
+  );
   const negatedAs = (how: Negation) =>
     [...new Set([...negated].filter(([, h]) => h === how).map(([m]) => m.platform))].filter((p) => p !== platform);
   const avoided = negatedAs("unwanted");
