@@ -53,8 +53,11 @@ export function planRequest(u: Understanding, { last, basis, platform: lastPlatf
   // A follow-up naming no platform stays on the one the last answer was narrowed to ("for xbox", then "more"): the platform is a
   // hard filter, so dropping it would answer off-platform. Naming another replaces it; saying it is not wanted drops it.
   const negated = [...(u.avoided ?? []), ...(u.widened ?? [])];
-  const kept =
-    lastPlatform && !u.platform && !u.anyPlatform && !negated.some((p) => p.family === lastPlatform.family) ? lastPlatform : undefined;
+  // Only a negation of that very platform, or of its whole family ("not xbox" after "for Xbox 360"), drops it: "not on xbox one"
+  // after "for Xbox 360" still wants the Xbox 360.
+  const dropsLast = (p: Platform) =>
+    lastPlatform !== undefined && (p === lastPlatform || (p.wholeFamily === true && p.family === lastPlatform.family));
+  const kept = lastPlatform && !u.platform && !u.anyPlatform && !negated.some(dropsLast) ? lastPlatform : undefined;
   const followUp = (t: Task): Plan => ({
     ...(task(t.platform === undefined && kept ? { ...t, platform: kept.name } : t) as Extract<Plan, { kind: "task" }>),
     followUp: true,
@@ -143,7 +146,7 @@ export function planRequest(u: Understanding, { last, basis, platform: lastPlatf
       if (last.length === 0) {
         // "anything cheaper?" with nothing to compare to.
         if (u.comparative && !u.platform && !u.tastes) return noHistory();
-        return task({ kind: "tastes", text: tastesSentence(u.tastes), ...platform });
+        return task({ kind: "tastes", text: tastesSentence(u.tastes, u.platform ? undefined : u.avoided), ...platform });
       }
       // "#3 but for ps4": about that item only.
       const about = u.ref !== undefined ? pick(u.ref) : undefined;
@@ -166,7 +169,7 @@ export function planRequest(u: Understanding, { last, basis, platform: lastPlatf
     case "next":
       return task({ kind: "next", items: u.games, ...platform });
     case "tastes":
-      return task({ kind: "tastes", text: tastesSentence(u.tastes), ...platform });
+      return task({ kind: "tastes", text: tastesSentence(u.tastes, u.platform ? undefined : u.avoided), ...platform });
     default:
       return u.act satisfies never;
   }
@@ -228,9 +231,11 @@ function withCount(t: Task, u: Understanding): Task {
 }
 
 /** Tastes in the trained shape: "I like scifi and action games." */
-export function tastesSentence(tastes: string | undefined): string {
+/** `avoided`: platforms ruled out ("racing games, no PC") — never a filter, so the model is told in words ("…, not for PC."). */
+export function tastesSentence(tastes: string | undefined, avoided?: readonly Platform[]): string {
   const words = (tastes ?? "").trim().replace(/\s+(?:games?|titles?)$/i, "");
-  return words === "" ? "I like games." : `I like ${words} games.`;
+  const not = notFor(avoided);
+  return `I like ${words === "" ? "" : `${words} `}games${not ? `, ${not}` : ""}.`;
 }
 
 function smalltalkText(text: string): string {

@@ -8,6 +8,7 @@ import type { Catalog, CatalogItem } from "../engine/catalog/Catalog.js";
 import { matchSid } from "../engine/catalog/seedMapping.js";
 import { findPlatforms, platformByName, type Platform } from "../engine/titles/platforms.js";
 import { type Negation, negatedPlatforms } from "./negatedPlatforms.js";
+import { wantedPlatform } from "./wantedPlatform.js";
 import { EDITION_WORDS, findGame, gameKey, sharesRealWord } from "../engine/titles/resolveGame.js";
 import { bareTerms, type TitleIndex } from "../engine/titles/TitleIndex.js";
 import { exactTitlesIn } from "../engine/titles/exactTitles.js";
@@ -275,10 +276,11 @@ const BUNDLE = new RegExp(
   ].join("|"),
   "i",
 );
-// A short follow-up asking the last answer to change along one axis ("anything cheaper?", "something more relaxing").
+// A short follow-up asking the last answer to change along one axis ("anything cheaper?", "something more relaxing"). "No longer"
+// and "not any longer" are about time, never length ("I no longer have an xbox").
 const COMPARATIVE = new RegExp(
   String.raw`\b(?:cheaper|less expensive|more affordable|newer|older|more recent|more modern|easier|harder` +
-    `|shorter|longer|simpler|calmer|cozier|cosier|scarier|funnier|faster|slower|smaller|bigger|(?:more` +
+    String.raw`|shorter|(?<!\b(?:no|any)\s+)longer|simpler|calmer|cozier|cosier|scarier|funnier|faster|slower|smaller|bigger|(?:more` +
     String.raw`|less) (?:relaxing|challenging|difficult|casual|chill|violent|scary|intense|kid[\s-]friendly` +
     String.raw`|family[\s-]friendly|colou?rful|realistic|story[\s-]driven|competitive|expensive|popular|obscure))\b`,
   "i",
@@ -293,7 +295,9 @@ const MORE_LIKE = new RegExp(
 const ANY_PLATFORM = /\b(?:any|all|every|other|different)\s+(?:other\s+)?(?:platforms?|consoles?|systems?)\b/i;
 const STEER = new RegExp(
   String.raw`^\W*(?:how about|what about|make it|make them|change (?:it )?to|same on|in|and|any|anything|for|on` +
-    String.raw`|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if)\b|\b` +
+    `|but|ok(?:ay)?,?|same|now|only|just|instead|switch to|got any|do you have|have you got|what if` +
+    // A reply to the last answer: "nah, switch", "no I meant ps4", "actually pc".
+    String.raw`|no|nah|nope|(?:i\s+)?mean[t]?|actually|yeah|yes)\b|\b` +
     String.raw`(?:instead|but for|but on|version|versions|port)\b`,
   "i",
 );
@@ -427,7 +431,10 @@ export function understand(raw: string, { titles, catalog }: UnderstandContext):
   // the platform is a hard filter. It still reads as talk about platforms when deciding what is asked.
   const mentions = findPlatforms(rest);
   const negated = negatedPlatforms(rest, mentions);
-  const platform = mentions.filter((m) => !negated.has(m)).at(-1)?.platform;
+  const platform = wantedPlatform(
+    rest,
+    mentions.filter((m) => !negated.has(m)),
+  );
   const negatedAs = (how: Negation) =>
     [...new Set([...negated].filter(([, h]) => h === how).map(([m]) => m.platform))].filter((p) => p !== platform);
   const avoided = negatedAs("unwanted");
@@ -979,8 +986,9 @@ function isPlatformWord(text: string, word: string): boolean {
 
 // A taste said not to be wanted ("no shooters", "I hate racing games") is left out, up to the end of its clause part.
 const NEGATED = new RegExp(
-  String.raw`\b(?:no|not|never|hate|hates|dislike|dislikes|don'?t (?:like|want|enjoy)|do not (?:like|want|enjoy)` +
-    String.raw`|can'?t stand|without|except|anything but|nothing)\b[^,;.!?]*?(?=,|;|\.|!|\?|\bbut\b|\band\s+` +
+  String.raw`\b(?:no|not|never|hate|hates|dislike|dislikes|(?:don'?t|do not) (?:like|want|enjoy|recommend|suggest|show|give)` +
+    `|can'?t stand|without|except|anything but|nothing|avoid|skip|exclude|stay away from|tired of|sick of` +
+    String.raw`|fed up with)\b[^,;.!?]*?(?=,|;|\.|!|\?|\bbut\b|\band\s+` +
     String.raw`(?:i\s+)?(?:like|love|want)\b|$)`,
   "gi",
 );

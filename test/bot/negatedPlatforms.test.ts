@@ -39,6 +39,46 @@ describe("platforms said not to be wanted are never the platform filter", async 
     ["can't play on pc, xbox only", "Xbox"],
     ["I don't have a PS4 anymore but I got an Xbox", "Xbox"],
     ["no I meant xbox", "Xbox"],
+    // Everyday aversions: the platform is ruled out, so no filter.
+    ["don't recommend xbox games", undefined],
+    ["avoid xbox", undefined],
+    ["exclude pc", undefined],
+    ["skip the xbox stuff", undefined],
+    ["stay away from pc", undefined],
+    ["not interested in xbox", undefined],
+    ["not really into xbox", undefined],
+    ["not a fan of xbox", undefined],
+    ["I can't stand xbox", undefined],
+    ["xbox sucks", undefined],
+    ["I dont want to play on xbox anymore", undefined],
+    ["doesnt have to be xbox", undefined],
+    ["does not need to be on xbox", undefined],
+    ["not necessarily xbox", undefined],
+    ["forget xbox", undefined],
+    ["enough xbox", undefined],
+    ["drop the xbox filter", undefined],
+    ["less xbox", undefined],
+    ["I gave away my xbox", undefined],
+    ["neither ps4 nor xbox", undefined],
+    // A negation about something else leaves the platform wanted.
+    ["something I haven't played on switch", "Nintendo Switch"],
+    ["not too hard, on xbox", "Xbox"],
+    ["not sure, maybe ps4", "PlayStation 4"],
+    ["I sold my xbox and got a ps5", "PlayStation 5"],
+    // A message-initial "no" answers the bot; it does not rule the platform out.
+    ["no for xbox", "Xbox"],
+    ["no just xbox", "Xbox"],
+    ["no the ps4 version", "PlayStation 4"],
+    // A negation before "anything/nothing but" cancels out.
+    ["I dont play anything but pc", "PC"],
+    ["I have nothing except a switch", "Nintendo Switch"],
+    // "switch" is an ordinary word too; alone in a reply it is the console.
+    ["I meant switch", "Nintendo Switch"],
+    ["no I meant switch", "Nintendo Switch"],
+    ["nah, switch", "Nintendo Switch"],
+    ["ok switch", "Nintendo Switch"],
+    ["switch please", "Nintendo Switch"],
+    ["no ps4 please, switch", "Nintendo Switch"],
   ] as const)("%s → platform %s", (text, platform) => {
     expect(taskOf(text).platform).toBe(platform);
   });
@@ -48,6 +88,27 @@ describe("platforms said not to be wanted are never the platform filter", async 
     expect(taskOf("I don't own a PS4 or an Xbox").text).toBe("How about something similar but not for PlayStation 4 or Xbox?");
     // "not just xbox" wants other platforms too: no filter, and nothing said against Xbox.
     expect(taskOf("not just xbox").text).toBe("How about something similar on any platform?");
+  });
+
+  it("a first request that rules platforms out says so to the model, as the tastes sentence", () => {
+    const fresh = (text: string) => {
+      const plan = planRequest(understand(text, { titles, catalog }), { last: [], basis: [] });
+      return plan.kind === "task" ? plan.task : undefined;
+    };
+    expect(fresh("racing games, no PC")).toMatchObject({ kind: "tastes", text: "I like racing games, not for PC." });
+    expect(fresh("anything but xbox")).toMatchObject({ kind: "tastes", text: "I like games, not for Xbox." });
+    expect(fresh("neither ps4 nor xbox")).toMatchObject({ text: "I like games, not for PlayStation 4 or Xbox." });
+    expect(fresh("racing games")).toMatchObject({ text: "I like racing games." });
+    // A wanted platform is the filter; the ruled-out one needs no words then.
+    expect(fresh("racing games, no xbox, for pc")).toMatchObject({ text: "I like racing games.", platform: "PC" });
+    for (const text of ["racing games, no PC", "anything but xbox", "neither ps4 nor xbox"]) expect(fresh(text)?.platform).toBeUndefined();
+  });
+
+  it("reads “no longer” as about time, not a longer game", () => {
+    expect(taskOf("I no longer have an xbox").text).toBe("How about something similar but not for Xbox?");
+    expect(taskOf("I don't play on pc any longer").text).toBe("How about something similar but not for PC?");
+    // A real comparative still is one.
+    expect(taskOf("anything longer?").text).toBe("How about something similar but longer?");
   });
 
   it("understands every platform request of the labelled corpus", () => {

@@ -150,3 +150,25 @@ describe("which follow-ups keep the last answer's platform (planRequest)", async
     expect(platformAfterXbox(text)).toBe(platform);
   });
 });
+
+describe("a negation drops the kept platform only when it rules that very platform out (planRequest)", async () => {
+  const catalog = await demoCatalog();
+  const titles = new TitleIndex(catalog);
+  const last = catalog.items.filter((i) => /xbox 360/i.test(i.title)).slice(0, 3);
+  const platformAfter = (platform: string, text: string) => {
+    const plan = planRequest(understand(text, { titles, catalog }), { last, basis: [], platform: platformByName(platform)! });
+    return plan.kind === "task" ? plan.task.platform : `reply: ${plan.reply.kind}`;
+  };
+
+  // Labelled by what a person means: ruling out a sibling console keeps the one asked for.
+  it.each([
+    ["Xbox 360", "more but not on xbox one", "Xbox 360"],
+    ["Xbox 360", "more, no ps4", "Xbox 360"],
+    ["Xbox 360", "more but not on xbox 360", undefined],
+    ["Xbox 360", "more but not xbox", undefined],
+    ["PlayStation 4", "more but not ps5", "PlayStation 4"],
+    ["PlayStation 4", "more but no playstation", undefined],
+  ] as const)("after a %s answer, “%s” → %s", (lastPlatform, text, platform) => {
+    expect(platformAfter(lastPlatform, text)).toBe(platform);
+  });
+});

@@ -91,6 +91,9 @@ const CONTEXT_AFTER = new RegExp(
   "i",
 );
 const LISTED = /^\s*(?:,|\/|&|\band\b|\bor\b)?\s*(?:(?:or\s+)?maybe\s+|perhaps\s+|even\s+)?$/i;
+// The word alone in its clause but for a reply's small words: "nah, switch", "ok switch", "switch please", "I meant switch".
+const CLAUSE_BEFORE = /(?:^|[,.;!?:])\s*(?:(?:no|nah|nope|ok|okay|yes|yeah|well|actually|sorry|i|meant|mean|the|my)\s*,?\s+)*$/i;
+const CLAUSE_AFTER = /^\s*(?:(?:please|pls|plz|then|instead|though|thanks)\s*)*(?:$|[,.;!?])/i;
 
 /**
  * Every platform named in `text`, in order of appearance. `field`: the text is a platform field
@@ -114,6 +117,7 @@ export function findPlatforms(text: string, { field = false }: { field?: boolean
           .toLowerCase() === word;
       const inContext =
         alone ||
+        (CLAUSE_BEFORE.test(before) && CLAUSE_AFTER.test(text.slice(end))) ||
         CONTEXT_BEFORE.test(before) ||
         CONTEXT_AFTER.test(text.slice(end)) ||
         (prev !== undefined && LISTED.test(text.slice(prev.end, start)));
