@@ -13,12 +13,11 @@ import type { CatalogItem } from "../../src/engine/catalog/Catalog.js";
 import { openCatalog, type OpenedCatalog } from "../../src/engine/catalog/openCatalog.js";
 import { openOperatorLists } from "../../src/engine/catalog/openOperatorLists.js";
 import { fixtureCatalogRows } from "../../src/engine/fixtures/fixtureCatalog.js";
-import { LlamaBackend } from "../../src/engine/model/LlamaBackend.js";
 import type { GenerateRequest, ModelBackend, RankRequest } from "../../src/engine/model/ModelBackend.js";
 import type { Task } from "../../src/engine/types.js";
 import { ModelUnavailableError } from "../../src/errors.js";
 import { layout } from "../support/catalogs.js";
-import { fixtureModel } from "../support/models.js";
+import { fixtureBackend } from "../support/models.js";
 import { recordingLogger } from "../support/recordingLogger.js";
 import { tempDir } from "../support/tempDir.js";
 
@@ -75,14 +74,7 @@ function counting(inner?: ModelBackend, fail?: Error) {
 }
 
 const opened: OpenedCatalog = await openCatalog({ catalog: { path: catalogPath, metadataPath: null, levels: 4, codesPerLevel: 256 } });
-const llama = await LlamaBackend.load({
-  modelPath: await fixtureModel(dir),
-  catalog: opened.catalog,
-  gpu: false,
-  threads: 1,
-  sequences: 1,
-  contextSize: 2048,
-});
+const llama = await fixtureBackend(dir, opened.catalog, { contextSize: 2048 });
 afterAll(async () => {
   await llama.dispose();
 });

@@ -4,21 +4,13 @@
  * from the model's own detokenizer.
  */
 import { afterAll, expect, it } from "vitest";
-import { LlamaBackend } from "../../../src/engine/model/LlamaBackend.js";
 import { demoCatalog } from "../../support/catalogs.js";
-import { fixtureModel } from "../../support/models.js";
+import { fixtureBackend } from "../../support/models.js";
 import { tempDir } from "../../support/tempDir.js";
 
 const dir = tempDir();
 const catalog = await demoCatalog();
-const backend = await LlamaBackend.load({
-  modelPath: await fixtureModel(dir),
-  catalog,
-  gpu: false,
-  threads: 1,
-  sequences: 1,
-  contextSize: 512,
-});
+const backend = await fixtureBackend(dir, catalog, { contextSize: 512 });
 afterAll(() => backend.dispose());
 
 const readBack = (text: string) => backend.model.detokenize(backend.tokenize([{ text }]), true);

@@ -8,14 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AllowedItems } from "../../../src/engine/catalog/AllowedItems.js";
 import type { Catalog, CatalogItem } from "../../../src/engine/catalog/Catalog.js";
 import { loadCatalog } from "../../../src/engine/catalog/loadCatalog.js";
-import { LlamaBackend } from "../../../src/engine/model/LlamaBackend.js";
+import type { LlamaBackend } from "../../../src/engine/model/LlamaBackend.js";
 import { ModelRequestError } from "../../../src/engine/model/modelErrors.js";
 import { buildUserTurn } from "../../../src/engine/prompts/buildUserTurn.js";
 import { renderChatML } from "../../../src/engine/prompts/renderChatML.js";
 import { TASK_KINDS } from "../../../src/engine/types.js";
 import { seededRandom } from "../../../src/util/random.js";
 import { layout, writeFixtureCatalog } from "../../support/catalogs.js";
-import { CARD_SAMPLING, fixtureModel, GREEDY } from "../../support/models.js";
+import { CARD_SAMPLING, fixtureBackend, GREEDY } from "../../support/models.js";
 import { tempDir } from "../../support/tempDir.js";
 
 const dir = tempDir();
@@ -26,14 +26,7 @@ let backend: LlamaBackend;
 beforeAll(async () => {
   catalog = (await loadCatalog(writeFixtureCatalog(dir, 66_097, 7), layout)).catalog;
   inSidOrder = [...catalog.inSidOrder()];
-  backend = await LlamaBackend.load({
-    modelPath: await fixtureModel(dir),
-    catalog,
-    gpu: false,
-    threads: 1,
-    sequences: 1,
-    contextSize: 1024,
-  });
+  backend = await fixtureBackend(dir, catalog);
 }, 120_000);
 afterAll(async () => {
   await backend?.dispose();

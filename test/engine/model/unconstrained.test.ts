@@ -11,12 +11,12 @@ import type { Catalog } from "../../../src/engine/catalog/Catalog.js";
 import { loadCatalog } from "../../../src/engine/catalog/loadCatalog.js";
 import { ConstrainedDecoder } from "../../../src/engine/model/ConstrainedDecoder.js";
 import { LevelGrammars } from "../../../src/engine/model/LevelGrammars.js";
-import { LlamaBackend } from "../../../src/engine/model/LlamaBackend.js";
+import type { LlamaBackend } from "../../../src/engine/model/LlamaBackend.js";
 import { SidTrie } from "../../../src/engine/model/SidTrie.js";
 import { buildUserTurn } from "../../../src/engine/prompts/buildUserTurn.js";
 import { renderChatML } from "../../../src/engine/prompts/renderChatML.js";
 import { layout, writeFixtureCatalog } from "../../support/catalogs.js";
-import { fixtureModel } from "../../support/models.js";
+import { fixtureBackend } from "../../support/models.js";
 import { tempDir } from "../../support/tempDir.js";
 
 const dir = tempDir();
@@ -35,14 +35,7 @@ beforeAll(async () => {
       .map((line) => (JSON.parse(line) as { semantic_id: string }).semantic_id),
   );
   catalog = (await loadCatalog(catalogPath, layout)).catalog;
-  backend = await LlamaBackend.load({
-    modelPath: await fixtureModel(dir),
-    catalog,
-    gpu: false,
-    threads: 1,
-    sequences: 1,
-    contextSize: 1024,
-  });
+  backend = await fixtureBackend(dir, catalog);
 }, 120_000);
 afterAll(async () => {
   await backend?.dispose();
