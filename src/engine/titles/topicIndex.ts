@@ -19,7 +19,7 @@ export const TOPIC_STOP_WORDS = new Set(
   (
     "i im me my we you a an the and or but of to for in on with like likes liked love loved want some " +
     "something similar games game play playing recommend suggest please really very more any that this " +
-    "those these about into its it is are be good great fun looking"
+    "those these about into its it is are be good great fun looking not"
   ).split(" "),
 );
 
