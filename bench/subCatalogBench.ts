@@ -6,6 +6,7 @@
  * real catalog side of a filter ({@link filterCostBench}): SubCatalogs.forRequest for a platform
  * not asked before, with and without operator lists, and the first request after a list edit.
  */
+import { cpuBackend } from "./cpuBackend.js";
 import type { Token } from "node-llama-cpp";
 import { allowedItemsWhere } from "../src/engine/catalog/AllowedItems.js";
 import { loadCatalog } from "../src/engine/catalog/loadCatalog.js";
@@ -17,7 +18,6 @@ import { writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { writeFixtureModel } from "../src/engine/fixtures/fixtureModel.js";
 import { AllowedCounts } from "../src/engine/model/AllowedCounts.js";
-import { LlamaBackend } from "../src/engine/model/LlamaBackend.js";
 import { buildUserTurn } from "../src/engine/prompts/buildUserTurn.js";
 import { renderChatML } from "../src/engine/prompts/renderChatML.js";
 import { SidLayout } from "../src/engine/sid/SidLayout.js";
@@ -89,15 +89,7 @@ export async function subCatalogBench(dir: string, catalogPath: string, print: (
   const modelPath = join(dir, "bench-subcatalog-model.gguf");
   await writeFixtureModel(modelPath);
   const { catalog } = await loadCatalog(catalogPath, new SidLayout());
-  const backend = await LlamaBackend.load({
-    modelPath,
-    catalog,
-    gpu: false,
-    threads: 1,
-    sequences: 1,
-    contextSize: 1024,
-    reusePrefix: false,
-  });
+  const backend = await cpuBackend(modelPath, catalog);
   const raw = await backend.model.createContext({ contextSize: 1024, sequences: 1, threads: 1 });
   const rawSequence = raw.getSequence();
   try {
@@ -111,13 +103,13 @@ export async function subCatalogBench(dir: string, catalogPath: string, print: (
     let counts: AllowedCounts | undefined;
     for (let i = 0; i < 20; i++) {
       let started = performance.now();
-      const allowed = allowedItemsWhere(`bench-${i}`, size, (position) => inFilter[position] === 1);
+      const allowed = allowedItemsWhere(size, (position) => inFilter[position] === 1);
       bitsMs.push(performance.now() - started);
       started = performance.now();
       counts = new AllowedCounts(allowed, size);
       countsMs.push(performance.now() - started);
     }
-    const allowed = allowedItemsWhere("bench-10", size, (position) => inFilter[position] === 1);
+    const allowed = allowedItemsWhere(size, (position) => inFilter[position] === 1);
 
     /** Time to evaluate the prompt alone (plus one token), to take out of the per-SID figures. */
     const promptOnly = async (prompt: Token[]) => {

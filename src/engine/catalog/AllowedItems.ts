@@ -41,15 +41,10 @@ export function allowedItemsFrom(bits: Uint8Array): AllowedItems {
 }
 
 /** The sub-catalog of the SIDs (positions `0 … size-1` in SID order) that `allowedAt` accepts. */
-export function allowedItemsWhere(key: string, size: number, allowedAt: (position: number) => boolean): AllowedItems {
+export function allowedItemsWhere(size: number, allowedAt: (position: number) => boolean): AllowedItems {
   const bits = new Uint8Array(Math.ceil(size / 8));
-  let count = 0;
-  for (let position = 0; position < size; position++) {
-    if (!allowedAt(position)) continue;
-    bits[position >> 3]! |= 1 << (position & 7);
-    count++;
-  }
-  return { key, bits, count };
+  for (let position = 0; position < size; position++) if (allowedAt(position)) bits[position >> 3]! |= 1 << (position & 7);
+  return allowedItemsFrom(bits);
 }
 
 /**

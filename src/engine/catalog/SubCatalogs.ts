@@ -8,6 +8,7 @@
  * for again and again). The conversation's exclusions are not part of it: they change with every
  * request and travel separately (`exclude`).
  */
+import { LRUCache } from "lru-cache";
 import type { Platform } from "../titles/platforms.js";
 import { allowedItemsFrom, allows, type AllowedItems } from "./AllowedItems.js";
 import type { Catalog, CatalogItem } from "./Catalog.js";
@@ -47,13 +48,14 @@ export class SubCatalogs {
   private readonly onFamily = new Map<string, Uint8Array>();
   /** Each list version's items over SID order (a snapshot object is one version). */
   private readonly listBits = new WeakMap<ListSnapshot, Uint8Array>();
-  private readonly cache = new Map<string, AllowedItems>();
+  private readonly cache: LRUCache<string, AllowedItems>;
 
   constructor(
     private readonly catalog: Catalog,
     private readonly lists: OperatorLists = {},
-    private readonly maxCached = DEFAULT_CACHED,
+    maxCached = DEFAULT_CACHED,
   ) {
+    this.cache = new LRUCache({ max: maxCached });
     this.positionOf = new Int32Array(catalog.size);
     this.bytes = (catalog.size + 7) >> 3;
     let position = 0;
@@ -90,12 +92,7 @@ export class SubCatalogs {
   private build(platform: Platform | undefined, allow: ListSnapshot | undefined, deny: ListSnapshot | undefined): AllowedItems {
     const name = `platform=${platform?.name ?? "*"};allow=${allow?.version ?? "*"};deny=${deny?.version ?? "*"}`;
     const cached = this.cache.get(name);
-    if (cached) {
-      // Most recently used last, so the oldest is the first to go.
-      this.cache.delete(name);
-      this.cache.set(name, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const bits = platform ? this.platformBits(platform).slice() : this.everything();
     if (allow) {
       const listed = this.bitsOf(allow);
@@ -107,7 +104,6 @@ export class SubCatalogs {
     }
     const allowed = allowedItemsFrom(bits);
     this.cache.set(name, allowed);
-    if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value!);
     return allowed;
   }
 

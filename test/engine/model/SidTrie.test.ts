@@ -73,7 +73,7 @@ describe("sub-catalogs in the trie (AllowedCounts)", () => {
     // The oracle: a set of SIDs chosen here, filtered by prefix over the catalog's own items.
     const chosen = new Set(catalog.items.filter(() => random.chance(0.1)).map((item) => item.sid));
     const bySid = [...catalog.inSidOrder()];
-    const allowed = allowedItemsWhere("ten-percent", sids.size, (position) => chosen.has(bySid[position]!.sid));
+    const allowed = allowedItemsWhere(sids.size, (position) => chosen.has(bySid[position]!.sid));
     expect(allowed.count).toBe(chosen.size);
     const counts = new AllowedCounts(allowed, sids.size);
     expect(counts.total).toBe(chosen.size);
