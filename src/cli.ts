@@ -397,8 +397,6 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         chart,
         progress,
         { silentLogger },
-        { allowedByLists },
-        { openOperatorLists },
       ] = await Promise.all([
         import("node:fs/promises"),
         import("./engine/Engine.js"),
@@ -410,8 +408,6 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         import("./engine/eval/hitChart.js"),
         import("./engine/eval/ProgressBar.js"),
         import("./util/logger.js"),
-        import("./engine/eval/operatorLists.js"),
-        import("./engine/catalog/openOperatorLists.js"),
       ]);
       // Refused before the run: the same file for both, or one that cannot be written, would cost the whole evaluation.
       if (options.json !== undefined && options.chart !== undefined && (await sameFile(options.json, options.chart)))
@@ -451,10 +447,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
         const sampled = sampleLines(lines, options.limit, options.seed);
         const resolver = new HistoryResolver(engine.catalog.catalog, () => engine.catalog.titles);
         const { rows, unresolvable } = rowsModule.readEvalRows(sampled, resolver);
-        const catalogSize = engine.catalog.catalog.size;
-        const allowed = options.operatorLists
-          ? allowedByLists(openOperatorLists(settings, engine.catalog.catalog, silentLogger), catalogSize)
-          : catalogSize;
+        const allowed = options.operatorLists ? engine.allowedByOperatorLists() : engine.catalog.catalog.size;
         const bar = new progress.ProgressBar({ write: io.err, tty: io.errIsTTY === true });
         const report = await evalModule.runEval({
           engine,

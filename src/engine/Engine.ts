@@ -160,6 +160,11 @@ export class Engine {
     return this.options.modelError;
   }
 
+  /** Items the operator lists allow now (`catalog.allowPath`/`denyPath`); the whole catalog without lists. */
+  allowedByOperatorLists(): number {
+    return this.subCatalogs.forRequest(undefined).allowed?.count ?? this.catalog.catalog.size;
+  }
+
   /** The catalog item behind an item id from a reply (itemId.ts); undefined for an id of another catalog's item. */
   itemById(id: string): CatalogItem | undefined {
     return itemOfId(this.catalog.catalog.items, id);

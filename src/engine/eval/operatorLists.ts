@@ -5,8 +5,6 @@
  * silently would change the figures from one day to the next. `--operator-lists` applies them;
  * the report then says so and coverage is over the items they allow.
  */
-import type { OperatorLists } from "../catalog/SubCatalogs.js";
-
 /** What the report records about the lists. */
 export interface OperatorListsUse {
   /** Whether requests were filtered by the lists (`--operator-lists`). */
@@ -15,14 +13,4 @@ export interface OperatorListsUse {
   denyPath: string | null;
   /** Items the lists allow when applied; the catalog size otherwise. */
   allowed: number;
-}
-
-/** Items the lists allow: those on the allow-list (every item without one) and not on the deny-list. */
-export function allowedByLists(lists: OperatorLists, catalogSize: number): number {
-  const denied = lists.deny?.current().items ?? new Set<number>();
-  const allowList = lists.allow?.current().items;
-  if (!allowList) return catalogSize - denied.size;
-  let allowed = 0;
-  for (const item of allowList) if (!denied.has(item)) allowed++;
-  return allowed;
 }
