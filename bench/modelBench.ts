@@ -4,6 +4,7 @@
  * 8 concurrent vs 8 serial requests, model load time. The fixture is tiny, so these ratios show
  * sidbot's own overhead around llama.cpp; absolute speed on the 8B model is the GPU's.
  */
+import { cpuBackend } from "./cpuBackend.js";
 import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -28,15 +29,7 @@ export async function modelBench(dir: string, catalogPath: string, print: (line:
   await writeFixtureModel(modelPath);
   const { catalog } = await loadCatalog(catalogPath, new SidLayout());
   // Every prompt evaluated in full, as raw generation does: prefix reuse is measured on its own below.
-  const backend = await LlamaBackend.load({
-    modelPath,
-    catalog,
-    gpu: false,
-    threads: 1,
-    sequences: 8,
-    contextSize: 1024,
-    reusePrefix: false,
-  });
+  const backend = await cpuBackend(modelPath, catalog, 8);
   print(`model: fixture qwen3 (hidden 64, 2 layers), CPU, threads 1; load ${fmt(backend.loadMs)} ms (includes getLlama)`);
   const raw = await backend.model.createContext({ contextSize: 1024, sequences: 1, threads: 1 });
   const rawSequence = raw.getSequence();
@@ -172,15 +165,7 @@ async function realVocabularyBench(
 ) {
   const modelPath = join(dir, "bench-model-real-ids.gguf");
   await writeFixtureModel(modelPath, { realTokenIds: true });
-  const backend = await LlamaBackend.load({
-    modelPath,
-    catalog,
-    gpu: false,
-    threads: 1,
-    sequences: 1,
-    contextSize: 1024,
-    reusePrefix: false,
-  });
+  const backend = await cpuBackend(modelPath, catalog);
   const raw = await backend.model.createContext({ contextSize: 1024, sequences: 1, threads: 1 });
   const sequence = raw.getSequence();
   try {
