@@ -420,7 +420,7 @@ function buildProgram(io: CliIo, env: NodeJS.ProcessEnv, outcome: { exitCode: nu
       const text = await readFile(file, "utf8").catch((error: unknown) => {
         throw new ConfigError("file", `cannot read eval rows ${file}: ${fileProblem(error)}`);
       });
-      // Written after the run, so an unwritable path must not cost the whole evaluation: say it then, in one line.
+      // The paths were checked before the run; a write can still fail after it (a full disk): one line then too.
       const save = (flag: string, path: string, content: string) =>
         writeFile(path, content).catch((error: unknown) => {
           throw new ConfigError(flag, `${flag}: cannot write ${path}: ${fileProblem(error)}`);
